@@ -1,0 +1,78 @@
+/**
+ * Sending a customer message, exactly once per journey step and channel.
+ *
+ * The ledger row is claimed first; a row already sent (or finally failed) is reported, never sent again. The ledger id
+ * travels to the provider as its idempotency key, so a retry after "provider accepted, ledger not yet updated" lands on
+ * the same provider message where the provider honours such keys (the outbox does).
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import type { LedgerStatus, MessageLedger } from '../db/ledger';
+import type { Channel } from '../domain/order';
+import { ProviderError, type EmailProvider, type SmsProvider } from '../providers/types';
+import { renderEmail, renderSms, type CustomerMessage, type MessageType, type ShopDetails } from '../templates';
+
+export interface SendCustomerMessageInput {
+  journeyId: string;
+  orderId: string;
+  /** The journey step this message belongs to, e.g. "confirmation"; unique per journey and channel. */
+  step: string;
+  channel: Channel;
+  /** Email address or E.164 phone number. */
+  to: string;
+  message: CustomerMessage;
+}
+
+export interface MessageOutcome {
+  ledgerId: string;
+  step: string;
+  channel: Channel;
+  messageType: MessageType;
+  status: LedgerStatus;
+  /** True when the ledger already held this message and nothing was sent now. */
+  alreadyRecorded: boolean;
+  error?: { code: string; message: string };
+}
+
+export interface NotifyDeps {
+  ledger: MessageLedger;
+  email: EmailProvider;
+  sms: SmsProvider;
+  shop: ShopDetails;
+}
+
+export function createNotifyActivities({ ledger, email, sms, shop }: NotifyDeps) {
+  return {
+    async sendCustomerMessage(input: SendCustomerMessageInput): Promise<MessageOutcome> {
+      const { journeyId, orderId, step, channel, to, message } = input;
+      const entry = await ledger.claim({ journeyId, orderId, step, channel, messageType: message.messageType });
+      const outcome = (status: LedgerStatus, alreadyRecorded: boolean, error?: MessageOutcome['error']): MessageOutcome => ({
+        ledgerId: entry.id, step, channel, messageType: message.messageType, status, alreadyRecorded, ...(error ? { error } : {}),
+      });
+      if (entry.status !== 'pending') {
+        const error = entry.errorCode ? { code: entry.errorCode, message: entry.errorMessage ?? '' } : undefined;
+        return outcome(entry.status, true, error);
+      }
+
+      const context = { idempotencyKey: entry.id, journeyId, orderId, step, messageType: message.messageType };
+      const provider = channel === 'email' ? email : sms;
+      try {
+        const receipt =
+          channel === 'email'
+            ? await email.sendEmail({ ...context, to, ...renderEmail(message, shop) })
+            : await sms.sendSms({ ...context, to, body: renderSms(message, shop) });
+        await ledger.markSent(entry.id, provider.name, receipt.providerMessageId);
+        return outcome('sent', false);
+      } catch (err) {
+        if (err instanceof ProviderError && !err.retryable) {
+          // Final for this message, not for the journey: record it and let the journey go on.
+          await ledger.markFailed(entry.id, err.provider, err.code, err.message);
+          return outcome('failed', false, { code: err.code, message: err.message });
+        }
+        if (err instanceof ProviderError) {
+          throw ApplicationFailure.retryable(`${err.provider} ${channel} send failed (${err.code}): ${err.message}`, 'ProviderUnavailable');
+        }
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/** The HTTP API: checkout starts journeys, support acts on them, everyone reads them. */
+import express, { type Express } from 'express';
+import type { Config } from '../config';
+import type { OutboxStore } from '../db/outbox';
+import type { JourneyService } from '../journeys/journey-service';
+import type { Logger } from '../logger';
+import { errorHandler, notFoundRoute } from './errors';
+import { healthRouter, type DependencyCheck } from './routes/health';
+import { ordersRouter } from './routes/orders';
+import { outboxRouter } from './routes/outbox';
+
+export interface ApiDeps {
+  config: Config;
+  journeys: JourneyService;
+  outbox: OutboxStore;
+  readiness: Record<string, DependencyCheck>;
+  logger: Logger;
+}
+
+export function createApp({ config, journeys, outbox, readiness, logger }: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '256kb' }));
+
+  app.use(healthRouter(readiness));
+  app.use(ordersRouter(config, journeys));
+  app.use(outboxRouter(config, outbox));
+
+  app.use(notFoundRoute);
+  app.use(errorHandler((err) => logger.error({ err }, 'unhandled error in a request')));
+  return app;
+}

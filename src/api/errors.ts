@@ -1,0 +1,53 @@
+/**
+ * Every error the API returns has the same JSON shape: `{ error: { code, message, details } }`.
+ * Client mistakes are 4xx with what is wrong; only our own failures are 5xx, and they never echo internals.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { z } from 'zod';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Field-by-field reasons, e.g. `[{ path: "items.0.quantity", message: "Too small: expected number to be >0" }]`. */
+export function validationDetails(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', message: issue.message }));
+}
+
+/** Parses `value` with `schema`, or answers 400 naming each failing field. */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const details = validationDetails(parsed.error);
+  const first = details[0]!;
+  throw new HttpError(400, 'invalid_request', `invalid ${what}: ${first.path} ${first.message}`, details);
+}
+
+export const notFoundRoute: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
+};
+
+export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    if (err instanceof HttpError) {
+      res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details ?? null } });
+      return;
+    }
+    // body-parser's errors: malformed JSON, too large, wrong charset. They carry a 4xx status and an `expose` flag.
+    const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const code = err.type === 'entity.parse.failed' ? 'malformed_json' : err.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
+      res.status(status).json({ error: { code, message: err.expose ? err.message : 'bad request', details: null } });
+      return;
+    }
+    log(err);
+    res.status(500).json({ error: { code: 'internal', message: 'internal error; it has been logged', details: null } });
+  };
+}

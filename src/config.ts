@@ -1,0 +1,159 @@
+/**
+ * The service's one configuration, read from the environment and validated once at start-up.
+ * A bad or missing value stops the process with a message naming the variable.
+ */
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean));
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');
+
+const port = z.coerce.number().int().min(1).max(65_535);
+
+/** Keys that start and stop the dev stack on a laptop; refused in production. */
+export const DEV_API_KEYS = { checkout: 'dev-checkout-key', support: 'dev-support-key' } as const;
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: port.default(3000),
+    PUBLIC_BASE_URL: z.url().optional(),
+    JOURNEY_POLICY: z.enum(['production', 'demo']).default('production'),
+
+    TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('order-journeys'),
+    TEMPORAL_TLS: bool.default(false),
+    TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
+
+    API_KEYS_CHECKOUT: csv.optional(),
+    API_KEYS_SUPPORT: csv.optional(),
+
+    SUPPORT_EMAIL: z.email().default('support@example.com'),
+    SUPPORT_PHONE: z.string().min(1).optional(),
+    SHOP_NAME: z.string().min(1).default('Our shop'),
+
+    SENDGRID_API_KEY: z.string().startsWith('SG.', 'must start with "SG."').optional(),
+    SENDGRID_FROM: z.email().optional(),
+    TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be "AC" followed by 32 hex digits').optional(),
+    TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+    TWILIO_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550100').optional(),
+    TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
+  })
+  .superRefine((env, ctx) => {
+    const requireTogether = (names: (keyof typeof env)[], why: string) => {
+      const given = names.filter((n) => env[n] !== undefined);
+      if (given.length > 0 && given.length < names.length) {
+        for (const n of names.filter((n) => env[n] === undefined)) {
+          ctx.addIssue({ code: 'custom', path: [n], message: `is required when ${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} set (${why})` });
+        }
+      }
+    };
+    requireTogether(['SENDGRID_API_KEY', 'SENDGRID_FROM'], 'SendGrid email');
+    requireTogether(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'], 'Twilio SMS');
+    requireTogether(['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH'], 'mTLS to Temporal');
+    if (env.TWILIO_ACCOUNT_SID && !env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID) {
+      ctx.addIssue({ code: 'custom', path: ['TWILIO_FROM'], message: 'or TWILIO_MESSAGING_SERVICE_SID is required for Twilio SMS' });
+    }
+    if (env.NODE_ENV === 'production') {
+      for (const n of ['API_KEYS_CHECKOUT', 'API_KEYS_SUPPORT'] as const) {
+        if (!env[n]?.length) ctx.addIssue({ code: 'custom', path: [n], message: 'is required in production' });
+        if (env[n]?.some((k) => (Object.values(DEV_API_KEYS) as string[]).includes(k))) {
+          ctx.addIssue({ code: 'custom', path: [n], message: 'must not use the published dev keys in production' });
+        }
+      }
+    }
+  });
+
+export type Role = 'checkout' | 'support';
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  publicBaseUrl: string;
+  /** Which journey policy new journeys start with: production durations, or the demo's seconds-for-days. */
+  journeyPolicy: 'production' | 'demo';
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    tls?: { certPath?: string; keyPath?: string };
+    apiKey?: string;
+  };
+  databaseUrl: string;
+  apiKeys: Record<Role, string[]>;
+  shop: { name: string; supportEmail: string; supportPhone?: string };
+  sendgrid?: { apiKey: string; from: string };
+  twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the config from `env` (the process environment by default). Throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        return issue.code === 'invalid_type' && present[name] === undefined
+          ? `${name} is required`
+          : `${name} ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
+    journeyPolicy: e.JOURNEY_POLICY,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls: e.TEMPORAL_TLS || e.TEMPORAL_TLS_CERT_PATH ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH } : undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+    },
+    databaseUrl: e.DATABASE_URL,
+    apiKeys: {
+      checkout: e.API_KEYS_CHECKOUT ?? (isProduction ? [] : [DEV_API_KEYS.checkout]),
+      support: e.API_KEYS_SUPPORT ?? (isProduction ? [] : [DEV_API_KEYS.support]),
+    },
+    shop: { name: e.SHOP_NAME, supportEmail: e.SUPPORT_EMAIL, supportPhone: e.SUPPORT_PHONE },
+    sendgrid: e.SENDGRID_API_KEY && e.SENDGRID_FROM ? { apiKey: e.SENDGRID_API_KEY, from: e.SENDGRID_FROM } : undefined,
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
+        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID }
+        : undefined,
+  };
+}
+
+/** For entry points: load the config or print what is wrong and exit. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

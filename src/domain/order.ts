@@ -1,0 +1,81 @@
+/**
+ * An order as checkout sends it: the one schema that validates `POST /v1/orders` and types the journey's input.
+ * Workflow code imports only the types from here (`import type`).
+ */
+import { z } from 'zod';
+
+/** Ids become part of workflow ids and URLs, so keep them to a safe alphabet. */
+const externalId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'may contain only letters, digits, ".", "_", ":" and "-", starting with a letter or digit');
+
+/** Money travels as a decimal string ("59.90") so no float ever rounds a price. */
+const money = z.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'must be a decimal amount such as "59.90"');
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as "Europe/Riga"');
+
+export const channelSchema = z.enum(['email', 'sms']);
+export type Channel = z.infer<typeof channelSchema>;
+
+export const orderItemSchema = z.object({
+  sku: externalId,
+  name: z.string().min(1).max(200),
+  quantity: z.number().int().positive().max(10_000),
+  unitPrice: money,
+  category: z.string().min(1).max(64).optional(),
+  /** Days between replenishment reminders for this item; overrides the policy's per-category default. */
+  replenishmentIntervalDays: z.number().int().min(1).max(1_000).optional(),
+});
+
+export const orderSchema = z
+  .object({
+    orderId: externalId,
+    customerId: externalId,
+    email: z.email(),
+    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +37120000000').optional(),
+    name: z.string().min(1).max(200).optional(),
+    locale: z.string().min(2).max(35).default('en'),
+    timeZone: timeZone.optional(),
+    shippingCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "LV"').optional(),
+    channels: z.array(channelSchema).min(1).default(['email']),
+    items: z.array(orderItemSchema).min(1).max(500),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"'),
+    total: money,
+    placedAt: z.iso.datetime({ offset: true }),
+    expectedDelivery: z
+      .object({ earliest: z.iso.date(), latest: z.iso.date() })
+      .refine((w) => w.earliest <= w.latest, { message: 'earliest must not be after latest', path: ['earliest'] })
+      .optional(),
+    relatedProducts: z
+      .array(z.object({ sku: externalId, name: z.string().min(1).max(200), url: z.url().optional() }))
+      .max(6)
+      .optional(),
+  })
+  .superRefine((order, ctx) => {
+    if (order.channels.includes('sms') && !order.phone) {
+      ctx.addIssue({ code: 'custom', path: ['phone'], message: 'is required when channels include "sms"' });
+    }
+    const seen = new Set<string>();
+    order.items.forEach((item, i) => {
+      if (seen.has(item.sku)) ctx.addIssue({ code: 'custom', path: ['items', i, 'sku'], message: `appears twice ("${item.sku}")` });
+      seen.add(item.sku);
+    });
+  });
+
+export type OrderInput = z.input<typeof orderSchema>;
+export type Order = z.infer<typeof orderSchema>;
+export type OrderItem = z.infer<typeof orderItemSchema>;
+
+/** The journey's workflow id: one journey per order, whatever happens. */
+export function journeyWorkflowId(orderId: string): string {
+  return `order-${orderId}`;
+}

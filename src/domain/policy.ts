@@ -1,0 +1,48 @@
+/**
+ * Every delay of the journey in one validated object. The workflow receives it in its input, so a running journey keeps
+ * the policy it started with. Durations are in days; `secondsPerDay` lets the demo policy turn days into seconds.
+ */
+import { z } from 'zod';
+
+const days = z.number().positive().max(3_650);
+
+export const journeyPolicySchema = z.object({
+  name: z.string().min(1),
+  /** 86,400 in production; the demo policy makes a "day" last one second. */
+  secondsPerDay: z.number().positive(),
+  /** Delivery window promised in the confirmation when checkout sends none, counted from the order date. */
+  expectedDeliveryDays: z
+    .object({ min: z.number().int().min(0).max(90), max: z.number().int().min(0).max(90) })
+    .refine((w) => w.min <= w.max, { message: 'min must not exceed max' }),
+  unboxingDelayDays: days,
+  /** Review platforms and our own data: ask 7–15 days after the parcel arrives, never earlier or later. */
+  reviewRequestDelayDays: z.number().min(7, 'must be at least 7 days after delivery').max(15, 'must be at most 15 days after delivery'),
+  reviewReminderDelayDays: days,
+  /** When no delivery scan arrives: ask for a review this long after the latest expected delivery date plus the review delay. */
+  reviewFallbackBufferDays: days,
+  returnWindowDays: days,
+  trackingPollIntervalDays: days,
+  stalledAfterDays: days,
+  replenishmentDaysByCategory: z.record(z.string(), z.number().int().positive().max(1_000)),
+  maxUnansweredReplenishmentReminders: z.number().int().min(1).max(12),
+});
+
+export type JourneyPolicy = z.infer<typeof journeyPolicySchema>;
+
+export const productionPolicy: JourneyPolicy = journeyPolicySchema.parse({
+  name: 'production',
+  secondsPerDay: 86_400,
+  expectedDeliveryDays: { min: 2, max: 5 },
+  unboxingDelayDays: 2,
+  reviewRequestDelayDays: 10,
+  reviewReminderDelayDays: 5,
+  reviewFallbackBufferDays: 3,
+  returnWindowDays: 30,
+  trackingPollIntervalDays: 1,
+  stalledAfterDays: 5,
+  replenishmentDaysByCategory: { cosmetics: 70, industrial: 395 },
+  maxUnansweredReplenishmentReminders: 3,
+});
+
+/** Same journey, one second per day: a person can watch a whole journey in the Temporal UI in a few minutes. */
+export const demoPolicy: JourneyPolicy = journeyPolicySchema.parse({ ...productionPolicy, name: 'demo', secondsPerDay: 1 });

@@ -1,0 +1,58 @@
+/**
+ * What the journey needs from a messaging provider, and nothing more. SendGrid, Twilio and the local outbox implement it.
+ */
+import type { Channel } from '../domain/order';
+
+/** Who and what a message is about: carried to the provider so its events can be matched back to the ledger. */
+export interface MessageContext {
+  /** The ledger row's id. Providers that support it use it to drop a repeated send. */
+  idempotencyKey: string;
+  journeyId: string;
+  orderId: string;
+  step: string;
+  messageType: string;
+}
+
+export interface OutgoingEmail extends MessageContext {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface OutgoingSms extends MessageContext {
+  to: string;
+  body: string;
+}
+
+export interface SendReceipt {
+  providerMessageId: string;
+}
+
+export interface EmailProvider {
+  readonly name: string;
+  sendEmail(email: OutgoingEmail): Promise<SendReceipt>;
+}
+
+export interface SmsProvider {
+  readonly name: string;
+  sendSms(sms: OutgoingSms): Promise<SendReceipt>;
+}
+
+/**
+ * A provider's refusal, classified once by its adapter. Retryable ones (5xx, 429, timeouts) go back to Temporal's retry
+ * policy; the others are final for that message and are recorded in the ledger instead of failing the journey.
+ */
+export class ProviderError extends Error {
+  constructor(
+    readonly provider: string,
+    readonly channel: Channel,
+    /** The provider's own code, e.g. Twilio's "21211" or an HTTP status. */
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}

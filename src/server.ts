@@ -1,0 +1,64 @@
+/** The API process. Stops taking requests on SIGTERM/SIGINT and closes its connections. */
+import type { Server } from 'node:http';
+import type { Pool } from 'pg';
+import type { Client } from '@temporalio/client';
+import { createApp } from './api/app';
+import { loadConfigOrExit, type Config } from './config';
+import { OutboxStore } from './db/outbox';
+import { createPool } from './db/pool';
+import { productionPolicy, demoPolicy, type JourneyPolicy } from './domain/policy';
+import { JourneyService } from './journeys/journey-service';
+import { createLogger, type Logger } from './logger';
+import { connectClient } from './temporal/connection';
+
+export function buildApi(config: Config, pool: Pool, client: Client, policy: JourneyPolicy, logger: Logger) {
+  return createApp({
+    config,
+    logger,
+    journeys: new JourneyService(client, config.temporal.taskQueue, policy),
+    outbox: new OutboxStore(pool),
+    readiness: {
+      postgres: async () => {
+        await pool.query('SELECT 1');
+      },
+      temporal: async () => {
+        await client.workflowService.describeNamespace({ namespace: config.temporal.namespace });
+      },
+    },
+  });
+}
+
+export function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({ name: 'api' });
+  const policy = config.journeyPolicy === 'demo' ? demoPolicy : productionPolicy;
+  const pool = createPool(config.databaseUrl);
+  const client = await connectClient(config.temporal);
+  const server = await listen(buildApi(config, pool, client, policy, logger), config.port);
+  logger.info({ port: config.port, policy: policy.name }, 'API listening');
+
+  const stop = () => {
+    logger.info('API stopping');
+    server.close(async () => {
+      await client.connection.close();
+      await pool.end();
+      process.exit(0);
+    });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

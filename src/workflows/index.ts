@@ -1,0 +1,2 @@
+/** The workflows the worker registers. Deterministic code only below this folder. */
+export { orderJourney } from './order-journey';

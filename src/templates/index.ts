@@ -1,22 +1,17 @@
-/** Renders a customer message for one channel. Each message type has its renderers here. */
+/** Renders a customer message for one channel. */
 import { renderConfirmationEmail, renderConfirmationSms } from './confirmation';
-import type { ConfirmationData, RenderedEmail, ShopDetails } from './types';
-
-export type CustomerMessage = { messageType: 'confirmation'; data: ConfirmationData };
-export type MessageType = CustomerMessage['messageType'];
+import { emailParts, smsText } from './journey-messages';
+import { layoutEmail } from './layout';
+import type { CustomerMessage, RenderedEmail, ShopDetails } from './types';
 
 export function renderEmail(message: CustomerMessage, shop: ShopDetails): RenderedEmail {
-  switch (message.messageType) {
-    case 'confirmation':
-      return renderConfirmationEmail(message.data, shop);
-  }
+  if (message.messageType === 'confirmation') return renderConfirmationEmail(message.data, shop);
+  return layoutEmail(message.data.order, emailParts(message, shop), shop);
 }
 
 export function renderSms(message: CustomerMessage, shop: ShopDetails): string {
-  switch (message.messageType) {
-    case 'confirmation':
-      return renderConfirmationSms(message.data, shop);
-  }
+  if (message.messageType === 'confirmation') return renderConfirmationSms(message.data, shop);
+  return smsText(message, shop);
 }
 
-export type { ConfirmationData, RenderedEmail, ShopDetails } from './types';
+export type { CustomerMessage, MessageType, ConfirmationData, RenderedEmail, ShopDetails } from './types';

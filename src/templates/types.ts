@@ -5,6 +5,8 @@ export interface ShopDetails {
   name: string;
   supportEmail: string;
   supportPhone?: string;
+  /** The shop's web address: review and reorder links start here. */
+  url?: string;
 }
 
 export interface RenderedEmail {
@@ -13,8 +15,74 @@ export interface RenderedEmail {
   html: string;
 }
 
+/** Who a message is for and about: enough to greet the customer and name the order, nothing more. */
+export interface OrderRef {
+  orderId: string;
+  name?: string;
+  locale: string;
+}
+
+export interface ItemRef {
+  sku: string;
+  name: string;
+  quantity?: number;
+  category?: string;
+}
+
 /** What the confirmation needs to say: the order as bought, and what we promised about its delivery. */
 export interface ConfirmationData {
   order: Pick<Order, 'orderId' | 'name' | 'locale' | 'items' | 'currency' | 'total' | 'relatedProducts'>;
   deliveryWindow: DeliveryWindow;
 }
+
+export interface ParcelData {
+  order: OrderRef;
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl?: string;
+  items: ItemRef[];
+}
+
+export interface DeliveryProblemData extends ParcelData {
+  status: 'attempt_failed' | 'exception' | 'returned_to_sender';
+}
+
+export interface ItemsData {
+  order: OrderRef;
+  items: ItemRef[];
+}
+
+export interface ReturnData {
+  order: OrderRef;
+  rmaId: string;
+  items: ItemRef[];
+}
+
+export interface ReplenishmentData {
+  order: OrderRef;
+  item: ItemRef;
+}
+
+export interface CancellationData {
+  order: OrderRef;
+}
+
+/** Every message the journey sends, with the data its templates need. */
+export type CustomerMessage =
+  | { messageType: 'confirmation'; data: ConfirmationData }
+  | { messageType: 'shipped'; data: ParcelData }
+  | { messageType: 'out_for_delivery'; data: ParcelData }
+  | { messageType: 'ready_for_pickup'; data: ParcelData }
+  | { messageType: 'delivered'; data: ParcelData }
+  | { messageType: 'delivery_problem'; data: DeliveryProblemData }
+  | { messageType: 'tracking_stalled'; data: ParcelData }
+  | { messageType: 'unboxing_tips'; data: ItemsData }
+  | { messageType: 'review_request'; data: ItemsData }
+  | { messageType: 'review_reminder'; data: ItemsData }
+  | { messageType: 'bad_review_apology'; data: ItemsData }
+  | { messageType: 'replenishment_reminder'; data: ReplenishmentData }
+  | { messageType: 'return_accepted'; data: ReturnData }
+  | { messageType: 'refund_confirmed'; data: ReturnData }
+  | { messageType: 'cancellation'; data: CancellationData };
+
+export type MessageType = CustomerMessage['messageType'];

@@ -14,3 +14,19 @@ export const messaging = proxyActivities<Pick<JourneyActivities, 'sendCustomerMe
   scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
+
+/** Support cases are idempotent per cause: retry until PostgreSQL answers. */
+export const support = proxyActivities<Pick<JourneyActivities, 'openSupportCase'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/**
+ * Carrier polling: a carrier that is down or rate-limits us is retried with backoff (1 min → 1 h) for up to 12 hours,
+ * in the activity's retry policy rather than as a loop in the workflow's history. Past that the poll counts as silent.
+ */
+export const carrierPolling = proxyActivities<Pick<JourneyActivities, 'pollCarrier'>>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '12 hours',
+  retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});

@@ -1,8 +1,93 @@
 /**
- * The journey workflow's signals, queries and updates: defined once here, used by the workflow and by the HTTP API.
+ * The journey workflows' signals, queries and updates: defined once here, used by the workflows and by the HTTP API.
+ * Support staff can send the same ones from the `temporal` CLI or the Temporal UI, e.g.
+ *   temporal workflow update execute --workflow-id order-1001 --name cancelOrder --input '{"reason":"customer asked"}'
  */
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { TrackingUpdate } from '../domain/tracking-status';
+import type { ReturnLine } from '../domain/returns';
 import type { JourneyView } from './journey-state';
 
-/** The journey as it stands: stage, timeline, messages sent, and the plan ahead. */
+/** The journey as it stands: stage, shipments, timeline, messages sent, and the plan ahead. */
 export const journeyQuery = defineQuery<JourneyView>('journey');
+
+export interface NewShipment {
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl?: string;
+  /** Items in this parcel; an order may ship in several. */
+  items: { sku: string; quantity: number }[];
+  /** Set for a return parcel travelling back under an accepted return. */
+  rmaId?: string;
+}
+
+export interface ShipmentAdded {
+  shipmentId: string;
+  /** False when this tracking number was already registered: the same shipment is answered again. */
+  created: boolean;
+}
+
+/** Fulfilment registers a parcel. Refused for a cancelled order or items that are not in it. */
+export const addShipmentUpdate = defineUpdate<ShipmentAdded, [NewShipment]>('addShipment');
+
+export interface TrackingEvent extends TrackingUpdate {
+  trackingNumber: string;
+}
+
+/** A carrier update for one of the journey's parcels (from the API, a carrier webhook or polling). */
+export const trackingEventSignal = defineSignal<[TrackingEvent]>('trackingEvent');
+
+export interface ReviewSubmitted {
+  sku: string;
+  rating: number;
+  text?: string;
+  reviewId?: string;
+}
+
+/** The review platform reports a review of an item of this order. */
+export const reviewSubmittedSignal = defineSignal<[ReviewSubmitted]>('reviewSubmitted');
+
+export interface ReturnRequest {
+  items: ReturnLine[];
+  reason: string;
+}
+
+export interface ReturnAccepted {
+  rmaId: string;
+}
+
+/** Support staff open a return. The validator refuses it (with the reason) outside the rules; nothing is recorded then. */
+export const requestReturnUpdate = defineUpdate<ReturnAccepted, [ReturnRequest]>('requestReturn');
+
+export interface CancelRequest {
+  reason: string;
+}
+
+export interface OrderCancelled {
+  cancelledAt: string;
+}
+
+/** Support staff cancel the order: accepted only before anything has shipped. */
+export const cancelOrderUpdate = defineUpdate<OrderCancelled, [CancelRequest]>('cancelOrder');
+
+// Replenishment reminders (one workflow per customer and sku).
+
+export interface ReplenishmentContact {
+  email: string;
+  phone?: string;
+  name?: string;
+  locale: string;
+  channels: ('email' | 'sms')[];
+}
+
+export interface Reordered {
+  orderId: string;
+  /** The newest order's contact details, which the reminders use from then on. */
+  contact?: ReplenishmentContact;
+}
+
+/** The customer ordered the item again: the reminder timer starts over. */
+export const reorderedSignal = defineSignal<[Reordered]>('reordered');
+
+/** The item of this order was returned: stop reminding, unless a newer order keeps the reminders going. */
+export const replenishmentStopSignal = defineSignal<[{ orderId: string; reason: string }]>('stopReplenishment');

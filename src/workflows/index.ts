@@ -1,2 +1,3 @@
 /** The workflows the worker registers. Deterministic code only below this folder. */
 export { orderJourney } from './order-journey';
+export { replenishment } from './replenishment';

@@ -4,9 +4,18 @@
  */
 import type { Channel } from '../domain/order';
 import type { DeliveryWindow } from '../domain/delivery-window';
+import type { TrackingStatus } from '../domain/tracking-status';
 import type { LedgerStatus } from '../db/ledger';
 
-export type JourneyStage = 'confirming' | 'awaiting_shipment';
+export type JourneyStage =
+  | 'confirming'
+  | 'awaiting_shipment'
+  | 'in_transit'
+  | 'delivered'
+  | 'awaiting_review'
+  | 'closing' // nothing more to send; the return window is still open
+  | 'completed'
+  | 'cancelled';
 
 export interface TimelineEntry {
   at: string; // ISO instant, workflow time
@@ -29,12 +38,65 @@ export interface PlannedStep {
   dueAt: string | null;
 }
 
+export interface ShipmentView {
+  shipmentId: string;
+  /** Outbound parcels go to the customer; return parcels come back under an RMA. */
+  direction: 'outbound' | 'return';
+  rmaId?: string;
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl?: string;
+  items: { sku: string; quantity: number }[];
+  status: TrackingStatus | 'registered';
+  statusAt: string | null;
+  registeredAt: string;
+  /** Last time the parcel made progress (registration or a new status), in workflow time. */
+  lastProgressAt: string;
+  /** Last time we asked the carrier, when it had gone quiet. */
+  lastCheckedAt: string | null;
+  seenEventIds: string[];
+  /** Carrier updates dropped as repeats or as older than what we knew. */
+  ignoredUpdates: number;
+  stalled: boolean;
+}
+
+export interface ReturnView {
+  rmaId: string;
+  items: { sku: string; quantity: number }[];
+  reason: string;
+  acceptedAt: string;
+  status: 'awaiting_parcel' | 'received' | 'lapsed';
+}
+
+export interface ReviewView {
+  sku: string;
+  rating: number;
+  at: string;
+}
+
+export interface SupportCaseView {
+  caseId: string;
+  /** What caused it, unique within the journey, e.g. "parcel:1Z999:exception". */
+  caseKey: string;
+  kind: string;
+  summary: string;
+  at: string;
+}
+
 export interface JourneyView {
   orderId: string;
   customerId: string;
   policy: string;
   stage: JourneyStage;
   expectedDelivery: DeliveryWindow;
+  /** When every item had been delivered (or the fallback date, if no delivery scan ever came). */
+  deliveredAt: string | null;
+  deliveryConfirmedBy: 'carrier' | 'fallback' | null;
+  shipments: ShipmentView[];
+  returns: ReturnView[];
+  reviews: ReviewView[];
+  supportCases: SupportCaseView[];
+  cancellation: { reason: string; at: string } | null;
   timeline: TimelineEntry[];
   messages: SentMessage[];
   /** The next steps, soonest first. */

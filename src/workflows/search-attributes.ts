@@ -8,5 +8,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const OrderIdKey = defineSearchAttributeKey('OrderId', SearchAttributeType.KEYWORD);
 export const CustomerIdKey = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
 export const JourneyStageKey = defineSearchAttributeKey('JourneyStage', SearchAttributeType.KEYWORD);
+/** The order's parcels at a glance: a problem if any parcel has one, else the least advanced status. */
+export const ShipmentStatusKey = defineSearchAttributeKey('ShipmentStatus', SearchAttributeType.KEYWORD);
 
-export const journeySearchAttributes = [OrderIdKey, CustomerIdKey, JourneyStageKey];
+export const journeySearchAttributes = [OrderIdKey, CustomerIdKey, JourneyStageKey, ShipmentStatusKey];

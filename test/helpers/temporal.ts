@@ -9,6 +9,8 @@ import type { Pool } from 'pg';
 import { createActivities, type ActivityDeps } from '../../src/activities';
 import { MessageLedger } from '../../src/db/ledger';
 import { OutboxStore } from '../../src/db/outbox';
+import { SupportCases } from '../../src/db/support-cases';
+import { NoCarrierTracking } from '../../src/providers/carriers/types';
 import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
 import { testingExecutable } from '../../src/temporal/binaries';
 import { journeySearchAttributes } from '../../src/workflows/search-attributes';
@@ -44,7 +46,15 @@ const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: conso
 /** Activities on the real ledger and outbox; a test may swap a provider (e.g. to inject a failure). */
 export function journeyActivities(pool: Pool, overrides: Partial<ActivityDeps> = {}) {
   const outbox = new OutboxProvider(new OutboxStore(pool));
-  return createActivities({ ledger: new MessageLedger(pool), email: outbox, sms: outbox, shop: TEST_SHOP, ...overrides });
+  return createActivities({
+    ledger: new MessageLedger(pool),
+    supportCases: new SupportCases(pool),
+    email: outbox,
+    sms: outbox,
+    carriers: new NoCarrierTracking(),
+    shop: TEST_SHOP,
+    ...overrides,
+  });
 }
 
 export async function createTestWorker(

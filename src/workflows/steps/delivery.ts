@@ -1,0 +1,57 @@
+/**
+ * Waiting for the order to arrive: until every item has been delivered, or — when the carrier stays silent — until the
+ * fallback date (the later of the expected delivery date and the last parcel's expected arrival, plus a buffer), so a
+ * silent carrier does not silence the journey. A cancellation ends the wait.
+ */
+import { condition } from '@temporalio/workflow';
+import { DAY_MS } from '../../domain/durations';
+import { isoNow as now } from '../clock';
+import { Journey } from '../journey';
+
+export type DeliveryOutcome = 'delivered' | 'fallback' | 'cancelled';
+
+/** Null while nothing has shipped: an order that never ships gets no review request. */
+function fallbackDate(journey: Journey): string | null {
+  const parcels = journey.outboundShipments();
+  if (!parcels.length) return null;
+  const { policy } = journey;
+  // The expected window is in calendar days; a parcel is "late" only after the whole last day has passed.
+  const expectedBy = Date.parse(`${journey.view.expectedDelivery.latest}T00:00:00Z`) + DAY_MS;
+  const lastParcelBy = Math.max(...parcels.map((p) => Date.parse(p.registeredAt))) + journey.days(policy.expectedDeliveryDays.max);
+  // Calendar expectations are real days; the buffer is a policy duration (seconds in the demo).
+  return Journey.after(new Date(Math.max(expectedBy, lastParcelBy)).toISOString(), journey.days(policy.reviewFallbackBufferDays));
+}
+
+export async function waitForDelivery(journey: Journey): Promise<DeliveryOutcome> {
+  journey.planStep('shipment', 'waiting for the order to ship', null);
+  for (;;) {
+    const fallbackAt = fallbackDate(journey);
+    const settled = () => journey.everythingDelivered() || journey.view.cancellation !== null || fallbackDate(journey) !== fallbackAt;
+    if (fallbackAt === null) {
+      await condition(settled);
+    } else {
+      journey.unplan('shipment');
+      journey.planStep('delivery', 'delivery expected (review falls back to this date without a scan)', fallbackAt);
+      const waitMs = Journey.msUntil(fallbackAt);
+      if (waitMs === 0 || !(await condition(settled, waitMs, { summary: 'delivery fallback if no scan arrives' }))) {
+        return deliveredBy(journey, 'fallback', fallbackAt);
+      }
+    }
+    if (journey.view.cancellation) return 'cancelled';
+    if (journey.everythingDelivered()) {
+      // Carrier time of the last delivery, never later than now (carriers' clocks drift).
+      const lastScan = journey.outboundShipments().map((p) => p.statusAt!).sort().at(-1)!;
+      return deliveredBy(journey, 'carrier', lastScan < now() ? lastScan : now());
+    }
+  }
+}
+
+function deliveredBy(journey: Journey, how: 'carrier' | 'fallback', at: string): DeliveryOutcome {
+  journey.unplan('shipment');
+  journey.unplan('delivery');
+  journey.view.deliveredAt = at;
+  journey.view.deliveryConfirmedBy = how;
+  journey.record(how === 'carrier' ? 'every item delivered' : 'no delivery scan by the fallback date; assuming delivered');
+  journey.enterStage('delivered');
+  return how === 'carrier' ? 'delivered' : 'fallback';
+}

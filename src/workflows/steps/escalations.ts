@@ -1,0 +1,14 @@
+/** Escalating to support: a case in PostgreSQL (once per cause), shown in the journey. */
+import { workflowInfo } from '@temporalio/workflow';
+import { support } from '../activities';
+import { isoNow as now } from '../clock';
+import type { Journey } from '../journey';
+
+export async function escalate(journey: Journey, caseKey: string, kind: string, summary: string): Promise<void> {
+  if (journey.view.supportCases.some((c) => c.caseKey === caseKey)) return;
+  const { caseId } = await support.openSupportCase.executeWithOptions({ summary: `open support case: ${kind.replace(/_/g, ' ')}` }, [
+    { journeyId: workflowInfo().workflowId, orderId: journey.order.orderId, caseKey, kind, summary },
+  ]);
+  journey.view.supportCases.push({ caseId, caseKey, kind, summary, at: now() });
+  journey.record(`support case opened: ${summary}`);
+}

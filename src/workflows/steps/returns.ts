@@ -1,0 +1,105 @@
+/**
+ * Step 6a — returns, opened by support staff. The update's validator applies the return rules (window, items,
+ * quantities) so the caller gets a clear yes or no; an accepted return gets an RMA id and instructions, then waits for its
+ * parcel (tracked like any parcel) and confirms the refund when it arrives. Returned items drop out of reviews and
+ * replenishment.
+ */
+import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import { judgeReturn } from '../../domain/returns';
+import { replenishmentWorkflowId } from '../../domain/replenishment';
+import { workflowNow, isoNow as now, sleepUntil } from '../clock';
+import { requestReturnUpdate, replenishmentStopSignal } from '../definitions';
+import { Journey } from '../journey';
+import type { ReturnView, ShipmentView } from '../journey-state';
+import { itemRefs, orderRef, sendToCustomer } from '../send';
+
+export function registerReturnHandlers(journey: Journey): void {
+  setHandler(
+    requestReturnUpdate,
+    async ({ items, reason }) => {
+      const rma: ReturnView = {
+        rmaId: `RMA-${journey.order.orderId}-${journey.view.returns.length + 1}`,
+        items,
+        reason,
+        acceptedAt: now(),
+        status: 'awaiting_parcel',
+      };
+      journey.view.returns.push(rma);
+      journey.record(`return ${rma.rmaId} accepted (${reason})`);
+      journey.planStep(`return:${rma.rmaId}`, `return ${rma.rmaId}: waiting for the parcel`, Journey.after(rma.acceptedAt, journey.days(parcelWaitDays(journey))));
+      await sendToCustomer(journey, `return:${rma.rmaId}:accepted`, {
+        messageType: 'return_accepted',
+        data: { order: orderRef(journey), rmaId: rma.rmaId, items: itemRefs(journey, items) },
+      });
+      await stopReplenishingReturnedItems(journey);
+      return { rmaId: rma.rmaId };
+    },
+    {
+      validator: ({ items }) => {
+        const verdict = judgeReturn(items, {
+          deliveredAt: journey.view.deliveredAt,
+          returnWindowMs: journey.days(journey.policy.returnWindowDays),
+          now: workflowNow().getTime(),
+          bought: journey.bought(),
+          alreadyReturned: journey.returned(),
+          cancelled: journey.view.cancellation !== null,
+        });
+        if (!verdict.ok) throw new Error(verdict.reason);
+      },
+    },
+  );
+}
+
+/** Policies from before `returnParcelWaitDays` existed wait as long as the return window. */
+function parcelWaitDays(journey: Journey): number {
+  return journey.policy.returnParcelWaitDays ?? journey.policy.returnWindowDays;
+}
+
+/** A return parcel reached us: confirm the refund, once. */
+export async function settleReturnParcel(journey: Journey, parcel: ShipmentView): Promise<void> {
+  const rma = journey.view.returns.find((r) => r.rmaId === parcel.rmaId);
+  if (!rma || rma.status === 'received') return;
+  rma.status = 'received';
+  journey.unplan(`return:${rma.rmaId}`);
+  journey.record(`return ${rma.rmaId} received`);
+  await sendToCustomer(journey, `return:${rma.rmaId}:refund`, {
+    messageType: 'refund_confirmed',
+    data: { order: orderRef(journey), rmaId: rma.rmaId, items: itemRefs(journey, rma.items) },
+  });
+}
+
+/** Items no longer kept stop their replenishment reminders (unless a newer order of them keeps those going). */
+async function stopReplenishingReturnedItems(journey: Journey): Promise<void> {
+  if (!journey.replenishmentStarted) return;
+  const kept = new Set(journey.keptItems().map((i) => i.sku));
+  for (const sku of journey.replenishing.filter((s) => !kept.has(s))) {
+    journey.replenishing = journey.replenishing.filter((s) => s !== sku);
+    await getExternalWorkflowHandle(replenishmentWorkflowId(journey.order.customerId, sku))
+      .signal(replenishmentStopSignal, { orderId: journey.order.orderId, reason: 'returned' })
+      .catch(() => journey.record(`replenishment of ${sku} had already ended`));
+  }
+}
+
+/**
+ * The journey stays open while a return is still possible: until the window closes and every accepted return has
+ * either arrived or lapsed.
+ */
+export async function closeReturnWindow(journey: Journey): Promise<void> {
+  if (!journey.view.deliveredAt) return;
+  const windowEnds = Journey.after(journey.view.deliveredAt, journey.days(journey.policy.returnWindowDays));
+  journey.planStep('return-window', 'return window closes', windowEnds);
+  await sleepUntil(windowEnds, 'return window open');
+  journey.unplan('return-window');
+  for (;;) {
+    const open = journey.view.returns.filter((r) => r.status === 'awaiting_parcel');
+    if (!open.length) return;
+    const lapses = open.map((r) => ({ rma: r, at: Journey.after(r.acceptedAt, journey.days(parcelWaitDays(journey))) })).sort((a, b) => a.at.localeCompare(b.at))[0]!;
+    const wait = Journey.msUntil(lapses.at);
+    const arrived = wait > 0 && (await condition(() => lapses.rma.status !== 'awaiting_parcel', wait, { summary: `waiting for return ${lapses.rma.rmaId}` }));
+    if (!arrived && lapses.rma.status === 'awaiting_parcel') {
+      lapses.rma.status = 'lapsed';
+      journey.unplan(`return:${lapses.rma.rmaId}`);
+      journey.record(`return ${lapses.rma.rmaId} lapsed: no parcel within ${parcelWaitDays(journey)} days`);
+    }
+  }
+}

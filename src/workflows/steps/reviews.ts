@@ -1,0 +1,79 @@
+/**
+ * Step 4 — the review request, at the policy delay after delivery (7–15 days), and one reminder unless a review has
+ * come in. Only items the customer kept and has not reviewed yet are asked about; nothing is sent when none are left.
+ * Reviews arrive as signals at any time; a rating of 2 or less goes to support and the customer gets an apology.
+ */
+import { condition, setHandler } from '@temporalio/workflow';
+import { isoNow as now, sleepUntil } from '../clock';
+import { reviewSubmittedSignal, type ReviewSubmitted } from '../definitions';
+import { Journey } from '../journey';
+import { itemRefs, orderRef, sendToCustomer } from '../send';
+import { escalate } from './escalations';
+
+const BAD_RATING = 2;
+const badReviews = new WeakMap<Journey, ReviewSubmitted[]>();
+const badReviewQueue = (journey: Journey) => badReviews.get(journey) ?? badReviews.set(journey, []).get(journey)!;
+
+export function registerReviewHandler(journey: Journey): void {
+  setHandler(reviewSubmittedSignal, (review) => {
+    if (!journey.order.items.some((i) => i.sku === review.sku)) {
+      journey.record(`review for ${review.sku}, which is not in this order, ignored`);
+      return;
+    }
+    if (journey.view.reviews.some((r) => r.sku === review.sku)) return; // one review per item; repeats are ignored
+    journey.view.reviews.push({ sku: review.sku, rating: review.rating, at: now() });
+    journey.record(`review received for ${review.sku}: ${review.rating}/5`);
+    if (review.rating <= BAD_RATING) badReviewQueue(journey).push(review);
+  });
+}
+
+/** Runs for the whole journey: a bad review is escalated whenever it arrives. */
+export async function respondToBadReviews(journey: Journey): Promise<void> {
+  const queue = badReviewQueue(journey);
+  while (!journey.finished || queue.length) {
+    await condition(() => queue.length > 0 || journey.finished);
+    const review = queue.shift();
+    if (!review) continue;
+    await escalate(journey, `review:${review.sku}`, 'bad_review', `Review of ${review.sku} rated ${review.rating}/5`);
+    await sendToCustomer(journey, `review:${review.sku}:apology`, {
+      messageType: 'bad_review_apology',
+      data: { order: orderRef(journey), items: itemRefs(journey, [{ sku: review.sku }]) },
+    });
+  }
+}
+
+/** Items worth asking about: kept, and not reviewed yet. */
+function itemsToAskAbout(journey: Journey) {
+  const reviewed = new Set(journey.view.reviews.map((r) => r.sku));
+  return journey.keptItems().filter((i) => !reviewed.has(i.sku));
+}
+
+export async function requestReview(journey: Journey): Promise<void> {
+  const { policy } = journey;
+  const requestAt = Journey.after(journey.view.deliveredAt!, journey.days(policy.reviewRequestDelayDays));
+  journey.planStep('review-request', 'ask for a review', requestAt);
+  await sleepUntil(requestAt, `review request ${policy.reviewRequestDelayDays} days after delivery`);
+  journey.unplan('review-request');
+
+  const items = itemsToAskAbout(journey);
+  if (!items.length) {
+    journey.record('review request skipped: every item was returned or already reviewed');
+    return;
+  }
+  await sendToCustomer(journey, 'review-request', { messageType: 'review_request', data: { order: orderRef(journey), items: itemRefs(journey, items) } });
+  journey.enterStage('awaiting_review');
+
+  const reviewsBefore = journey.view.reviews.length;
+  const remindAt = Journey.after(now(), journey.days(policy.reviewReminderDelayDays));
+  journey.planStep('review-reminder', 'remind about the review (unless one arrives)', remindAt);
+  const reviewed = await condition(() => journey.view.reviews.length > reviewsBefore, Journey.msUntil(remindAt), {
+    summary: `review reminder in ${policy.reviewReminderDelayDays} days unless reviewed`,
+  });
+  journey.unplan('review-reminder');
+  const stillToReview = itemsToAskAbout(journey);
+  if (reviewed || !stillToReview.length) {
+    journey.record('review reminder not needed');
+    return;
+  }
+  await sendToCustomer(journey, 'review-reminder', { messageType: 'review_reminder', data: { order: orderRef(journey), items: itemRefs(journey, stillToReview) } });
+}

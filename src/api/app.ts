@@ -7,6 +7,8 @@ import type { Logger } from '../logger';
 import { errorHandler, notFoundRoute } from './errors';
 import { healthRouter, type DependencyCheck } from './routes/health';
 import { ordersRouter } from './routes/orders';
+import { fulfilmentRouter } from './routes/fulfilment';
+import { supportActionsRouter } from './routes/support-actions';
 import { outboxRouter } from './routes/outbox';
 
 export interface ApiDeps {
@@ -24,6 +26,8 @@ export function createApp({ config, journeys, outbox, readiness, logger }: ApiDe
 
   app.use(healthRouter(readiness));
   app.use(ordersRouter(config, journeys));
+  app.use(fulfilmentRouter(config, journeys));
+  app.use(supportActionsRouter(config, journeys));
   app.use(outboxRouter(config, outbox));
 
   app.use(notFoundRoute);

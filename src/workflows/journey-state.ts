@@ -88,6 +88,8 @@ export interface JourneyView {
   customerId: string;
   policy: string;
   stage: JourneyStage;
+  /** What was bought (no prices or personal data). */
+  items: { sku: string; name: string; quantity: number }[];
   expectedDelivery: DeliveryWindow;
   /** When every item had been delivered (or the fallback date, if no delivery scan ever came). */
   deliveredAt: string | null;

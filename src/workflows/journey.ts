@@ -28,6 +28,7 @@ export class Journey {
       customerId: order.customerId,
       policy: policy.name,
       stage: 'confirming',
+      items: order.items.map(({ sku, name, quantity }) => ({ sku, name, quantity })),
       expectedDelivery: expectedDeliveryWindow(order, policy),
       deliveredAt: null,
       deliveryConfirmedBy: null,

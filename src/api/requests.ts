@@ -1,0 +1,47 @@
+/**
+ * Request bodies of the journey routes, validated with zod before anything reaches Temporal. Orders have their own
+ * schema in src/domain/order.ts.
+ */
+import { z } from 'zod';
+import { orderItemSchema } from '../domain/order';
+import { TRACKING_STATUSES } from '../domain/tracking-status';
+
+const sku = orderItemSchema.shape.sku;
+const itemLines = z
+  .array(z.object({ sku, quantity: z.number().int().positive().max(10_000) }))
+  .min(1)
+  .max(500);
+const trackingNumber = z.string().regex(/^[A-Za-z0-9-]{4,64}$/, 'must be 4–64 letters, digits or "-"');
+
+export const shipmentRequestSchema = z.object({
+  carrier: z.string().regex(/^[A-Za-z0-9_-]{2,32}$/, 'must be a carrier code such as "ups" or "dhl"'),
+  trackingNumber,
+  trackingUrl: z.url().optional(),
+  items: itemLines,
+  /** For a return parcel: the RMA it belongs to. */
+  rmaId: z.string().min(1).max(100).optional(),
+});
+
+export const trackingEventRequestSchema = z.object({
+  trackingNumber,
+  status: z.enum(TRACKING_STATUSES),
+  occurredAt: z.iso.datetime({ offset: true }),
+  eventId: z.string().min(1).max(200).optional(),
+  description: z.string().max(500).optional(),
+});
+
+export const reviewRequestSchema = z.object({
+  sku,
+  rating: z.number().int().min(1).max(5),
+  text: z.string().max(10_000).optional(),
+  reviewId: z.string().min(1).max(200).optional(),
+});
+
+export const returnRequestSchema = z.object({
+  items: itemLines,
+  reason: z.string().trim().min(1).max(500),
+});
+
+export const cancelRequestSchema = z.object({
+  reason: z.string().trim().min(1).max(500),
+});

@@ -1,0 +1,145 @@
+/**
+ * A journey world for scenario tests: the time-skipping server, a worker with the real activities (ledger, outbox,
+ * support cases in PostgreSQL), and helpers that act as checkout, the carrier, the customer and support staff.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { OutboxStore } from '../../src/db/outbox';
+import { SupportCases } from '../../src/db/support-cases';
+import { journeyWorkflowId, orderSchema, type Order, type OrderInput } from '../../src/domain/order';
+import { productionPolicy, type JourneyPolicy } from '../../src/domain/policy';
+import type { TrackingStatus } from '../../src/domain/tracking-status';
+import {
+  addShipmentUpdate,
+  cancelOrderUpdate,
+  journeyQuery,
+  requestReturnUpdate,
+  reviewSubmittedSignal,
+  trackingEventSignal,
+  type NewShipment,
+} from '../../src/workflows/definitions';
+import type { JourneyView } from '../../src/workflows/journey-state';
+import { testPool } from './database';
+import { anOrder } from './fixtures';
+import { createTestWorker, journeyActivities, startTimeSkippingEnv } from './temporal';
+
+export const DAY = 86_400_000;
+
+export interface JourneyWorld {
+  env: TestWorkflowEnvironment;
+  pool: Pool;
+  outbox: OutboxStore;
+  supportCases: SupportCases;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+export async function startJourneyWorld(activityOverrides: Parameters<typeof journeyActivities>[1] = {}): Promise<JourneyWorld> {
+  const env = await startTimeSkippingEnv();
+  const pool = testPool();
+  const taskQueue = `journey-${Math.random().toString(36).slice(2, 8)}`;
+  const worker: Worker = await createTestWorker(env, taskQueue, journeyActivities(pool, activityOverrides));
+  const running = worker.run();
+  return {
+    env,
+    pool,
+    outbox: new OutboxStore(pool),
+    supportCases: new SupportCases(pool),
+    taskQueue,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await pool.end();
+    },
+  };
+}
+
+/** One customer's order, seen from every side. */
+export class OrderStory {
+  private constructor(
+    readonly world: JourneyWorld,
+    readonly order: Order,
+    readonly handle: WorkflowHandle,
+  ) {}
+
+  static async place(world: JourneyWorld, overrides: Partial<OrderInput> = {}, policy: JourneyPolicy = productionPolicy): Promise<OrderStory> {
+    const order = orderSchema.parse(anOrder(overrides));
+    const handle = await world.env.client.workflow.start('orderJourney', {
+      workflowId: journeyWorkflowId(order.orderId),
+      taskQueue: world.taskQueue,
+      args: [{ order, policy }],
+    });
+    const story = new OrderStory(world, order, handle);
+    await story.until((v) => v.stage !== 'confirming', 'confirmation sent');
+    return story;
+  }
+
+  view(): Promise<JourneyView> {
+    return this.handle.query(journeyQuery);
+  }
+
+  /** Polls the journey (in real time, without moving workflow time) until `predicate` holds. */
+  async until(predicate: (view: JourneyView) => boolean, what: string): Promise<JourneyView> {
+    for (let i = 0; i < 150; i++) {
+      const v = await this.view();
+      if (predicate(v)) return v;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`journey of ${this.order.orderId} never got to: ${what}\n${JSON.stringify(await this.view(), null, 1)}`);
+  }
+
+  /** Waits until the journey has recorded `count` messages (sent or failed). */
+  untilMessages(count: number): Promise<JourneyView> {
+    return this.until((v) => v.messages.length >= count, `${count} messages`);
+  }
+
+  /** Lets workflow time pass. */
+  async wait(ms: number): Promise<void> {
+    await this.world.env.sleep(ms);
+  }
+
+  async now(): Promise<Date> {
+    return new Date(await this.world.env.currentTimeMs());
+  }
+
+  ship(shipment: Partial<NewShipment> & { trackingNumber: string }) {
+    return this.handle.executeUpdate(addShipmentUpdate, {
+      args: [{ carrier: 'ups', items: this.order.items.map(({ sku, quantity }) => ({ sku, quantity })), ...shipment }],
+    });
+  }
+
+  /** The carrier reports a status, by default as happening now. */
+  async carrierSays(trackingNumber: string, status: TrackingStatus, options: { occurredAt?: Date; eventId?: string } = {}): Promise<void> {
+    const occurredAt = (options.occurredAt ?? (await this.now())).toISOString();
+    await this.handle.signal(trackingEventSignal, { trackingNumber, status, occurredAt, ...(options.eventId ? { eventId: options.eventId } : {}) });
+  }
+
+  review(sku: string, rating: number) {
+    return this.handle.signal(reviewSubmittedSignal, { sku, rating, text: 'test review' });
+  }
+
+  requestReturn(items: { sku: string; quantity: number }[], reason = 'does not fit') {
+    return this.handle.executeUpdate(requestReturnUpdate, { args: [{ items, reason }] });
+  }
+
+  cancel(reason = 'customer changed their mind') {
+    return this.handle.executeUpdate(cancelOrderUpdate, { args: [{ reason }] });
+  }
+
+  /** What the customer received, oldest first, as "type/channel". */
+  async received(): Promise<string[]> {
+    const messages = await this.world.outbox.list({ orderId: this.order.orderId });
+    return messages.reverse().map((m) => `${m.messageType}/${m.channel}`);
+  }
+
+  async receivedTypes(channel: 'email' | 'sms' = 'email'): Promise<string[]> {
+    return (await this.received()).filter((m) => m.endsWith(`/${channel}`)).map((m) => m.split('/')[0]!);
+  }
+
+  async finish() {
+    return this.handle.result();
+  }
+}

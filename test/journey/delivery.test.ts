@@ -1,0 +1,166 @@
+/**
+ * The parcel's way to the customer, at production durations on the time-skipping server.
+ */
+import { TrackingUpdate } from '../../src/domain/tracking-status';
+import type { CarrierTracking } from '../../src/providers/carriers/types';
+import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
+
+const HOUR = DAY / 24;
+
+/** A carrier that answers polls from what the test tells it (the carrier APIs themselves are tested elsewhere). */
+class ScriptedCarrier implements CarrierTracking {
+  readonly name = 'scripted';
+  readonly answers = new Map<string, TrackingUpdate>();
+  polls: string[] = [];
+  async latestStatus(_carrier: string, trackingNumber: string) {
+    this.polls.push(trackingNumber);
+    return this.answers.get(trackingNumber) ?? null;
+  }
+}
+
+const carrier = new ScriptedCarrier();
+let world: JourneyWorld;
+beforeAll(async () => {
+  world = await startJourneyWorld({ carriers: carrier });
+});
+afterAll(() => world?.stop());
+
+describe('delivery', () => {
+  it('happy path: the customer hears about shipping, delivery, care tips, a review request and one reminder, at the right times', async () => {
+    const story = await OrderStory.place(world, { channels: ['email', 'sms'] });
+    await story.ship({ trackingNumber: '1ZHAPPY01' });
+    await story.carrierSays('1ZHAPPY01', 'label_created');
+    await story.wait(6 * HOUR);
+    await story.carrierSays('1ZHAPPY01', 'in_transit');
+    await story.wait(6 * HOUR);
+    await story.carrierSays('1ZHAPPY01', 'in_transit');
+    await story.wait(6 * HOUR);
+    await story.carrierSays('1ZHAPPY01', 'in_transit');
+    await story.wait(6 * HOUR);
+    await story.carrierSays('1ZHAPPY01', 'out_for_delivery');
+    await story.wait(4 * HOUR);
+    await story.carrierSays('1ZHAPPY01', 'delivered');
+    const delivered = await story.until((v) => v.stage === 'delivered', 'delivered');
+    const deliveredAt = Date.parse(delivered.deliveredAt!);
+
+    const result = await story.finish();
+    expect(result).toEqual({ orderId: story.order.orderId, stage: 'completed' });
+
+    expect(await story.receivedTypes('email')).toEqual([
+      'confirmation', 'shipped', 'out_for_delivery', 'delivered', 'unboxing_tips', 'review_request', 'review_reminder',
+    ]);
+    expect(await story.receivedTypes('sms')).toEqual([
+      'confirmation', 'shipped', 'out_for_delivery', 'delivered', 'unboxing_tips', 'review_request', 'review_reminder',
+    ]);
+
+    const view = await story.view();
+    const sentAt = (type: string) => Date.parse(view.messages.find((m) => m.messageType === type && m.channel === 'email')!.at);
+    expect(sentAt('unboxing_tips') - deliveredAt).toBeGreaterThanOrEqual(2 * DAY);
+    expect(sentAt('unboxing_tips') - deliveredAt).toBeLessThan(2 * DAY + HOUR);
+    expect(sentAt('review_request') - deliveredAt).toBeGreaterThanOrEqual(10 * DAY);
+    expect(sentAt('review_request') - deliveredAt).toBeLessThan(10 * DAY + HOUR);
+    expect(sentAt('review_reminder') - sentAt('review_request')).toBeGreaterThanOrEqual(5 * DAY);
+    expect(view.deliveryConfirmedBy).toBe('carrier');
+    expect(view.shipments[0]).toMatchObject({ status: 'delivered', ignoredUpdates: 2 });
+    expect(view.plan).toEqual([]);
+    expect(view.supportCases).toEqual([]);
+
+    // The journey stays small: a happy path with six carrier updates, in events.
+    const events = (await story.handle.fetchHistory()).events!.length;
+    console.info(`happy path with six carrier updates: ${events} history events`);
+    expect(events).toBeLessThan(200);
+  });
+
+  it('split shipment: each parcel is announced and tracked on its own; the order counts as delivered when both are', async () => {
+    const story = await OrderStory.place(world, { channels: ['email'] });
+    const [serum, towel] = story.order.items;
+    await story.ship({ trackingNumber: 'DHL0001', carrier: 'dhl', items: [{ sku: serum!.sku, quantity: serum!.quantity }] });
+    await story.carrierSays('DHL0001', 'delivered');
+    await story.wait(HOUR);
+    expect((await story.view()).stage).toBe('in_transit'); // the towel has not even shipped
+
+    await story.ship({ trackingNumber: 'DHL0002', carrier: 'dhl', items: [{ sku: towel!.sku, quantity: towel!.quantity }] });
+    await story.carrierSays('DHL0002', 'out_for_delivery');
+    await story.carrierSays('DHL0002', 'delivered');
+    await story.until((v) => v.stage === 'delivered', 'both parcels delivered');
+    const view = await story.untilMessages(6);
+
+    expect(view.shipments.map((s) => [s.trackingNumber, s.status])).toEqual([['DHL0001', 'delivered'], ['DHL0002', 'delivered']]);
+    const stepsSent = view.messages.map((m) => m.step);
+    expect(stepsSent).toEqual([
+      'confirmation',
+      'parcel:DHL0001:shipped',
+      'parcel:DHL0001:delivered',
+      'parcel:DHL0002:shipped',
+      'parcel:DHL0002:out_for_delivery',
+      'parcel:DHL0002:delivered',
+    ]);
+  });
+
+  it('ignores repeated and late carrier updates: a late "in transit" never undoes "delivered", and nothing is sent twice', async () => {
+    const story = await OrderStory.place(world, { channels: ['email'] });
+    await story.ship({ trackingNumber: 'UPS0003' });
+    const t0 = await story.now();
+    const at = (hours: number) => new Date(t0.getTime() + hours * HOUR);
+    await story.carrierSays('UPS0003', 'out_for_delivery', { occurredAt: at(1), eventId: 'evt-1' });
+    await story.carrierSays('UPS0003', 'out_for_delivery', { occurredAt: at(1), eventId: 'evt-1' }); // webhook retried
+    await story.carrierSays('UPS0003', 'delivered', { occurredAt: at(2), eventId: 'evt-3' });
+    await story.carrierSays('UPS0003', 'in_transit', { occurredAt: at(0.5), eventId: 'evt-0' }); // arrived late
+    await story.carrierSays('UPS0003', 'in_transit', { occurredAt: at(3), eventId: 'evt-4' }); // after delivery: not a problem
+    await story.carrierSays('UPS0003', 'delivered', { occurredAt: at(2), eventId: 'evt-3' });
+    await story.until((v) => v.stage === 'delivered' && v.shipments[0]!.ignoredUpdates === 4, 'updates judged');
+    const view = await story.untilMessages(4);
+
+    expect(view.shipments[0]).toMatchObject({ status: 'delivered', statusAt: at(2).toISOString() });
+    expect(await story.receivedTypes()).toEqual(['confirmation', 'shipped', 'out_for_delivery', 'delivered']);
+  });
+
+  it('silent carrier: after a day without news the journey asks the carrier, and learns the parcel arrived', async () => {
+    const story = await OrderStory.place(world, { channels: ['email'] });
+    await story.ship({ trackingNumber: 'SILENT01' });
+    await story.carrierSays('SILENT01', 'in_transit');
+    const deliveredAt = new Date((await story.now()).getTime() + 20 * HOUR);
+    carrier.answers.set('SILENT01', { status: 'delivered', occurredAt: deliveredAt.toISOString() });
+
+    await story.wait(25 * HOUR);
+    await story.until((v) => v.stage === 'delivered', 'delivered through polling');
+    const view = await story.untilMessages(3);
+    expect(carrier.polls).toContain('SILENT01');
+    expect(view.shipments[0]).toMatchObject({ status: 'delivered', lastCheckedAt: expect.any(String) });
+    expect(view.deliveredAt).toBe(deliveredAt.toISOString());
+    expect(await story.receivedTypes()).toEqual(['confirmation', 'shipped', 'delivered']);
+  });
+
+  it('stalled parcel: when even the carrier knows nothing new for five days, support gets a case and the customer a short note', async () => {
+    const story = await OrderStory.place(world, { channels: ['email'] });
+    await story.ship({ trackingNumber: 'STALL001' });
+    await story.carrierSays('STALL001', 'in_transit');
+
+    await story.wait(5 * DAY + 2 * HOUR);
+    await story.until((v) => v.shipments[0]!.stalled, 'stalled');
+    const view = await story.untilMessages(3);
+    expect(view.supportCases).toEqual([expect.objectContaining({ kind: 'tracking_stalled', caseKey: 'parcel:STALL001:stalled' })]);
+    expect(await story.receivedTypes()).toEqual(['confirmation', 'shipped', 'tracking_stalled']);
+    const cases = await world.supportCases.forOrder(story.order.orderId);
+    expect(cases).toEqual([expect.objectContaining({ kind: 'tracking_stalled', status: 'open' })]);
+
+    // Another quiet day: no second case, no second note.
+    await story.wait(DAY + HOUR);
+    expect(await story.receivedTypes()).toEqual(['confirmation', 'shipped', 'tracking_stalled']);
+  });
+
+  it('delivery exception: the customer hears about the problem once and support gets a case', async () => {
+    const story = await OrderStory.place(world, { channels: ['sms'] });
+    await story.ship({ trackingNumber: 'EXC00001' });
+    await story.carrierSays('EXC00001', 'exception', { eventId: 'x1' });
+    await story.carrierSays('EXC00001', 'exception', { eventId: 'x1' });
+    const view = await story.until((v) => v.supportCases.length === 1 && v.messages.some((m) => m.messageType === 'delivery_problem'), 'escalated');
+
+    expect(view.supportCases[0]).toMatchObject({ kind: 'delivery_problem', caseKey: 'parcel:EXC00001:exception' });
+    expect(await story.receivedTypes('sms')).toEqual(['confirmation', 'shipped', 'delivery_problem']);
+    expect(await story.receivedTypes('email')).toEqual(['confirmation']); // the receipt always goes by email
+    const [problemSms] = await world.outbox.list({ orderId: story.order.orderId });
+    expect(problemSms!.textBody).toContain('delivery problem');
+    expect(await world.supportCases.forOrder(story.order.orderId)).toHaveLength(1);
+  });
+});

@@ -56,7 +56,8 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<{ url: st
     user: 'postgres',
     password,
     persistent: false,
-    createPostgresUser: true,
+    // PostgreSQL refuses to run as root; only then does the package need a `postgres` user of its own.
+    createPostgresUser: os.userInfo().uid === 0,
     onLog: () => {},
     onError: () => {},
   });

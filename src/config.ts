@@ -12,6 +12,9 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' |
 
 const port = z.coerce.number().int().min(1).max(65_535);
 
+/** Provider endpoints and callbacks: "localhost:8080" parses as a URL with scheme "localhost:", so insist on http(s). */
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
 /** Keys that start and stop the dev stack on a laptop; refused in production. */
 export const DEV_API_KEYS = { checkout: 'dev-checkout-key', support: 'dev-support-key' } as const;
 
@@ -43,10 +46,21 @@ const envSchema = z
 
     SENDGRID_API_KEY: z.string().startsWith('SG.', 'must start with "SG."').optional(),
     SENDGRID_FROM: z.email().optional(),
+    SENDGRID_FROM_NAME: z.string().min(1).optional(),
+    SENDGRID_REPLY_TO: z.email().optional(),
+    SENDGRID_SANDBOX_MODE: bool.default(false),
+    SENDGRID_UNSUBSCRIBE_GROUP_ID: z.coerce
+      .number({ error: 'must be the numeric id of a SendGrid unsubscribe group' })
+      .int('must be a whole number')
+      .positive('must be a positive number')
+      .optional(),
+    SENDGRID_BASE_URL: httpUrl.optional(),
     TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be "AC" followed by 32 hex digits').optional(),
     TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
     TWILIO_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550100').optional(),
     TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
+    TWILIO_STATUS_CALLBACK_URL: httpUrl.optional(),
+    TWILIO_BASE_URL: httpUrl.optional(),
   })
   .superRefine((env, ctx) => {
     const requireTogether = (names: (keyof typeof env)[], why: string) => {
@@ -63,6 +77,14 @@ const envSchema = z
     if (env.TWILIO_ACCOUNT_SID && !env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID) {
       ctx.addIssue({ code: 'custom', path: ['TWILIO_FROM'], message: 'or TWILIO_MESSAGING_SERVICE_SID is required for Twilio SMS' });
     }
+    // Provider options without the provider's credentials would silently leave messages in the local outbox.
+    const requireCredentials = (names: (keyof typeof env)[], credential: keyof typeof env) => {
+      for (const n of names.filter((n) => env[n] !== undefined && !env[credential])) {
+        ctx.addIssue({ code: 'custom', path: [n], message: `has no effect without ${credential}` });
+      }
+    };
+    requireCredentials(['SENDGRID_FROM_NAME', 'SENDGRID_REPLY_TO', 'SENDGRID_UNSUBSCRIBE_GROUP_ID', 'SENDGRID_BASE_URL'], 'SENDGRID_API_KEY');
+    requireCredentials(['TWILIO_STATUS_CALLBACK_URL', 'TWILIO_BASE_URL'], 'TWILIO_ACCOUNT_SID');
     if (env.NODE_ENV === 'production') {
       for (const n of ['API_KEYS_CHECKOUT', 'API_KEYS_SUPPORT'] as const) {
         if (!env[n]?.length) ctx.addIssue({ code: 'custom', path: [n], message: 'is required in production' });
@@ -91,8 +113,27 @@ export interface Config {
   databaseUrl: string;
   apiKeys: Record<Role, string[]>;
   shop: { name: string; supportEmail: string; supportPhone?: string };
-  sendgrid?: { apiKey: string; from: string };
-  twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string };
+  sendgrid?: {
+    apiKey: string;
+    from: string;
+    fromName?: string;
+    replyTo?: string;
+    /** SendGrid validates but delivers nothing. */
+    sandboxMode: boolean;
+    /** The ASM group marketing email is sent in. */
+    unsubscribeGroupId?: number;
+    /** Regional endpoint, proxy or test server instead of https://api.sendgrid.com. */
+    baseUrl?: string;
+  };
+  twilio?: {
+    accountSid: string;
+    authToken: string;
+    from?: string;
+    messagingServiceSid?: string;
+    statusCallbackUrl?: string;
+    /** Proxy or test server instead of https://api.twilio.com. */
+    baseUrl?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -137,10 +178,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       support: e.API_KEYS_SUPPORT ?? (isProduction ? [] : [DEV_API_KEYS.support]),
     },
     shop: { name: e.SHOP_NAME, supportEmail: e.SUPPORT_EMAIL, supportPhone: e.SUPPORT_PHONE },
-    sendgrid: e.SENDGRID_API_KEY && e.SENDGRID_FROM ? { apiKey: e.SENDGRID_API_KEY, from: e.SENDGRID_FROM } : undefined,
+    sendgrid:
+      e.SENDGRID_API_KEY && e.SENDGRID_FROM
+        ? {
+            apiKey: e.SENDGRID_API_KEY,
+            from: e.SENDGRID_FROM,
+            fromName: e.SENDGRID_FROM_NAME ?? e.SHOP_NAME,
+            replyTo: e.SENDGRID_REPLY_TO,
+            sandboxMode: e.SENDGRID_SANDBOX_MODE,
+            unsubscribeGroupId: e.SENDGRID_UNSUBSCRIBE_GROUP_ID,
+            baseUrl: e.SENDGRID_BASE_URL,
+          }
+        : undefined,
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
-        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID }
+        ? {
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            from: e.TWILIO_FROM,
+            messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+            statusCallbackUrl: e.TWILIO_STATUS_CALLBACK_URL,
+            baseUrl: e.TWILIO_BASE_URL,
+          }
         : undefined,
   };
 }

@@ -7,6 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { LedgerStatus, MessageLedger } from '../db/ledger';
+import { isMarketing } from '../domain/message-kinds';
 import type { Channel } from '../domain/order';
 import { ProviderError, type EmailProvider, type SmsProvider } from '../providers/types';
 import { renderEmail, renderSms, type CustomerMessage, type MessageType, type ShopDetails } from '../templates';
@@ -58,7 +59,7 @@ export function createNotifyActivities({ ledger, email, sms, shop }: NotifyDeps)
       try {
         const receipt =
           channel === 'email'
-            ? await email.sendEmail({ ...context, to, ...renderEmail(message, shop) })
+            ? await email.sendEmail({ ...context, to, ...renderEmail(message, shop), marketing: isMarketing(message.messageType) })
             : await sms.sendSms({ ...context, to, body: renderSms(message, shop) });
         await ledger.markSent(entry.id, provider.name, receipt.providerMessageId);
         return outcome('sent', false);
@@ -69,7 +70,12 @@ export function createNotifyActivities({ ledger, email, sms, shop }: NotifyDeps)
           return outcome('failed', false, { code: err.code, message: err.message });
         }
         if (err instanceof ProviderError) {
-          throw ApplicationFailure.retryable(`${err.provider} ${channel} send failed (${err.code}): ${err.message}`, 'ProviderUnavailable');
+          // nextRetryDelay: the provider said when to come back (e.g. SendGrid's rate-limit reset); otherwise the policy's backoff.
+          throw ApplicationFailure.create({
+            message: `${err.provider} ${channel} send failed (${err.code}): ${err.message}`,
+            type: 'ProviderUnavailable',
+            nextRetryDelay: err.retryAfterMs,
+          });
         }
         throw err;
       }

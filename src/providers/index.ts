@@ -1,10 +1,12 @@
 /**
- * Chooses the messaging providers from the config. Without SendGrid/Twilio credentials every message goes to the
- * local outbox, so the dev stack works out of the box.
+ * Chooses the messaging providers from the config, each channel on its own: SendGrid when its credentials are set,
+ * Twilio when its are, the local outbox otherwise — so the dev stack works out of the box.
  */
 import type { Config } from '../config';
 import type { OutboxStore } from '../db/outbox';
+import { SendGridEmailProvider } from './email/sendgrid';
 import { OutboxProvider } from './outbox/outbox-provider';
+import { TwilioSmsProvider } from './sms/twilio';
 import type { EmailProvider, SmsProvider } from './types';
 
 export interface Providers {
@@ -12,10 +14,10 @@ export interface Providers {
   sms: SmsProvider;
 }
 
-export function createProviders(config: Config, outbox: OutboxStore): Providers {
+export function createProviders(config: Pick<Config, 'sendgrid' | 'twilio'>, outbox: OutboxStore): Providers {
   const local = new OutboxProvider(outbox);
-  if (config.sendgrid || config.twilio) {
-    throw new Error('SendGrid and Twilio providers are not available in this build yet; unset their variables to use the local outbox');
-  }
-  return { email: local, sms: local };
+  return {
+    email: config.sendgrid ? new SendGridEmailProvider(config.sendgrid) : local,
+    sms: config.twilio ? new TwilioSmsProvider(config.twilio) : local,
+  };
 }

@@ -18,6 +18,8 @@ export interface OutgoingEmail extends MessageContext {
   subject: string;
   text: string;
   html: string;
+  /** Marketing rather than transactional: sent in the unsubscribe group when one is configured. Transactional by default. */
+  marketing?: boolean;
 }
 
 export interface OutgoingSms extends MessageContext {
@@ -40,10 +42,26 @@ export interface SmsProvider {
 }
 
 /**
+ * What a final refusal says about the recipient or our account, for whoever records it: the contact is invalid, the
+ * recipient opted out (never retry, suppress), or our configuration/credentials need a human (alert).
+ */
+export type ProviderConsequence = 'contact_invalid' | 'opted_out' | 'alert';
+
+/** Optional facts an adapter may add to its classification. */
+export interface ProviderErrorDetails {
+  /** For retryable refusals: how long the provider asked us to wait (e.g. SendGrid's X-RateLimit-Reset on 429). */
+  retryAfterMs?: number;
+  consequence?: ProviderConsequence;
+}
+
+/**
  * A provider's refusal, classified once by its adapter. Retryable ones (5xx, 429, timeouts) go back to Temporal's retry
  * policy; the others are final for that message and are recorded in the ledger instead of failing the journey.
  */
 export class ProviderError extends Error {
+  readonly retryAfterMs?: number;
+  readonly consequence?: ProviderConsequence;
+
   constructor(
     readonly provider: string,
     readonly channel: Channel,
@@ -51,8 +69,11 @@ export class ProviderError extends Error {
     readonly code: string,
     message: string,
     readonly retryable: boolean,
+    details: ProviderErrorDetails = {},
   ) {
     super(message);
     this.name = 'ProviderError';
+    this.retryAfterMs = details.retryAfterMs;
+    this.consequence = details.consequence;
   }
 }

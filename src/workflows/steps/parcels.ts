@@ -122,6 +122,7 @@ export async function followParcels(journey: Journey): Promise<void> {
   while (!journey.finished) {
     while (news.length) await respond(journey, news.shift()!);
     const quiet = nextQuietParcel(journey);
+    for (const parcel of journey.view.shipments) if (parcel !== quiet?.parcel) journey.unplan(`check:${parcel.shipmentId}`);
     if (quiet) journey.planStep(`check:${quiet.parcel.shipmentId}`, `ask the carrier about parcel ${quiet.parcel.shipmentId}`, quiet.at);
     const somethingToDo = () => news.length > 0 || journey.finished;
     let quietTooLong = false;

@@ -7,6 +7,19 @@ export interface ShopDetails {
   supportPhone?: string;
   /** The shop's web address: review and reorder links start here. */
   url?: string;
+  /** The sender's postal address, printed in every marketing email (config always sets it). */
+  postalAddress?: string;
+  /**
+   * Where a marketing email's unsubscribe link points when the sender passes no per-recipient link
+   * (config: `${PUBLIC_BASE_URL}/v1/unsubscribe`; without it, `${url}/unsubscribe`).
+   */
+  unsubscribeUrl?: string;
+}
+
+/** Per-message choices of whoever sends the message. */
+export interface RenderOptions {
+  /** The recipient's own (signed, one-click) unsubscribe link; marketing email only. Defaults to the shop's. */
+  unsubscribeUrl?: string;
 }
 
 export interface RenderedEmail {
@@ -19,7 +32,10 @@ export interface RenderedEmail {
 export interface OrderRef {
   orderId: string;
   name?: string;
+  /** Any BCP 47 tag: "lv-LV" speaks Latvian, an unknown language English. */
   locale: string;
+  /** The customer's IANA time zone, for times shown to them; UTC when absent. */
+  timeZone?: string;
 }
 
 export interface ItemRef {
@@ -31,7 +47,10 @@ export interface ItemRef {
 
 /** What the confirmation needs to say: the order as bought, and what we promised about its delivery. */
 export interface ConfirmationData {
-  order: Pick<Order, 'orderId' | 'name' | 'locale' | 'items' | 'currency' | 'total' | 'relatedProducts'>;
+  order: Pick<Order, 'orderId' | 'name' | 'locale' | 'timeZone' | 'items' | 'currency' | 'total' | 'relatedProducts'> & {
+    /** When the order was placed (ISO instant): shown in the customer's time zone when given. */
+    placedAt?: string;
+  };
   deliveryWindow: DeliveryWindow;
 }
 

@@ -15,6 +15,21 @@ const port = z.coerce.number().int().min(1).max(65_535);
 /** Provider endpoints and callbacks: "localhost:8080" parses as a URL with scheme "localhost:", so insist on http(s). */
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
+/** A provider quota in messages per second, e.g. "10" or "0.5". */
+const perSecond = z.coerce.number({ error: 'must be a number of messages per second' }).positive('must be a positive number');
+
+const CARRIER_TRACKING_PROVIDERS = ['easypost', 'aftership', 'none'] as const;
+export type CarrierTrackingProviderName = (typeof CARRIER_TRACKING_PROVIDERS)[number];
+
+/** "dpd=aftership,omniva=aftership": which tracking provider follows a carrier's parcels, when not the default one. */
+const carrierRoutes = csv.pipe(
+  z.array(
+    z
+      .string()
+      .regex(/^[a-z0-9_-]+=(easypost|aftership|none)$/, 'must list carrier=provider pairs, e.g. "dpd=aftership,omniva=easypost"'),
+  ),
+);
+
 /** Keys that start and stop the dev stack on a laptop; refused in production. */
 export const DEV_API_KEYS = { checkout: 'dev-checkout-key', support: 'dev-support-key' } as const;
 
@@ -43,6 +58,8 @@ const envSchema = z
     SUPPORT_EMAIL: z.email().default('support@example.com'),
     SUPPORT_PHONE: z.string().min(1).optional(),
     SHOP_NAME: z.string().min(1).default('Our shop'),
+    SHOP_POSTAL_ADDRESS: z.string().trim().min(1).max(300).default('Example Shop, 1 Example Street, Riga, LV-1010, Latvia'),
+    SHOP_URL: httpUrl.default('https://shop.example'),
 
     SENDGRID_API_KEY: z.string().startsWith('SG.', 'must start with "SG."').optional(),
     SENDGRID_FROM: z.email().optional(),
@@ -61,6 +78,19 @@ const envSchema = z
     TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
     TWILIO_STATUS_CALLBACK_URL: httpUrl.optional(),
     TWILIO_BASE_URL: httpUrl.optional(),
+
+    SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().min(1).optional(),
+    EMAIL_MAX_PER_SECOND: perSecond.optional(),
+    SMS_MAX_PER_SECOND: perSecond.optional(),
+
+    CARRIER_TRACKING_PROVIDER: z.enum(CARRIER_TRACKING_PROVIDERS).optional(),
+    CARRIER_TRACKING_BY_CARRIER: carrierRoutes.optional(),
+    EASYPOST_API_KEY: z.string().min(1).optional(),
+    EASYPOST_WEBHOOK_SECRET: z.string().min(1).optional(),
+    EASYPOST_BASE_URL: httpUrl.optional(),
+    AFTERSHIP_API_KEY: z.string().min(1).optional(),
+    AFTERSHIP_WEBHOOK_SECRET: z.string().min(1).optional(),
+    AFTERSHIP_BASE_URL: httpUrl.optional(),
   })
   .superRefine((env, ctx) => {
     const requireTogether = (names: (keyof typeof env)[], why: string) => {
@@ -85,6 +115,17 @@ const envSchema = z
     };
     requireCredentials(['SENDGRID_FROM_NAME', 'SENDGRID_REPLY_TO', 'SENDGRID_UNSUBSCRIBE_GROUP_ID', 'SENDGRID_BASE_URL'], 'SENDGRID_API_KEY');
     requireCredentials(['TWILIO_STATUS_CALLBACK_URL', 'TWILIO_BASE_URL'], 'TWILIO_ACCOUNT_SID');
+    requireCredentials(['SENDGRID_WEBHOOK_PUBLIC_KEY'], 'SENDGRID_API_KEY');
+    requireCredentials(['EASYPOST_WEBHOOK_SECRET', 'EASYPOST_BASE_URL'], 'EASYPOST_API_KEY');
+    requireCredentials(['AFTERSHIP_WEBHOOK_SECRET', 'AFTERSHIP_BASE_URL'], 'AFTERSHIP_API_KEY');
+    // A tracking provider chosen without its key would silently track nothing.
+    const chosen = [env.CARRIER_TRACKING_PROVIDER, ...(env.CARRIER_TRACKING_BY_CARRIER ?? []).map((r) => r.split('=')[1])];
+    if (chosen.includes('easypost') && !env.EASYPOST_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['EASYPOST_API_KEY'], message: 'is required when EasyPost tracks parcels (CARRIER_TRACKING_PROVIDER / CARRIER_TRACKING_BY_CARRIER)' });
+    }
+    if (chosen.includes('aftership') && !env.AFTERSHIP_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['AFTERSHIP_API_KEY'], message: 'is required when AfterShip tracks parcels (CARRIER_TRACKING_PROVIDER / CARRIER_TRACKING_BY_CARRIER)' });
+    }
     if (env.NODE_ENV === 'production') {
       for (const n of ['API_KEYS_CHECKOUT', 'API_KEYS_SUPPORT'] as const) {
         if (!env[n]?.length) ctx.addIssue({ code: 'custom', path: [n], message: 'is required in production' });
@@ -112,7 +153,17 @@ export interface Config {
   };
   databaseUrl: string;
   apiKeys: Record<Role, string[]>;
-  shop: { name: string; supportEmail: string; supportPhone?: string };
+  shop: {
+    name: string;
+    supportEmail: string;
+    supportPhone?: string;
+    /** The sender's postal address, printed in every marketing email. */
+    postalAddress: string;
+    /** The shop's web address: review and reorder links start here. */
+    url: string;
+    /** Where marketing emails send a reader who wants out, when the sender passes no per-recipient link. */
+    unsubscribeUrl: string;
+  };
   sendgrid?: {
     apiKey: string;
     from: string;
@@ -132,6 +183,32 @@ export interface Config {
     messagingServiceSid?: string;
     statusCallbackUrl?: string;
     /** Proxy or test server instead of https://api.twilio.com. */
+    baseUrl?: string;
+  };
+  /** SendGrid's event webhook verification key (Mail Settings → Event Webhook → Signed Event Webhook), PEM or base64. */
+  sendgridWebhookPublicKey?: string;
+  /**
+   * Provider quotas, enforced by the Temporal server for the email and SMS task queues (`<taskQueue>-email`, `-sms`) as
+   * `maxTaskQueueActivitiesPerSecond`. Unset: no limit.
+   */
+  rateLimits: { emailPerSecond?: number; smsPerSecond?: number };
+  /** Carrier tracking: which provider follows parcels by default, and per carrier code when another one should. */
+  carrierTracking: {
+    provider: CarrierTrackingProviderName;
+    byCarrier: Record<string, CarrierTrackingProviderName>;
+  };
+  easypost?: {
+    apiKey: string;
+    /** The secret EasyPost signs webhooks with (X-Hmac-Signature); without it the EasyPost webhook accepts nothing. */
+    webhookSecret?: string;
+    /** Proxy or test server instead of https://api.easypost.com/v2/. */
+    baseUrl?: string;
+  };
+  aftership?: {
+    apiKey: string;
+    /** The secret AfterShip signs webhooks with (aftership-hmac-sha256); without it the AfterShip webhook accepts nothing. */
+    webhookSecret?: string;
+    /** Proxy or test server instead of https://api.aftership.com. */
     baseUrl?: string;
   };
 }
@@ -160,10 +237,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
+  const publicBaseUrl = e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`;
   return {
     env: e.NODE_ENV,
     port: e.PORT,
-    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
+    publicBaseUrl,
     journeyPolicy: e.JOURNEY_POLICY,
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -177,7 +255,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       checkout: e.API_KEYS_CHECKOUT ?? (isProduction ? [] : [DEV_API_KEYS.checkout]),
       support: e.API_KEYS_SUPPORT ?? (isProduction ? [] : [DEV_API_KEYS.support]),
     },
-    shop: { name: e.SHOP_NAME, supportEmail: e.SUPPORT_EMAIL, supportPhone: e.SUPPORT_PHONE },
+    shop: {
+      name: e.SHOP_NAME,
+      supportEmail: e.SUPPORT_EMAIL,
+      supportPhone: e.SUPPORT_PHONE,
+      postalAddress: e.SHOP_POSTAL_ADDRESS,
+      url: e.SHOP_URL.replace(/\/+$/, ''),
+      unsubscribeUrl: `${publicBaseUrl.replace(/\/+$/, '')}/v1/unsubscribe`,
+    },
     sendgrid:
       e.SENDGRID_API_KEY && e.SENDGRID_FROM
         ? {
@@ -201,6 +286,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             baseUrl: e.TWILIO_BASE_URL,
           }
         : undefined,
+    sendgridWebhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
+    rateLimits: { emailPerSecond: e.EMAIL_MAX_PER_SECOND, smsPerSecond: e.SMS_MAX_PER_SECOND },
+    carrierTracking: {
+      // Unset: the provider whose key is configured (EasyPost first), else none.
+      provider: e.CARRIER_TRACKING_PROVIDER ?? (e.EASYPOST_API_KEY ? 'easypost' : e.AFTERSHIP_API_KEY ? 'aftership' : 'none'),
+      byCarrier: Object.fromEntries(
+        (e.CARRIER_TRACKING_BY_CARRIER ?? []).map((route) => route.split('=') as [string, CarrierTrackingProviderName]),
+      ),
+    },
+    easypost: e.EASYPOST_API_KEY
+      ? { apiKey: e.EASYPOST_API_KEY, webhookSecret: e.EASYPOST_WEBHOOK_SECRET, baseUrl: e.EASYPOST_BASE_URL }
+      : undefined,
+    aftership: e.AFTERSHIP_API_KEY
+      ? { apiKey: e.AFTERSHIP_API_KEY, webhookSecret: e.AFTERSHIP_WEBHOOK_SECRET, baseUrl: e.AFTERSHIP_BASE_URL }
+      : undefined,
   };
 }
 

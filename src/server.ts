@@ -4,19 +4,28 @@ import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { createApp } from './api/app';
 import { loadConfigOrExit, type Config } from './config';
+import { WebhookStats } from './api/webhooks';
+import { ConsentStore } from './db/consent';
+import { MessageLedger } from './db/ledger';
 import { OutboxStore } from './db/outbox';
+import { ParcelDirectory } from './db/parcels';
+import { WebhookInbox } from './db/webhook-events';
 import { createPool } from './db/pool';
 import { productionPolicy, demoPolicy, type JourneyPolicy } from './domain/policy';
 import { JourneyService } from './journeys/journey-service';
 import { createLogger, type Logger } from './logger';
+import { createCarrierTracking } from './providers/carriers';
 import { connectClient } from './temporal/connection';
 
-export function buildApi(config: Config, pool: Pool, client: Client, policy: JourneyPolicy, logger: Logger) {
+export function buildApi(config: Config, pool: Pool, client: Client, policy: JourneyPolicy, logger: Logger, stats = new WebhookStats()) {
+  const ledger = new MessageLedger(pool);
+  const { easypost, aftership } = createCarrierTracking(config);
   return createApp({
     config,
     logger,
-    journeys: new JourneyService(client, config.temporal.taskQueue, policy),
+    journeys: new JourneyService(client, config.temporal.taskQueue, policy, { ledger, parcels: new ParcelDirectory(pool) }),
     outbox: new OutboxStore(pool),
+    webhooks: { ledger, consent: new ConsentStore(pool), inbox: new WebhookInbox(pool), carriers: { easypost, aftership }, stats },
     readiness: {
       postgres: async () => {
         await pool.query('SELECT 1');

@@ -6,6 +6,7 @@
  * the same provider message where the provider honours such keys (the outbox does).
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import type { ConsentChange, SendBlock } from '../db/consent';
 import type { LedgerStatus, MessageLedger } from '../db/ledger';
 import { isMarketing } from '../domain/message-kinds';
 import type { Channel } from '../domain/order';
@@ -34,14 +35,27 @@ export interface MessageOutcome {
   error?: { code: string; message: string };
 }
 
+/** The consent store as sending needs it (src/db/consent.ts): may this address get messages, and what a provider said. */
+export interface ConsentGate {
+  blocked(channel: Channel, address: string): Promise<SendBlock | null>;
+  record(change: ConsentChange): Promise<void>;
+}
+
 export interface NotifyDeps {
   ledger: MessageLedger;
   email: EmailProvider;
   sms: SmsProvider;
   shop: ShopDetails;
+  /** Without one, every address counts as reachable (unit tests of the activity). */
+  consent?: ConsentGate;
 }
 
-export function createNotifyActivities({ ledger, email, sms, shop }: NotifyDeps) {
+const BLOCK_REASONS: Record<SendBlock, string> = {
+  opted_out: 'the customer opted out of this channel',
+  contact_invalid: 'the provider reported this address cannot receive messages',
+};
+
+export function createNotifyActivities({ ledger, email, sms, shop, consent }: NotifyDeps) {
   return {
     async sendCustomerMessage(input: SendCustomerMessageInput): Promise<MessageOutcome> {
       const { journeyId, orderId, step, channel, to, message } = input;
@@ -52,6 +66,13 @@ export function createNotifyActivities({ ledger, email, sms, shop }: NotifyDeps)
       if (entry.status !== 'pending') {
         const error = entry.errorCode ? { code: entry.errorCode, message: entry.errorMessage ?? '' } : undefined;
         return outcome(entry.status, true, error);
+      }
+
+      // Channel-level consent only ("may this address get anything here"); marketing rules belong on top of it.
+      const blocked = await consent?.blocked(channel, to);
+      if (blocked) {
+        await ledger.markSkipped(entry.id, BLOCK_REASONS[blocked], blocked);
+        return outcome('skipped', false, { code: blocked, message: BLOCK_REASONS[blocked] });
       }
 
       const context = { idempotencyKey: entry.id, journeyId, orderId, step, messageType: message.messageType };
@@ -67,6 +88,7 @@ export function createNotifyActivities({ ledger, email, sms, shop }: NotifyDeps)
         if (err instanceof ProviderError && !err.retryable) {
           // Final for this message, not for the journey: record it and let the journey go on.
           await ledger.markFailed(entry.id, err.provider, err.code, err.message);
+          await recordConsequence(consent, err, channel, to);
           return outcome('failed', false, { code: err.code, message: err.message });
         }
         if (err instanceof ProviderError) {
@@ -81,4 +103,20 @@ export function createNotifyActivities({ ledger, email, sms, shop }: NotifyDeps)
       }
     },
   };
+}
+
+/**
+ * What a final refusal says about the address, into the consent store: the recipient opted out at the provider (Twilio
+ * 21610) → opted_out, so the next message is skipped instead of refused again; the address is invalid (Twilio 21211) →
+ * invalid. `alert` is about our account, not the address: the ledger's error code is what operators watch for.
+ */
+async function recordConsequence(consent: ConsentGate | undefined, err: ProviderError, channel: Channel, to: string): Promise<void> {
+  if (!consent || (err.consequence !== 'opted_out' && err.consequence !== 'contact_invalid')) return;
+  await consent.record({
+    channel,
+    address: to,
+    status: err.consequence === 'opted_out' ? 'opted_out' : 'invalid',
+    source: `${err.provider}:${err.code}`,
+    reason: err.consequence === 'opted_out' ? 'the provider refused: the recipient opted out' : 'the provider refused: invalid address',
+  });
 }

@@ -1,9 +1,16 @@
-/** Asking the carrier about a parcel that has gone quiet: the polling fallback behind webhooks. */
+/** The tracking provider's side of a parcel: following it from the start (webhooks), and asking about it when it went quiet. */
+import { ApplicationFailure } from '@temporalio/activity';
 import type { TrackingUpdate } from '../domain/tracking-status';
-import type { CarrierTracking } from '../providers/carriers/types';
+import { CarrierError, type CarrierTracking } from '../providers/carriers/types';
 
 export interface TrackingDeps {
   carriers: CarrierTracking;
+}
+
+export interface TrackerRegistration {
+  /** False when the configured provider does not follow parcels (none configured, or polling only). */
+  registered: boolean;
+  provider: string;
 }
 
 export function createTrackingActivities({ carriers }: TrackingDeps) {
@@ -11,6 +18,24 @@ export function createTrackingActivities({ carriers }: TrackingDeps) {
     /** Errors (carrier down, rate limited) are retried with backoff by the activity's retry policy. */
     async pollCarrier(input: { carrier: string; trackingNumber: string }): Promise<TrackingUpdate | null> {
       return carriers.latestStatus(input.carrier, input.trackingNumber);
+    },
+
+    /**
+     * Asks the tracking provider to follow a new parcel, so its webhooks report the parcel's progress. Idempotent. A
+     * final refusal (an unknown tracking number, a bad key) fails without retries: polling remains the fallback.
+     */
+    async registerTracker(input: { carrier: string; trackingNumber: string }): Promise<TrackerRegistration> {
+      if (!carriers.registerTracker) return { registered: false, provider: carriers.name };
+      try {
+        await carriers.registerTracker(input.carrier, input.trackingNumber);
+        return { registered: true, provider: carriers.name };
+      } catch (err) {
+        if (err instanceof CarrierError && !err.retryable) {
+          throw ApplicationFailure.nonRetryable(`${err.provider} refused to track the parcel (${err.code}): ${err.message}`, 'CarrierRefused');
+        }
+        if (err instanceof CarrierError) throw ApplicationFailure.retryable(err.message, 'CarrierUnavailable');
+        throw err;
+      }
     },
   };
 }

@@ -10,6 +10,8 @@ import { ordersRouter } from './routes/orders';
 import { fulfilmentRouter } from './routes/fulfilment';
 import { supportActionsRouter } from './routes/support-actions';
 import { outboxRouter } from './routes/outbox';
+import { templatesRouter } from './routes/templates';
+import { webhooksRouter, type WebhookDeps } from './webhooks';
 
 export interface ApiDeps {
   config: Config;
@@ -17,11 +19,15 @@ export interface ApiDeps {
   outbox: OutboxStore;
   readiness: Record<string, DependencyCheck>;
   logger: Logger;
+  /** Provider webhooks; left out, their routes are not mounted. */
+  webhooks?: Omit<WebhookDeps, 'config' | 'journeys' | 'logger'>;
 }
 
-export function createApp({ config, journeys, outbox, readiness, logger }: ApiDeps): Express {
+export function createApp({ config, journeys, outbox, readiness, logger, webhooks }: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Before the JSON parser: webhook signatures are computed over the raw body.
+  if (webhooks) app.use(webhooksRouter({ ...webhooks, config, journeys, logger }));
   app.use(express.json({ limit: '256kb' }));
 
   app.use(healthRouter(readiness));
@@ -29,6 +35,7 @@ export function createApp({ config, journeys, outbox, readiness, logger }: ApiDe
   app.use(fulfilmentRouter(config, journeys));
   app.use(supportActionsRouter(config, journeys));
   app.use(outboxRouter(config, outbox));
+  app.use(templatesRouter(config));
 
   app.use(notFoundRoute);
   app.use(errorHandler((err) => logger.error({ err }, 'unhandled error in a request')));

@@ -34,6 +34,18 @@ const columns = `id, journey_id AS "journeyId", order_id AS "orderId", step, cha
   attempts, provider, provider_message_id AS "providerMessageId", error_code AS "errorCode", error_message AS "errorMessage",
   sent_at AS "sentAt"`;
 
+/** How a delivery report finds its message. */
+export interface DeliveryMatch {
+  provider: string;
+  /** Our ledger row's id, when the provider echoes it (SendGrid custom_args, Twilio's status callback URL). */
+  ledgerId?: string;
+  providerMessageId?: string;
+}
+
+export type DeliveryReport = { status: 'delivered' } | { status: 'failed'; errorCode: string; errorMessage: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export class MessageLedger {
   constructor(private readonly pool: Pool) {}
 
@@ -67,11 +79,55 @@ export class MessageLedger {
     );
   }
 
-  async markSkipped(id: string, reason: string): Promise<void> {
+  /** `code` (e.g. "opted_out") is shown with the message, as a failure's code is. */
+  async markSkipped(id: string, reason: string, code?: string): Promise<void> {
     await this.pool.query(
-      `UPDATE message_ledger SET status = 'skipped', error_message = $2, updated_at = now() WHERE id = $1 AND status = 'pending'`,
-      [id, reason],
+      `UPDATE message_ledger SET status = 'skipped', error_message = $2, error_code = COALESCE($3, error_code), updated_at = now()
+       WHERE id = $1 AND status = 'pending'`,
+      [id, reason, code ?? null],
     );
+  }
+
+  /**
+   * What the provider later reported about a message it accepted (delivery webhooks). Matched by our ledger id when the
+   * provider echoes it, else by the provider's message id. A report may arrive before the send was recorded (Twilio
+   * calls back before its create call returns), late, or out of order:
+   * - delivered applies to a pending or sent message;
+   * - failed applies to a pending, sent or delivered one (a bounce can follow SMTP acceptance), never to a skipped one.
+   * Returns the matched row as it is now, or null when no message matches (an unknown message: the caller keeps the event).
+   */
+  async recordDelivery(match: DeliveryMatch, report: DeliveryReport): Promise<LedgerEntry | null> {
+    const byId = match.ledgerId && UUID.test(match.ledgerId) ? match.ledgerId : null;
+    if (!byId && !match.providerMessageId) return null;
+    const allowedFrom = report.status === 'delivered' ? ['pending', 'sent'] : ['pending', 'sent', 'delivered'];
+    const { rows } = await this.pool.query<LedgerEntry>(
+      `WITH target AS (
+         SELECT id FROM message_ledger
+         WHERE id = $1::uuid OR (provider = $2 AND provider_message_id = $3)
+         ORDER BY (id = $1::uuid) DESC NULLS LAST
+         LIMIT 1
+       ), changed AS (
+         UPDATE message_ledger m
+            SET status = $4, updated_at = now(),
+                provider = COALESCE(m.provider, $2),
+                provider_message_id = COALESCE(m.provider_message_id, $3),
+                error_code = CASE WHEN $4 = 'failed' THEN $5 ELSE m.error_code END,
+                error_message = CASE WHEN $4 = 'failed' THEN $6 ELSE m.error_message END
+           FROM target
+          WHERE m.id = target.id AND m.status = ANY($7::text[])
+         RETURNING m.id
+       )
+       SELECT ${columns} FROM message_ledger WHERE id = (SELECT id FROM target)`,
+      [byId, match.provider, match.providerMessageId ?? null, report.status,
+        report.status === 'failed' ? report.errorCode : null, report.status === 'failed' ? report.errorMessage : null, allowedFrom],
+    );
+    const entry = rows[0];
+    if (!entry) return null;
+    // The SELECT sees the row as it was before this statement's UPDATE (one snapshot): report what was applied.
+    const applies = allowedFrom.includes(entry.status);
+    return applies
+      ? { ...entry, status: report.status, ...(report.status === 'failed' ? { errorCode: report.errorCode, errorMessage: report.errorMessage } : {}) }
+      : entry;
   }
 
   async forOrder(orderId: string): Promise<LedgerEntry[]> {

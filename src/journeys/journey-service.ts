@@ -10,6 +10,8 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
+import type { LedgerEntry, MessageLedger } from '../db/ledger';
+import type { ParcelDirectory } from '../db/parcels';
 import { journeyWorkflowId, type Order } from '../domain/order';
 import type { JourneyPolicy } from '../domain/policy';
 import {
@@ -75,11 +77,20 @@ export function orderFingerprint(order: Order): string {
   return createHash('sha256').update(JSON.stringify(canonical(order))).digest('hex');
 }
 
+/** What the service reads and keeps beside Temporal. */
+export interface JourneyRecords {
+  /** Delivery outcomes reported by providers after the send (merged into the journey's messages). */
+  ledger: MessageLedger;
+  /** Which order a tracking number belongs to (for carrier webhooks). */
+  parcels: ParcelDirectory;
+}
+
 export class JourneyService {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly policy: JourneyPolicy,
+    private readonly records: JourneyRecords,
   ) {}
 
   async start(order: Order): Promise<StartedJourney> {
@@ -111,16 +122,43 @@ export class JourneyService {
     }
   }
 
-  view(orderId: string): Promise<JourneyView> {
+  /**
+   * The journey with each message's delivery outcome. The journey's own query knows what the send activity returned
+   * (sent, failed at send, skipped); what the provider reported later (delivered, bounced, undelivered) lives in the
+   * message ledger, filled by the delivery webhooks, and is merged in here.
+   */
+  async view(orderId: string): Promise<JourneyView> {
+    const [view, ledger] = await Promise.all([this.journeyState(orderId), this.records.ledger.forOrder(orderId)]);
+    return withDeliveryOutcomes(view, journeyWorkflowId(orderId), ledger);
+  }
+
+  /** The journey query's answer as is. */
+  private journeyState(orderId: string): Promise<JourneyView> {
     return this.act(orderId, (h) => h.query(journeyQuery), { allowEnded: true });
   }
 
-  addShipment(orderId: string, shipment: NewShipment) {
-    return this.act(orderId, (h) => h.executeUpdate(addShipmentUpdate, { args: [shipment] }));
+  async addShipment(orderId: string, shipment: NewShipment) {
+    const added = await this.act(orderId, (h) => h.executeUpdate(addShipmentUpdate, { args: [shipment] }));
+    // After the journey accepted it (a refused parcel is no parcel of this order); a repeat finds the row already there.
+    await this.records.parcels.register({ trackingNumber: shipment.trackingNumber, carrier: shipment.carrier, orderId });
+    return added;
+  }
+
+  /** The order whose parcel has this tracking number, for carrier webhooks; undefined when no order registered it. */
+  orderForParcel(trackingNumber: string, carrier?: string): Promise<string | undefined> {
+    return this.records.parcels.orderFor(trackingNumber, carrier);
+  }
+
+  /**
+   * A carrier webhook's update for a parcel found in the parcel directory: signalled without asking the journey first
+   * (a signal needs no worker, so webhooks are answered fast even while workers restart).
+   */
+  async signalTracking(orderId: string, event: TrackingEvent): Promise<void> {
+    await this.act(orderId, (h) => h.signal(trackingEventSignal, event));
   }
 
   async reportTracking(orderId: string, event: TrackingEvent): Promise<void> {
-    const view = await this.view(orderId);
+    const view = await this.journeyState(orderId);
     if (!view.shipments.some((s) => s.trackingNumber === event.trackingNumber)) {
       throw new NotInOrderError(`order ${orderId} has no parcel with tracking number ${event.trackingNumber}`);
     }
@@ -128,7 +166,7 @@ export class JourneyService {
   }
 
   async submitReview(orderId: string, review: ReviewSubmitted): Promise<void> {
-    const view = await this.view(orderId);
+    const view = await this.journeyState(orderId);
     if (!view.items.some((i) => i.sku === review.sku)) throw new NotInOrderError(`item ${review.sku} is not part of order ${orderId}`);
     await this.act(orderId, (h) => h.signal(reviewSubmittedSignal, review));
   }
@@ -158,4 +196,25 @@ export class JourneyService {
       throw new JourneyEndedError(orderId, String(description.typedSearchAttributes.get(JourneyStageKey) ?? description.status.name));
     }
   }
+}
+
+/**
+ * Each journey message with the ledger's newer word on it: delivered, or failed with the provider's code and reason
+ * (e.g. a bounce, Twilio 30006). Matched by step and channel within this journey; other ledger states change nothing.
+ */
+function withDeliveryOutcomes(view: JourneyView, journeyId: string, ledger: LedgerEntry[]): JourneyView {
+  const byStep = new Map(ledger.filter((e) => e.journeyId === journeyId).map((e) => [`${e.step}/${e.channel}`, e]));
+  return {
+    ...view,
+    messages: view.messages.map((message) => {
+      const entry = byStep.get(`${message.step}/${message.channel}`);
+      if (!entry || entry.status === message.status || (entry.status !== 'delivered' && entry.status !== 'failed')) return message;
+      const { error: _sendError, ...rest } = message;
+      return {
+        ...rest,
+        status: entry.status,
+        ...(entry.status === 'failed' ? { error: { code: entry.errorCode ?? 'unknown', message: entry.errorMessage ?? '' } } : {}),
+      };
+    }),
+  };
 }

@@ -2,18 +2,38 @@
  * Activity stubs for workflow code, with the retry and timeout policies of each kind of side effect.
  * Only the activities' types are imported: their code runs in the worker, never in the workflow sandbox.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities';
+import type { Channel } from '../domain/order';
 
 /**
  * Customer messages: the ledger makes retries safe, so retry transient failures for up to a day (a provider outage),
  * backing off to five minutes between attempts. Final provider refusals come back as a "failed" outcome, not an error.
  */
-export const messaging = proxyActivities<Pick<JourneyActivities, 'sendCustomerMessage'>>({
+const MESSAGING_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+};
+export const messaging = proxyActivities<Pick<JourneyActivities, 'sendCustomerMessage'>>(MESSAGING_OPTIONS);
+
+/** The task queue a channel's sends run on: `<journey task queue>-email` / `-sms`, each with the provider's rate limit. */
+export function channelTaskQueue(taskQueue: string, channel: Channel): string {
+  return `${taskQueue}-${channel}`;
+}
+
+/**
+ * Customer messages on the channel's own task queue, where the worker enforces the provider's quota server-side
+ * (maxTaskQueueActivitiesPerSecond). Journeys that were already running keep sending on the journey's queue until this
+ * patch point, so their histories replay unchanged.
+ */
+export function messagingFor(channel: Channel): typeof messaging {
+  if (!patched('per-channel-queues')) return messaging;
+  return proxyActivities<Pick<JourneyActivities, 'sendCustomerMessage'>>({
+    ...MESSAGING_OPTIONS,
+    taskQueue: channelTaskQueue(workflowInfo().taskQueue, channel),
+  });
+}
 
 /** Support cases are idempotent per cause: retry until PostgreSQL answers. */
 export const support = proxyActivities<Pick<JourneyActivities, 'openSupportCase'>>({
@@ -29,4 +49,14 @@ export const carrierPolling = proxyActivities<Pick<JourneyActivities, 'pollCarri
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '12 hours',
   retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
+
+/**
+ * Asking the tracking provider to follow a new parcel: retried with backoff (1 min → 1 h) for up to 6 hours while the
+ * provider is down; a final refusal is not retried. Either way polling stays the fallback, so the journey goes on.
+ */
+export const trackerRegistration = proxyActivities<Pick<JourneyActivities, 'registerTracker'>>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '6 hours',
+  retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour', nonRetryableErrorTypes: ['CarrierRefused'] },
 });

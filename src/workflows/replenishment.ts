@@ -6,7 +6,7 @@
 import { condition, continueAsNew, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import { daysToMs } from '../domain/durations';
 import type { Channel } from '../domain/order';
-import { messaging } from './activities';
+import { messagingFor } from './activities';
 import { isoNow as now } from './clock';
 import { reorderedSignal, replenishmentStopSignal, type Reordered, type ReplenishmentContact } from './definitions';
 import { JourneyStageKey } from './search-attributes';
@@ -63,7 +63,7 @@ export async function replenishment(input: ReplenishmentInput): Promise<Replenis
     if (!recipients.length) recipients.push(['email', input.contact.email]);
     await Promise.all(
       recipients.map(([channel, to]) =>
-        messaging.sendCustomerMessage.executeWithOptions({ summary: `send replenishment reminder ${channel}` }, [
+        messagingFor(channel).sendCustomerMessage.executeWithOptions({ summary: `send replenishment reminder ${channel}` }, [
           {
             journeyId: workflowInfo().workflowId,
             orderId: input.orderId,

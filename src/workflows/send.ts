@@ -2,7 +2,7 @@
 import { workflowInfo } from '@temporalio/workflow';
 import type { Channel } from '../domain/order';
 import type { CustomerMessage } from '../templates/types';
-import { messaging } from './activities';
+import { messagingFor } from './activities';
 import type { Journey } from './journey';
 
 export interface SendOptions {
@@ -18,7 +18,7 @@ export async function sendToCustomer(journey: Journey, step: string, message: Cu
   const recipients = options.channels ?? journey.channels();
   const outcomes = await Promise.all(
     recipients.map(([channel, to]) =>
-      messaging.sendCustomerMessage.executeWithOptions({ summary: `send ${message.messageType.replace(/_/g, ' ')} ${channel}` }, [
+      messagingFor(channel).sendCustomerMessage.executeWithOptions({ summary: `send ${message.messageType.replace(/_/g, ' ')} ${channel}` }, [
         { journeyId: workflowInfo().workflowId, orderId: journey.order.orderId, step, channel, to, message },
       ]),
     ),

@@ -7,6 +7,7 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { createActivities, type ActivityDeps } from '../../src/activities';
+import { ConsentStore } from '../../src/db/consent';
 import { MessageLedger } from '../../src/db/ledger';
 import { OutboxStore } from '../../src/db/outbox';
 import { SupportCases } from '../../src/db/support-cases';
@@ -14,7 +15,8 @@ import { NoCarrierTracking } from '../../src/providers/carriers/types';
 import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
 import { testingExecutable } from '../../src/temporal/binaries';
 import { journeySearchAttributes } from '../../src/workflows/search-attributes';
-import { WORKFLOWS_PATH } from '../../src/worker';
+import { channelTaskQueue } from '../../src/workflows/activities';
+import { WORKFLOWS_PATH, WorkerGroup } from '../../src/worker';
 
 export const TEST_SHOP = { name: 'Test Shop', supportEmail: 'help@test-shop.example', supportPhone: '+37120000001' };
 
@@ -52,21 +54,34 @@ export function journeyActivities(pool: Pool, overrides: Partial<ActivityDeps> =
     email: outbox,
     sms: outbox,
     carriers: new NoCarrierTracking(),
+    consent: new ConsentStore(pool),
     shop: TEST_SHOP,
     ...overrides,
   });
 }
 
+/**
+ * The journey's workers as production runs them: the journey queue (workflows and activities) and the email and SMS
+ * queues (customer sends, optionally rate-limited by the server). Run, stop or `runUntil` them together.
+ */
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
   taskQueue: string,
   activities: ReturnType<typeof createActivities>,
-): Promise<Worker> {
-  return Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities,
-  });
+  rateLimits: { emailPerSecond?: number; smsPerSecond?: number } = {},
+): Promise<WorkerGroup> {
+  const namespace = env.namespace ?? 'default';
+  const channelWorker = (channel: 'email' | 'sms', maxPerSecond: number | undefined) =>
+    Worker.create({
+      connection: env.nativeConnection,
+      namespace,
+      taskQueue: channelTaskQueue(taskQueue, channel),
+      activities: { sendCustomerMessage: activities.sendCustomerMessage },
+      ...(maxPerSecond !== undefined ? { maxTaskQueueActivitiesPerSecond: maxPerSecond } : {}),
+    });
+  return new WorkerGroup([
+    await Worker.create({ connection: env.nativeConnection, namespace, taskQueue, workflowBundle: await workflowBundle(), activities }),
+    await channelWorker('email', rateLimits.emailPerSecond),
+    await channelWorker('sms', rateLimits.smsPerSecond),
+  ]);
 }

@@ -10,7 +10,6 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { migrate } from '../../src/db/migrate';
 import { createPool } from '../../src/db/pool';
 import { journeyWorkflowId, orderSchema } from '../../src/domain/order';
@@ -18,7 +17,7 @@ import { productionPolicy } from '../../src/domain/policy';
 import { addShipmentUpdate, cancelOrderUpdate, journeyQuery, trackingEventSignal } from '../../src/workflows/definitions';
 import { anOrder } from '../helpers/fixtures';
 import { createTestDatabase } from '../helpers/postgres';
-import { journeyActivities, startTimeSkippingEnv, workflowBundle } from '../helpers/temporal';
+import { createTestWorker, journeyActivities, startTimeSkippingEnv } from '../helpers/temporal';
 
 type Scenario = (env: TestWorkflowEnvironment, handle: WorkflowHandle) => Promise<void>;
 
@@ -54,12 +53,7 @@ async function main(scenarioName: string, fileName: string): Promise<void> {
   const pool = createPool(db.url);
   const env = await startTimeSkippingEnv();
   try {
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: 'record',
-      workflowBundle: await workflowBundle(),
-      activities: journeyActivities(pool),
-    });
+    const worker = await createTestWorker(env, 'record', journeyActivities(pool)); // journey, email and SMS queues
     const order = orderSchema.parse(anOrder({ orderId: `replay-${fileName}`, customerId: 'cus-replay' }));
     const handle = await worker.runUntil(async () => {
       const h = await env.client.workflow.start('orderJourney', {

@@ -3,10 +3,10 @@
  * report progress (a signal, from the API, webhooks or polling). One loop tells the customer about each meaningful
  * change once, escalates problems to support, asks the carrier about parcels that went quiet, and reports stalls.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import { customerMessageFor, isFinal, judgeUpdate, PROBLEM_STATUSES, type TrackingUpdate } from '../../domain/tracking-status';
 import { trackingUrl } from '../../domain/carriers';
-import { carrierPolling } from '../activities';
+import { carrierPolling, trackerRegistration } from '../activities';
 import { isoNow as now } from '../clock';
 import { addShipmentUpdate, trackingEventSignal, type NewShipment } from '../definitions';
 import { Journey } from '../journey';
@@ -94,6 +94,8 @@ function registerParcel(journey: Journey, shipment: NewShipment): ShipmentView {
     inbox(journey).push({ shipmentId: parcel.shipmentId, news: 'registered' });
     if (journey.view.stage === 'awaiting_shipment' || journey.view.stage === 'confirming') journey.enterStage('in_transit');
     journey.refreshShipmentStatus();
+  } else if (patched('register-tracker')) {
+    inbox(journey).push({ shipmentId: parcel.shipmentId, news: 'registered' }); // so its tracker is registered too
   }
   return parcel;
 }
@@ -190,6 +192,7 @@ function parcelData(journey: Journey, parcel: ShipmentView) {
 /** Tells the customer about outbound parcels' meaningful changes, escalates problems, and settles return parcels. */
 async function respond(journey: Journey, { shipmentId, news }: ParcelNews): Promise<void> {
   const parcel = journey.view.shipments.find((s) => s.shipmentId === shipmentId)!;
+  if (news === 'registered' && patched('register-tracker')) followWithTrackingProvider(journey, parcel);
   if (parcel.direction === 'return') {
     if (news === 'delivered') await settleReturnParcel(journey, parcel);
     return;
@@ -209,4 +212,16 @@ async function respond(journey: Journey, { shipmentId, news }: ParcelNews): Prom
   } else if (messageType && messageType !== 'delivery_problem') {
     await sendToCustomer(journey, step(messageType), { messageType, data: parcelData(journey, parcel) });
   }
+}
+
+/**
+ * Asks the tracking provider to follow the parcel so its webhooks report progress. Runs alongside the journey (the
+ * "shipped" message never waits for it); a refusal is recorded and polling stays the fallback.
+ */
+function followWithTrackingProvider(journey: Journey, parcel: ShipmentView): void {
+  trackerRegistration.registerTracker
+    .executeWithOptions({ summary: `register ${parcel.shipmentId} with the tracking provider` }, [
+      { carrier: parcel.carrier, trackingNumber: parcel.trackingNumber },
+    ])
+    .catch(() => journey.record(`tracking provider could not follow parcel ${parcel.shipmentId}; polling stays the fallback`));
 }

@@ -1,0 +1,44 @@
+/**
+ * Provider webhooks, each on its own route with its own body parser (the raw body for HMAC/ECDSA signatures, the form
+ * for Twilio): mounted before the API's JSON parser, and outside its API-key auth (the signature is the authentication).
+ *
+ *   POST /v1/webhooks/tracking/easypost    carrier updates → the journey's tracking signal
+ *   POST /v1/webhooks/tracking/aftership   carrier updates → the journey's tracking signal
+ *   POST /v1/webhooks/twilio/status        SMS delivery → message ledger
+ *   POST /v1/webhooks/twilio/inbound       STOP / START / HELP → consent store (HELP answered in TwiML)
+ *   POST /v1/webhooks/sendgrid/events      email delivery, bounces, spam reports → message ledger and consent store
+ */
+import { Router } from 'express';
+import type { Config } from '../../config';
+import type { ConsentStore } from '../../db/consent';
+import type { MessageLedger } from '../../db/ledger';
+import type { WebhookInbox } from '../../db/webhook-events';
+import type { JourneyService } from '../../journeys/journey-service';
+import type { Logger } from '../../logger';
+import type { CarrierTracking } from '../../providers/carriers/types';
+import { WebhookStats } from './inbox';
+import { sendGridWebhooks } from './sendgrid';
+import { trackingWebhooks } from './tracking';
+import { twilioWebhooks } from './twilio';
+
+export interface WebhookDeps {
+  config: Config;
+  journeys: JourneyService;
+  ledger: MessageLedger;
+  consent: ConsentStore;
+  inbox: WebhookInbox;
+  carriers: { easypost?: CarrierTracking; aftership?: CarrierTracking };
+  logger: Logger;
+  stats?: WebhookStats;
+}
+
+export function webhooksRouter(deps: WebhookDeps): Router {
+  const stats = deps.stats ?? new WebhookStats();
+  const router = Router();
+  router.use(trackingWebhooks({ ...deps, stats }));
+  router.use(twilioWebhooks({ ...deps, stats }));
+  router.use(sendGridWebhooks({ ...deps, stats }));
+  return router;
+}
+
+export { WebhookStats } from './inbox';

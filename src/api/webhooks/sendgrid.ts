@@ -1,0 +1,149 @@
+/**
+ * SendGrid's Event Webhook: POST /v1/webhooks/sendgrid/events, a JSON array of events, signed with ECDSA P-256 over
+ * timestamp + raw body (`X-Twilio-Email-Event-Webhook-Signature` / `-Timestamp`), checked with `@sendgrid/eventwebhook`
+ * and the public key from SENDGRID_WEBHOOK_PUBLIC_KEY. A timestamp more than ten minutes away from now is refused, so a
+ * captured request cannot be replayed later; within that window, replays are caught by the event id (`sg_event_id`).
+ *
+ * What changes:
+ *   delivered                 ledger → delivered
+ *   bounce (type "bounce")    ledger → failed "bounce", and the address is opted out of email (hard bounce)
+ *   bounce (type "blocked")   ledger → failed "blocked" (a soft refusal: the address stays)
+ *   dropped                   ledger → failed "dropped" (SendGrid suppressed it, e.g. an earlier bounce)
+ *   spamreport, unsubscribe   the address is opted out of email
+ * Events find their message by the `ledgerId` custom arg every send carries (else by SendGrid's message id). Marketing
+ * group unsubscribes (`group_unsubscribe`) are SendGrid's own suppression of that group and change nothing here.
+ */
+import { EventWebhook } from '@sendgrid/eventwebhook';
+import express, { Router } from 'express';
+import type { Config } from '../../config';
+import type { ConsentStore } from '../../db/consent';
+import type { DeliveryReport, MessageLedger } from '../../db/ledger';
+import type { WebhookInbox } from '../../db/webhook-events';
+import type { Logger } from '../../logger';
+import { handleOnce, notConfigured, refuse, statusFor, type EventOutcome, type WebhookStats } from './inbox';
+
+export interface SendGridWebhookDeps {
+  config: Pick<Config, 'sendgridWebhookPublicKey'>;
+  ledger: MessageLedger;
+  consent: ConsentStore;
+  inbox: WebhookInbox;
+  stats: WebhookStats;
+  logger: Logger;
+  /** For tests: the clock the timestamp is judged by. */
+  now?: () => number;
+}
+
+const PROVIDER = 'sendgrid';
+const SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
+const TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
+/** How far the signed timestamp may be from our clock. */
+export const SENDGRID_TIMESTAMP_TOLERANCE_S = 600;
+
+/** The fields of a SendGrid event we read; custom args (ledgerId…) arrive as top-level fields. */
+interface SendGridEvent {
+  event: string;
+  email?: string;
+  timestamp?: number;
+  sg_event_id?: string;
+  sg_message_id?: string;
+  type?: string;
+  reason?: string;
+  ledgerId?: string;
+}
+
+export function sendGridWebhooks(deps: SendGridWebhookDeps): Router {
+  const router = Router();
+  const verifier = new EventWebhook();
+  const publicKey = deps.config.sendgridWebhookPublicKey ? verifier.convertPublicKeyToECDSA(deps.config.sendgridWebhookPublicKey) : undefined;
+  const now = deps.now ?? Date.now;
+
+  router.post('/v1/webhooks/sendgrid/events', express.raw({ type: () => true, limit: '5mb' }), async (req, res) => {
+    if (!publicKey) return notConfigured(res, deps.logger, PROVIDER, 'SENDGRID_WEBHOOK_PUBLIC_KEY');
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const signature = req.get(SIGNATURE_HEADER);
+    const timestamp = req.get(TIMESTAMP_HEADER);
+    if (!signature || !timestamp) return refuse(res, deps.stats, deps.logger, PROVIDER, 'missing_signature');
+    if (!verify(verifier, publicKey, body, signature, timestamp)) return refuse(res, deps.stats, deps.logger, PROVIDER, 'bad_signature');
+    if (!/^\d+$/.test(timestamp) || Math.abs(now() / 1000 - Number(timestamp)) > SENDGRID_TIMESTAMP_TOLERANCE_S) {
+      return refuse(res, deps.stats, deps.logger, PROVIDER, 'stale_timestamp');
+    }
+
+    let events: SendGridEvent[];
+    try {
+      const parsed: unknown = JSON.parse(body.toString('utf8'));
+      events = Array.isArray(parsed) ? (parsed as SendGridEvent[]) : [];
+    } catch {
+      res.status(400).json({ error: { code: 'malformed_json', message: 'SendGrid webhook body is not a JSON array', details: null } });
+      return;
+    }
+
+    const outcomes: EventOutcome[] = [];
+    for (const event of events) {
+      if (!event?.sg_event_id || typeof event.event !== 'string') continue;
+      outcomes.push(await handleOnce(deps.inbox, PROVIDER, event.sg_event_id, () => apply(deps, event)));
+    }
+    res.status(statusFor(outcomes)).json({ received: events.length });
+  });
+
+  return router;
+}
+
+function verify(verifier: EventWebhook, key: ReturnType<EventWebhook['convertPublicKeyToECDSA']>, body: Buffer, signature: string, timestamp: string): boolean {
+  try {
+    return verifier.verifySignature(key, body, signature, timestamp);
+  } catch {
+    return false; // not a signature at all (bad base64 or DER)
+  }
+}
+
+async function apply(deps: SendGridWebhookDeps, event: SendGridEvent): Promise<Exclude<EventOutcome, 'duplicate'>> {
+  const at = event.timestamp ? new Date(event.timestamp * 1000) : undefined;
+  const optOut = async (source: string, reason: string) => {
+    if (event.email) await deps.consent.record({ channel: 'email', address: event.email, status: 'opted_out', source: `${PROVIDER}:${source}`, reason, ...(at ? { at } : {}) });
+  };
+
+  let report: DeliveryReport | undefined;
+  switch (event.event) {
+    case 'delivered':
+      report = { status: 'delivered' };
+      break;
+    case 'bounce': {
+      const hard = (event.type ?? 'bounce') === 'bounce';
+      report = { status: 'failed', errorCode: hard ? 'bounce' : 'blocked', errorMessage: `${hard ? 'bounced' : 'blocked'}: ${withoutAddresses(event.reason)}` };
+      if (hard) await optOut('bounce', 'hard bounce');
+      break;
+    }
+    case 'dropped':
+      report = { status: 'failed', errorCode: 'dropped', errorMessage: `dropped: ${withoutAddresses(event.reason)}` };
+      break;
+    case 'spamreport':
+      await optOut('spamreport', 'marked our email as spam');
+      return 'applied';
+    case 'unsubscribe':
+      await optOut('unsubscribe', 'unsubscribed from all email');
+      return 'applied';
+    default:
+      return 'ignored'; // processed, deferred, open, click, group_(un)subscribe
+  }
+
+  const providerMessageId = event.sg_message_id?.split('.filter')[0];
+  const entry = await deps.ledger.recordDelivery({ provider: PROVIDER, ledgerId: event.ledgerId, providerMessageId }, report);
+  if (!entry) {
+    deps.logger.warn({ provider: PROVIDER, eventId: event.sg_event_id, event: event.event }, 'email event for an unknown message: kept for support');
+    await deps.inbox.keepUnmatched({
+      provider: PROVIDER,
+      eventId: event.sg_event_id,
+      reason: 'unknown_message',
+      lookupKey: event.ledgerId ?? providerMessageId,
+      event: { event: event.event, ...(event.ledgerId ? { ledgerId: event.ledgerId } : {}), ...(providerMessageId ? { providerMessageId } : {}), ...report },
+    });
+    return 'unmatched';
+  }
+  deps.logger.info({ provider: PROVIDER, ledgerId: entry.id, event: event.event, status: entry.status }, 'email event recorded');
+  return 'applied';
+}
+
+/** SMTP answers quote the recipient's address; the reason ends up in the ledger and the journey view. */
+function withoutAddresses(reason: string | undefined): string {
+  return (reason ?? 'no reason given').replace(/[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g, '[email]').slice(0, 500);
+}

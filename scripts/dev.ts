@@ -96,6 +96,7 @@ async function startTemporal(config: Config, port: number, uiPort: number): Prom
     uiPort,
     namespace: config.temporal.namespace,
     searchAttributes: journeySearchAttributes,
+    codecEndpoint: `http://localhost:${config.port}/codec`,
     log: say,
     onUnexpectedExit: (message) => requestStop(1, message),
   });
@@ -138,6 +139,8 @@ async function startStack(startedAt: number): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (process.argv.includes('--demo')) env.JOURNEY_POLICY = 'demo';
   const ownTemporal = !env.TEMPORAL_ADDRESS;
+  // The local Web UI has no login: let it decode payloads through the codec server without a support key.
+  if (ownTemporal) env.CODEC_OPEN_IN_DEV ??= 'true';
   const temporalPort = portFromEnv('TEMPORAL_PORT', 7233);
   const uiPort = portFromEnv('TEMPORAL_UI_PORT', 8233);
   if (ownTemporal) env.TEMPORAL_ADDRESS = `127.0.0.1:${temporalPort}`;

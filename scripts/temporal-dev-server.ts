@@ -25,6 +25,8 @@ export interface TemporalDevServerOptions {
   uiPort: number;
   namespace: string;
   searchAttributes: readonly SearchAttributeDefinition[];
+  /** The codec server the Web UI calls to show encrypted payloads decoded. */
+  codecEndpoint?: string;
   log: (msg: string) => void;
   /** The server stopped without being asked to; the message includes the end of its log. */
   onUnexpectedExit: (message: string) => void;
@@ -54,6 +56,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)];
   args.push('--db-filename', dbFile, '--namespace', namespace, '--log-level', 'warn');
   for (const { name, type } of options.searchAttributes) args.push('--search-attribute', `${name}=${cliTypeName(type)}`);
+  if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
 
   log(`starting the Temporal dev server (${cli}); log in ${path.relative(process.cwd(), logFile)}`);
   const logFd = openSync(logFile, 'w');

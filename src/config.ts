@@ -3,6 +3,7 @@
  * A bad or missing value stops the process with a message naming the variable.
  */
 import { z } from 'zod';
+import { parseKeyRing, type EncryptionKey } from './temporal/encryption-codec';
 
 const csv = z
   .string()
@@ -33,6 +34,9 @@ const carrierRoutes = csv.pipe(
 /** Keys that start and stop the dev stack on a laptop; refused in production. */
 export const DEV_API_KEYS = { checkout: 'dev-checkout-key', support: 'dev-support-key' } as const;
 
+/** The published payload key of laptops and tests (32 bytes of "order-journeys-dev-key"); refused in production. */
+export const DEV_ENCRYPTION_KEYS = `dev:${Buffer.from('order-journeys-dev-key-32-bytes!').toString('base64')}`;
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -47,6 +51,21 @@ const envSchema = z
     TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
     TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
     TEMPORAL_API_KEY: z.string().min(1).optional(),
+    /** `id:base64key[,id:base64key…]`, newest first: encrypts every payload Temporal stores (see src/temporal/encryption-codec.ts). */
+    PAYLOAD_ENCRYPTION_KEYS: z
+      .string()
+      .superRefine((spec, ctx) => {
+        try {
+          parseKeyRing(spec);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      })
+      .optional(),
+    /** Origins of the Temporal UI allowed to call the codec server. */
+    CODEC_CORS_ORIGINS: csv.default(['http://localhost:8233']),
+    /** Dev stack only: the local Temporal UI (which has no login) may decode without a support key. */
+    CODEC_OPEN_IN_DEV: bool.default(false),
 
     DATABASE_URL: z
       .string()
@@ -127,6 +146,11 @@ const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['AFTERSHIP_API_KEY'], message: 'is required when AfterShip tracks parcels (CARRIER_TRACKING_PROVIDER / CARRIER_TRACKING_BY_CARRIER)' });
     }
     if (env.NODE_ENV === 'production') {
+      if (!env.PAYLOAD_ENCRYPTION_KEYS) ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: 'is required in production' });
+      else if (env.PAYLOAD_ENCRYPTION_KEYS.includes(DEV_ENCRYPTION_KEYS.slice('dev:'.length))) {
+        ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: 'must not use the published dev key in production' });
+      }
+      if (env.CODEC_OPEN_IN_DEV) ctx.addIssue({ code: 'custom', path: ['CODEC_OPEN_IN_DEV'], message: 'must not be set in production' });
       for (const n of ['API_KEYS_CHECKOUT', 'API_KEYS_SUPPORT'] as const) {
         if (!env[n]?.length) ctx.addIssue({ code: 'custom', path: [n], message: 'is required in production' });
         if (env[n]?.some((k) => (Object.values(DEV_API_KEYS) as string[]).includes(k))) {
@@ -150,8 +174,12 @@ export interface Config {
     taskQueue: string;
     tls?: { certPath?: string; keyPath?: string };
     apiKey?: string;
+    /** Payload encryption keys, newest first. */
+    encryptionKeys: EncryptionKey[];
   };
   databaseUrl: string;
+  /** The codec server the Temporal UI calls to show encrypted payloads to support staff. */
+  codec: { corsOrigins: string[]; openInDev: boolean };
   apiKeys: Record<Role, string[]>;
   shop: {
     name: string;
@@ -249,8 +277,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       tls: e.TEMPORAL_TLS || e.TEMPORAL_TLS_CERT_PATH ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH } : undefined,
       apiKey: e.TEMPORAL_API_KEY,
+      encryptionKeys: parseKeyRing(e.PAYLOAD_ENCRYPTION_KEYS ?? DEV_ENCRYPTION_KEYS),
     },
     databaseUrl: e.DATABASE_URL,
+    codec: { corsOrigins: e.CODEC_CORS_ORIGINS, openInDev: e.CODEC_OPEN_IN_DEV },
     apiKeys: {
       checkout: e.API_KEYS_CHECKOUT ?? (isProduction ? [] : [DEV_API_KEYS.checkout]),
       support: e.API_KEYS_SUPPORT ?? (isProduction ? [] : [DEV_API_KEYS.support]),

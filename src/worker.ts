@@ -1,12 +1,10 @@
 /**
  * The worker process: runs journey workflows and their activities. Stops gracefully on SIGTERM/SIGINT
  * (the SDK's Runtime handles both: in-flight activities get the grace time, then the worker drains and exits).
- *
- * Three workers share the process and its connection: the journey queue (workflows and every activity), and one queue
- * per channel (`<taskQueue>-email`, `<taskQueue>-sms`) running only customer sends, where the Temporal server enforces
- * the provider's quota for the whole queue (EMAIL_MAX_PER_SECOND, SMS_MAX_PER_SECOND), however many workers poll it.
+ * Its three workers (journey queue, email and SMS queues with the providers' quotas) are built in
+ * src/temporal/journey-workers.ts.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from './activities';
 import { loadConfigOrExit, type Config } from './config';
@@ -19,7 +17,8 @@ import { createCarrierTracking } from './providers/carriers';
 import { ConsentStore } from './db/consent';
 import { SupportCases } from './db/support-cases';
 import { connectionOptions } from './temporal/connection';
-import { channelTaskQueue } from './workflows/activities';
+import { encryptedDataConverter } from './temporal/data-converter';
+import { createJourneyWorkers, type WorkerGroup } from './temporal/journey-workers';
 
 export const WORKFLOWS_PATH = require.resolve('./workflows');
 
@@ -35,63 +34,16 @@ export async function createJourneyWorker(config: Config, pool: Pool, connection
     consent: new ConsentStore(pool),
     shop: config.shop,
   });
-  const { namespace, taskQueue } = config.temporal;
-  const channelWorker = (channel: 'email' | 'sms', maxPerSecond: number | undefined) =>
-    Worker.create({
-      connection,
-      namespace,
-      taskQueue: channelTaskQueue(taskQueue, channel),
-      activities: { sendCustomerMessage: activities.sendCustomerMessage },
-      ...(maxPerSecond !== undefined ? { maxTaskQueueActivitiesPerSecond: maxPerSecond } : {}),
-      shutdownGraceTime: '10 seconds',
-    });
-  return new WorkerGroup([
-    await Worker.create({ connection, namespace, taskQueue, workflowsPath: WORKFLOWS_PATH, activities, shutdownGraceTime: '10 seconds' }),
-    await channelWorker('email', config.rateLimits.emailPerSecond),
-    await channelWorker('sms', config.rateLimits.smsPerSecond),
-  ]);
-}
-
-/** Workers that run and stop together: when one fails, the others are shut down and the failure is reported. */
-export class WorkerGroup {
-  constructor(readonly workers: Worker[]) {}
-
-  async run(): Promise<void> {
-    const runs = this.workers.map((w) =>
-      w.run().catch((err: unknown) => {
-        this.shutdown();
-        throw err;
-      }),
-    );
-    const results = await Promise.allSettled(runs);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-  }
-
-  /** Starts the shutdown of every worker still running; `run()` resolves once all have stopped. */
-  shutdown(): void {
-    for (const w of this.workers) if (w.getState() === 'RUNNING') w.shutdown();
-  }
-
-  /** RUNNING while every worker runs; otherwise the first other state (e.g. STOPPING, FAILED). */
-  getState(): ReturnType<Worker['getState']> {
-    return this.workers.map((w) => w.getState()).find((s) => s !== 'RUNNING') ?? 'RUNNING';
-  }
-
-  /** Runs the workers until `work` settles, then stops them (as Worker.runUntil does for one worker). */
-  async runUntil<R>(work: Promise<R> | (() => Promise<R>)): Promise<R> {
-    const running = this.run();
-    try {
-      const stopped = running.then(() => {
-        throw new Error('the workers stopped before the work was done');
-      });
-      stopped.catch(() => {}); // once the work is done, stopping is expected
-      return await Promise.race([typeof work === 'function' ? work() : work, stopped]);
-    } finally {
-      this.shutdown();
-      await running;
-    }
-  }
+  return createJourneyWorkers({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities,
+    // Every worker encrypts what it writes to history and decrypts what it reads (keys rotate through the ring).
+    dataConverter: encryptedDataConverter(config.temporal.encryptionKeys),
+    workflows: { workflowsPath: WORKFLOWS_PATH },
+    rateLimits: config.rateLimits,
+  });
 }
 
 async function main(): Promise<void> {

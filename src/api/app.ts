@@ -11,6 +11,7 @@ import { fulfilmentRouter } from './routes/fulfilment';
 import { supportActionsRouter } from './routes/support-actions';
 import { outboxRouter } from './routes/outbox';
 import { templatesRouter } from './routes/templates';
+import { codecRouter } from './routes/codec';
 import { webhooksRouter, type WebhookDeps } from './webhooks';
 
 export interface ApiDeps {
@@ -28,6 +29,7 @@ export function createApp({ config, journeys, outbox, readiness, logger, webhook
   app.disable('x-powered-by');
   // Before the JSON parser: webhook signatures are computed over the raw body.
   if (webhooks) app.use(webhooksRouter({ ...webhooks, config, journeys, logger }));
+  app.use(codecRouter(config)); // its own body limit: the UI decodes whole batches of payloads
   app.use(express.json({ limit: '256kb' }));
 
   app.use(healthRouter(readiness));

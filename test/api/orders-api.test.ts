@@ -4,7 +4,7 @@
  */
 import request from 'supertest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkerGroup as Worker } from '../../src/worker'; // the journey, email and SMS workers
+import type { WorkerGroup as Worker } from '../../src/temporal/journey-workers'; // the journey, email and SMS workers
 import type { Express } from 'express';
 import { loadConfig } from '../../src/config';
 import { productionPolicy } from '../../src/domain/policy';

@@ -16,7 +16,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createPool } from '../../src/db/pool';
 import { journeyWorkflowId, orderSchema } from '../../src/domain/order';
 import { productionPolicy } from '../../src/domain/policy';
-import type { WorkerGroup } from '../../src/worker';
+import type { WorkerGroup } from '../../src/temporal/journey-workers';
 import { anOrder } from '../helpers/fixtures';
 import { createTestWorker, journeyActivities, startDevServerEnv } from '../helpers/temporal';
 

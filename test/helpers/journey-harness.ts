@@ -4,7 +4,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkerGroup as Worker } from '../../src/worker'; // the journey, email and SMS workers
+import type { WorkerGroup as Worker } from '../../src/temporal/journey-workers'; // the journey, email and SMS workers
 import type { Pool } from 'pg';
 import { OutboxStore } from '../../src/db/outbox';
 import { SupportCases } from '../../src/db/support-cases';

@@ -3,7 +3,7 @@
  * - time-skipping (Java test server) for journeys at production durations;
  * - dev server (Temporal CLI) for integration tests: visibility queries, search attributes, the HTTP API end to end.
  */
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { createActivities, type ActivityDeps } from '../../src/activities';
@@ -15,13 +15,22 @@ import { NoCarrierTracking } from '../../src/providers/carriers/types';
 import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
 import { testingExecutable } from '../../src/temporal/binaries';
 import { journeySearchAttributes } from '../../src/workflows/search-attributes';
-import { channelTaskQueue } from '../../src/workflows/activities';
-import { WORKFLOWS_PATH, WorkerGroup } from '../../src/worker';
+import { WORKFLOWS_PATH } from '../../src/worker';
+import { createJourneyWorkers, type WorkerGroup } from '../../src/temporal/journey-workers';
+import { encryptedDataConverter } from '../../src/temporal/data-converter';
+import { parseKeyRing } from '../../src/temporal/encryption-codec';
+import { DEV_ENCRYPTION_KEYS } from '../../src/config';
 
 export const TEST_SHOP = { name: 'Test Shop', supportEmail: 'help@test-shop.example', supportPhone: '+37120000001' };
 
+/** Tests encrypt payloads as production does, with the dev key ring the config defaults to outside production. */
+export const TEST_DATA_CONVERTER = encryptedDataConverter(parseKeyRing(DEV_ENCRYPTION_KEYS));
+
 export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testingExecutable('testServer') } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: testingExecutable('testServer') },
+    client: { dataConverter: TEST_DATA_CONVERTER },
+  });
   // The test server keeps no search attribute list of its own; journeys upsert JourneyStage, so register ours.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
@@ -33,6 +42,7 @@ export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 export async function startDevServerEnv(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: { executable: testingExecutable('cli'), searchAttributes: journeySearchAttributes, ip: '127.0.0.1' },
+    client: { dataConverter: TEST_DATA_CONVERTER },
   });
 }
 
@@ -60,28 +70,20 @@ export function journeyActivities(pool: Pool, overrides: Partial<ActivityDeps> =
   });
 }
 
-/**
- * The journey's workers as production runs them: the journey queue (workflows and activities) and the email and SMS
- * queues (customer sends, optionally rate-limited by the server). Run, stop or `runUntil` them together.
- */
+/** The journey's workers exactly as production builds them, on the test server, with the workflows bundled once. */
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
   taskQueue: string,
   activities: ReturnType<typeof createActivities>,
   rateLimits: { emailPerSecond?: number; smsPerSecond?: number } = {},
 ): Promise<WorkerGroup> {
-  const namespace = env.namespace ?? 'default';
-  const channelWorker = (channel: 'email' | 'sms', maxPerSecond: number | undefined) =>
-    Worker.create({
-      connection: env.nativeConnection,
-      namespace,
-      taskQueue: channelTaskQueue(taskQueue, channel),
-      activities: { sendCustomerMessage: activities.sendCustomerMessage },
-      ...(maxPerSecond !== undefined ? { maxTaskQueueActivitiesPerSecond: maxPerSecond } : {}),
-    });
-  return new WorkerGroup([
-    await Worker.create({ connection: env.nativeConnection, namespace, taskQueue, workflowBundle: await workflowBundle(), activities }),
-    await channelWorker('email', rateLimits.emailPerSecond),
-    await channelWorker('sms', rateLimits.smsPerSecond),
-  ]);
+  return createJourneyWorkers({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    activities,
+    dataConverter: TEST_DATA_CONVERTER,
+    workflows: { workflowBundle: await workflowBundle() },
+    rateLimits,
+  });
 }

@@ -2,7 +2,7 @@
  * Step 1 of the journey, on the time-skipping server with the real ledger and outbox.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkerGroup as Worker } from '../../src/worker'; // the journey, email and SMS workers
+import type { WorkerGroup as Worker } from '../../src/temporal/journey-workers'; // the journey, email and SMS workers
 import { journeyWorkflowId, orderSchema } from '../../src/domain/order';
 import { productionPolicy } from '../../src/domain/policy';
 import { OutboxStore } from '../../src/db/outbox';

@@ -3,7 +3,7 @@
  * Faults are injected around the real outbox provider and the real activity; the ledger and Temporal are real.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkerGroup as Worker } from '../../src/worker'; // the journey, email and SMS workers
+import type { WorkerGroup as Worker } from '../../src/temporal/journey-workers'; // the journey, email and SMS workers
 import { MessageLedger } from '../../src/db/ledger';
 import { OutboxStore } from '../../src/db/outbox';
 import { journeyWorkflowId, orderSchema } from '../../src/domain/order';

@@ -1,4 +1,4 @@
-import { ConfigError, DEV_API_KEYS, loadConfig } from '../../src/config';
+import { ConfigError, DEV_API_KEYS, DEV_ENCRYPTION_KEYS, loadConfig } from '../../src/config';
 
 const base = { DATABASE_URL: 'postgres://localhost:5432/app' };
 
@@ -15,7 +15,8 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('configuration', () => {
   it('starts a developer laptop on defaults: local Temporal, dev keys, port 3000', () => {
     const config = loadConfig(base);
-    expect(config.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'order-journeys', tls: undefined, apiKey: undefined });
+    expect(config.temporal).toMatchObject({ address: 'localhost:7233', namespace: 'default', taskQueue: 'order-journeys', tls: undefined, apiKey: undefined });
+    expect(config.temporal.encryptionKeys.map((k) => k.id)).toEqual(['dev']);
     expect(config.apiKeys).toEqual({ checkout: [DEV_API_KEYS.checkout], support: [DEV_API_KEYS.support] });
     expect(config.port).toBe(3000);
     expect(config.journeyPolicy).toBe('production');
@@ -48,12 +49,29 @@ describe('configuration', () => {
   });
 
   it('refuses to run production without API keys, or with the published dev keys', () => {
-    expect(problemsOf({ ...base, NODE_ENV: 'production' })).toEqual([
-      'API_KEYS_CHECKOUT is required in production',
-      'API_KEYS_SUPPORT is required in production',
-    ]);
-    expect(problemsOf({ ...base, NODE_ENV: 'production', API_KEYS_CHECKOUT: 'k1', API_KEYS_SUPPORT: DEV_API_KEYS.support })).toEqual([
-      'API_KEYS_SUPPORT must not use the published dev keys in production',
+    expect(problemsOf({ ...base, NODE_ENV: 'production' })).toEqual(
+      expect.arrayContaining(['API_KEYS_CHECKOUT is required in production', 'API_KEYS_SUPPORT is required in production']),
+    );
+    const devKey = problemsOf({ ...base, NODE_ENV: 'production', API_KEYS_CHECKOUT: 'k1', API_KEYS_SUPPORT: DEV_API_KEYS.support });
+    expect(devKey).toContain('API_KEYS_SUPPORT must not use the published dev keys in production');
+    expect(devKey).not.toContain('API_KEYS_CHECKOUT must not use the published dev keys in production');
+  });
+
+  it('refuses production without payload encryption keys, with the dev key, or with the open dev codec', () => {
+    expect(problemsOf({ ...base, NODE_ENV: 'production' })).toContain('PAYLOAD_ENCRYPTION_KEYS is required in production');
+    expect(problemsOf({ ...base, NODE_ENV: 'production', PAYLOAD_ENCRYPTION_KEYS: DEV_ENCRYPTION_KEYS, CODEC_OPEN_IN_DEV: 'true' })).toEqual(
+      expect.arrayContaining([
+        'PAYLOAD_ENCRYPTION_KEYS must not use the published dev key in production',
+        'CODEC_OPEN_IN_DEV must not be set in production',
+      ]),
+    );
+  });
+
+  it('reads a rotating payload key ring, and names a malformed one', () => {
+    const k = (n: number) => Buffer.alloc(32, n).toString('base64');
+    expect(loadConfig({ ...base, PAYLOAD_ENCRYPTION_KEYS: `2026b:${k(2)},2026a:${k(1)}` }).temporal.encryptionKeys.map((x) => x.id)).toEqual(['2026b', '2026a']);
+    expect(problemsOf({ ...base, PAYLOAD_ENCRYPTION_KEYS: 'x:c2hvcnQ=' })).toEqual([
+      'PAYLOAD_ENCRYPTION_KEYS key "x" must decode to 32 bytes (it has 5); make one with: openssl rand -base64 32',
     ]);
   });
 

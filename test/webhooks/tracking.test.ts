@@ -11,7 +11,7 @@ import type { Express } from 'express';
 import { MessageLedger } from '../../src/db/ledger';
 import { WebhookInbox } from '../../src/db/webhook-events';
 import { createCarrierTracking } from '../../src/providers/carriers';
-import type { WorkerGroup } from '../../src/worker';
+import type { WorkerGroup } from '../../src/temporal/journey-workers';
 import type { WebhookStats } from '../../src/api/webhooks';
 import {
   afterShipSignature,

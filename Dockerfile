@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# Order Journeys: two images from one build.
+#   docker build --target api    -t order-journeys-api .      # node dist/server.js   (also runs dist/migrate.js)
+#   docker build --target worker -t order-journeys-worker .   # node dist/worker.js
+# Both run as the unprivileged `node` user, on files they cannot change.
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+
+# ---- Dependencies and build
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+COPY package.json package-lock.json ./
+# No install scripts: nothing the build or the runtime needs has one that matters (native binaries come as prebuilt
+# platform packages), and skipping them all keeps the image's npm, whichever version, from running unreviewed code.
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# ---- Production dependencies only
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+
+# ---- What both images share
+FROM ${NODE_IMAGE} AS runtime
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+USER node
+
+FROM runtime AS api
+EXPOSE 3000
+CMD ["node", "dist/server.js"]
+
+FROM runtime AS worker
+# Its own metrics (messages, provider latency) and the Temporal SDK's.
+EXPOSE 9464 9465
+CMD ["node", "dist/worker.js"]

@@ -1,0 +1,90 @@
+/**
+ * The API's Prometheus metrics (prom-client), served at `GET /metrics`:
+ *
+ *   order_journeys_http_requests_total{method,route,status}         every answered request, by route pattern
+ *   order_journeys_http_request_duration_seconds{method,route}      how long answers took
+ *   order_journeys_journeys_started_total                           new journeys (POST /v1/orders answered 201)
+ *   order_journeys_webhook_signature_failures_total{provider,reason} refused provider webhooks (WebhookStats)
+ *   + Node.js process metrics (CPU, memory, event loop lag, GC) outside tests
+ *
+ * `route` is the pattern ("/v1/orders/:orderId/journey"), never the raw path, so order ids do not multiply series;
+ * requests no route serves count as "(unmatched)".
+ */
+import type { Express, RequestHandler } from 'express';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { WebhookStats } from '../api/webhooks';
+import { routePatternMatcher } from '../api/route-inventory';
+
+export const UNMATCHED_ROUTE = '(unmatched)';
+
+export interface ApiMetrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route'>;
+  journeysStarted: Counter;
+}
+
+export function createApiMetrics(options: { webhookStats?: WebhookStats; processMetrics?: boolean } = {}): ApiMetrics {
+  const registry = new Registry();
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  const stats = options.webhookStats;
+  new Counter({
+    name: 'order_journeys_webhook_signature_failures_total',
+    help: 'Provider webhook requests refused because their signature was missing, wrong or stale',
+    labelNames: ['provider', 'reason'],
+    registers: [registry],
+    // Mirrors the webhooks' own counters (WebhookStats), whichever object the app was built with.
+    collect() {
+      this.reset();
+      for (const [key, count] of Object.entries(stats?.refused ?? {})) {
+        const [provider = 'unknown', reason = 'unknown'] = key.split(':');
+        this.inc({ provider, reason }, count);
+      }
+    },
+  });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'order_journeys_http_requests_total',
+      help: 'HTTP requests answered, by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'order_journeys_http_request_duration_seconds',
+      help: 'Time to answer HTTP requests, by method and route pattern',
+      labelNames: ['method', 'route'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    journeysStarted: new Counter({
+      name: 'order_journeys_journeys_started_total',
+      help: 'Journeys started (POST /v1/orders answered 201; repeats of the same order are not counted)',
+      registers: [registry],
+    }),
+  };
+}
+
+/** Counts and times every request by its route pattern. Mount first, before any router. */
+export function httpMetrics(app: Express, metrics: ApiMetrics): RequestHandler {
+  const routeOf = routePatternMatcher(app);
+  return (req, res, next) => {
+    const end = metrics.httpDuration.startTimer();
+    const method = req.method;
+    const path = req.path; // now, before mounted routers rewrite req.url
+    res.once('finish', () => {
+      const route = routeOf(method, path) ?? UNMATCHED_ROUTE;
+      end({ method, route });
+      metrics.httpRequests.inc({ method, route, status: String(res.statusCode) });
+      if (method === 'POST' && route === '/v1/orders' && res.statusCode === 201) metrics.journeysStarted.inc();
+    });
+    next();
+  };
+}
+
+/** `GET /metrics` in Prometheus' text format. */
+export function metricsRoute(metrics: ApiMetrics): RequestHandler {
+  return async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  };
+}

@@ -34,6 +34,9 @@ const carrierRoutes = csv.pipe(
 /** Keys that start and stop the dev stack on a laptop; refused in production. */
 export const DEV_API_KEYS = { checkout: 'dev-checkout-key', support: 'dev-support-key' } as const;
 
+/** Signs unsubscribe links on laptops and in tests; refused in production (anyone could forge links with it). */
+export const DEV_UNSUBSCRIBE_SECRET = 'order-journeys-dev-unsubscribe-secret';
+
 /** The published payload key of laptops and tests (32 bytes of "order-journeys-dev-key"); refused in production. */
 export const DEV_ENCRYPTION_KEYS = `dev:${Buffer.from('order-journeys-dev-key-32-bytes!').toString('base64')}`;
 
@@ -79,6 +82,9 @@ const envSchema = z
     SHOP_NAME: z.string().min(1).default('Our shop'),
     SHOP_POSTAL_ADDRESS: z.string().trim().min(1).max(300).default('Example Shop, 1 Example Street, Riga, LV-1010, Latvia'),
     SHOP_URL: httpUrl.default('https://shop.example'),
+    UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters (a random secret)').optional(),
+    UNSUBSCRIBE_TOKEN_TTL_DAYS: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1).max(365).default(60),
+    UNSUBSCRIBE_MAILTO: z.email().optional(),
 
     SENDGRID_API_KEY: z.string().startsWith('SG.', 'must start with "SG."').optional(),
     SENDGRID_FROM: z.email().optional(),
@@ -110,6 +116,13 @@ const envSchema = z
     AFTERSHIP_API_KEY: z.string().min(1).optional(),
     AFTERSHIP_WEBHOOK_SECRET: z.string().min(1).optional(),
     AFTERSHIP_BASE_URL: httpUrl.optional(),
+
+    /** pino's level for the API's and the worker's JSON logs. */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** The worker's own Prometheus metrics (messages, provider latency, process) at :PORT/metrics. */
+    WORKER_METRICS_PORT: port.default(9464),
+    /** The Temporal SDK's Prometheus metrics (Core: task slots, polls, workflow and activity outcomes) at :PORT/metrics. */
+    WORKER_SDK_METRICS_PORT: port.default(9465),
   })
   .superRefine((env, ctx) => {
     const requireTogether = (names: (keyof typeof env)[], why: string) => {
@@ -146,6 +159,10 @@ const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['AFTERSHIP_API_KEY'], message: 'is required when AfterShip tracks parcels (CARRIER_TRACKING_PROVIDER / CARRIER_TRACKING_BY_CARRIER)' });
     }
     if (env.NODE_ENV === 'production') {
+      if (!env.UNSUBSCRIBE_SECRET) ctx.addIssue({ code: 'custom', path: ['UNSUBSCRIBE_SECRET'], message: 'is required in production' });
+      else if (env.UNSUBSCRIBE_SECRET === DEV_UNSUBSCRIBE_SECRET) {
+        ctx.addIssue({ code: 'custom', path: ['UNSUBSCRIBE_SECRET'], message: 'must not use the published dev secret in production' });
+      }
       if (!env.PAYLOAD_ENCRYPTION_KEYS) ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: 'is required in production' });
       else if (env.PAYLOAD_ENCRYPTION_KEYS.includes(DEV_ENCRYPTION_KEYS.slice('dev:'.length))) {
         ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: 'must not use the published dev key in production' });
@@ -159,6 +176,9 @@ const envSchema = z
       }
     }
   });
+
+/** Every environment variable the config reads: compose files and deploy manifests are checked against this list. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 export type Role = 'checkout' | 'support';
 
@@ -191,6 +211,15 @@ export interface Config {
     url: string;
     /** Where marketing emails send a reader who wants out, when the sender passes no per-recipient link. */
     unsubscribeUrl: string;
+  };
+  /** One-click unsubscribe links in marketing email (src/domain/unsubscribe-token.ts). */
+  unsubscribe: {
+    /** HMAC-SHA256 key the links' tokens are signed with. */
+    secret: string;
+    /** How long a link works after the email was sent. */
+    tokenTtlDays: number;
+    /** Optional mailbox for List-Unsubscribe's mailto: entry. */
+    mailto?: string;
   };
   sendgrid?: {
     apiKey: string;
@@ -238,6 +267,12 @@ export interface Config {
     webhookSecret?: string;
     /** Proxy or test server instead of https://api.aftership.com. */
     baseUrl?: string;
+  };
+  /** Logs and metrics (src/logger.ts, src/observability/). */
+  observability: {
+    logLevel: string;
+    workerMetricsPort: number;
+    workerSdkMetricsPort: number;
   };
 }
 
@@ -293,6 +328,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       url: e.SHOP_URL.replace(/\/+$/, ''),
       unsubscribeUrl: `${publicBaseUrl.replace(/\/+$/, '')}/v1/unsubscribe`,
     },
+    unsubscribe: {
+      secret: e.UNSUBSCRIBE_SECRET ?? DEV_UNSUBSCRIBE_SECRET,
+      tokenTtlDays: e.UNSUBSCRIBE_TOKEN_TTL_DAYS,
+      mailto: e.UNSUBSCRIBE_MAILTO,
+    },
     sendgrid:
       e.SENDGRID_API_KEY && e.SENDGRID_FROM
         ? {
@@ -331,6 +371,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     aftership: e.AFTERSHIP_API_KEY
       ? { apiKey: e.AFTERSHIP_API_KEY, webhookSecret: e.AFTERSHIP_WEBHOOK_SECRET, baseUrl: e.AFTERSHIP_BASE_URL }
       : undefined,
+    observability: { logLevel: e.LOG_LEVEL, workerMetricsPort: e.WORKER_METRICS_PORT, workerSdkMetricsPort: e.WORKER_SDK_METRICS_PORT },
   };
 }
 

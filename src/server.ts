@@ -6,6 +6,7 @@ import { createApp } from './api/app';
 import { loadConfigOrExit, type Config } from './config';
 import { WebhookStats } from './api/webhooks';
 import { ConsentStore } from './db/consent';
+import { CustomerPreferenceStore } from './db/preferences';
 import { MessageLedger } from './db/ledger';
 import { OutboxStore } from './db/outbox';
 import { ParcelDirectory } from './db/parcels';
@@ -26,6 +27,7 @@ export function buildApi(config: Config, pool: Pool, client: Client, policy: Jou
     journeys: new JourneyService(client, config.temporal.taskQueue, policy, { ledger, parcels: new ParcelDirectory(pool) }),
     outbox: new OutboxStore(pool),
     webhooks: { ledger, consent: new ConsentStore(pool), inbox: new WebhookInbox(pool), carriers: { easypost, aftership }, stats },
+    preferences: new CustomerPreferenceStore(pool),
     readiness: {
       postgres: async () => {
         await pool.query('SELECT 1');
@@ -37,16 +39,17 @@ export function buildApi(config: Config, pool: Pool, client: Client, policy: Jou
   });
 }
 
-export function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+/** `host`: every interface when left out; tests and local tools pass "127.0.0.1". */
+export function listen(app: ReturnType<typeof createApp>, port: number, host?: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, () => resolve(server));
+    const server = host ? app.listen(port, host, () => resolve(server)) : app.listen(port, () => resolve(server));
     server.once('error', reject);
   });
 }
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = createLogger({ name: 'api' });
+  const logger = createLogger({ name: 'api', level: config.observability.logLevel });
   const policy = config.journeyPolicy === 'demo' ? demoPolicy : productionPolicy;
   const pool = createPool(config.databaseUrl);
   const client = await connectClient(config.temporal);

@@ -4,7 +4,7 @@
  * Its three workers (journey queue, email and SMS queues with the providers' quotas) are built in
  * src/temporal/journey-workers.ts.
  */
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from './activities';
 import { loadConfigOrExit, type Config } from './config';
@@ -16,16 +16,24 @@ import { createProviders } from './providers';
 import { createCarrierTracking } from './providers/carriers';
 import { ConsentStore } from './db/consent';
 import { SupportCases } from './db/support-cases';
+import { CustomerPreferenceStore } from './db/preferences';
+import { MarketingSlots } from './db/marketing-slots';
+import { UnsubscribeLinks } from './domain/unsubscribe-token';
 import { connectionOptions } from './temporal/connection';
 import { encryptedDataConverter } from './temporal/data-converter';
 import { createJourneyWorkers, type WorkerGroup } from './temporal/journey-workers';
+import { serveMetrics } from './observability/metrics-server';
+import { sdkLogger } from './observability/sdk-logger';
+import { createWorkerMetrics, instrumentActivities, instrumentProviders, type WorkerMetrics } from './observability/worker-metrics';
 
 export const WORKFLOWS_PATH = require.resolve('./workflows');
 
-export async function createJourneyWorker(config: Config, pool: Pool, connection: NativeConnection): Promise<WorkerGroup> {
+/** `metrics`: count messages and time provider calls (the worker process passes its registry; tests may leave it out). */
+export async function createJourneyWorker(config: Config, pool: Pool, connection: NativeConnection, metrics?: WorkerMetrics): Promise<WorkerGroup> {
   const outbox = new OutboxStore(pool);
-  const { email, sms } = createProviders(config, outbox);
-  const activities = createActivities({
+  const providers = createProviders(config, outbox);
+  const { email, sms } = metrics ? instrumentProviders(providers, metrics) : providers;
+  const built = createActivities({
     ledger: new MessageLedger(pool),
     supportCases: new SupportCases(pool),
     email,
@@ -33,7 +41,11 @@ export async function createJourneyWorker(config: Config, pool: Pool, connection
     carriers: createCarrierTracking(config).tracking,
     consent: new ConsentStore(pool),
     shop: config.shop,
+    preferences: new CustomerPreferenceStore(pool),
+    marketingSlots: new MarketingSlots(pool),
+    unsubscribe: new UnsubscribeLinks({ ...config.unsubscribe, url: config.shop.unsubscribeUrl }),
   });
+  const activities = metrics ? instrumentActivities(built, metrics) : built;
   return createJourneyWorkers({
     connection,
     namespace: config.temporal.namespace,
@@ -48,17 +60,27 @@ export async function createJourneyWorker(config: Config, pool: Pool, connection
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = createLogger({ name: 'worker' });
+  const logger = createLogger({ name: 'worker', level: config.observability.logLevel });
+  const { workerMetricsPort, workerSdkMetricsPort } = config.observability;
+  // Before any connection: the SDK's logs through pino, its metrics on their own Prometheus port.
+  Runtime.install({
+    logger: sdkLogger(logger),
+    telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${workerSdkMetricsPort}`, countersTotalSuffix: true, useSecondsForDurations: true } } },
+  });
+  const metrics = createWorkerMetrics({ processMetrics: true });
+  const metricsServer = await serveMetrics(metrics.registry, workerMetricsPort);
+  logger.info({ workerMetricsPort, workerSdkMetricsPort }, 'metrics at :PORT/metrics');
   const pool = createPool(config.databaseUrl);
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   try {
-    const worker = await createJourneyWorker(config, pool, connection);
+    const worker = await createJourneyWorker(config, pool, connection, metrics);
     logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, rateLimits: config.rateLimits }, 'worker started');
     await worker.run();
     logger.info('worker stopped');
   } finally {
     await connection.close();
     await pool.end();
+    await metricsServer.close();
   }
 }
 

@@ -1,13 +1,15 @@
 /** Every activity the journey workflows call, built from their dependencies. Workflows import only the type. */
+import { createMarketingActivities, type MarketingDeps } from './marketing';
 import { createNotifyActivities, type NotifyDeps } from './notify';
 import { createSupportActivities, type SupportDeps } from './support';
 import { createTrackingActivities, type TrackingDeps } from './tracking';
 
-export type ActivityDeps = NotifyDeps & SupportDeps & TrackingDeps;
+export type ActivityDeps = NotifyDeps & SupportDeps & TrackingDeps & MarketingDeps;
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createNotifyActivities(deps),
+    ...createMarketingActivities(deps),
     ...createSupportActivities(deps),
     ...createTrackingActivities(deps),
   };
@@ -15,3 +17,4 @@ export function createActivities(deps: ActivityDeps) {
 
 export type JourneyActivities = ReturnType<typeof createActivities>;
 export type { MessageOutcome, SendCustomerMessageInput } from './notify';
+export type { MarketingSlot, MarketingSlotInput } from './marketing';

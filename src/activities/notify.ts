@@ -8,8 +8,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ConsentChange, SendBlock } from '../db/consent';
 import type { LedgerStatus, MessageLedger } from '../db/ledger';
+import type { CustomerPreferenceStore } from '../db/preferences';
+import { sendVerdict, type CheckoutConsent, type CustomerStatements } from '../domain/consent';
 import { isMarketing } from '../domain/message-kinds';
 import type { Channel } from '../domain/order';
+import type { UnsubscribeLinks } from '../domain/unsubscribe-token';
 import { ProviderError, type EmailProvider, type SmsProvider } from '../providers/types';
 import { renderEmail, renderSms, type CustomerMessage, type MessageType, type ShopDetails } from '../templates';
 
@@ -22,6 +25,13 @@ export interface SendCustomerMessageInput {
   /** Email address or E.164 phone number. */
   to: string;
   message: CustomerMessage;
+  /**
+   * Whose preferences apply. Absent only in sends scheduled before preferences existed: those count as a customer who
+   * said nothing (no marketing without checkout consent).
+   */
+  customerId?: string;
+  /** What checkout recorded with the order about marketing (`marketingConsent` and when the order was placed). */
+  checkoutConsent?: CheckoutConsent;
 }
 
 export interface MessageOutcome {
@@ -48,6 +58,13 @@ export interface NotifyDeps {
   shop: ShopDetails;
   /** Without one, every address counts as reachable (unit tests of the activity). */
   consent?: ConsentGate;
+  /**
+   * Customers' own preferences (marketing, channels turned off). Without the store nobody has said anything, so
+   * marketing goes only where the order's checkout consent allows it.
+   */
+  preferences?: Pick<CustomerPreferenceStore, 'statements' | 'noteCheckoutConsent'>;
+  /** Signs each marketing email's one-click unsubscribe link; without it the shop's generic link is shown. */
+  unsubscribe?: Pick<UnsubscribeLinks, 'forCustomer'>;
 }
 
 const BLOCK_REASONS: Record<SendBlock, string> = {
@@ -55,10 +72,17 @@ const BLOCK_REASONS: Record<SendBlock, string> = {
   contact_invalid: 'the provider reported this address cannot receive messages',
 };
 
-export function createNotifyActivities({ ledger, email, sms, shop, consent }: NotifyDeps) {
+export function createNotifyActivities({ ledger, email, sms, shop, consent, preferences, unsubscribe }: NotifyDeps) {
+  /** The customer's statements as of now, with this order's checkout consent noted first (once per order). */
+  async function statementsOf({ customerId, checkoutConsent }: SendCustomerMessageInput): Promise<CustomerStatements> {
+    if (!customerId || !preferences) return {};
+    if (checkoutConsent?.marketing) await preferences.noteCheckoutConsent(customerId, checkoutConsent.orderId, new Date(checkoutConsent.at));
+    return preferences.statements(customerId);
+  }
+
   return {
     async sendCustomerMessage(input: SendCustomerMessageInput): Promise<MessageOutcome> {
-      const { journeyId, orderId, step, channel, to, message } = input;
+      const { journeyId, orderId, step, channel, to, message, customerId } = input;
       const entry = await ledger.claim({ journeyId, orderId, step, channel, messageType: message.messageType });
       const outcome = (status: LedgerStatus, alreadyRecorded: boolean, error?: MessageOutcome['error']): MessageOutcome => ({
         ledgerId: entry.id, step, channel, messageType: message.messageType, status, alreadyRecorded, ...(error ? { error } : {}),
@@ -68,19 +92,35 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent }: No
         return outcome(entry.status, true, error);
       }
 
-      // Channel-level consent only ("may this address get anything here"); marketing rules belong on top of it.
+      // Asked at send time, not when the journey started: an opt-out counts at once, for journeys already running too.
+      // First the address ("may this address get anything here": SMS STOP, bounces), then the customer's preferences
+      // (a channel turned off; marketing consent).
       const blocked = await consent?.blocked(channel, to);
       if (blocked) {
         await ledger.markSkipped(entry.id, BLOCK_REASONS[blocked], blocked);
         return outcome('skipped', false, { code: blocked, message: BLOCK_REASONS[blocked] });
       }
+      const verdict = sendVerdict(await statementsOf(input), { messageType: message.messageType, channel }, input.checkoutConsent);
+      if (!verdict.send) {
+        await ledger.markSkipped(entry.id, verdict.reason, verdict.code);
+        return outcome('skipped', false, { code: verdict.code, message: verdict.reason });
+      }
 
       const context = { idempotencyKey: entry.id, journeyId, orderId, step, messageType: message.messageType };
       const provider = channel === 'email' ? email : sms;
+      const marketing = isMarketing(message.messageType);
+      // Marketing email carries the customer's own signed link, in the footer and as one-click List-Unsubscribe headers.
+      const link = marketing && channel === 'email' && customerId ? unsubscribe?.forCustomer(customerId, 'email') : undefined;
       try {
         const receipt =
           channel === 'email'
-            ? await email.sendEmail({ ...context, to, ...renderEmail(message, shop), marketing: isMarketing(message.messageType) })
+            ? await email.sendEmail({
+                ...context,
+                to,
+                ...renderEmail(message, shop, link ? { unsubscribeUrl: link.url } : {}),
+                marketing,
+                ...(link ? { headers: link.headers } : {}),
+              })
             : await sms.sendSms({ ...context, to, body: renderSms(message, shop) });
         await ledger.markSent(entry.id, provider.name, receipt.providerMessageId);
         return outcome('sent', false);

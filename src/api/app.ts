@@ -12,7 +12,13 @@ import { supportActionsRouter } from './routes/support-actions';
 import { outboxRouter } from './routes/outbox';
 import { templatesRouter } from './routes/templates';
 import { codecRouter } from './routes/codec';
-import { webhooksRouter, type WebhookDeps } from './webhooks';
+import { preferencesRouter } from './routes/preferences';
+import { unsubscribeRouter } from './routes/unsubscribe';
+import type { CustomerPreferenceStore } from '../db/preferences';
+import { webhooksRouter, WebhookStats, type WebhookDeps } from './webhooks';
+import { docsRouter } from './routes/docs';
+import { createApiMetrics, httpMetrics, metricsRoute, type ApiMetrics } from '../observability/api-metrics';
+import { requestLogging } from '../observability/request-logging';
 
 export interface ApiDeps {
   config: Config;
@@ -22,13 +28,22 @@ export interface ApiDeps {
   logger: Logger;
   /** Provider webhooks; left out, their routes are not mounted. */
   webhooks?: Omit<WebhookDeps, 'config' | 'journeys' | 'logger'>;
+  /** Customers' preferences and one-click unsubscribe; left out, their routes are not mounted. */
+  preferences?: CustomerPreferenceStore;
+  /** Prometheus metrics served at /metrics; a fresh registry when left out (Node.js process metrics outside tests). */
+  metrics?: ApiMetrics;
 }
 
-export function createApp({ config, journeys, outbox, readiness, logger, webhooks }: ApiDeps): Express {
+export function createApp({ config, journeys, outbox, readiness, logger, webhooks, preferences, metrics: given }: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  const webhookStats = webhooks?.stats ?? new WebhookStats();
+  const metrics = given ?? createApiMetrics({ webhookStats, processMetrics: config.env !== 'test' });
+  // First: every request gets its id (X-Request-Id) and a log line, and is counted by route pattern.
+  app.use(requestLogging(logger));
+  app.use(httpMetrics(app, metrics));
   // Before the JSON parser: webhook signatures are computed over the raw body.
-  if (webhooks) app.use(webhooksRouter({ ...webhooks, config, journeys, logger }));
+  if (webhooks) app.use(webhooksRouter({ ...webhooks, stats: webhookStats, config, journeys, logger }));
   app.use(codecRouter(config)); // its own body limit: the UI decodes whole batches of payloads
   app.use(express.json({ limit: '256kb' }));
 
@@ -38,6 +53,9 @@ export function createApp({ config, journeys, outbox, readiness, logger, webhook
   app.use(supportActionsRouter(config, journeys));
   app.use(outboxRouter(config, outbox));
   app.use(templatesRouter(config));
+  if (preferences) app.use(preferencesRouter(config, preferences), unsubscribeRouter(config, preferences, logger));
+  app.get('/metrics', metricsRoute(metrics));
+  app.use(docsRouter({ publicBaseUrl: config.publicBaseUrl }));
 
   app.use(notFoundRoute);
   app.use(errorHandler((err) => logger.error({ err }, 'unhandled error in a request')));

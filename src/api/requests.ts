@@ -3,7 +3,7 @@
  * schema in src/domain/order.ts.
  */
 import { z } from 'zod';
-import { orderItemSchema } from '../domain/order';
+import { orderItemSchema, orderSchema } from '../domain/order';
 import { TRACKING_STATUSES } from '../domain/tracking-status';
 
 const sku = orderItemSchema.shape.sku;
@@ -44,4 +44,27 @@ export const returnRequestSchema = z.object({
 
 export const cancelRequestSchema = z.object({
   reason: z.string().trim().min(1).max(500),
+});
+
+// Customers' preferences and one-click unsubscribe (src/api/routes/preferences.ts, unsubscribe.ts).
+
+export const customerIdParam = z.object({ customerId: orderSchema.shape.customerId });
+
+/** Sets what is given, leaves the rest; unknown fields are refused by name. Recorded as said by support, now. */
+export const preferencesUpdateSchema = z
+  .strictObject({
+    /** Marketing messages (tips, review requests, replenishment reminders): yes or no. */
+    marketing: z.boolean().optional(),
+    /** Channels the customer accepts messages on; off stops transactional messages on it too. */
+    channels: z.strictObject({ email: z.boolean().optional(), sms: z.boolean().optional() }).optional(),
+    /** Why, in support's words (kept with the change). */
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .refine((b) => b.marketing !== undefined || b.channels?.email !== undefined || b.channels?.sms !== undefined, {
+    message: 'is required unless channels.email or channels.sms is given: nothing to change',
+    path: ['marketing'],
+  });
+
+export const unsubscribeQuery = z.object({
+  token: z.string({ error: 'is required: use the whole link from the email' }).min(1, 'is required: use the whole link from the email').max(2_000),
 });

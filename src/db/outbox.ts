@@ -13,13 +13,16 @@ export interface OutboxMessage {
   subject: string | null;
   textBody: string;
   htmlBody: string | null;
+  /** Extra email headers as sent (List-Unsubscribe, List-Unsubscribe-Post); null for SMS and plain transactional email. */
+  headers: Record<string, string> | null;
   createdAt: Date;
 }
 
-export type NewOutboxMessage = Omit<OutboxMessage, 'id' | 'createdAt'>;
+export type NewOutboxMessage = Omit<OutboxMessage, 'id' | 'createdAt' | 'headers'> & { headers?: Record<string, string> | null };
 
 const columns = `id, idempotency_key AS "idempotencyKey", channel, order_id AS "orderId", journey_id AS "journeyId",
-  message_type AS "messageType", recipient, subject, text_body AS "textBody", html_body AS "htmlBody", created_at AS "createdAt"`;
+  message_type AS "messageType", recipient, subject, text_body AS "textBody", html_body AS "htmlBody", headers,
+  created_at AS "createdAt"`;
 
 export class OutboxStore {
   constructor(private readonly pool: Pool) {}
@@ -28,8 +31,8 @@ export class OutboxStore {
   async record(message: NewOutboxMessage): Promise<OutboxMessage> {
     const { rows } = await this.pool.query<OutboxMessage>(
       `WITH inserted AS (
-         INSERT INTO outbox_messages (idempotency_key, channel, order_id, journey_id, message_type, recipient, subject, text_body, html_body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         INSERT INTO outbox_messages (idempotency_key, channel, order_id, journey_id, message_type, recipient, subject, text_body, html_body, headers)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING ${columns})
        SELECT * FROM inserted
@@ -37,7 +40,7 @@ export class OutboxStore {
        SELECT ${columns} FROM outbox_messages WHERE idempotency_key = $1
        LIMIT 1`,
       [message.idempotencyKey, message.channel, message.orderId, message.journeyId, message.messageType, message.recipient,
-        message.subject, message.textBody, message.htmlBody],
+        message.subject, message.textBody, message.htmlBody, message.headers ? JSON.stringify(message.headers) : null],
     );
     if (rows[0]) return rows[0];
     // A concurrent insert of the same key committed after this statement's snapshot: read it now.

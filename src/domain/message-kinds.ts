@@ -1,9 +1,67 @@
 /**
- * Transactional messages are about the order itself and always go out; marketing messages (tips, review requests,
- * replenishment) need consent and go in the provider's unsubscribe group.
+ * What kind of message each message type is, which decides consent, quiet hours and the frequency cap:
+ *
+ * - Transactional messages are about the order itself (confirmation, shipping, delivery, returns, refunds,
+ *   cancellation, replies to the customer). They go out without marketing consent — unless the customer opted out of
+ *   the channel entirely (SMS STOP, a hard bounce, a channel turned off in their preferences).
+ * - Marketing messages (tips, review requests and reminders, replenishment) need marketing consent, wait for the
+ *   customer's quiet hours on every channel, count against the frequency cap, and go in the provider's unsubscribe group.
+ *
+ * Quiet hours hold marketing on every channel and, of transactional messages, only SMS that are not urgent. Email never
+ * wakes anyone, so transactional email always goes at once.
+ *
+ * Pure and dependency-free: workflow code imports it.
  */
-const MARKETING = new Set(['unboxing_tips', 'review_request', 'review_reminder', 'replenishment_reminder']);
+export type MessageKind = 'transactional' | 'marketing';
+
+/** Every message type the journeys send (see src/templates/types.ts), classified. */
+export const MESSAGE_KINDS = {
+  confirmation: 'transactional',
+  shipped: 'transactional',
+  out_for_delivery: 'transactional',
+  ready_for_pickup: 'transactional',
+  delivered: 'transactional',
+  delivery_problem: 'transactional',
+  tracking_stalled: 'transactional',
+  return_accepted: 'transactional',
+  refund_confirmed: 'transactional',
+  cancellation: 'transactional',
+  bad_review_apology: 'transactional', // an answer to the customer's own review, never a promotion
+  unboxing_tips: 'marketing',
+  review_request: 'marketing',
+  review_reminder: 'marketing',
+  replenishment_reminder: 'marketing',
+} as const satisfies Record<string, MessageKind>;
+
+/**
+ * SMS that go out at any hour. Delivery status is urgent: the parcel is moving, at the door, or stuck now, and the
+ * customer may have to act (be home, fetch it, answer the carrier). So are direct answers to what the customer just did
+ * or asked for: the order confirmation, an accepted return (its RMA and instructions), a cancellation (the order will
+ * not come). Everything else transactional — a stalled-parcel notice, a refund confirmation, a reply to a review — can
+ * wait for the morning; marketing always waits.
+ */
+const URGENT_SMS = new Set<string>([
+  'confirmation',
+  'shipped',
+  'out_for_delivery',
+  'ready_for_pickup',
+  'delivered',
+  'delivery_problem',
+  'return_accepted',
+  'cancellation',
+]);
+
+export function messageKind(messageType: string): MessageKind {
+  // Unknown types count as marketing: the stricter rules (consent, quiet hours) are the safe side.
+  return (MESSAGE_KINDS as Record<string, MessageKind>)[messageType] ?? 'marketing';
+}
 
 export function isMarketing(messageType: string): boolean {
-  return MARKETING.has(messageType);
+  return messageKind(messageType) === 'marketing';
+}
+
+/** Whether this message waits for the recipient's quiet hours to end before going out on this channel. */
+export function waitsForQuietHours(messageType: string, channel: 'email' | 'sms'): boolean {
+  if (isMarketing(messageType)) return true;
+  return channel === 'sms' && !URGENT_SMS.has(messageType);
 }

@@ -47,6 +47,13 @@ export const orderSchema = z
     timeZone: timeZone.optional(),
     shippingCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "LV"').optional(),
     channels: z.array(channelSchema).min(1).default(['email']),
+    /**
+     * The customer agreed to marketing messages at checkout (tips, review requests, replenishment reminders). Absent
+     * means false: consent is given, never assumed. Counts from `placedAt`; a later opt-out wins, and `false` does not
+     * withdraw consent given before (see src/domain/consent.ts). Left optional rather than defaulted so that orders
+     * sent before the field existed keep their fingerprint (a repeated start is still recognized).
+     */
+    marketingConsent: z.boolean().optional(),
     items: z.array(orderItemSchema).min(1).max(500),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"'),
     total: money,

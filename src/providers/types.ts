@@ -20,6 +20,11 @@ export interface OutgoingEmail extends MessageContext {
   html: string;
   /** Marketing rather than transactional: sent in the unsubscribe group when one is configured. Transactional by default. */
   marketing?: boolean;
+  /**
+   * Extra headers to send as given, e.g. `List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058) on marketing email.
+   * Never the ones the provider sets itself (From, To, Subject, Content-Type…).
+   */
+  headers?: Record<string, string>;
 }
 
 export interface OutgoingSms extends MessageContext {

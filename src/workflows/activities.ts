@@ -2,7 +2,7 @@
  * Activity stubs for workflow code, with the retry and timeout policies of each kind of side effect.
  * Only the activities' types are imported: their code runs in the worker, never in the workflow sandbox.
  */
-import { patched, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities';
 import type { Channel } from '../domain/order';
 
@@ -34,6 +34,17 @@ export function messagingFor(channel: Channel): typeof messaging {
     taskQueue: channelTaskQueue(workflowInfo().taskQueue, channel),
   });
 }
+
+/**
+ * Marketing slots (consent, quiet hours, frequency cap): one short PostgreSQL transaction, idempotent per journey step,
+ * so retried until PostgreSQL answers (the message waits meanwhile, which is what a cap is for anyway). A local activity:
+ * it runs in the worker that runs the journey and is recorded as one marker, keeping each marketing message's history
+ * small.
+ */
+export const marketingSlots = proxyLocalActivities<Pick<JourneyActivities, 'reserveMarketingSlot'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
 
 /** Support cases are idempotent per cause: retry until PostgreSQL answers. */
 export const support = proxyActivities<Pick<JourneyActivities, 'openSupportCase'>>({

@@ -78,6 +78,12 @@ export interface ReplenishmentContact {
   name?: string;
   locale: string;
   channels: ('email' | 'sms')[];
+  /** Where the customer is, for quiet hours (from the order; absent in reminders started before quiet hours). */
+  timeZone?: string;
+  shippingCountry?: string;
+  /** The order's checkout consent to marketing, as of `placedAt` (absent: none given). */
+  marketingConsent?: boolean;
+  placedAt?: string;
 }
 
 export interface Reordered {

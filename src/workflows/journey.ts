@@ -137,7 +137,11 @@ export class Journey {
       ...(outcome.error ? { error: outcome.error } : {}),
     });
     const what = `${outcome.messageType.replace(/_/g, ' ')} ${outcome.channel}`;
-    this.record(outcome.status === 'failed' ? `${what} failed: ${outcome.error?.code ?? 'unknown'}` : `${what} ${outcome.status}`);
+    this.record(
+      outcome.status === 'failed' || outcome.status === 'skipped'
+        ? `${what} ${outcome.status}: ${outcome.error?.code ?? 'unknown'}` // e.g. "review request email skipped: marketing_opted_out"
+        : `${what} ${outcome.status}`,
+    );
   }
 
   private shipmentStatusShown?: string;

@@ -2,14 +2,19 @@
  * Replenishment reminders for one customer and one item (`replenish-<customerId>-<sku>`), outliving the orders that
  * start it. Each cycle waits the item's interval and sends a reorder reminder; a reorder starts the wait over; after
  * the policy's number of unanswered reminders it stops. Every cycle continues as new, so history never grows.
+ *
+ * A reminder is marketing: it waits for its reserved slot (consent, the customer's quiet hours, at most one marketing
+ * message a day across all their journeys) before it goes; a reorder or a stop during that wait cancels it.
  */
 import { condition, continueAsNew, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import { daysToMs } from '../domain/durations';
 import type { Channel } from '../domain/order';
+import { recipientZones } from '../domain/recipient-zones';
 import { messagingFor } from './activities';
 import { isoNow as now } from './clock';
 import { reorderedSignal, replenishmentStopSignal, type Reordered, type ReplenishmentContact } from './definitions';
 import { JourneyStageKey } from './search-attributes';
+import { sendTimingApplies, waitForMarketingSlot, type Recipient, type WaitReporter } from './send-timing';
 
 export interface ReplenishmentInput {
   customerId: string;
@@ -61,24 +66,32 @@ export async function replenishment(input: ReplenishmentInput): Promise<Replenis
     if (input.contact.channels.includes('email')) recipients.push(['email', input.contact.email]);
     if (input.contact.channels.includes('sms') && input.contact.phone) recipients.push(['sms', input.contact.phone]);
     if (!recipients.length) recipients.push(['email', input.contact.email]);
-    await Promise.all(
-      recipients.map(([channel, to]) =>
-        messagingFor(channel).sendCustomerMessage.executeWithOptions({ summary: `send replenishment reminder ${channel}` }, [
-          {
-            journeyId: workflowInfo().workflowId,
-            orderId: input.orderId,
-            step: `reminder-${reminder}`,
-            channel,
-            to,
-            message: {
-              messageType: 'replenishment_reminder',
-              data: { order: { orderId: input.orderId, name: input.contact.name, locale: input.contact.locale }, item: { sku: input.sku, name: input.itemName } },
+    const timed = sendTimingApplies();
+    const recipient = recipientOf(input);
+    const goes = !timed || (await waitForMarketingSlot(recipient, `reminder-${reminder}`, 'replenishment_reminder', waitReporter(input), {
+      interrupted: () => reorder !== undefined || stop !== undefined,
+    }));
+    if (goes) {
+      await Promise.all(
+        recipients.map(([channel, to]) =>
+          messagingFor(channel).sendCustomerMessage.executeWithOptions({ summary: `send replenishment reminder ${channel}` }, [
+            {
+              journeyId: workflowInfo().workflowId,
+              orderId: input.orderId,
+              step: `reminder-${reminder}`,
+              channel,
+              to,
+              message: {
+                messageType: 'replenishment_reminder',
+                data: { order: { orderId: input.orderId, name: input.contact.name, locale: input.contact.locale }, item: { sku: input.sku, name: input.itemName } },
+              },
+              ...(timed ? { customerId: recipient.customerId, checkoutConsent: recipient.checkoutConsent } : {}),
             },
-          },
-        ]),
-      ),
-    );
-    input = { ...input, remindersSent: reminder, unanswered: input.unanswered + 1 };
+          ]),
+        ),
+      );
+      input = { ...input, remindersSent: reminder, unanswered: input.unanswered + 1 };
+    }
   }
 
   await condition(allHandlersFinished);
@@ -88,4 +101,26 @@ export async function replenishment(input: ReplenishmentInput): Promise<Replenis
   }
   if (input.unanswered >= max) return { stoppedBecause: 'unanswered', remindersSent: input.remindersSent };
   return continueAsNew<typeof replenishment>(input);
+}
+
+/** The customer as the reminder's timing needs them: where they are, what the latest order's checkout recorded. */
+function recipientOf(input: ReplenishmentInput): Recipient {
+  const { contact } = input;
+  return {
+    customerId: input.customerId,
+    journeyId: workflowInfo().workflowId,
+    zones: recipientZones(contact),
+    checkoutConsent: contact.placedAt ? { orderId: input.orderId, marketing: contact.marketingConsent === true, at: contact.placedAt } : undefined,
+    policy: input.policy,
+  };
+}
+
+/** A reminder's wait, shown in the Temporal UI's current details (this workflow has no journey view). */
+function waitReporter(input: ReplenishmentInput): WaitReporter {
+  return {
+    planStep: (_step, description, dueAt) =>
+      setCurrentDetails(`**Replenishment** of ${input.sku} (${input.itemName})\n\n- reminder waits: ${description}${dueAt ? ` — until ${dueAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`),
+    unplan: () => {},
+    record: () => {},
+  };
 }

@@ -1,21 +1,28 @@
-/** Orders as checkout would send them. Each call gets a unique order id so tests never share a journey. */
-import { randomUUID } from 'node:crypto';
+/** Orders as checkout would send them. Each call gets its own order id and contact details, so tests never share a journey or a consent record. */
+import { randomInt, randomUUID } from 'node:crypto';
 import type { OrderInput } from '../../src/domain/order';
 
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
+/** A Latvian mobile number of its own: consent is kept per address, so tests must not share one. */
+function uniquePhone(): string {
+  return `+3712${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+}
+
 export function anOrder(overrides: Partial<OrderInput> = {}): OrderInput {
+  const orderId = uniqueId('ord');
   return {
-    orderId: uniqueId('ord'),
+    orderId,
     customerId: uniqueId('cus'),
-    email: 'anna.berzina@example.com',
-    phone: '+37126000000',
+    email: `anna.berzina+${orderId}@example.com`,
+    phone: uniquePhone(),
     name: 'Anna',
     locale: 'en',
     timeZone: 'Europe/Riga',
     channels: ['email', 'sms'],
+    marketingConsent: true, // ticked at checkout: the journey's tips, review requests and reminders may go
     items: [
       { sku: 'SERUM-30', name: 'Vitamin C serum 30 ml', quantity: 2, unitPrice: '24.50', category: 'cosmetics' },
       { sku: 'TOWEL-01', name: 'Bamboo towel', quantity: 1, unitPrice: '10.90' },

@@ -11,6 +11,9 @@ import { ConsentStore } from '../../src/db/consent';
 import { MessageLedger } from '../../src/db/ledger';
 import { OutboxStore } from '../../src/db/outbox';
 import { SupportCases } from '../../src/db/support-cases';
+import { CustomerPreferenceStore } from '../../src/db/preferences';
+import { MarketingSlots } from '../../src/db/marketing-slots';
+import { UnsubscribeLinks } from '../../src/domain/unsubscribe-token';
 import { NoCarrierTracking } from '../../src/providers/carriers/types';
 import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
 import { testingExecutable } from '../../src/temporal/binaries';
@@ -19,9 +22,11 @@ import { WORKFLOWS_PATH } from '../../src/worker';
 import { createJourneyWorkers, type WorkerGroup } from '../../src/temporal/journey-workers';
 import { encryptedDataConverter } from '../../src/temporal/data-converter';
 import { parseKeyRing } from '../../src/temporal/encryption-codec';
-import { DEV_ENCRYPTION_KEYS } from '../../src/config';
+import { DEV_ENCRYPTION_KEYS, DEV_UNSUBSCRIBE_SECRET } from '../../src/config';
 
 export const TEST_SHOP = { name: 'Test Shop', supportEmail: 'help@test-shop.example', supportPhone: '+37120000001' };
+/** Where test journeys' one-click unsubscribe links point (signed with the dev secret, as the config's default). */
+export const TEST_UNSUBSCRIBE_URL = 'http://localhost:3000/v1/unsubscribe';
 
 /** Tests encrypt payloads as production does, with the dev key ring the config defaults to outside production. */
 export const TEST_DATA_CONVERTER = encryptedDataConverter(parseKeyRing(DEV_ENCRYPTION_KEYS));
@@ -66,6 +71,9 @@ export function journeyActivities(pool: Pool, overrides: Partial<ActivityDeps> =
     carriers: new NoCarrierTracking(),
     consent: new ConsentStore(pool),
     shop: TEST_SHOP,
+    preferences: new CustomerPreferenceStore(pool),
+    marketingSlots: new MarketingSlots(pool),
+    unsubscribe: new UnsubscribeLinks({ secret: DEV_UNSUBSCRIBE_SECRET, url: TEST_UNSUBSCRIBE_URL, tokenTtlDays: 60 }),
     ...overrides,
   });
 }

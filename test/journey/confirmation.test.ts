@@ -62,7 +62,7 @@ describe('order confirmation', () => {
     const sms = messages.find((m) => m.channel === 'sms');
     expect(messages).toHaveLength(2);
 
-    expect(email).toMatchObject({ messageType: 'confirmation', recipient: 'anna.berzina@example.com' });
+    expect(email).toMatchObject({ messageType: 'confirmation', recipient: order.email });
     expect(email!.subject).toContain(order.orderId);
     expect(email!.textBody).toContain('2 × Vitamin C serum 30 ml');
     expect(email!.textBody).toContain('Total: €59.90');
@@ -71,7 +71,7 @@ describe('order confirmation', () => {
     expect(email!.textBody).toContain('Night cream 50 ml');
     expect(email!.htmlBody).toContain('<a href="https://shop.example/p/cream-50">Night cream 50 ml</a>');
 
-    expect(sms).toMatchObject({ messageType: 'confirmation', recipient: '+37126000000' });
+    expect(sms).toMatchObject({ messageType: 'confirmation', recipient: order.phone });
     expect(sms!.textBody).toContain(order.orderId);
   });
 

@@ -54,15 +54,24 @@ describe('SendGrid email, against the published contract', () => {
     });
   });
 
-  it('accepts a marketing reminder in the unsubscribe group, in sandbox mode', async () => {
-    const email = aRestockReminderEmail();
+  it('accepts a marketing reminder in the unsubscribe group, with one-click unsubscribe headers, in sandbox mode', async () => {
+    const link = 'https://journeys.test-shop.example/v1/unsubscribe?token=v1.eyJjIjoiY3VzLTQyIn0.c2lnbmF0dXJl';
+    const headers = { 'List-Unsubscribe': `<${link}>, <mailto:unsubscribe@test-shop.example?subject=unsubscribe>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+    const email = aRestockReminderEmail({ headers });
     await provider({ unsubscribeGroupId: 12345, sandboxMode: true }).sendEmail(email).catch(withContractVerdicts(sendgrid));
 
     expect(lastAccepted()).toMatchObject({
       asm: { group_id: 12345 },
       mail_settings: { sandbox_mode: { enable: true } },
       categories: ['replenishment_reminder'],
+      // RFC 8058 headers, byte for byte: the SDK must not re-case their names.
+      headers: { 'List-Unsubscribe': headers['List-Unsubscribe'], 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     });
+  });
+
+  it('sends no headers object when a message has none (transactional email)', async () => {
+    await provider().sendEmail(aConfirmationEmail()).catch(withContractVerdicts(sendgrid));
+    expect(lastAccepted()).not.toHaveProperty('headers');
   });
 
   it('is a real contract check: a sender address the spec rejects is refused as final, not retried', async () => {

@@ -30,6 +30,14 @@ describe('an order from checkout', () => {
     expect(repeated.error?.issues.map((i) => i.path.join('.'))).toEqual(['items.1.sku']);
   });
 
+  it('carries marketing consent from checkout only when given: absent stays absent (no consent), a non-boolean is refused', () => {
+    const { marketingConsent: _ticked, ...withoutConsent } = anOrder();
+    const order = orderSchema.parse(withoutConsent);
+    expect(order).not.toHaveProperty('marketingConsent'); // so an order sent before the field existed keeps its fingerprint
+    expect(orderSchema.parse(anOrder({ marketingConsent: true })).marketingConsent).toBe(true);
+    expect(orderSchema.safeParse(anOrder({ marketingConsent: 'yes' as never })).error?.issues[0]?.path).toEqual(['marketingConsent']);
+  });
+
   it('has the same fingerprint whatever the key order, and another one when any value differs', () => {
     const order = orderSchema.parse(anOrder());
     const reordered = orderSchema.parse(Object.fromEntries(Object.entries(anOrder({ orderId: order.orderId, customerId: order.customerId })).reverse()));

@@ -13,7 +13,7 @@ import { HttpError, parseOr400 } from '../errors';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 /** The JSON form of Temporal payloads the UI sends: metadata values and data in base64. */
-const payloadsBody = z.object({
+export const payloadsBody = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1_000),
 });
 type JsonPayload = z.infer<typeof payloadsBody>['payloads'][number];

@@ -15,7 +15,7 @@ export function ordersRouter(config: Config, journeys: JourneyService): Router {
 
   router.post('/v1/orders', requireRole(config.apiKeys, 'checkout'), async (req, res) => {
     const order = parseOr400(orderSchema, req.body, 'order');
-    const started = await journeyAction(journeys.start(order));
+    const started = await journeyAction(journeys.start(order, { requestId: String(req.id) }));
     res.status(started.created ? 201 : 200).json({ workflowId: started.workflowId, runId: started.runId });
   });
 

@@ -11,7 +11,7 @@ import { escapeHtml as e } from '../../templates/html';
 import { requireRole } from '../auth';
 import { parseOr400 } from '../errors';
 
-const outboxQuery = z.object({
+export const outboxQuery = z.object({
   orderId: orderSchema.shape.orderId.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

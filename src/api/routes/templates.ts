@@ -23,7 +23,7 @@ const localeTag = z
     }
   }, 'must be a language tag such as "lv" or "lv-LV"');
 
-const previewQuery = z
+export const previewQuery = z
   .object({
     locale: localeTag.default('en'),
     channel: z.enum(['email', 'sms']).default('email'),

@@ -85,6 +85,8 @@ export class SendGridEmailProvider implements EmailProvider {
       html: email.html,
       // SendGrid's statistics and suppressions are kept per category: one per message type.
       categories: [email.messageType],
+      // Message-level headers (the spec's `headers` object), e.g. List-Unsubscribe for one-click unsubscribe (RFC 8058).
+      ...(email.headers && Object.keys(email.headers).length ? { headers: email.headers } : {}),
       ...(email.marketing && unsubscribeGroupId !== undefined ? { asm: { groupId: unsubscribeGroupId } } : {}),
       ...(sandboxMode ? { mailSettings: { sandboxMode: { enable: true } } } : {}),
     };

@@ -21,6 +21,7 @@ export class OutboxProvider implements EmailProvider, SmsProvider {
       subject: email.subject,
       textBody: email.text,
       htmlBody: email.html,
+      headers: email.headers && Object.keys(email.headers).length ? email.headers : null,
     });
     return { providerMessageId: `outbox-${row.id}` };
   }

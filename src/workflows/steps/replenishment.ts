@@ -13,7 +13,17 @@ import { CustomerIdKey, JourneyStageKey, OrderIdKey } from '../search-attributes
 
 export async function startReplenishment(journey: Journey): Promise<void> {
   const { order, policy } = journey;
-  const contact: ReplenishmentContact = { email: order.email, phone: order.phone, name: order.name, locale: order.locale, channels: order.channels };
+  const contact: ReplenishmentContact = {
+    email: order.email,
+    phone: order.phone,
+    name: order.name,
+    locale: order.locale,
+    channels: order.channels,
+    timeZone: order.timeZone,
+    shippingCountry: order.shippingCountry,
+    marketingConsent: order.marketingConsent,
+    placedAt: order.placedAt,
+  };
   journey.replenishmentStarted = true;
   for (const item of journey.keptItems()) {
     const intervalDays = replenishmentIntervalDays(item, policy);

@@ -60,7 +60,12 @@ export async function requestReview(journey: Journey): Promise<void> {
     journey.record('review request skipped: every item was returned or already reviewed');
     return;
   }
-  await sendToCustomer(journey, 'review-request', { messageType: 'review_request', data: { order: orderRef(journey), items: itemRefs(journey, items) } });
+  await sendToCustomer(
+    journey,
+    'review-request',
+    { messageType: 'review_request', data: { order: orderRef(journey), items: itemRefs(journey, items) } },
+    { stillWanted: () => itemsToAskAbout(journey).length > 0 }, // it may wait for quiet hours or the frequency cap
+  );
   journey.enterStage('awaiting_review');
 
   const reviewsBefore = journey.view.reviews.length;
@@ -75,5 +80,10 @@ export async function requestReview(journey: Journey): Promise<void> {
     journey.record('review reminder not needed');
     return;
   }
-  await sendToCustomer(journey, 'review-reminder', { messageType: 'review_reminder', data: { order: orderRef(journey), items: itemRefs(journey, stillToReview) } });
+  await sendToCustomer(
+    journey,
+    'review-reminder',
+    { messageType: 'review_reminder', data: { order: orderRef(journey), items: itemRefs(journey, stillToReview) } },
+    { stillWanted: () => journey.view.reviews.length === reviewsBefore && itemsToAskAbout(journey).length > 0 },
+  );
 }

@@ -13,8 +13,10 @@ export async function sendUnboxingTips(journey: Journey): Promise<void> {
     journey.record('unboxing tips skipped: every item was returned');
     return;
   }
-  await sendToCustomer(journey, 'unboxing-tips', {
-    messageType: 'unboxing_tips',
-    data: { order: orderRef(journey), items: itemRefs(journey, items.map((i) => ({ sku: i.sku }))) },
-  });
+  await sendToCustomer(
+    journey,
+    'unboxing-tips',
+    { messageType: 'unboxing_tips', data: { order: orderRef(journey), items: itemRefs(journey, items.map((i) => ({ sku: i.sku }))) } },
+    { stillWanted: () => journey.keptItems().length > 0 },
+  );
 }

@@ -1,0 +1,121 @@
+/**
+ * When a message may go, in workflow code: marketing waits for a reserved slot (consent, quiet hours and the frequency
+ * cap, see src/activities/marketing.ts), and a non-urgent SMS waits for the customer's quiet hours to end. Both are
+ * durable timers: the message is deferred, never dropped, and a worker restart changes nothing.
+ *
+ * Quiet hours are computed here from workflow time (src/domain/quiet-hours.ts), so replays give the same answer. They
+ * apply when the journey's days are real days; under the demo policy (a "day" lasts a second) they are off, and the
+ * frequency cap spaces marketing one policy day apart.
+ *
+ * Journeys that were already running keep their old behaviour up to this patch; from the next message on they use it.
+ */
+import { condition, patched } from '@temporalio/workflow';
+import type { CheckoutConsent } from '../domain/consent';
+import { daysToMs } from '../domain/durations';
+import { MARKETING_SPACING_MS } from '../domain/marketing-cap';
+import { DEFAULT_SEND_WINDOW, localTime, nextSendTime, type SendWindow } from '../domain/quiet-hours';
+import type { RecipientZones } from '../domain/recipient-zones';
+import { marketingSlots } from './activities';
+import { isoNow as now, sleepUntil, workflowNow } from './clock';
+
+export const SEND_TIMING_PATCH = 'consent-quiet-hours-frequency-cap';
+
+/** Whether this run sends by the consent, quiet-hours and frequency-cap rules (false while replaying older histories). */
+export function sendTimingApplies(): boolean {
+  return patched(SEND_TIMING_PATCH);
+}
+
+/** Who a message is for, as timing needs it. */
+export interface Recipient {
+  customerId: string;
+  /** The journey (or replenishment) workflow: with the step, the reservation's key. */
+  journeyId: string;
+  zones: RecipientZones;
+  checkoutConsent?: CheckoutConsent;
+  policy: { secondsPerDay: number };
+}
+
+/** How a wait shows in the journey: a planned step while waiting, a timeline entry when deferred. */
+export interface WaitReporter {
+  planStep(step: string, description: string, dueAt: string | null): void;
+  unplan(step: string): void;
+  record(event: string): void;
+}
+
+export interface WaitOptions {
+  /** Ends the wait early (e.g. the replenishment was stopped): the caller then decides whether to send. */
+  interrupted?: () => boolean;
+}
+
+const REAL_DAY_SECONDS = 86_400;
+
+function quietHoursOf(recipient: Recipient): { zones: string[]; window: SendWindow } | undefined {
+  return recipient.policy.secondsPerDay === REAL_DAY_SECONDS ? { zones: recipient.zones.zones, window: DEFAULT_SEND_WINDOW } : undefined;
+}
+
+function spacingOf(recipient: Recipient): number {
+  return recipient.policy.secondsPerDay === REAL_DAY_SECONDS ? MARKETING_SPACING_MS : daysToMs(recipient.policy, 1);
+}
+
+/** "08:00 local" (or "08:00 UTC" when we do not know where the customer is). */
+function windowOpens(recipient: Recipient): string {
+  return `${DEFAULT_SEND_WINDOW.start} ${recipient.zones.basis === 'unknown' ? 'UTC (time zone unknown)' : 'local'}`;
+}
+
+function label(messageType: string): string {
+  return messageType.replace(/_/g, ' ');
+}
+
+/**
+ * Waits until this marketing message may go: reserves its slot (consent, quiet hours, frequency cap) and sleeps until
+ * then. Returns false only when `interrupted` ended the wait. A customer without marketing consent gets no slot and no
+ * wait: the send right after records the message as skipped, with the reason.
+ */
+export async function waitForMarketingSlot(recipient: Recipient, step: string, messageType: string, report: WaitReporter, options: WaitOptions = {}): Promise<boolean> {
+  const slot = await marketingSlots.reserveMarketingSlot.executeWithOptions({ summary: `reserve a marketing slot for ${label(messageType)}` }, [
+    {
+      customerId: recipient.customerId,
+      journeyId: recipient.journeyId,
+      step,
+      earliest: now(),
+      spacingMs: spacingOf(recipient),
+      quietHours: quietHoursOf(recipient),
+      checkoutConsent: recipient.checkoutConsent,
+    },
+  ]);
+  if (slot.status === 'declined' || slot.deferredBy === null) return true;
+
+  const why =
+    slot.deferredBy === 'quiet_hours'
+      ? `quiet hours: wait until ${windowOpens(recipient)}`
+      : 'frequency cap: one marketing message per customer a day';
+  report.record(`${label(messageType)} deferred to ${slot.at} (${why})`);
+  return waitUntil(`send:${step}`, `${label(messageType)} (${why})`, slot.at, why, report, options);
+}
+
+/** Waits, if needed, until the customer's quiet hours end (for an SMS that is not urgent). */
+export async function waitForQuietHours(recipient: Recipient, step: string, messageType: string, report: WaitReporter, options: WaitOptions = {}): Promise<boolean> {
+  const quietHours = quietHoursOf(recipient);
+  if (!quietHours) return true;
+  const at = nextSendTime(workflowNow(), quietHours.zones, quietHours.window);
+  if (at.getTime() <= workflowNow().getTime()) return true;
+  const why = `quiet hours: wait until ${windowOpens(recipient)}`;
+  report.record(`${label(messageType)} SMS deferred to ${at.toISOString()} (${why}; now ${localTime(workflowNow(), quietHours.zones[0]!)} there)`);
+  return waitUntil(`send:${step}:sms`, `${label(messageType)} SMS (${why})`, at.toISOString(), why, report, options);
+}
+
+async function waitUntil(planKey: string, description: string, at: string, summary: string, report: WaitReporter, { interrupted }: WaitOptions): Promise<boolean> {
+  report.planStep(planKey, description, at);
+  try {
+    const ms = Date.parse(at) - workflowNow().getTime();
+    if (ms <= 0) return true;
+    if (!interrupted) {
+      await sleepUntil(at, summary);
+      return true;
+    }
+    // A durable timer that a signal may end early.
+    return !(await condition(interrupted, ms, { summary }));
+  } finally {
+    report.unplan(planKey);
+  }
+}

@@ -93,7 +93,8 @@ export class JourneyService {
     private readonly records: JourneyRecords,
   ) {}
 
-  async start(order: Order): Promise<StartedJourney> {
+  /** `requestId`: the API request that started it (X-Request-Id), kept in the workflow's memo to follow a journey back to its request. */
+  async start(order: Order, { requestId }: { requestId?: string } = {}): Promise<StartedJourney> {
     const workflowId = journeyWorkflowId(order.orderId);
     const fingerprint = orderFingerprint(order);
     try {
@@ -104,7 +105,7 @@ export class JourneyService {
         // Never a second journey for an order, not even after the first one has finished.
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { orderFingerprint: fingerprint },
+        memo: { orderFingerprint: fingerprint, ...(requestId ? { requestId } : {}) },
         typedSearchAttributes: [
           { key: OrderIdKey, value: order.orderId },
           { key: CustomerIdKey, value: order.customerId },

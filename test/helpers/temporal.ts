@@ -44,9 +44,16 @@ export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   return env;
 }
 
-export async function startDevServerEnv(): Promise<TestWorkflowEnvironment> {
+/** The dev server; with `uiPort`, its Web UI too, decoding payloads through `codecEndpoint`. */
+export async function startDevServerEnv(ui: { uiPort?: number; codecEndpoint?: string } = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: testingExecutable('cli'), searchAttributes: journeySearchAttributes, ip: '127.0.0.1' },
+    server: {
+      executable: testingExecutable('cli'),
+      searchAttributes: journeySearchAttributes,
+      ip: '127.0.0.1',
+      ...(ui.uiPort ? { ui: true, uiPort: ui.uiPort } : {}),
+      ...(ui.codecEndpoint ? { extraArgs: ['--ui-codec-endpoint', ui.codecEndpoint] } : {}),
+    },
     client: { dataConverter: TEST_DATA_CONVERTER },
   });
 }

@@ -4,56 +4,22 @@
  * back, from the API and from Temporal's visibility and UI metadata.
  */
 import request from 'supertest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkerGroup as Worker } from '../../src/temporal/journey-workers'; // the journey, email and SMS workers
-import type { Express } from 'express';
-import { loadConfig } from '../../src/config';
 import { demoPolicy } from '../../src/domain/policy';
-import { createLogger } from '../../src/logger';
-import { buildApi } from '../../src/server';
 import { anOrder } from '../helpers/fixtures';
-import { testPool } from '../helpers/database';
-import { createTestWorker, journeyActivities, startDevServerEnv } from '../helpers/temporal';
+import { eventually, startApiWorld, TEST_KEYS, type ApiWorld } from '../helpers/api-world';
 
-const taskQueue = 'journey-e2e';
-const CHECKOUT = 'Bearer e2e-checkout-key';
-const SUPPORT = 'Bearer e2e-support-key';
-const pool = testPool();
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let app: Express;
+const CHECKOUT = TEST_KEYS.checkout;
+const SUPPORT = TEST_KEYS.support;
+let world: ApiWorld;
+let env: ApiWorld['env'];
+let app: ApiWorld['app'];
 
 beforeAll(async () => {
-  env = await startDevServerEnv();
-  worker = await createTestWorker(env, taskQueue, journeyActivities(pool));
-  running = worker.run();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: process.env.TEST_DATABASE_URL,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    API_KEYS_CHECKOUT: 'e2e-checkout-key',
-    API_KEYS_SUPPORT: 'e2e-support-key',
-  });
-  app = buildApi(config, pool, env.client, demoPolicy, createLogger({ level: 'silent' }));
+  world = await startApiWorld('journey-e2e', demoPolicy);
+  ({ env, app } = world);
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await pool.end();
-});
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+afterAll(() => world?.stop());
 
 const post = (path: string, auth: string, body: object) => request(app).post(path).set('Authorization', auth).send(body);
 const journeyOf = async (orderId: string) => (await request(app).get(`/v1/orders/${orderId}/journey`).set('Authorization', SUPPORT).expect(200)).body;

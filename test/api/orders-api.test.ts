@@ -3,56 +3,22 @@
  * PostgreSQL outbox, and the journey found in Temporal's visibility by its OrderId search attribute.
  */
 import request from 'supertest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkerGroup as Worker } from '../../src/temporal/journey-workers'; // the journey, email and SMS workers
-import type { Express } from 'express';
-import { loadConfig } from '../../src/config';
 import { productionPolicy } from '../../src/domain/policy';
-import { buildApi } from '../../src/server';
-import { createLogger } from '../../src/logger';
 import { anOrder } from '../helpers/fixtures';
-import { testPool } from '../helpers/database';
-import { createTestWorker, journeyActivities, startDevServerEnv } from '../helpers/temporal';
+import { eventually, startApiWorld, TEST_KEYS, type ApiWorld } from '../helpers/api-world';
 
-const taskQueue = 'orders-api-test';
-const CHECKOUT = 'Bearer test-checkout-key';
-const SUPPORT = 'Bearer test-support-key';
-const pool = testPool();
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let app: Express;
+const CHECKOUT = TEST_KEYS.checkout;
+const SUPPORT = TEST_KEYS.support;
+let world: ApiWorld;
+let env: ApiWorld['env'];
+let app: ApiWorld['app'];
 
 beforeAll(async () => {
-  env = await startDevServerEnv();
-  worker = await createTestWorker(env, taskQueue, journeyActivities(pool));
-  running = worker.run();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: process.env.TEST_DATABASE_URL,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    API_KEYS_CHECKOUT: 'test-checkout-key',
-    API_KEYS_SUPPORT: 'test-support-key',
-  });
-  app = buildApi(config, pool, env.client, productionPolicy, createLogger({ level: 'silent' }));
+  world = await startApiWorld('orders-api-test', productionPolicy);
+  ({ env, app } = world);
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await pool.end();
-});
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+afterAll(() => world?.stop());
 
 describe('POST /v1/orders', () => {
   it('starts the journey, sends the confirmation and makes the journey findable by order id', async () => {

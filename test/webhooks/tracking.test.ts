@@ -26,6 +26,7 @@ import {
 } from '../helpers/carrier-stubs';
 import { testPool } from '../helpers/database';
 import { anOrder } from '../helpers/fixtures';
+import { eventually } from '../helpers/api-world';
 import { createTestWorker, journeyActivities, startDevServerEnv } from '../helpers/temporal';
 import { SENDGRID_API_KEY, TWILIO_ACCOUNT } from '../providers/messages';
 import { PUBLIC_BASE_URL, webhookApp } from './webhook-app';
@@ -87,16 +88,6 @@ afterAll(async () => {
   await aftership?.stop();
   await pool.end();
 });
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const journeyOf = async (orderId: string) => (await request(app).get(`/v1/orders/${orderId}/journey`).set('Authorization', SUPPORT).expect(200)).body;
 

@@ -39,8 +39,9 @@ describe('an order from checkout', () => {
   });
 
   it('has the same fingerprint whatever the key order, and another one when any value differs', () => {
-    const order = orderSchema.parse(anOrder());
-    const reordered = orderSchema.parse(Object.fromEntries(Object.entries(anOrder({ orderId: order.orderId, customerId: order.customerId })).reverse()));
+    const input = anOrder();
+    const order = orderSchema.parse(input);
+    const reordered = orderSchema.parse(Object.fromEntries(Object.entries(input).reverse()));
     expect(orderFingerprint(reordered)).toBe(orderFingerprint(order));
     expect(orderFingerprint({ ...order, total: '60.00' })).not.toBe(orderFingerprint(order));
   });

@@ -6,7 +6,7 @@
 import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import type { JourneyActivities } from '../activities';
-import { channelTaskQueue } from '../workflows/activities';
+import { channelTaskQueue } from '../workflows/activity-stubs';
 
 export interface JourneyWorkersOptions {
   connection: NativeConnection;

@@ -10,7 +10,7 @@ import { condition, continueAsNew, setCurrentDetails, setHandler, upsertSearchAt
 import { daysToMs } from '../domain/durations';
 import type { Channel } from '../domain/order';
 import { recipientZones } from '../domain/recipient-zones';
-import { messagingFor } from './activities';
+import { messagingFor } from './activity-stubs';
 import { isoNow as now } from './clock';
 import { reorderedSignal, replenishmentStopSignal, type Reordered, type ReplenishmentContact } from './definitions';
 import { JourneyStageKey } from './search-attributes';

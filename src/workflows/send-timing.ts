@@ -15,7 +15,7 @@ import { daysToMs } from '../domain/durations';
 import { MARKETING_SPACING_MS } from '../domain/marketing-cap';
 import { DEFAULT_SEND_WINDOW, localTime, nextSendTime, type SendWindow } from '../domain/quiet-hours';
 import type { RecipientZones } from '../domain/recipient-zones';
-import { marketingSlots } from './activities';
+import { marketingSlots } from './activity-stubs';
 import { isoNow as now, sleepUntil, workflowNow } from './clock';
 
 export const SEND_TIMING_PATCH = 'consent-quiet-hours-frequency-cap';

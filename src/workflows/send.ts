@@ -12,7 +12,7 @@ import { isMarketing, waitsForQuietHours } from '../domain/message-kinds';
 import type { Channel, Order } from '../domain/order';
 import { recipientZones } from '../domain/recipient-zones';
 import type { CustomerMessage } from '../templates/types';
-import { messagingFor } from './activities';
+import { messagingFor } from './activity-stubs';
 import type { Journey } from './journey';
 import { sendTimingApplies, waitForMarketingSlot, waitForQuietHours, type Recipient } from './send-timing';
 

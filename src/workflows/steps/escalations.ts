@@ -1,6 +1,6 @@
 /** Escalating to support: a case in PostgreSQL (once per cause), shown in the journey. */
 import { workflowInfo } from '@temporalio/workflow';
-import { support } from '../activities';
+import { support } from '../activity-stubs';
 import { isoNow as now } from '../clock';
 import type { Journey } from '../journey';
 

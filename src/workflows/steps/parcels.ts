@@ -6,7 +6,7 @@
 import { condition, patched, setHandler } from '@temporalio/workflow';
 import { customerMessageFor, isFinal, judgeUpdate, PROBLEM_STATUSES, type TrackingUpdate } from '../../domain/tracking-status';
 import { trackingUrl } from '../../domain/carriers';
-import { carrierPolling, trackerRegistration } from '../activities';
+import { carrierPolling, trackerRegistration } from '../activity-stubs';
 import { isoNow as now } from '../clock';
 import { addShipmentUpdate, trackingEventSignal, type NewShipment } from '../definitions';
 import { Journey } from '../journey';

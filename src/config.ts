@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { parseKeyRing, type EncryptionKey } from './temporal/encryption-codec';
+import type { SendGridOptions } from './providers/email/sendgrid';
+import type { TwilioOptions } from './providers/sms/twilio';
 
 const csv = z
   .string()
@@ -221,27 +223,9 @@ export interface Config {
     /** Optional mailbox for List-Unsubscribe's mailto: entry. */
     mailto?: string;
   };
-  sendgrid?: {
-    apiKey: string;
-    from: string;
-    fromName?: string;
-    replyTo?: string;
-    /** SendGrid validates but delivers nothing. */
-    sandboxMode: boolean;
-    /** The ASM group marketing email is sent in. */
-    unsubscribeGroupId?: number;
-    /** Regional endpoint, proxy or test server instead of https://api.sendgrid.com. */
-    baseUrl?: string;
-  };
-  twilio?: {
-    accountSid: string;
-    authToken: string;
-    from?: string;
-    messagingServiceSid?: string;
-    statusCallbackUrl?: string;
-    /** Proxy or test server instead of https://api.twilio.com. */
-    baseUrl?: string;
-  };
+  /** The provider adapters' own options (documented there), as read from the environment. */
+  sendgrid?: Omit<SendGridOptions, 'timeoutMs'>;
+  twilio?: Omit<TwilioOptions, 'timeoutMs'>;
   /** SendGrid's event webhook verification key (Mail Settings → Event Webhook → Signed Event Webhook), PEM or base64. */
   sendgridWebhookPublicKey?: string;
   /**

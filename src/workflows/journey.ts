@@ -5,7 +5,7 @@
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { MessageOutcome } from '../activities';
 import { expectedDeliveryWindow } from '../domain/delivery-window';
-import { DAY_MS, daysToMs } from '../domain/durations';
+import { daysToMs } from '../domain/durations';
 import { PROBLEM_STATUSES, TRACKING_STATUSES } from '../domain/tracking-status';
 import type { Channel } from '../domain/order';
 import { isoNow as now, workflowNow } from './clock';
@@ -170,7 +170,6 @@ export class Journey {
     return Math.max(0, Date.parse(iso) - workflowNow().getTime());
   }
 
-  static readonly DAY_MS = DAY_MS;
 
   /** The "current details" shown on the workflow's page in the Temporal UI: a short markdown timeline, no personal data. */
   private showDetails(): void {

@@ -133,11 +133,16 @@ describe('carrier webhooks', () => {
       'out_for_delivery',
     );
 
+    const outForDelivery = async () => {
+      const outbox = await request(app).get(`/v1/outbox?orderId=${order.orderId}`).set('Authorization', CHECKOUT).expect(200);
+      return outbox.body.messages.filter((m: { messageType: string }) => m.messageType === 'out_for_delivery').length as number;
+    };
+    // The parcel's status moves first; its messages follow from the journey's parcel loop.
+    await eventually(async () => ((await outForDelivery()) === 2 ? true : undefined), 'the out-for-delivery email and SMS');
+
     // EasyPost retries the same event: handled once.
     await postEasyPost(body).expect(200, { received: 1, outcomes: ['duplicate'] });
-    const outbox = await request(app).get(`/v1/outbox?orderId=${order.orderId}`).set('Authorization', CHECKOUT).expect(200);
-    const outForDelivery = outbox.body.messages.filter((m: { messageType: string }) => m.messageType === 'out_for_delivery');
-    expect(outForDelivery).toHaveLength(2); // email and SMS, once each
+    expect(await outForDelivery()).toBe(2); // email and SMS, once each
   });
 
   it('AfterShip: a DPD parcel is registered with AfterShip, and its signed webhook moves the parcel on', async () => {

@@ -11,15 +11,14 @@ import path from 'node:path';
 import { freePort } from './postgres';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-/** CI checks out ../shared beside the repository; the specs are read from there, never copied. */
-export const SPECS_DIR = path.resolve(repoRoot, '..', 'shared', 'specs');
+/** The providers' published specs, vendored unchanged with their licences and source commits (see its README). */
+export const SPECS_DIR = path.join(repoRoot, 'test', 'contracts', 'specs');
 
 export function specPath(file: 'tsg_mail_v3.json' | 'twilio_api_v2010.json'): string {
   const spec = path.join(SPECS_DIR, file);
   if (!existsSync(spec)) {
     throw new Error(
-      `Provider contract spec not found: ${spec}. The contract tests need the shared specs folder beside the repository ` +
-        `(../shared/specs, see its README); check it out there.`,
+      `Provider contract spec not found: ${spec}. The contract tests read the vendored specs in test/contracts/specs.`,
     );
   }
   return spec;

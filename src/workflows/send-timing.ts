@@ -19,6 +19,22 @@ import { marketingSlots } from './activity-stubs';
 import { isoNow as now, sleepUntil, workflowNow } from './clock';
 
 export const SEND_TIMING_PATCH = 'consent-quiet-hours-frequency-cap';
+/**
+ * Two reservations outstanding at once (tips and review request falling due together) made the journey's commands depend
+ * on how the SDK groups local-activity results: one per activation live, all together on replay. A replay then failed
+ * with a nondeterminism error and the journey stuck (issue 9, cause B). Since this patch a journey reserves one slot at a
+ * time.
+ */
+export const ONE_RESERVATION_AT_A_TIME_PATCH = 'one-marketing-slot-reservation-at-a-time';
+
+/** The journey's reservations, one after another (module state is per workflow run in the SDK's sandbox). */
+let reservationQueue: Promise<unknown> = Promise.resolve();
+
+function oneAtATime<T>(reserve: () => Promise<T>): Promise<T> {
+  const turn = reservationQueue.then(reserve, reserve);
+  reservationQueue = turn.catch(() => undefined);
+  return turn;
+}
 
 /** Whether this run sends by the consent, quiet-hours and frequency-cap rules (false while replaying older histories). */
 export function sendTimingApplies(): boolean {
@@ -72,17 +88,19 @@ function label(messageType: string): string {
  * wait: the send right after records the message as skipped, with the reason.
  */
 export async function waitForMarketingSlot(recipient: Recipient, step: string, messageType: string, report: WaitReporter, options: WaitOptions = {}): Promise<boolean> {
-  const slot = await marketingSlots.reserveMarketingSlot.executeWithOptions({ summary: `reserve a marketing slot for ${label(messageType)}` }, [
-    {
-      customerId: recipient.customerId,
-      journeyId: recipient.journeyId,
-      step,
-      earliest: now(),
-      spacingMs: spacingOf(recipient),
-      quietHours: quietHoursOf(recipient),
-      checkoutConsent: recipient.checkoutConsent,
-    },
-  ]);
+  const reserve = () =>
+    marketingSlots.reserveMarketingSlot.executeWithOptions({ summary: `reserve a marketing slot for ${label(messageType)}` }, [
+      {
+        customerId: recipient.customerId,
+        journeyId: recipient.journeyId,
+        step,
+        earliest: now(),
+        spacingMs: spacingOf(recipient),
+        quietHours: quietHoursOf(recipient),
+        checkoutConsent: recipient.checkoutConsent,
+      },
+    ]);
+  const slot = await (patched(ONE_RESERVATION_AT_A_TIME_PATCH) ? oneAtATime(reserve) : reserve());
   if (slot.status === 'declined' || slot.deferredBy === null) return true;
 
   const why =

@@ -1,0 +1,168 @@
+/**
+ * Judging a scenario against the control run: per journey i, the (step, channel) set in the ledger and the set of
+ * messages the providers accepted must equal control journey i's; a ledger id accepted more than once is a duplicate a
+ * customer saw; an expected message never accepted is missing (or, when the ledger says so, recorded as failed).
+ */
+import { STUCK_ATTEMPTS, type JourneyOutcome, type ReplaySummary } from './observe';
+
+/** What control journey i defines for journey i of every other scenario. */
+export interface Baseline {
+  ledgerKeys: Set<string>;
+  sentKeys: Set<string>;
+}
+
+export interface MessageCounts {
+  expected: number;
+  sent: number;
+  duplicated: number;
+  missing: number;
+  unexpected: number;
+  recordedFailed: number;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  seconds: number;
+  journeys: {
+    total: number;
+    completed: number;
+    failed: string[];
+    stuck: { workflowId: string; attempts: number; reason?: string }[];
+    /** Running, not stuck: still waiting when the scenario stopped looking. */
+    unfinished: string[];
+    wrongStage: { workflowId: string; status: string; stage?: string; expected: string }[];
+    notFound: string[];
+    /** Ledger or provider sends differ from control journey i's. */
+    differingFromControl: { workflowId: string; kind: string; missing: string[]; unexpected: string[]; ledgerOnlyHere: string[]; ledgerOnlyInControl: string[] }[];
+    withoutBaseline: number;
+    scriptProblems: { workflowId: string; problems: string[] }[];
+  };
+  messages: MessageCounts & {
+    duplicatedLedgerIds: { workflowId: string; step: string; channel: string; accepted: number }[];
+    missingList: string[];
+    unexpectedList: string[];
+    recordedFailedByType: Record<string, number>;
+    refusedByProviders: number;
+  };
+  replay: { replayed: number; nondeterminism: number; nondeterminismList: string[]; otherErrors: string[] };
+  faults: Record<string, unknown>;
+}
+
+const key = (step: string, channel: string) => `${step} / ${channel}`;
+const ACCEPTED_STATUSES = new Set(['sent', 'delivered']);
+
+export function baselineOf(outcome: JourneyOutcome): Baseline | undefined {
+  if (outcome.status !== 'COMPLETED' || outcome.finalStage !== outcome.plan.expectedStage) return undefined;
+  return {
+    ledgerKeys: new Set(outcome.ledger.map((r) => key(r.normalizedStep, r.channel))),
+    sentKeys: new Set(outcome.ledger.filter((r) => (outcome.sends.get(r.id)?.accepted ?? 0) > 0).map((r) => key(r.normalizedStep, r.channel))),
+  };
+}
+
+export function judgeScenario(
+  scenario: string,
+  seconds: number,
+  outcomes: JourneyOutcome[],
+  baselines: Map<number, Baseline> | 'self',
+  replay: ReplaySummary,
+  scriptProblems: { workflowId: string; problems: string[] }[],
+  faults: Record<string, unknown>,
+): ScenarioResult {
+  const j: ScenarioResult['journeys'] = {
+    total: outcomes.length,
+    completed: 0,
+    failed: [],
+    stuck: [],
+    unfinished: [],
+    wrongStage: [],
+    notFound: [],
+    differingFromControl: [],
+    withoutBaseline: 0,
+    scriptProblems: scriptProblems.filter((p) => p.problems.length),
+  };
+  const m: ScenarioResult['messages'] = {
+    expected: 0,
+    sent: 0,
+    duplicated: 0,
+    missing: 0,
+    unexpected: 0,
+    recordedFailed: 0,
+    duplicatedLedgerIds: [],
+    missingList: [],
+    unexpectedList: [],
+    recordedFailedByType: {},
+    refusedByProviders: 0,
+  };
+
+  for (const o of outcomes) {
+    const expectedStage = o.plan.expectedStage;
+    if (o.status === 'COMPLETED' && o.finalStage === expectedStage) j.completed += 1;
+    else if (o.status === 'FAILED') j.failed.push(o.workflowId);
+    else if (o.status === 'NOT_FOUND') j.notFound.push(o.workflowId);
+    else if (o.status === 'RUNNING' && o.taskAttempts >= STUCK_ATTEMPTS) j.stuck.push({ workflowId: o.workflowId, attempts: o.taskAttempts, reason: o.taskFailure });
+    else if (o.status === 'RUNNING') j.unfinished.push(o.workflowId);
+    else j.wrongStage.push({ workflowId: o.workflowId, status: o.status, stage: o.finalStage, expected: expectedStage });
+
+    // What the providers did for this journey.
+    const sentKeys = new Set<string>();
+    for (const row of o.ledger) {
+      const sends = o.sends.get(row.id) ?? { accepted: 0, refused: 0 };
+      m.refusedByProviders += sends.refused;
+      if (sends.accepted > 0) sentKeys.add(key(row.normalizedStep, row.channel));
+      if (sends.accepted > 1) {
+        m.duplicated += 1;
+        m.duplicatedLedgerIds.push({ workflowId: o.workflowId, step: row.step, channel: row.channel, accepted: sends.accepted });
+      }
+      if (row.status === 'failed') m.recordedFailedByType[row.messageType] = (m.recordedFailedByType[row.messageType] ?? 0) + 1;
+    }
+    m.sent += sentKeys.size;
+
+    // What should have happened: control's journey i, or (for control itself) what its own ledger says went out.
+    const baseline =
+      baselines === 'self'
+        ? { ledgerKeys: new Set(o.ledger.map((r) => key(r.normalizedStep, r.channel))), sentKeys: new Set(o.ledger.filter((r) => ACCEPTED_STATUSES.has(r.status)).map((r) => key(r.normalizedStep, r.channel))) }
+        : baselines.get(o.plan.index);
+    if (!baseline) {
+      j.withoutBaseline += 1;
+      continue;
+    }
+    m.expected += baseline.sentKeys.size;
+    const failedHere = new Set(o.ledger.filter((r) => r.status === 'failed').map((r) => key(r.normalizedStep, r.channel)));
+    const missing = [...baseline.sentKeys].filter((k) => !sentKeys.has(k) && !failedHere.has(k));
+    const recordedFailed = [...baseline.sentKeys].filter((k) => !sentKeys.has(k) && failedHere.has(k));
+    const unexpected = [...sentKeys].filter((k) => !baseline.sentKeys.has(k));
+    const ledgerKeys = new Set(o.ledger.map((r) => key(r.normalizedStep, r.channel)));
+    const ledgerOnlyHere = [...ledgerKeys].filter((k) => !baseline.ledgerKeys.has(k));
+    const ledgerOnlyInControl = [...baseline.ledgerKeys].filter((k) => !ledgerKeys.has(k));
+    m.missing += missing.length;
+    m.recordedFailed += recordedFailed.length;
+    m.unexpected += unexpected.length;
+    m.missingList.push(...missing.map((k) => `${o.workflowId}: ${k}`));
+    m.unexpectedList.push(...unexpected.map((k) => `${o.workflowId}: ${k}`));
+    if (missing.length || unexpected.length || recordedFailed.length || ledgerOnlyHere.length || ledgerOnlyInControl.length) {
+      j.differingFromControl.push({ workflowId: o.workflowId, kind: o.plan.kind, missing: [...missing, ...recordedFailed.map((k) => `${k} (recorded failed)`)], unexpected, ledgerOnlyHere, ledgerOnlyInControl });
+    }
+  }
+
+  return {
+    scenario,
+    seconds,
+    journeys: j,
+    messages: m,
+    replay: { replayed: replay.replayed, nondeterminism: replay.nondeterminism.length, nondeterminismList: replay.nondeterminism, otherErrors: replay.otherErrors },
+    faults,
+  };
+}
+
+/** The one printed line per scenario. */
+export function summaryLine(r: ScenarioResult): string {
+  const { journeys: j, messages: m } = r;
+  const ids = (list: string[]) => (list.length ? ` [${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}]` : '');
+  return (
+    `${r.scenario}: journeys ${j.completed}/${j.total} completed, messages ${m.expected} expected / ${m.sent} sent / ` +
+    `${m.duplicated} duplicated / ${m.missing} missing (${m.unexpected} unexpected, ${m.recordedFailed} recorded failed); ` +
+    `failed ${j.failed.length}${ids(j.failed)}, stuck ${j.stuck.length}${ids(j.stuck.map((s) => s.workflowId))}, ` +
+    `unfinished ${j.unfinished.length}, differing from control ${j.differingFromControl.length}, ` +
+    `nondeterministic on replay ${r.replay.nondeterminism}/${r.replay.replayed} (${Math.round(r.seconds)} s)`
+  );
+}

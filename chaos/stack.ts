@@ -1,0 +1,167 @@
+/**
+ * The production-like split the suite runs against, all on 127.0.0.1: the Temporal dev server (persistent db file),
+ * the run's own PostgreSQL database behind a cuttable proxy, SendGrid and Twilio stubs, and the API and the worker as
+ * separate child processes configured only through the environment, with the demo policy.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DEV_ENCRYPTION_KEYS } from '../src/config';
+import { encryptedDataConverter } from '../src/temporal/data-converter';
+import { parseKeyRing } from '../src/temporal/encryption-codec';
+import { freePort } from '../scripts/ports';
+import { createChaosDatabase, type ChaosDatabase } from './database';
+import { startPgProxy, type PgProxy } from './pg-proxy';
+import { ServiceProcess } from './processes';
+import { startProviderStub, type ProviderStub } from './provider-stubs';
+import { ChaosTemporalServer, NAMESPACE } from './temporal-server';
+
+export const CHAOS_KEYS = { checkout: 'chaos-checkout-key', support: 'chaos-support-key' } as const;
+export const TASK_QUEUE = 'order-journeys-chaos';
+/** The suite's payload keys: the published dev key, so histories can be decoded and replayed here. */
+export const ENCRYPTION_KEYS = DEV_ENCRYPTION_KEYS;
+
+export interface Stack {
+  dir: string;
+  apiUrl: string;
+  temporal: ChaosTemporalServer;
+  database: ChaosDatabase;
+  pgProxy: PgProxy;
+  sendgrid: ProviderStub;
+  twilio: ProviderStub;
+  api: ServiceProcess;
+  worker: ServiceProcess;
+  /** The suite's own Temporal client (decrypting payloads with the dev keys). */
+  client(): Promise<Client>;
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+export async function startStack(say: (msg: string) => void, databaseServerUrl?: string): Promise<Stack> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'order-journeys-chaos-'));
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: Error) => say(`clean-up: ${err.message}`));
+  };
+  try {
+    say(`state and logs in ${dir}`);
+    const temporal = new ChaosTemporalServer(dir, await freePort(), await freePort(), say);
+    cleanups.push(() => temporal.stop());
+    await temporal.start();
+    say(`Temporal dev server on ${temporal.address} (db ${path.join(dir, 'temporal.db')})`);
+
+    const database = await createChaosDatabase(databaseServerUrl);
+    let keepDatabase = false;
+    cleanups.push(() => (keepDatabase ? Promise.resolve() : database.drop()));
+    const pgProxy = await startPgProxy({ host: database.host, port: database.port });
+    cleanups.push(() => pgProxy.stop());
+    say(`database ${database.name}, reached by the services through 127.0.0.1:${pgProxy.port}`);
+
+    const sendgrid = await startProviderStub('sendgrid');
+    const twilio = await startProviderStub('twilio');
+    cleanups.push(() => sendgrid.stop(), () => twilio.stop());
+
+    const apiPort = await freePort();
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const env = serviceEnv({
+      temporalAddress: temporal.address,
+      databaseUrl: database.urlVia(pgProxy.port),
+      apiUrl,
+      apiPort,
+      sendgridUrl: sendgrid.url,
+      twilioUrl: twilio.url,
+      workerMetricsPort: await freePort(),
+      workerSdkMetricsPort: await freePort(),
+    });
+    const worker = new ServiceProcess({ name: 'worker', script: 'src/worker.ts', env, logFile: path.join(dir, 'worker.log'), readyLine: '"msg":"worker started"' });
+    const api = new ServiceProcess({
+      name: 'api',
+      script: 'src/server.ts',
+      env,
+      logFile: path.join(dir, 'api.log'),
+      ready: async () => (await fetch(`${apiUrl}/healthz`)).ok,
+    });
+    cleanups.push(() => worker.stop(), () => api.stop());
+    const t0 = Date.now();
+    await Promise.all([worker.start(), api.start()]);
+    say(`worker and API up in ${((Date.now() - t0) / 1000).toFixed(1)} s; API on ${apiUrl}`);
+
+    let client: Client | undefined;
+    cleanups.push(async () => {
+      await client?.connection.close();
+    });
+    return {
+      dir,
+      apiUrl,
+      temporal,
+      database,
+      pgProxy,
+      sendgrid,
+      twilio,
+      api,
+      worker,
+      client: async () => {
+        client ??= new Client({
+          connection: await Connection.connect({ address: temporal.address }),
+          namespace: NAMESPACE,
+          dataConverter: encryptedDataConverter(parseKeyRing(ENCRYPTION_KEYS)),
+        });
+        return client;
+      },
+      stop: async ({ keepDatabase: keep = false } = {}) => {
+        keepDatabase = keep;
+        await stopAll();
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Removes the run's temp dir (Temporal's db file and the logs); kept when the caller wants to look at the logs. */
+export function removeStackDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+interface EnvInputs {
+  temporalAddress: string;
+  databaseUrl: string;
+  apiUrl: string;
+  apiPort: number;
+  sendgridUrl: string;
+  twilioUrl: string;
+  workerMetricsPort: number;
+  workerSdkMetricsPort: number;
+}
+
+/** Everything through the environment, as a deployment would configure it; fake but well-formed provider credentials. */
+function serviceEnv(i: EnvInputs): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+  return {
+    ...inherited,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+    PORT: String(i.apiPort),
+    PUBLIC_BASE_URL: i.apiUrl,
+    JOURNEY_POLICY: 'demo',
+    TEMPORAL_ADDRESS: i.temporalAddress,
+    TEMPORAL_NAMESPACE: NAMESPACE,
+    TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    PAYLOAD_ENCRYPTION_KEYS: ENCRYPTION_KEYS,
+    DATABASE_URL: i.databaseUrl,
+    API_KEYS_CHECKOUT: CHAOS_KEYS.checkout,
+    API_KEYS_SUPPORT: CHAOS_KEYS.support,
+    SENDGRID_API_KEY: 'SG.chaos-suite-fake-key.0123456789abcdefghijklmnopqrstuvwxyz',
+    SENDGRID_FROM: 'shop@example.com',
+    SENDGRID_BASE_URL: i.sendgridUrl,
+    TWILIO_ACCOUNT_SID: `AC${'0123456789abcdef'.repeat(2)}`,
+    TWILIO_AUTH_TOKEN: 'chaos-suite-fake-auth-token',
+    TWILIO_FROM: '+14155550100',
+    TWILIO_BASE_URL: i.twilioUrl,
+    TWILIO_STATUS_CALLBACK_URL: `${i.apiUrl}/v1/webhooks/twilio/status`,
+    CARRIER_TRACKING_PROVIDER: 'none',
+    WORKER_METRICS_PORT: String(i.workerMetricsPort),
+    WORKER_SDK_METRICS_PORT: String(i.workerSdkMetricsPort),
+  };
+}

@@ -16,5 +16,5 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type JourneyActivities = ReturnType<typeof createActivities>;
-export type { MessageOutcome, SendCustomerMessageInput } from './notify';
+export type { MessageOutcome, SendCustomerMessageInput, UndeliverableInput } from './notify';
 export type { MarketingSlot, MarketingSlotInput } from './marketing';

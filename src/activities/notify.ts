@@ -46,6 +46,17 @@ export interface MessageOutcome {
 }
 
 /** The consent store as sending needs it (src/db/consent.ts): may this address get messages, and what a provider said. */
+/** A message the journey stopped trying to send: its retry window (src/domain/send-deadlines.ts) ran out. */
+export interface UndeliverableInput {
+  journeyId: string;
+  orderId: string;
+  step: string;
+  channel: Channel;
+  messageType: MessageType;
+  /** What the last attempt failed with, as Temporal reported it (no personal data: codes and provider messages). */
+  reason: string;
+}
+
 export interface ConsentGate {
   blocked(channel: Channel, address: string): Promise<SendBlock | null>;
   record(change: ConsentChange): Promise<void>;
@@ -67,6 +78,9 @@ export interface NotifyDeps {
   unsubscribe?: Pick<UnsubscribeLinks, 'forCustomer'>;
 }
 
+/** The ledger's error code for a message whose retry window ran out. */
+export const GAVE_UP = 'gave_up';
+
 const BLOCK_REASONS: Record<SendBlock, string> = {
   opted_out: 'the customer opted out of this channel',
   contact_invalid: 'the provider reported this address cannot receive messages',
@@ -81,6 +95,20 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent, pref
   }
 
   return {
+    /**
+     * Records in the ledger that the journey gave up on a message (`gave_up`). A row the provider meanwhile accepted,
+     * refused or skipped keeps what it says: the answer is the ledger's word on the message, whatever it is.
+     */
+    async recordUndeliverable(input: UndeliverableInput): Promise<MessageOutcome> {
+      const { journeyId, orderId, step, channel, messageType } = input;
+      const entry = await ledger.claim({ journeyId, orderId, step, channel, messageType });
+      if (entry.status === 'pending') await ledger.markFailed(entry.id, 'journey', GAVE_UP, input.reason.slice(0, 500));
+      const final = await ledger.find(entry.id);
+      const status = final?.status ?? 'failed';
+      const error = final?.errorCode ? { code: final.errorCode, message: final.errorMessage ?? '' } : undefined;
+      return { ledgerId: entry.id, step, channel, messageType, status, alreadyRecorded: entry.status !== 'pending', ...(error ? { error } : {}) };
+    },
+
     async sendCustomerMessage(input: SendCustomerMessageInput): Promise<MessageOutcome> {
       const { journeyId, orderId, step, channel, to, message, customerId } = input;
       const entry = await ledger.claim({ journeyId, orderId, step, channel, messageType: message.messageType });
@@ -111,17 +139,13 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent, pref
       const marketing = isMarketing(message.messageType);
       // Marketing email carries the customer's own signed link, in the footer and as one-click List-Unsubscribe headers.
       const link = marketing && channel === 'email' && customerId ? unsubscribe?.forCustomer(customerId, 'email') : undefined;
+      const rendered = renderOrRefuse(() =>
+        channel === 'email' ? { email: renderEmail(message, shop, link ? { unsubscribeUrl: link.url } : {}) } : { sms: renderSms(message, shop) },
+      );
       try {
-        const receipt =
-          channel === 'email'
-            ? await email.sendEmail({
-                ...context,
-                to,
-                ...renderEmail(message, shop, link ? { unsubscribeUrl: link.url } : {}),
-                marketing,
-                ...(link ? { headers: link.headers } : {}),
-              })
-            : await sms.sendSms({ ...context, to, body: renderSms(message, shop) });
+        const receipt = rendered.email
+          ? await email.sendEmail({ ...context, to, ...rendered.email, marketing, ...(link ? { headers: link.headers } : {}) })
+          : await sms.sendSms({ ...context, to, body: rendered.sms! });
         await ledger.markSent(entry.id, provider.name, receipt.providerMessageId);
         return outcome('sent', false);
       } catch (err) {
@@ -143,6 +167,18 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent, pref
       }
     },
   };
+}
+
+/**
+ * A template that throws (a missing translation, bad data) throws again on every retry: fail at once, without retries,
+ * and let the journey record the message as not sent (src/workflows/send.ts) instead of retrying it for days.
+ */
+function renderOrRefuse<T>(render: () => T): T {
+  try {
+    return render();
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable(`the message could not be rendered: ${(err as Error)?.message ?? err}`, 'TemplateFailed');
+  }
 }
 
 /**

@@ -130,6 +130,11 @@ export class MessageLedger {
       : entry;
   }
 
+  async find(id: string): Promise<LedgerEntry | undefined> {
+    const { rows } = await this.pool.query<LedgerEntry>(`SELECT ${columns} FROM message_ledger WHERE id = $1`, [id]);
+    return rows[0];
+  }
+
   async forOrder(orderId: string): Promise<LedgerEntry[]> {
     const { rows } = await this.pool.query<LedgerEntry>(
       `SELECT ${columns} FROM message_ledger WHERE order_id = $1 ORDER BY created_at, step, channel`,

@@ -27,6 +27,15 @@ export const journeyPolicySchema = z.object({
   stalledAfterDays: days,
   replenishmentDaysByCategory: z.record(z.string(), z.number().int().positive().max(1_000)),
   maxUnansweredReplenishmentReminders: z.number().int().min(1).max(12),
+  /**
+   * How long one hour of a message's retry window lasts (src/domain/send-deadlines.ts): 3,600 s in production; the demo
+   * makes it a minute so an outage outlasts a window in minutes. Journeys started before it existed use 3,600.
+   */
+  secondsPerRetryHour: z.number().positive().max(3_600).default(3_600),
+  /** An order not shipped (nor cancelled) this long after checkout closes its journey and goes to support. */
+  shipmentDeadlineDays: days.default(30),
+  /** At most this many parcels (outbound and return) per order: each costs history, and 20 covers real orders. */
+  maxParcels: z.number().int().min(1).max(200).default(20),
 });
 
 export type JourneyPolicy = z.infer<typeof journeyPolicySchema>;
@@ -48,4 +57,4 @@ export const productionPolicy: JourneyPolicy = journeyPolicySchema.parse({
 });
 
 /** Same journey, one second per day: a person can watch a whole journey in the Temporal UI in a few minutes. */
-export const demoPolicy: JourneyPolicy = journeyPolicySchema.parse({ ...productionPolicy, name: 'demo', secondsPerDay: 1 });
+export const demoPolicy: JourneyPolicy = journeyPolicySchema.parse({ ...productionPolicy, name: 'demo', secondsPerDay: 1, secondsPerRetryHour: 60 });

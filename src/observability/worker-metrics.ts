@@ -3,6 +3,7 @@
  *
  *   order_journeys_messages_total{message_type,channel,outcome}            customer sends, by what became of them:
  *       sent | failed (final refusal) | skipped (consent) | already_recorded (a retry found it done) | retrying | error
+ *       | gave_up (the message's retry window ran out; src/domain/send-deadlines.ts)
  *   order_journeys_provider_send_duration_seconds{provider,channel,outcome} each provider call: ok | refused | unavailable | error
  *   + Node.js process metrics
  *
@@ -68,11 +69,17 @@ export function instrumentProviders(providers: { email: EmailProvider; sms: SmsP
   };
 }
 
-/** The same activities; `sendCustomerMessage` counts each message by what became of it. */
-export function instrumentActivities<A extends Pick<JourneyActivities, 'sendCustomerMessage'>>(activities: A, metrics: WorkerMetrics): A {
+/** The same activities; `sendCustomerMessage` counts each message by what became of it, `recordUndeliverable` the given up. */
+export function instrumentActivities<A extends Pick<JourneyActivities, 'sendCustomerMessage' | 'recordUndeliverable'>>(activities: A, metrics: WorkerMetrics): A {
   const send = activities.sendCustomerMessage;
+  const giveUp = activities.recordUndeliverable;
   return {
     ...activities,
+    async recordUndeliverable(input) {
+      const outcome = await giveUp(input);
+      if (!outcome.alreadyRecorded) metrics.messages.inc({ message_type: input.messageType, channel: input.channel, outcome: 'gave_up' });
+      return outcome;
+    },
     async sendCustomerMessage(input) {
       const labels = { message_type: input.message.messageType, channel: input.channel };
       try {

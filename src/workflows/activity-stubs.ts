@@ -7,8 +7,10 @@ import type { JourneyActivities } from '../activities';
 import type { Channel } from '../domain/order';
 
 /**
- * Customer messages: the ledger makes retries safe, so retry transient failures for up to a day (a provider outage),
- * backing off to five minutes between attempts. Final provider refusals come back as a "failed" outcome, not an error.
+ * Customer messages: the ledger makes retries safe, so retry transient failures (a provider outage) for the message
+ * type's retry window (src/domain/send-deadlines.ts; a day by default), backing off to five minutes between attempts.
+ * Final provider refusals come back as a "failed" outcome, not an error; a window that runs out is an ActivityFailure
+ * the sender turns into a recorded "gave up" (src/workflows/send.ts), never a failed journey.
  */
 const MESSAGING_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -27,13 +29,25 @@ export function channelTaskQueue(taskQueue: string, channel: Channel): string {
  * (maxTaskQueueActivitiesPerSecond). Journeys that were already running keep sending on the journey's queue until this
  * patch point, so their histories replay unchanged.
  */
-export function messagingFor(channel: Channel): typeof messaging {
-  if (!patched('per-channel-queues')) return messaging;
+export function messagingFor(channel: Channel, retryWindowMs?: number): typeof messaging {
+  const deadline = retryWindowMs ? { scheduleToCloseTimeout: retryWindowMs } : {};
+  if (!patched('per-channel-queues')) return retryWindowMs ? proxyActivities<Pick<JourneyActivities, 'sendCustomerMessage'>>({ ...MESSAGING_OPTIONS, ...deadline }) : messaging;
   return proxyActivities<Pick<JourneyActivities, 'sendCustomerMessage'>>({
     ...MESSAGING_OPTIONS,
+    ...deadline,
     taskQueue: channelTaskQueue(workflowInfo().taskQueue, channel),
   });
 }
+
+/**
+ * Recording a message the journey gave up on: one ledger write, retried while PostgreSQL is down for up to a week; past
+ * that the journey's own timeline is the only record (src/workflows/send.ts).
+ */
+export const messageRecords = proxyActivities<Pick<JourneyActivities, 'recordUndeliverable'>>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '7 days',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
 
 /**
  * Marketing slots (consent, quiet hours, frequency cap): one short PostgreSQL transaction, idempotent per journey step,
@@ -43,12 +57,15 @@ export function messagingFor(channel: Channel): typeof messaging {
  */
 export const marketingSlots = proxyLocalActivities<Pick<JourneyActivities, 'reserveMarketingSlot'>>({
   startToCloseTimeout: '30 seconds',
+  // Past this the message goes without a reservation (src/workflows/send-timing.ts): late rather than never.
+  scheduleToCloseTimeout: '6 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-/** Support cases are idempotent per cause: retry until PostgreSQL answers. */
+/** Support cases are idempotent per cause: retry while PostgreSQL is down, for up to a week (then the timeline says so). */
 export const support = proxyActivities<Pick<JourneyActivities, 'openSupportCase'>>({
   startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '7 days',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 

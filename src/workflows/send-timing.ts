@@ -100,7 +100,15 @@ export async function waitForMarketingSlot(recipient: Recipient, step: string, m
         checkoutConsent: recipient.checkoutConsent,
       },
     ]);
-  const slot = await (patched(ONE_RESERVATION_AT_A_TIME_PATCH) ? oneAtATime(reserve) : reserve());
+  let slot: Awaited<ReturnType<typeof reserve>>;
+  try {
+    slot = await (patched(ONE_RESERVATION_AT_A_TIME_PATCH) ? oneAtATime(reserve) : reserve());
+  } catch {
+    // PostgreSQL unreachable for the reservation's whole window: the message goes late rather than never (consent is
+    // still checked at send time; only the frequency cap is not).
+    report.record(`${label(messageType)}: no marketing slot could be reserved; sending without one`);
+    return true;
+  }
   if (slot.status === 'declined' || slot.deferredBy === null) return true;
 
   const why =

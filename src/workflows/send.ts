@@ -7,13 +7,16 @@
  * the message waited still stops it, and the skip is recorded with its reason in the ledger and the journey.
  */
 import { workflowInfo } from '@temporalio/workflow';
+import type { MessageOutcome, SendCustomerMessageInput } from '../activities';
 import type { CheckoutConsent } from '../domain/consent';
 import { isMarketing, waitsForQuietHours } from '../domain/message-kinds';
 import type { Channel, Order } from '../domain/order';
 import { recipientZones } from '../domain/recipient-zones';
+import { sendDeadlineMs } from '../domain/send-deadlines';
 import type { CustomerMessage } from '../templates/types';
-import { messagingFor } from './activity-stubs';
+import { messageRecords, messagingFor } from './activity-stubs';
 import type { Journey } from './journey';
+import { escalate } from './steps/escalations';
 import { sendTimingApplies, waitForMarketingSlot, waitForQuietHours, type Recipient } from './send-timing';
 
 export interface SendOptions {
@@ -35,11 +38,7 @@ export async function sendToCustomer(journey: Journey, step: string, message: Cu
   if (!sendTimingApplies()) {
     // As journeys sent before consent, quiet hours and the frequency cap (replays of their histories).
     const outcomes = await Promise.all(
-      recipients.map(([channel, to]) =>
-        messagingFor(channel).sendCustomerMessage.executeWithOptions({ summary: `send ${message.messageType.replace(/_/g, ' ')} ${channel}` }, [
-          { journeyId: workflowInfo().workflowId, orderId: journey.order.orderId, step, channel, to, message },
-        ]),
-      ),
+      recipients.map(([channel, to]) => deliver(journey, { journeyId: workflowInfo().workflowId, orderId: journey.order.orderId, step, channel, to, message })),
     );
     outcomes.forEach((outcome) => journey.recordMessage(outcome));
     return;
@@ -56,9 +55,16 @@ export async function sendToCustomer(journey: Journey, step: string, message: Cu
     }
   }
   const send = ([channel, to]: [Channel, string]) =>
-    messagingFor(channel).sendCustomerMessage.executeWithOptions({ summary: `send ${messageType.replace(/_/g, ' ')} ${channel}` }, [
-      { journeyId: workflowInfo().workflowId, orderId: journey.order.orderId, step, channel, to, message, customerId: recipient.customerId, checkoutConsent: recipient.checkoutConsent },
-    ]);
+    deliver(journey, {
+      journeyId: workflowInfo().workflowId,
+      orderId: journey.order.orderId,
+      step,
+      channel,
+      to,
+      message,
+      customerId: recipient.customerId,
+      checkoutConsent: recipient.checkoutConsent,
+    });
   // A transactional SMS that is not urgent waits for the morning on its own: the email goes (and is recorded) meanwhile.
   const waits = ([channel]: [Channel, string]) => !isMarketing(messageType) && waitsForQuietHours(messageType, channel);
   await Promise.all([
@@ -68,6 +74,52 @@ export async function sendToCustomer(journey: Journey, step: string, message: Cu
       journey.recordMessage(await send(r));
     }),
   ]);
+}
+
+/**
+ * One message on one channel: the send activity, retried for the message type's window. When the window runs out (a
+ * provider or PostgreSQL down that long, a template that throws) the journey gives up on this message only: the ledger
+ * says "gave_up", the journey's timeline shows it, and a transactional message becomes a support case. Never an error.
+ */
+async function deliver(journey: Journey, input: SendCustomerMessageInput): Promise<MessageOutcome> {
+  const { channel, message } = input;
+  try {
+    return await messagingFor(channel, sendDeadlineMs(message.messageType, journey.policy)).sendCustomerMessage.executeWithOptions(
+      { summary: `send ${label(message.messageType)} ${channel}` },
+      [input],
+    );
+  } catch (err) {
+    return giveUp(journey, input, failureReason(err));
+  }
+}
+
+async function giveUp(journey: Journey, { journeyId, orderId, step, channel, message }: SendCustomerMessageInput, reason: string): Promise<MessageOutcome> {
+  const { messageType } = message;
+  let outcome: MessageOutcome;
+  try {
+    outcome = await messageRecords.recordUndeliverable.executeWithOptions({ summary: `record ${label(messageType)} ${channel} as not sent` }, [
+      { journeyId, orderId, step, channel, messageType, reason },
+    ]);
+  } catch (err) {
+    // PostgreSQL down for a week: the journey's own record is all there is.
+    const why = `${reason}; the ledger could not be updated either (${failureReason(err)})`;
+    outcome = { ledgerId: '', step, channel, messageType, status: 'failed', alreadyRecorded: false, error: { code: 'gave_up', message: why } };
+  }
+  if (outcome.status === 'failed' && !isMarketing(messageType)) {
+    await escalate(journey, `message:${step}:${channel}`, 'message_not_sent', `The ${label(messageType)} ${channel} could not be sent: ${reason}`);
+  }
+  return outcome;
+}
+
+/** What an activity failure says, deepest cause first (a timeout says which; a provider error says its code). */
+export function failureReason(err: unknown): string {
+  let deepest = err as { message?: string; cause?: unknown } | undefined;
+  while (deepest?.cause && typeof deepest.cause === 'object') deepest = deepest.cause as typeof deepest;
+  return (deepest?.message || 'unknown failure').slice(0, 300);
+}
+
+function label(messageType: string): string {
+  return messageType.replace(/_/g, ' ');
 }
 
 /** The order's customer as sending needs them: where they are (quiet hours) and what checkout recorded (consent). */

@@ -1,10 +1,9 @@
 /**
- * A fresh, migrated database for one chaos run on the PostgreSQL server named by DATABASE_URL (default: the local
+ * A fresh database for one chaos run (the stack migrates it with the service's own migration process) on the PostgreSQL server named by DATABASE_URL (default: the local
  * server), dropped at the end unless asked to keep it.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { migrate } from '../src/db/migrate';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -23,7 +22,6 @@ export async function createChaosDatabase(serverUrl: string = process.env.DATABA
   const name = `oj_chaos_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   await withClient(serverUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = withPath(serverUrl, name);
-  await migrate(url);
   const parsed = new URL(url);
   return {
     url,

@@ -3,6 +3,7 @@
  * that keeps failing), the message ledger in PostgreSQL, and the provider stubs (what customers actually got).
  * Also replays every finished journey's history on the current workflow code to catch nondeterminism.
  */
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
@@ -152,21 +153,26 @@ let bundle: Promise<WorkflowBundle> | undefined;
 /** The replay worker's own state changes are noise in the suite's output (jest's setup may have installed one already). */
 function quietRuntime(): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
   } catch {
     // already installed
   }
 }
 
-/** The workflow code bundled once per run (as the worker bundles it at start). */
-function workflowBundle(): Promise<WorkflowBundle> {
+let bundledFrom: string | undefined;
+
+/** The workflow code of the run's snapshot, bundled once (the worker bundles the same files at every start). */
+function workflowBundle(treeRoot: string): Promise<WorkflowBundle> {
   quietRuntime();
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger: new DefaultLogger('ERROR') });
-  return bundle;
+  if (bundledFrom !== treeRoot) {
+    bundledFrom = treeRoot;
+    bundle = bundleWorkflowCode({ workflowsPath: path.join(treeRoot, 'src', 'workflows'), logger: new DefaultLogger('ERROR') });
+  }
+  return bundle!;
 }
 
 /** Replays every closed journey's history on the current workflow code with the service's data converter. */
-export async function replayClosedJourneys(client: Client, workflowIds: string[]): Promise<ReplaySummary> {
+export async function replayClosedJourneys(client: Client, workflowIds: string[], treeRoot: string): Promise<ReplaySummary> {
   const summary: ReplaySummary = { replayed: 0, nondeterminism: [], otherErrors: [] };
   if (!workflowIds.length) return summary;
   const histories: { workflowId: string; history: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>> }[] = [];
@@ -178,7 +184,7 @@ export async function replayClosedJourneys(client: Client, workflowIds: string[]
     }
   });
   const options = {
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await workflowBundle(treeRoot),
     dataConverter: encryptedDataConverter(parseKeyRing(ENCRYPTION_KEYS)),
     replayName: 'chaos',
   };

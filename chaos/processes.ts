@@ -12,7 +12,9 @@ export const REPO_ROOT = path.resolve(__dirname, '..');
 
 export interface ServiceOptions {
   name: string;
-  /** Relative to the repository, e.g. "src/worker.ts". */
+  /** The tree to run from (the run's snapshot of the repository). */
+  cwd: string;
+  /** Relative to `cwd`, e.g. "src/worker.ts". */
   script: string;
   env: NodeJS.ProcessEnv;
   logFile: string;
@@ -55,11 +57,11 @@ export class ServiceProcess {
 
   /** Starts the process and waits until it serves. */
   async start(): Promise<void> {
-    const { script, env, readyLine, name } = this.options;
+    const { script, env, readyLine, name, cwd } = this.options;
     this.expectedExit = false;
     let sawReadyLine = false;
     let served = false;
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     alive.add(child);
     const onOutput = (chunk: Buffer) => {
@@ -113,7 +115,21 @@ export class ServiceProcess {
 
   async restart(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     await this.kill(signal);
-    await this.start();
+    await this.startPersistently();
+  }
+
+  /** Starts, trying again every 2 s for up to `forMs` when it dies while starting (a dependency may be down). */
+  async startPersistently(forMs = 120_000): Promise<void> {
+    const deadline = Date.now() + forMs;
+    for (;;) {
+      try {
+        return await this.start();
+      } catch (err) {
+        if (Date.now() > deadline || this.stopped) throw err;
+        this.log.write(`\n[chaos] ${this.name} did not start (${(err as Error).message}); trying again\n`);
+        await sleep(2_000);
+      }
+    }
   }
 
   /** Graceful stop (SIGTERM, then SIGKILL after 10 s); no supervisor restart after this. */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ApiCaller } from './http';
 import { collectOutcomes, listFailed, readLedger, replayClosedJourneys, waitForJourneys } from './observe';
 import { baselineOf, judgeScenario, summaryLine, type Baseline, type ScenarioResult } from './report';
-import { answersDuring, injectFault, SCENARIO_CODES, SCENARIOS, type FaultOptions, type ScenarioName } from './scenarios';
+import { answersDuring, injectFault, SCENARIO_CODES, SCENARIOS, type FaultOptions, type FaultRecord, type ScenarioName } from './scenarios';
 import { CHAOS_KEYS, removeStackDir, startStack, type Stack } from './stack';
 import { planJourneys, Workload } from './workload';
 
@@ -50,6 +50,8 @@ export const DEFAULT_OPTIONS: Omit<ChaosOptions, 'say'> = {
 
 export interface ChaosRun {
   startedAt: string;
+  /** The code under test: HEAD when the run started, and how many files under src/ differed from it. */
+  tree: { commit: string; uncommittedFiles: number };
   options: Omit<ChaosOptions, 'say'>;
   results: ScenarioResult[];
   /** `ExecutionStatus="Failed"` over the whole namespace after the run. */
@@ -70,7 +72,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
   const stopSignals = () => void stack.stop().finally(() => process.exit(130));
   process.once('SIGINT', stopSignals);
   process.once('SIGTERM', stopSignals);
-  const run: ChaosRun = { startedAt: startedAt.toISOString(), options: withoutSay(options), results: [], failedExecutions: [], unexpectedExits: {}, lines: [] };
+  const run: ChaosRun = { startedAt: startedAt.toISOString(), tree: { commit: stack.tree.commit, uncommittedFiles: stack.tree.uncommittedFiles }, options: withoutSay(options), results: [], failedExecutions: [], unexpectedExits: {}, lines: [] };
   try {
     const random = seeded(options.seed);
     let baselines: Map<number, Baseline> | undefined;
@@ -118,7 +120,11 @@ async function runScenario(stack: Stack, scenario: ScenarioName, prefix: string,
   const plans = planJourneys(prefix, options.journeys, n * 1_000_000);
   const workload = new Workload(plans, api, { journeys: options.journeys, rate: options.rate, scanAgeSeconds: options.scanAgeSeconds });
 
-  const fault = injectFault(scenario, { stack, workload, api, options, random, say });
+  // Caught at once: the Temporal worker library turns any unhandled rejection in this process into a crash.
+  const fault = injectFault(scenario, { stack, workload, api, options, random, say }).catch((err: Error) => {
+    say(`  fault injection failed: ${err.message}`);
+    return { windows: [], facts: { injectionError: err.message } } as FaultRecord;
+  });
   await workload.run();
   const record = await fault;
   say(`  workload done after ${((Date.now() - started) / 1000).toFixed(0)} s; waiting for journeys to close`);
@@ -132,7 +138,7 @@ async function runScenario(stack: Stack, scenario: ScenarioName, prefix: string,
   const ledger = await readLedger(stack.database.url, plans.map((p) => p.workflowId));
   const outcomes = collectOutcomes(plans, states, ledger, [...stack.sendgrid.requests, ...stack.twilio.requests]);
   const closed = outcomes.filter((o) => o.status !== 'RUNNING' && o.status !== 'NOT_FOUND' && !o.status.startsWith('UNKNOWN')).map((o) => o.workflowId);
-  const replay = await replayClosedJourneys(client, closed);
+  const replay = await replayClosedJourneys(client, closed, stack.tree.root);
   const scriptProblems = workload.runs.map((r) => ({ workflowId: r.plan.workflowId, problems: r.problems }));
   return { result: judgeScenario(scenario, (Date.now() - started) / 1000, outcomes, baselines, replay, scriptProblems, facts), outcomes };
 }

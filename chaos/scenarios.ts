@@ -83,8 +83,7 @@ async function killWorker({ stack, workload, options, random, say }: FaultContex
     const [min, max] = options.killGapSeconds;
     await sleep((min + random() * (max - min)) * 1000);
     const from = Date.now();
-    await stack.worker.kill('SIGKILL');
-    await stack.worker.start();
+    await stack.worker.restart('SIGKILL');
     windows.push({ what: `worker kill ${kill}`, from, to: Date.now() });
     restartSeconds.push((Date.now() - from) / 1000);
     say(`  worker killed (${kill}/${options.kills}), serving again after ${restartSeconds.at(-1)!.toFixed(1)} s`);

@@ -3,7 +3,9 @@
  * the run's own PostgreSQL database behind a cuttable proxy, SendGrid and Twilio stubs, and the API and the worker as
  * separate child processes configured only through the environment, with the demo policy.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -13,7 +15,7 @@ import { parseKeyRing } from '../src/temporal/encryption-codec';
 import { freePort } from '../scripts/ports';
 import { createChaosDatabase, type ChaosDatabase } from './database';
 import { startPgProxy, type PgProxy } from './pg-proxy';
-import { ServiceProcess } from './processes';
+import { REPO_ROOT, ServiceProcess } from './processes';
 import { startProviderStub, type ProviderStub } from './provider-stubs';
 import { ChaosTemporalServer, NAMESPACE } from './temporal-server';
 
@@ -24,6 +26,8 @@ export const ENCRYPTION_KEYS = DEV_ENCRYPTION_KEYS;
 
 export interface Stack {
   dir: string;
+  /** The copy of the service's code every API and worker start of this run uses (see snapshotTree). */
+  tree: { root: string; commit: string; uncommittedFiles: number };
   apiUrl: string;
   temporal: ChaosTemporalServer;
   database: ChaosDatabase;
@@ -45,6 +49,8 @@ export async function startStack(say: (msg: string) => void, databaseServerUrl?:
   };
   try {
     say(`state and logs in ${dir}`);
+    const tree = snapshotTree(dir);
+    say(`running the code of ${tree.commit.slice(0, 10)}${tree.uncommittedFiles ? ` + ${tree.uncommittedFiles} uncommitted files` : ''} (snapshot in ${tree.root})`);
     const temporal = new ChaosTemporalServer(dir, await freePort(), await freePort(), say);
     cleanups.push(() => temporal.stop());
     await temporal.start();
@@ -53,6 +59,11 @@ export async function startStack(say: (msg: string) => void, databaseServerUrl?:
     const database = await createChaosDatabase(databaseServerUrl);
     let keepDatabase = false;
     cleanups.push(() => (keepDatabase ? Promise.resolve() : database.drop()));
+    // The service's own migration process, as a deployment runs it before the API and the worker.
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/migrate.ts'], {
+      cwd: tree.root,
+      env: { PATH: process.env.PATH, DATABASE_URL: database.url, LOG_LEVEL: 'warn' },
+    });
     const pgProxy = await startPgProxy({ host: database.host, port: database.port });
     cleanups.push(() => pgProxy.stop());
     say(`database ${database.name}, reached by the services through 127.0.0.1:${pgProxy.port}`);
@@ -73,9 +84,10 @@ export async function startStack(say: (msg: string) => void, databaseServerUrl?:
       workerMetricsPort: await freePort(),
       workerSdkMetricsPort: await freePort(),
     });
-    const worker = new ServiceProcess({ name: 'worker', script: 'src/worker.ts', env, logFile: path.join(dir, 'worker.log'), readyLine: '"msg":"worker started"' });
+    const worker = new ServiceProcess({ name: 'worker', cwd: tree.root, script: 'src/worker.ts', env, logFile: path.join(dir, 'worker.log'), readyLine: '"msg":"worker started"' });
     const api = new ServiceProcess({
       name: 'api',
+      cwd: tree.root,
       script: 'src/server.ts',
       env,
       logFile: path.join(dir, 'api.log'),
@@ -92,6 +104,7 @@ export async function startStack(say: (msg: string) => void, databaseServerUrl?:
     });
     return {
       dir,
+      tree,
       apiUrl,
       temporal,
       database,
@@ -117,6 +130,29 @@ export async function startStack(say: (msg: string) => void, databaseServerUrl?:
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * Copies src/ (and what tsx needs) into the run's dir, so that every worker start and the replay check run the same
+ * code even while people keep editing the working tree: a worker restarted on newer workflow code would make
+ * running journeys fail replay, which says nothing about the code under test.
+ */
+function snapshotTree(dir: string): Stack['tree'] {
+  const root = path.join(dir, 'tree');
+  mkdirSync(root);
+  cpSync(path.join(REPO_ROOT, 'src'), path.join(root, 'src'), { recursive: true });
+  for (const file of ['package.json', 'tsconfig.json']) cpSync(path.join(REPO_ROOT, file), path.join(root, file));
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  let commit = 'unknown';
+  let uncommittedFiles = 0;
+  try {
+    commit = git('rev-parse', 'HEAD');
+    uncommittedFiles = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
+  } catch {
+    // not a git checkout
+  }
+  return { root, commit, uncommittedFiles };
 }
 
 /** Removes the run's temp dir (Temporal's db file and the logs); kept when the caller wants to look at the logs. */

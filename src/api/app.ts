@@ -5,6 +5,7 @@ import type { OutboxStore } from '../db/outbox';
 import type { JourneyService } from '../journeys/journey-service';
 import type { Logger } from '../logger';
 import { errorHandler, notFoundRoute } from './errors';
+import { asHttpError } from './journey-errors';
 import { healthRouter, type DependencyCheck } from './routes/health';
 import { ordersRouter } from './routes/orders';
 import { fulfilmentRouter } from './routes/fulfilment';
@@ -15,6 +16,7 @@ import { codecRouter } from './routes/codec';
 import { preferencesRouter } from './routes/preferences';
 import { unsubscribeRouter } from './routes/unsubscribe';
 import type { CustomerPreferenceStore } from '../db/preferences';
+import type { IdempotencyKeys } from '../db/idempotency-keys';
 import { webhooksRouter, WebhookStats, type WebhookDeps } from './webhooks';
 import { docsRouter } from './routes/docs';
 import { createApiMetrics, httpMetrics, metricsRoute, type ApiMetrics } from '../observability/api-metrics';
@@ -30,11 +32,16 @@ export interface ApiDeps {
   webhooks?: Omit<WebhookDeps, 'config' | 'journeys' | 'logger'>;
   /** Customers' preferences and one-click unsubscribe; left out, their routes are not mounted. */
   preferences?: CustomerPreferenceStore;
+  /**
+   * Idempotency keys of support's actions (PostgreSQL). Left out, an Idempotency-Key still dedupes retries through
+   * Temporal (the update id), but a key reused with another body is not detected.
+   */
+  idempotencyKeys?: IdempotencyKeys;
   /** Prometheus metrics served at /metrics; a fresh registry when left out (Node.js process metrics outside tests). */
   metrics?: ApiMetrics;
 }
 
-export function createApp({ config, journeys, outbox, readiness, logger, webhooks, preferences, metrics: given }: ApiDeps): Express {
+export function createApp({ config, journeys, outbox, readiness, logger, webhooks, preferences, idempotencyKeys, metrics: given }: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   const webhookStats = webhooks?.stats ?? new WebhookStats();
@@ -50,7 +57,7 @@ export function createApp({ config, journeys, outbox, readiness, logger, webhook
   app.use(healthRouter(readiness));
   app.use(ordersRouter(config, journeys));
   app.use(fulfilmentRouter(config, journeys));
-  app.use(supportActionsRouter(config, journeys));
+  app.use(supportActionsRouter(config, journeys, idempotencyKeys));
   app.use(outboxRouter(config, outbox));
   app.use(templatesRouter(config));
   if (preferences) app.use(preferencesRouter(config, preferences), unsubscribeRouter(config, preferences, logger));
@@ -58,6 +65,6 @@ export function createApp({ config, journeys, outbox, readiness, logger, webhook
   app.use(docsRouter({ publicBaseUrl: config.publicBaseUrl }));
 
   app.use(notFoundRoute);
-  app.use(errorHandler((err) => logger.error({ err }, 'unhandled error in a request')));
+  app.use(errorHandler((err) => logger.error({ err }, 'unhandled error in a request'), asHttpError));
   return app;
 }

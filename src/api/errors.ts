@@ -4,6 +4,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-faults';
 
 export class HttpError extends Error {
   constructor(
@@ -11,6 +12,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** For 503: sent as Retry-After, how many seconds to wait before trying again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -34,10 +37,24 @@ export const notFoundRoute: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 };
 
-export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
+/**
+ * `translate`: turns known errors of the layers below (e.g. the journey service's) into HttpErrors, for routes that
+ * let them through (webhooks). 5xx answers carry the request id in `details.requestId` and are logged.
+ */
+export function errorHandler(log: (err: unknown) => void, translate: (err: unknown) => unknown = (e) => e): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    err = translate(err);
+    if (isDatabaseUnavailable(err)) {
+      err = new HttpError(503, 'database_unavailable', 'the database does not answer; try again shortly', null, DATABASE_RETRY_AFTER_SECONDS);
+    }
     if (err instanceof HttpError) {
-      res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details ?? null } });
+      if (err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
+      let details = err.details ?? null;
+      if (err.status === 500) {
+        log(err);
+        details = { ...(details && typeof details === 'object' ? details : {}), requestId: String(req.id) };
+      }
+      res.status(err.status).json({ error: { code: err.code, message: err.message, details } });
       return;
     }
     // body-parser's errors: malformed JSON, too large, wrong charset. They carry a 4xx status and an `expose` flag.
@@ -48,6 +65,7 @@ export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
       return;
     }
     log(err);
-    res.status(500).json({ error: { code: 'internal', message: 'internal error; it has been logged', details: null } });
+    // The request id finds the log line: what support quotes when they report it.
+    res.status(500).json({ error: { code: 'internal', message: 'internal error; it has been logged', details: { requestId: String(req.id) } } });
   };
 }

@@ -1,11 +1,13 @@
-/** How the journey service's refusals read over HTTP. */
+/** How the journey service's refusals and faults read over HTTP. */
 import {
   JourneyEndedError,
+  JourneyFailedError,
   JourneyNotFoundError,
   JourneyRefusedError,
+  JourneyUnavailableError,
   NotInOrderError,
   OrderConflictError,
-} from '../journeys/journey-service';
+} from '../journeys/journey-errors';
 import { HttpError } from './errors';
 
 export function asHttpError(err: unknown): unknown {
@@ -16,10 +18,17 @@ export function asHttpError(err: unknown): unknown {
   if (err instanceof OrderConflictError) {
     return new HttpError(409, 'order_conflict', `${err.message}; an order id starts one journey only`, { orderId: err.orderId });
   }
+  if (err instanceof JourneyUnavailableError) {
+    return new HttpError(503, 'journey_unavailable', err.message, { reason: err.reason, detail: err.detail }, err.retryAfterSeconds);
+  }
+  if (err instanceof JourneyFailedError) {
+    // The error handler adds the request id and logs it: a failed journey needs a person.
+    return new HttpError(500, 'journey_failed', err.message, { status: err.status });
+  }
   return err;
 }
 
-/** Awaits a journey action, rethrowing its refusals as HTTP errors. */
+/** Awaits a journey action, rethrowing its refusals and faults as HTTP errors. */
 export async function journeyAction<T>(action: Promise<T>): Promise<T> {
   try {
     return await action;

@@ -35,7 +35,7 @@ export const journeyViewSchema = z.object({
   orderId: z.string(),
   customerId: z.string(),
   policy: z.string().describe('Journey policy the journey runs on: "production" or "demo"'),
-  stage: z.enum(['confirming', 'awaiting_shipment', 'in_transit', 'delivered', 'awaiting_review', 'closing', 'completed', 'cancelled']),
+  stage: z.enum(['confirming', 'awaiting_shipment', 'in_transit', 'delivered', 'awaiting_review', 'closing', 'completed', 'cancelled', 'not_shipped']),
   items: z.array(z.object({ sku: z.string(), name: z.string(), quantity: z.number().int() })),
   expectedDelivery: z.object({ earliest: isoDate, latest: isoDate }),
   deliveredAt: isoInstant.nullable(),
@@ -57,6 +57,8 @@ export const journeyViewSchema = z.object({
       seenEventIds: z.array(z.string()),
       ignoredUpdates: z.number().int(),
       stalled: z.boolean(),
+      statusCounts: z.partialRecord(z.enum(TRACKING_STATUSES), z.number().int()).optional(),
+      pollable: z.boolean().optional(),
     }),
   ),
   returns: z.array(

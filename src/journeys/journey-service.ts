@@ -2,14 +2,7 @@
  * Starting journeys on Temporal, reading them, and acting on them: what the API's order routes stand on.
  * One journey per order: the workflow id is `order-<orderId>`, and a repeated start is answered from the existing run.
  */
-import { createHash } from 'node:crypto';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-  type WorkflowHandle,
-} from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { LedgerEntry, MessageLedger } from '../db/ledger';
 import type { ParcelDirectory } from '../db/parcels';
 import { journeyWorkflowId, type Order } from '../domain/order';
@@ -30,6 +23,19 @@ import {
 import type { JourneyView } from '../workflows/journey-state';
 import type { orderJourney } from '../workflows/order-journey';
 import { CustomerIdKey, JourneyStageKey, OrderIdKey } from '../workflows/search-attributes';
+import { JourneyNotFoundError, NotInOrderError, OrderConflictError } from './journey-errors';
+import { contentFingerprint } from './fingerprint';
+import { explainJourneyError, unreachable } from './temporal-faults';
+
+export {
+  JourneyEndedError,
+  JourneyFailedError,
+  JourneyNotFoundError,
+  JourneyRefusedError,
+  JourneyUnavailableError,
+  NotInOrderError,
+  OrderConflictError,
+} from './journey-errors';
 
 export interface StartedJourney {
   workflowId: string;
@@ -38,43 +44,31 @@ export interface StartedJourney {
   created: boolean;
 }
 
-export class OrderConflictError extends Error {
-  constructor(readonly orderId: string) {
-    super(`order ${orderId} was already submitted with different content`);
-  }
+/**
+ * How long the API waits for the journey. Both stay under the typed client's 10 s default, so a caller hears a 503
+ * (retry later) rather than its own timeout. The deadline covers every RPC of the action (an update's start and poll).
+ */
+export interface JourneyTimeouts {
+  /** The journey query (GET …/journey): a worker must answer it. Default 5 s. */
+  queryMs: number;
+  /** Updates (shipments, returns, cancellation) and signals. Default 8 s. */
+  actionMs: number;
 }
 
-export class JourneyNotFoundError extends Error {
-  constructor(readonly orderId: string) {
-    super(`no journey for order ${orderId}`);
-  }
+const DEFAULT_TIMEOUTS: JourneyTimeouts = { queryMs: 5_000, actionMs: 8_000 };
+
+/** Options of support's actions. */
+export interface ActionOptions {
+  /**
+   * The caller's Idempotency-Key, used as the Temporal update id (`return:<key>`, `cancel:<key>`): Temporal answers a
+   * repeated id from the first update of the run instead of running it again.
+   */
+  idempotencyKey?: string;
 }
-
-/** The journey has completed (or was cancelled): it takes no more actions. */
-export class JourneyEndedError extends Error {
-  constructor(
-    readonly orderId: string,
-    readonly stage: string,
-  ) {
-    super(stage === 'cancelled' ? `order ${orderId} was cancelled` : `the journey of order ${orderId} has ended (${stage})`);
-  }
-}
-
-/** The journey refused the request (its validator said why). */
-export class JourneyRefusedError extends Error {}
-
-/** The request names something the order does not have (a parcel, an item). */
-export class NotInOrderError extends Error {}
 
 /** A stable digest of the order's content, key order ignored: the same order sent twice has the same fingerprint. */
 export function orderFingerprint(order: Order): string {
-  const canonical = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(canonical)
-      : value && typeof value === 'object'
-        ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
-        : value;
-  return createHash('sha256').update(JSON.stringify(canonical(order))).digest('hex');
+  return contentFingerprint(order);
 }
 
 /** What the service reads and keeps beside Temporal. */
@@ -91,7 +85,12 @@ export class JourneyService {
     private readonly taskQueue: string,
     private readonly policy: JourneyPolicy,
     private readonly records: JourneyRecords,
-  ) {}
+    timeouts: Partial<JourneyTimeouts> = {},
+  ) {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...timeouts };
+  }
+
+  private readonly timeouts: JourneyTimeouts;
 
   /** `requestId`: the API request that started it (X-Request-Id), kept in the workflow's memo to follow a journey back to its request. */
   async start(order: Order, { requestId }: { requestId?: string } = {}): Promise<StartedJourney> {
@@ -105,7 +104,8 @@ export class JourneyService {
         // Never a second journey for an order, not even after the first one has finished.
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { orderFingerprint: fingerprint, ...(requestId ? { requestId } : {}) },
+        // skus: what a review may be about, readable by describe() without a worker (no personal data).
+        memo: { orderFingerprint: fingerprint, skus: order.items.map((i) => i.sku), ...(requestId ? { requestId } : {}) },
         typedSearchAttributes: [
           { key: OrderIdKey, value: order.orderId },
           { key: CustomerIdKey, value: order.customerId },
@@ -116,8 +116,8 @@ export class JourneyService {
       });
       return { workflowId, runId: handle.firstExecutionRunId, created: true };
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      const description = await this.client.workflow.getHandle(workflowId).describe();
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw unreachable(order.orderId, err) ?? err;
+      const description = await this.describe(order.orderId);
       if (description.memo?.orderFingerprint !== fingerprint) throw new OrderConflictError(order.orderId);
       return { workflowId, runId: description.runId, created: false };
     }
@@ -129,13 +129,26 @@ export class JourneyService {
    * message ledger, filled by the delivery webhooks, and is merged in here.
    */
   async view(orderId: string): Promise<JourneyView> {
-    const [view, ledger] = await Promise.all([this.journeyState(orderId), this.records.ledger.forOrder(orderId)]);
-    return withDeliveryOutcomes(view, journeyWorkflowId(orderId), ledger);
+    const [view, ledger] = await Promise.allSettled([this.journeyState(orderId), this.records.ledger.forOrder(orderId)]);
+    // The journey's own answer first (unknown order, failing journey); then the ledger's (e.g. PostgreSQL down → 503).
+    if (view.status === 'rejected') throw view.reason;
+    if (ledger.status === 'rejected') throw ledger.reason;
+    return withDeliveryOutcomes(view.value, journeyWorkflowId(orderId), ledger.value);
   }
 
-  /** The journey query's answer as is. */
+  /** The journey query's answer as is; a worker must answer it within the query timeout. */
   private journeyState(orderId: string): Promise<JourneyView> {
-    return this.act(orderId, (h) => h.query(journeyQuery), { allowEnded: true });
+    return this.act(orderId, (h) => h.query(journeyQuery), this.timeouts.queryMs);
+  }
+
+  /** The journey's execution as the server knows it: needs no worker. */
+  private async describe(orderId: string) {
+    const handle = this.client.workflow.getHandle(journeyWorkflowId(orderId));
+    try {
+      return await this.client.withDeadline(Date.now() + this.timeouts.actionMs, () => handle.describe());
+    } catch (err) {
+      throw await explainJourneyError(this.client, orderId, handle, err);
+    }
   }
 
   async addShipment(orderId: string, shipment: NewShipment) {
@@ -158,43 +171,50 @@ export class JourneyService {
     await this.act(orderId, (h) => h.signal(trackingEventSignal, event));
   }
 
+  /**
+   * A carrier update from fulfilment. Checked against the parcel directory in PostgreSQL, never by asking the journey:
+   * a signal needs no worker, and a query on this path could be answered by a freshly restarted worker in a way that
+   * later fails replay (see docs on the nondeterminism after worker kills). The directory routes a tracking number to
+   * its newest order, exactly as the carrier webhooks do.
+   */
   async reportTracking(orderId: string, event: TrackingEvent): Promise<void> {
-    const view = await this.journeyState(orderId);
-    if (!view.shipments.some((s) => s.trackingNumber === event.trackingNumber)) {
+    const owner = await this.records.parcels.orderFor(event.trackingNumber);
+    if (owner !== orderId) {
+      await this.describe(orderId); // an unknown order is order_not_found, not "parcel not in order"
       throw new NotInOrderError(`order ${orderId} has no parcel with tracking number ${event.trackingNumber}`);
     }
     await this.act(orderId, (h) => h.signal(trackingEventSignal, event));
   }
 
+  /**
+   * A review from the review platform. The sku is checked against the order's skus in the journey's memo (describe:
+   * no worker). Journeys started before the memo had them are signalled unchecked: the journey records and ignores a
+   * review of an item it does not have.
+   */
   async submitReview(orderId: string, review: ReviewSubmitted): Promise<void> {
-    const view = await this.journeyState(orderId);
-    if (!view.items.some((i) => i.sku === review.sku)) throw new NotInOrderError(`item ${review.sku} is not part of order ${orderId}`);
+    const { memo } = await this.describe(orderId);
+    const skus = memo?.skus;
+    if (Array.isArray(skus) && !skus.includes(review.sku)) throw new NotInOrderError(`item ${review.sku} is not part of order ${orderId}`);
     await this.act(orderId, (h) => h.signal(reviewSubmittedSignal, review));
   }
 
-  requestReturn(orderId: string, request: ReturnRequest) {
-    return this.act(orderId, (h) => h.executeUpdate(requestReturnUpdate, { args: [request] }));
+  requestReturn(orderId: string, request: ReturnRequest, { idempotencyKey }: ActionOptions = {}) {
+    const updateId = idempotencyKey ? `return:${idempotencyKey}` : undefined;
+    return this.act(orderId, (h) => h.executeUpdate(requestReturnUpdate, { args: [request], ...(updateId ? { updateId } : {}) }));
   }
 
-  cancel(orderId: string, request: CancelRequest) {
-    return this.act(orderId, (h) => h.executeUpdate(cancelOrderUpdate, { args: [request] }));
+  cancel(orderId: string, request: CancelRequest, { idempotencyKey }: ActionOptions = {}) {
+    const updateId = idempotencyKey ? `cancel:${idempotencyKey}` : undefined;
+    return this.act(orderId, (h) => h.executeUpdate(cancelOrderUpdate, { args: [request], ...(updateId ? { updateId } : {}) }));
   }
 
-  /** Runs an action on the order's journey, turning Temporal's answers into the service's errors. */
-  private async act<T>(orderId: string, action: (handle: WorkflowHandle) => Promise<T>, { allowEnded = false } = {}): Promise<T> {
+  /** Runs an action on the order's journey within a deadline, turning Temporal's answers into the service's errors. */
+  private async act<T>(orderId: string, action: (handle: WorkflowHandle) => Promise<T>, timeoutMs = this.timeouts.actionMs): Promise<T> {
     const handle = this.client.workflow.getHandle(journeyWorkflowId(orderId));
     try {
-      return await action(handle);
+      return await this.client.withDeadline(Date.now() + timeoutMs, () => action(handle));
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw new JourneyRefusedError(err.cause?.message ?? err.message);
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      // "Not found" also means "already closed" for signals and updates: tell the two apart.
-      const description = await handle.describe().catch((e) => {
-        if (e instanceof WorkflowNotFoundError) throw new JourneyNotFoundError(orderId);
-        throw e;
-      });
-      if (allowEnded) throw err;
-      throw new JourneyEndedError(orderId, String(description.typedSearchAttributes.get(JourneyStageKey) ?? description.status.name));
+      throw await explainJourneyError(this.client, orderId, handle, err);
     }
   }
 }

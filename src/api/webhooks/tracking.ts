@@ -8,7 +8,7 @@
  */
 import express, { Router } from 'express';
 import type { Config } from '../../config';
-import { JourneyEndedError, JourneyNotFoundError, type JourneyService } from '../../journeys/journey-service';
+import { JourneyEndedError, JourneyFailedError, JourneyNotFoundError, type JourneyService } from '../../journeys/journey-service';
 import type { WebhookInbox } from '../../db/webhook-events';
 import type { Logger } from '../../logger';
 import { WebhookSignatureError, type CarrierTracking, type CarrierWebhookEvent } from '../../providers/carriers/types';
@@ -77,6 +77,7 @@ async function deliver(deps: TrackingWebhookDeps, provider: string, event: Carri
     await deps.journeys.signalTracking(orderId, { trackingNumber, status, occurredAt, eventId, ...(description ? { description: description.slice(0, 500) } : {}) });
   } catch (err) {
     if (err instanceof JourneyEndedError) return keep('journey_ended');
+    if (err instanceof JourneyFailedError) return keep('journey_failed'); // support restarts or resets it, then replays
     if (err instanceof JourneyNotFoundError) return keep('journey_not_found');
     throw err;
   }

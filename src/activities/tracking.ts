@@ -11,6 +11,8 @@ export interface TrackerRegistration {
   /** False when the configured provider does not follow parcels (none configured, or polling only). */
   registered: boolean;
   provider: string;
+  /** False when no provider can answer for this carrier: the journey does not poll for the parcel. */
+  pollable: boolean;
 }
 
 export function createTrackingActivities({ carriers }: TrackingDeps) {
@@ -25,10 +27,11 @@ export function createTrackingActivities({ carriers }: TrackingDeps) {
      * final refusal (an unknown tracking number, a bad key) fails without retries: polling remains the fallback.
      */
     async registerTracker(input: { carrier: string; trackingNumber: string }): Promise<TrackerRegistration> {
-      if (!carriers.registerTracker) return { registered: false, provider: carriers.name };
+      const pollable = carriers.canTrack?.(input.carrier) ?? true;
+      if (!carriers.registerTracker || !pollable) return { registered: false, provider: carriers.name, pollable };
       try {
         await carriers.registerTracker(input.carrier, input.trackingNumber);
-        return { registered: true, provider: carriers.name };
+        return { registered: true, provider: carriers.name, pollable };
       } catch (err) {
         if (err instanceof CarrierError && !err.retryable) {
           throw ApplicationFailure.nonRetryable(`${err.provider} refused to track the parcel (${err.code}): ${err.message}`, 'CarrierRefused');

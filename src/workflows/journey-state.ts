@@ -15,7 +15,8 @@ export type JourneyStage =
   | 'awaiting_review'
   | 'closing' // nothing more to send; the return window is still open
   | 'completed'
-  | 'cancelled';
+  | 'cancelled'
+  | 'not_shipped'; // nothing shipped by the policy's deadline: support takes over
 
 export interface TimelineEntry {
   at: string; // ISO instant, workflow time
@@ -58,6 +59,10 @@ export interface ShipmentView {
   /** Carrier updates dropped as repeats or as older than what we knew. */
   ignoredUpdates: number;
   stalled: boolean;
+  /** How often each status reached this parcel: a second "out for delivery" after a failed attempt is news of its own. */
+  statusCounts?: Partial<Record<TrackingStatus, number>>;
+  /** False once the tracking provider said it cannot follow this carrier: the journey then never polls for it. */
+  pollable?: boolean;
 }
 
 export interface ReturnView {

@@ -52,6 +52,10 @@ export class CarrierRouting implements CarrierTracking {
     await this.for(carrier).registerTracker?.(carrier, trackingNumber);
   }
 
+  canTrack(carrier: string): boolean {
+    return this.for(carrier).canTrack?.(carrier) ?? true;
+  }
+
   private for(carrier: string): CarrierTracking {
     return this.routes[carrier.toLowerCase()] ?? this.fallback;
   }

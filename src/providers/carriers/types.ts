@@ -11,6 +11,8 @@ export interface CarrierTracking {
    * Throws CarrierError.
    */
   registerTracker?(carrier: string, trackingNumber: string): Promise<void>;
+  /** Whether anyone can answer for this carrier's parcels (false: polling would only ever learn nothing). Default true. */
+  canTrack?(carrier: string): boolean;
   /**
    * Verifies a webhook request's signature over the raw body and turns it into our events. Throws
    * WebhookSignatureError when the signature is missing or wrong: nothing in the body may be trusted then.
@@ -80,6 +82,9 @@ export function classifyCarrierFailure(provider: string, status: number | undefi
 /** Used when no tracking provider is configured: polling learns nothing, so silent parcels are reported as stalled. */
 export class NoCarrierTracking implements CarrierTracking {
   readonly name = 'none';
+  canTrack(): boolean {
+    return false;
+  }
   async latestStatus(): Promise<TrackingUpdate | null> {
     return null;
   }

@@ -15,10 +15,19 @@ import { itemRefs, orderRef, sendToCustomer } from '../send';
 import { escalate } from './escalations';
 import { settleReturnParcel } from './returns';
 
+/**
+ * Since this patch: news is answered in parallel (a message waiting for quiet hours or retrying never holds up another
+ * parcel's news), nobody polls for a carrier no provider can answer for, a stalled parcel is not checked again until it
+ * moves, and a check that ran late (the journey itself was held up by an outage) does not judge a stall.
+ */
+export const PARCEL_NEWS_PATCH = 'parcel-news-in-parallel-bounded-checks';
+
 /** Something happened to a parcel that the customer or support may need to hear about. */
 interface ParcelNews {
   shipmentId: string;
   news: 'registered' | TrackingUpdate['status'];
+  /** 1 the first time the parcel reached this status, 2 the second (another delivery attempt)… */
+  occurrence?: number;
 }
 
 const newsFor = new WeakMap<Journey, ParcelNews[]>();
@@ -57,10 +66,19 @@ function validateShipment(journey: Journey, shipment: NewShipment): void {
     throw new Error(`tracking number ${shipment.trackingNumber} is already registered with another carrier`);
   }
   if (journey.view.shipments.some((s) => sameParcel(s, shipment))) return; // a repeat: answered with the same parcel
+  const maxParcels = journey.policy.maxParcels ?? 20;
+  if (journey.view.shipments.length >= maxParcels) throw new Error(`the order already has ${maxParcels} parcels, the most one journey follows`);
   const bought = journey.bought();
+  // Outbound parcels together never carry more than was bought (return parcels are checked against their RMA).
+  const shipped: Record<string, number> = {};
+  if (!shipment.rmaId) for (const p of journey.outboundShipments()) for (const l of p.items) shipped[l.sku] = (shipped[l.sku] ?? 0) + l.quantity;
   for (const line of shipment.items) {
     if (bought[line.sku] === undefined) throw new Error(`item ${line.sku} is not part of this order`);
     if (line.quantity > bought[line.sku]!) throw new Error(`item ${line.sku}: ${line.quantity} in the parcel but only ${bought[line.sku]} bought`);
+    const already = shipped[line.sku] ?? 0;
+    if (already + line.quantity > bought[line.sku]!) {
+      throw new Error(`item ${line.sku}: ${already} already shipped, ${line.quantity} more would exceed the ${bought[line.sku]} bought`);
+    }
   }
   if (shipment.rmaId) {
     const rma = journey.view.returns.find((r) => r.rmaId === shipment.rmaId);
@@ -113,7 +131,9 @@ function applyUpdate(journey: Journey, parcel: ShipmentView, update: TrackingUpd
   parcel.lastProgressAt = now();
   parcel.stalled = false;
   journey.record(`parcel ${parcel.shipmentId}: ${update.status.replace(/_/g, ' ')}`);
-  inbox(journey).push({ shipmentId: parcel.shipmentId, news: update.status });
+  const occurrence = (parcel.statusCounts?.[update.status] ?? 0) + 1;
+  parcel.statusCounts = { ...parcel.statusCounts, [update.status]: occurrence };
+  inbox(journey).push({ shipmentId: parcel.shipmentId, news: update.status, occurrence });
   if (parcel.direction === 'outbound') journey.refreshShipmentStatus();
   return true;
 }
@@ -121,9 +141,24 @@ function applyUpdate(journey: Journey, parcel: ShipmentView, update: TrackingUpd
 /** The parcels' loop: runs from the first parcel to the end of the journey. */
 export async function followParcels(journey: Journey): Promise<void> {
   const news = inbox(journey);
+  const parallel = patched(PARCEL_NEWS_PATCH);
+  const answering = new Set<Promise<void>>();
+  const inBackground = (work: Promise<void>) => {
+    const running: Promise<void> = work.finally(() => answering.delete(running));
+    answering.add(running);
+  };
+  // Each parcel's news in order (its "shipped" before its "delivered"; none of them waits for quiet hours), parcels
+  // side by side.
+  const perParcel = new Map<string, Promise<void>>();
+  const answer = (item: ParcelNews) => {
+    const turn = (perParcel.get(item.shipmentId) ?? Promise.resolve()).then(() => respond(journey, item));
+    perParcel.set(item.shipmentId, turn);
+    inBackground(turn);
+  };
   while (!journey.finished) {
-    while (news.length) await respond(journey, news.shift()!);
-    const quiet = nextQuietParcel(journey);
+    if (parallel) while (news.length) answer(news.shift()!);
+    else while (news.length) await respond(journey, news.shift()!);
+    const quiet = nextQuietParcel(journey, parallel);
     for (const parcel of journey.view.shipments) if (parcel !== quiet?.parcel) journey.unplan(`check:${parcel.shipmentId}`);
     if (quiet) journey.planStep(`check:${quiet.parcel.shipmentId}`, `ask the carrier about parcel ${quiet.parcel.shipmentId}`, quiet.at);
     const somethingToDo = () => news.length > 0 || journey.finished;
@@ -135,43 +170,64 @@ export async function followParcels(journey: Journey): Promise<void> {
     }
     if (quietTooLong && quiet && !journey.finished) {
       journey.unplan(`check:${quiet.parcel.shipmentId}`);
-      await checkWithCarrier(journey, quiet.parcel);
+      if (!parallel) {
+        const stalled = await checkWithCarrier(journey, quiet.parcel, false);
+        if (stalled) await reportStall(journey, quiet.parcel);
+      } else if (!news.length) {
+        // News that came in with the check is applied first (next round); a check held up by an outage only polls.
+        const lateMs = Date.parse(now()) - Date.parse(quiet.at);
+        const stalled = await checkWithCarrier(journey, quiet.parcel, lateMs > journey.days(journey.policy.trackingPollIntervalDays) / 2);
+        if (stalled) inBackground(reportStall(journey, quiet.parcel));
+      }
     }
   }
+  await Promise.all([...answering]);
   for (const parcel of journey.view.shipments) journey.unplan(`check:${parcel.shipmentId}`);
 }
 
-/** The parcel that has been quiet the longest and is due a check: quiet for a poll interval since progress or the last check. */
-function nextQuietParcel(journey: Journey): { parcel: ShipmentView; at: string } | undefined {
+/**
+ * The parcel that has been quiet the longest and is due a check: quiet for a poll interval since progress or the last
+ * check. Since the patch, a parcel nobody can poll is checked once, when it would count as stalled, and a stalled parcel
+ * not again until it moves.
+ */
+function nextQuietParcel(journey: Journey, bounded: boolean): { parcel: ShipmentView; at: string } | undefined {
   const interval = journey.days(journey.policy.trackingPollIntervalDays);
   const candidates = journey.view.shipments
-    .filter((p) => !isFinal(p.status))
+    .filter((p) => !isFinal(p.status) && !(bounded && p.stalled))
     .map((p) => {
+      if (bounded && p.pollable === false) return { parcel: p, at: Journey.after(p.lastProgressAt, journey.days(journey.policy.stalledAfterDays)) };
       const since = p.lastCheckedAt && p.lastCheckedAt > p.lastProgressAt ? p.lastCheckedAt : p.lastProgressAt;
       return { parcel: p, at: Journey.after(since, interval) };
     });
   return candidates.sort((a, b) => a.at.localeCompare(b.at))[0];
 }
 
-async function checkWithCarrier(journey: Journey, parcel: ShipmentView): Promise<void> {
+/** Asks the carrier (unless nobody can answer for it); true when the parcel now counts as stalled. */
+async function checkWithCarrier(journey: Journey, parcel: ShipmentView, heldUp: boolean): Promise<boolean> {
   let latest: TrackingUpdate | null = null;
-  try {
-    latest = await carrierPolling.pollCarrier.executeWithOptions({ summary: `ask ${parcel.carrier.toUpperCase()} about ${parcel.shipmentId}` }, [
-      { carrier: parcel.carrier, trackingNumber: parcel.trackingNumber },
-    ]);
-  } catch {
-    journey.record(`carrier ${parcel.carrier.toUpperCase()} did not answer about parcel ${parcel.shipmentId}`);
+  if (parcel.pollable !== false) {
+    try {
+      latest = await carrierPolling.pollCarrier.executeWithOptions({ summary: `ask ${parcel.carrier.toUpperCase()} about ${parcel.shipmentId}` }, [
+        { carrier: parcel.carrier, trackingNumber: parcel.trackingNumber },
+      ]);
+    } catch {
+      journey.record(`carrier ${parcel.carrier.toUpperCase()} did not answer about parcel ${parcel.shipmentId}`);
+    }
   }
   parcel.lastCheckedAt = now();
   const progressed = latest !== null && applyUpdate(journey, parcel, latest);
-  if (!progressed && !parcel.stalled) {
-    const quietFor = Date.parse(now()) - Date.parse(parcel.lastProgressAt);
-    if (quietFor >= journey.days(journey.policy.stalledAfterDays)) await reportStall(journey, parcel);
+  if (progressed || parcel.stalled) return false;
+  const quietFor = Date.parse(now()) - Date.parse(parcel.lastProgressAt);
+  if (quietFor < journey.days(journey.policy.stalledAfterDays)) return false;
+  if (heldUp) {
+    journey.record(`parcel ${parcel.shipmentId}: check ran late (the journey was held up); not judging a stall until the next one`);
+    return false;
   }
+  return true;
 }
 
 async function reportStall(journey: Journey, parcel: ShipmentView): Promise<void> {
-  parcel.stalled = true;
+  parcel.stalled = true; // set before any await: the loop does not check this parcel again meanwhile
   journey.record(`parcel ${parcel.shipmentId} stalled: no progress for ${journey.policy.stalledAfterDays} days`);
   await escalate(journey, `parcel:${parcel.trackingNumber}:stalled`, 'tracking_stalled', `Parcel ${parcel.trackingNumber} (${parcel.carrier.toUpperCase()}) has made no progress for ${journey.policy.stalledAfterDays} days`);
   if (parcel.direction === 'outbound') {
@@ -190,14 +246,15 @@ function parcelData(journey: Journey, parcel: ShipmentView) {
 }
 
 /** Tells the customer about outbound parcels' meaningful changes, escalates problems, and settles return parcels. */
-async function respond(journey: Journey, { shipmentId, news }: ParcelNews): Promise<void> {
+async function respond(journey: Journey, { shipmentId, news, occurrence = 1 }: ParcelNews): Promise<void> {
   const parcel = journey.view.shipments.find((s) => s.shipmentId === shipmentId)!;
   if (news === 'registered' && patched('register-tracker')) followWithTrackingProvider(journey, parcel);
   if (parcel.direction === 'return') {
     if (news === 'delivered') await settleReturnParcel(journey, parcel);
     return;
   }
-  const step = (what: string) => `parcel:${parcel.trackingNumber}:${what}`;
+  // A status the parcel reaches again (out for delivery after a failed attempt) is its own message and ledger step.
+  const step = (what: string) => `parcel:${parcel.trackingNumber}:${what}${occurrence > 1 ? `:${occurrence}` : ''}`;
   if (news === 'registered') {
     await sendToCustomer(journey, step('shipped'), { messageType: 'shipped', data: parcelData(journey, parcel) });
     return;
@@ -223,5 +280,12 @@ function followWithTrackingProvider(journey: Journey, parcel: ShipmentView): voi
     .executeWithOptions({ summary: `register ${parcel.shipmentId} with the tracking provider` }, [
       { carrier: parcel.carrier, trackingNumber: parcel.trackingNumber },
     ])
+    .then((registration) => {
+      // Older workers answered without `pollable`: they keep polling as before.
+      if (registration.pollable === false && parcel.pollable !== false) {
+        parcel.pollable = false;
+        journey.record(`no tracking provider answers for ${parcel.carrier.toUpperCase()}: parcel ${parcel.shipmentId} is not polled`);
+      }
+    })
     .catch(() => journey.record(`tracking provider could not follow parcel ${parcel.shipmentId}; polling stays the fallback`));
 }

@@ -79,10 +79,10 @@ export async function explainJourneyError(client: Client, orderId: string, handl
     code === grpcStatus.DEADLINE_EXCEEDED ||
     code === grpcStatus.FAILED_PRECONDITION;
   if (noAnswer) {
-    const diagnosis = await whyNoAnswer(client, orderId, handle).catch((e) => unreachable(orderId, e));
+    const diagnosis = await whyNoAnswer(client, orderId, handle).catch((e) => unreachable(orderId, e) ?? noTimelyAnswer(orderId));
     // A query the worker failed on a healthy journey is a bug of ours, not an outage: keep it a 500.
-    if (err instanceof QueryNotRegisteredError && diagnosis?.reason !== 'workflow_task_failing') return err;
-    return diagnosis ?? err;
+    if (err instanceof QueryNotRegisteredError && diagnosis.reason !== 'workflow_task_failing') return err;
+    return diagnosis;
   }
   return unreachable(orderId, err) ?? err;
 }
@@ -95,22 +95,30 @@ function closedOutcome(orderId: string, description: WorkflowExecutionDescriptio
 }
 
 /**
- * Why the journey did not answer: its workflow task failing over and over (with the recorded cause and message, which
- * are the SDK's or our code's words, never payloads), or simply no worker in time. Asks only the server: no worker needed.
+ * Why the journey did not answer: its workflow task failing over and over (the newest workflow-task outcome in the
+ * history is a failure; its cause and message are the SDK's or our code's words, never payloads), or simply no worker
+ * in time. Read from the history, not from describe()'s pending task alone: between retries the server may show none.
+ * Asks only the server: no worker needed.
  */
 async function whyNoAnswer(client: Client, orderId: string, handle: WorkflowHandle): Promise<JourneyUnavailableError> {
   const description = await handle.describe();
-  const attempt = description.raw.pendingWorkflowTask?.attempt ?? 0;
-  if (attempt > 1) {
-    const failure = await lastWorkflowTaskFailure(client, handle.workflowId, description.runId);
-    const detail = `its workflow task has failed ${attempt - 1} time(s) in a row${failure ? ` — ${failure}` : ''}`;
+  const failure = await failingWorkflowTask(client, handle.workflowId, description.runId);
+  if (failure) {
+    const attempt = description.raw.pendingWorkflowTask?.attempt;
+    const detail = `its workflow task keeps failing${attempt ? ` (attempt ${attempt})` : ''} — ${failure}`;
     return new JourneyUnavailableError(orderId, 'workflow_task_failing', detail, RETRY_AFTER_SECONDS.workflow_task_failing);
   }
-  return new JourneyUnavailableError(orderId, 'no_timely_answer', 'no worker answered in time (workers down, restarting or busy)', RETRY_AFTER_SECONDS.no_timely_answer);
+  return noTimelyAnswer(orderId);
 }
 
-/** The newest WorkflowTaskFailed event's cause and first message line, read from the end of the history. */
-async function lastWorkflowTaskFailure(client: Client, workflowId: string, runId: string): Promise<string | undefined> {
+const noTimelyAnswer = (orderId: string) =>
+  new JourneyUnavailableError(orderId, 'no_timely_answer', 'no worker answered in time (workers down, restarting or busy)', RETRY_AFTER_SECONDS.no_timely_answer);
+
+/**
+ * The cause and first message line of the newest WorkflowTaskFailed event, when no workflow task completed after it
+ * (later attempts of a failing task are not written to history: the first failure stands for all of them).
+ */
+async function failingWorkflowTask(client: Client, workflowId: string, runId: string): Promise<string | undefined> {
   const { WorkflowTaskFailedCause } = temporal.api.enums.v1;
   let nextPageToken: Uint8Array | undefined;
   for (let page = 0; page < 5; page++) {
@@ -121,6 +129,7 @@ async function lastWorkflowTaskFailure(client: Client, workflowId: string, runId
       nextPageToken,
     });
     for (const event of response.history?.events ?? []) {
+      if (event.workflowTaskCompletedEventAttributes) return undefined;
       const failed = event.workflowTaskFailedEventAttributes;
       if (!failed) continue;
       const cause = WorkflowTaskFailedCause[failed.cause ?? 0]?.replace('WORKFLOW_TASK_FAILED_CAUSE_', '') ?? 'UNKNOWN';

@@ -41,7 +41,7 @@ export function reliabilityApp(client: Client, pool: Pool, taskQueue: string, ti
   const journeys = new JourneyService(client, taskQueue, productionPolicy, { ledger, parcels: new ParcelDirectory(pool) }, timeouts);
   return createApp({
     config,
-    logger: createLogger({ level: 'silent' }),
+    logger: createLogger({ level: (process.env.TEST_API_LOG_LEVEL as 'silent' | undefined) ?? 'silent' }),
     journeys,
     outbox: new OutboxStore(pool),
     webhooks: { ledger, consent: new ConsentStore(pool), inbox: new WebhookInbox(pool), carriers: {} },

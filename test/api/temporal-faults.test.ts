@@ -38,7 +38,13 @@ function handleFor(execution: { status: Status; stage?: string; workflowTaskAtte
   } as unknown as WorkflowHandle;
 }
 
-const client = {} as Client; // only a failing workflow task's history is read from it: not needed here
+/** A client whose only use here is reading the end of a history: these events, newest first. */
+const clientWithHistory = (events: object[]) =>
+  ({
+    options: { namespace: 'default' },
+    workflowService: { getWorkflowExecutionHistoryReverse: async () => ({ history: { events }, nextPageToken: new Uint8Array() }) },
+  }) as unknown as Client;
+const client = clientWithHistory([{ workflowTaskCompletedEventAttributes: {} }]);
 const updateFailed = (type: string, message: string) => new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type, message }));
 const closedMidUpdate = () => updateFailed('AcceptedUpdateCompletedWorkflow', 'Workflow Update failed because the Workflow completed before the Update completed.');
 const alreadyClosed = () => new WorkflowNotFoundError('workflow execution already completed', 'order-1', undefined);
@@ -80,6 +86,20 @@ describe('a Temporal answer, as the journey service reads it', () => {
     const err = await explainJourneyError(client, '1', handleFor({ status: 'RUNNING', workflowTaskAttempt: 1 }), timeout);
     expect(err).toBeInstanceOf(JourneyUnavailableError);
     expect(err).toMatchObject({ reason: 'no_timely_answer', retryAfterSeconds: expect.any(Number) });
+  });
+
+  it('calls a journey whose newest workflow task failed "unavailable" (workflow_task_failing), with the cause and message', async () => {
+    const failing = clientWithHistory([
+      { workflowTaskScheduledEventAttributes: {} },
+      { workflowTaskFailedEventAttributes: { cause: 24, failure: { message: '[TMPRL1100] Nondeterminism error: Timer machine does not handle this event\nmore lines' } } },
+      { workflowTaskCompletedEventAttributes: {} },
+    ]);
+    const timeout = new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: grpcError(grpcStatus.DEADLINE_EXCEEDED) });
+    const err = await explainJourneyError(failing, '1', handleFor({ status: 'RUNNING', workflowTaskAttempt: 7 }), timeout);
+    expect(err).toMatchObject({ reason: 'workflow_task_failing', retryAfterSeconds: expect.any(Number) });
+    expect((err as JourneyUnavailableError).detail).toBe(
+      'its workflow task keeps failing (attempt 7) — NON_DETERMINISTIC_ERROR: [TMPRL1100] Nondeterminism error: Timer machine does not handle this event',
+    );
   });
 
   it('calls Temporal not answering at all "unavailable" (temporal_unreachable)', async () => {

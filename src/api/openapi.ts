@@ -36,6 +36,7 @@ import {
   smsPreviewSchema,
   webhookReceiptSchema,
 } from './responses';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeySchema } from './idempotency';
 import { orderIdParam } from './routes/orders';
 import { payloadsBody } from './routes/codec';
 import { outboxQuery } from './routes/outbox';
@@ -43,7 +44,7 @@ import { customerPreferencesSchema } from './routes/preferences';
 import { previewQuery } from './routes/templates';
 
 /** The contract's version: bump it when a route or schema changes. */
-export const API_VERSION = '1.0.0';
+export const API_VERSION = '1.1.0';
 
 /** Security scheme per role: both are `Authorization: Bearer <key>`, with keys configured per role. */
 const SECURITY_SCHEMES: Record<Role, string> = { checkout: 'checkoutKey', support: 'supportKey' };
@@ -96,15 +97,30 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
   const ERRORS = {
     400: error('invalid_request (details name each failing field) or malformed_json'),
     413: error('payload_too_large'),
-    500: error('internal: our failure; it has been logged'),
+    500: error('internal: our failure; it has been logged (details.requestId finds the log line)'),
   };
+
+  /** What a 503 means, per dependency a route needs; each comes with Retry-After. */
+  type Dependency = 'temporal' | 'database';
+  const UNAVAILABLE: Record<Dependency, string> = {
+    temporal:
+      'journey_unavailable: the journey cannot answer now; details.reason says why — no_timely_answer (no worker answered in time; an action may still take effect, so retry it with the same Idempotency-Key), workflow_task_failing (the journey is stuck and needs an operator; details.detail has the cause), temporal_unreachable',
+    database: 'database_unavailable: PostgreSQL does not answer',
+  };
+  const retryAfter = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const, minimum: 1 } } };
+  const unavailable = (needs: Dependency[], also?: string): ResponseConfig => ({
+    ...error([...(also ? [also] : []), ...needs.map((n) => UNAVAILABLE[n])].join('; or ')),
+    headers: retryAfter,
+  });
 
   /**
    * One route: roles (none = no API key; webhooks authenticate by signature), the statuses it answers. 401/403 come
    * with roles, 500 always.
    */
-  const route = (config: Omit<RouteConfig, 'security' | 'responses'> & { roles?: Role[]; responses: Responses }) => {
-    const { roles = [], responses, ...rest } = config;
+  const route = (config: Omit<RouteConfig, 'security' | 'responses'> & { roles?: Role[]; responses: Responses; needs?: Dependency[]; journey?: boolean }) => {
+    const { roles = [], responses, needs = [], journey = false, ...rest } = config;
+    if (needs.length && !responses[503]) responses[503] = unavailable(needs);
+    const internal = journey ? error('internal: our failure; or journey_failed: the journey\'s workflow failed or was terminated (details.status). details.requestId finds the log line') : ERRORS[500];
     const authErrors: Responses = {};
     if (roles.length) authErrors[401] = error('unauthenticated: no API key, or an unknown one');
     if (roles.length && roles.length < Object.keys(SECURITY_SCHEMES).length) authErrors[403] = error(`forbidden: the key is not of the ${roles.join(' or ')} role`);
@@ -112,12 +128,19 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
       ...rest,
       ...(roles.length ? { security: roles.map((role) => ({ [SECURITY_SCHEMES[role]]: [] })) } : { security: [] }),
       ...(roles.length ? { 'x-roles': roles } : {}),
-      responses: { ...responses, ...authErrors, 500: ERRORS[500] },
+      responses: { ...responses, ...authErrors, 500: internal },
     });
   };
   const body = (schema: z.ZodType, description?: string) => ({ body: { required: true, description, content: { 'application/json': { schema } } } });
   const orderNotFound = error('order_not_found: no journey for this order');
   const journeyClosed = error('journey_ended: the journey has ended or the order was cancelled; refused: the journey said no, and why');
+
+  const idempotencyHeaderParam = z.object({ [IDEMPOTENCY_KEY_HEADER.toLowerCase()]: idempotencyKeySchema.optional() });
+  const idempotencyNote =
+    `Safe to retry with an \`${IDEMPOTENCY_KEY_HEADER}\` header (e.g. a UUID per support action): the same key and body again get the first answer ` +
+    '(the same RMA id / status code, with `Idempotency-Replayed: true`) and act once; the same key with another body is 409 idempotency_key_reused. ' +
+    'After a 503 (no answer in time) the action may still take effect: retry with the same key.';
+  const replayedHeader = { 'Idempotency-Replayed': { description: '"true" when this is the stored answer to an earlier request with the same Idempotency-Key', schema: { type: 'string' as const } } };
 
   // ---- Orders and journeys
 
@@ -128,6 +151,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     summary: 'Start the order\'s journey',
     description: 'Idempotent per order id: the same order again answers 200 with the same journey; other content under the same id is 409.',
     roles: ['checkout'],
+    needs: ['temporal'],
     request: body(Order),
     responses: {
       201: json('The journey started', JourneyStarted),
@@ -144,6 +168,8 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     tags: ['orders'],
     summary: 'The journey: stage, shipments, timeline, messages and their delivery, next steps',
     roles: ['checkout', 'support'],
+    needs: ['temporal', 'database'],
+    journey: true,
     request: { params: orderIdParam },
     responses: { 200: json('The journey as it stands', JourneyView), 400: ERRORS[400], 404: orderNotFound },
   });
@@ -154,6 +180,8 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     tags: ['fulfilment'],
     summary: 'Register a parcel of the order (or a return parcel, with its rmaId)',
     roles: ['checkout'],
+    needs: ['temporal', 'database'],
+    journey: true,
     request: { params: orderIdParam, ...body(ShipmentRequest) },
     responses: {
       201: json('Registered', ShipmentAdded),
@@ -170,7 +198,10 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     path: '/v1/orders/{orderId}/tracking-events',
     tags: ['fulfilment'],
     summary: 'A carrier update for one of the order\'s parcels',
+    description: 'Needs no worker: the parcel is checked in PostgreSQL and the journey is signalled (202), also while workers restart.',
     roles: ['checkout'],
+    needs: ['temporal', 'database'],
+    journey: true,
     request: { params: orderIdParam, ...body(TrackingEventRequest) },
     responses: {
       202: json('Passed to the journey', Accepted),
@@ -186,7 +217,10 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     path: '/v1/orders/{orderId}/reviews',
     tags: ['fulfilment'],
     summary: 'The review platform reports a review of an item of the order',
+    description: 'Needs no worker: the sku is checked against the order\'s items kept with the journey, and the journey is signalled (202).',
     roles: ['checkout'],
+    needs: ['temporal'],
+    journey: true,
     request: { params: orderIdParam, ...body(ReviewRequest) },
     responses: {
       202: json('Passed to the journey', Accepted),
@@ -202,13 +236,16 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     path: '/v1/orders/{orderId}/returns',
     tags: ['support'],
     summary: 'Open a return (within the return window, for delivered items)',
+    description: idempotencyNote,
     roles: ['support'],
-    request: { params: orderIdParam, ...body(ReturnRequest) },
+    needs: ['temporal', 'database'],
+    journey: true,
+    request: { params: orderIdParam, headers: idempotencyHeaderParam, ...body(ReturnRequest) },
     responses: {
-      201: json('Accepted: the RMA id', ReturnAccepted),
+      201: { ...json('Accepted: the RMA id', ReturnAccepted), headers: replayedHeader },
       400: ERRORS[400],
       404: orderNotFound,
-      409: error('refused (with the reason, e.g. "the order has not been delivered yet") or journey_ended'),
+      409: error('refused (with the reason, e.g. "the order has not been delivered yet"; under an Idempotency-Key it stays the answer), journey_ended, or idempotency_key_reused (the key was used with another body)'),
       413: ERRORS[413],
     },
   });
@@ -218,13 +255,16 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     path: '/v1/orders/{orderId}/cancel',
     tags: ['support'],
     summary: 'Cancel the order (only before anything has shipped)',
+    description: idempotencyNote,
     roles: ['support'],
-    request: { params: orderIdParam, ...body(CancelRequest) },
+    needs: ['temporal', 'database'],
+    journey: true,
+    request: { params: orderIdParam, headers: idempotencyHeaderParam, ...body(CancelRequest) },
     responses: {
-      200: json('Cancelled', OrderCancelled),
+      200: { ...json('Cancelled', OrderCancelled), headers: replayedHeader },
       400: ERRORS[400],
       404: orderNotFound,
-      409: error('refused ("already shipped; start a return") or journey_ended'),
+      409: error('refused ("already shipped; start a return"; under an Idempotency-Key it stays the answer), journey_ended, or idempotency_key_reused (the key was used with another body)'),
       413: ERRORS[413],
     },
   });
@@ -237,6 +277,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     tags: ['messages'],
     summary: 'Messages recorded by the local outbox provider, newest first',
     roles: ['checkout', 'support'],
+    needs: ['database'],
     request: { query: outboxQuery },
     responses: { 200: json('The messages', OutboxList), 400: ERRORS[400] },
   });
@@ -271,6 +312,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     summary: 'What the customer accepts: channels, marketing, and every statement behind it',
     description: 'A customer nobody recorded anything for answers 200 with the defaults and `known: false`.',
     roles: ['support'],
+    needs: ['database'],
     request: { params: customerIdParam },
     responses: { 200: Preferences, 400: ERRORS[400] },
   });
@@ -281,6 +323,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     summary: 'Record what the customer told support (marketing, channels)',
     description: 'Sets what is given and leaves the rest; counts for the next message of every running journey.',
     roles: ['support'],
+    needs: ['database'],
     request: { params: customerIdParam, ...body(PreferencesUpdate) },
     responses: { 200: Preferences, 400: ERRORS[400], 413: ERRORS[413] },
   });
@@ -300,6 +343,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     tags: ['customers'],
     summary: 'One-click unsubscribe from marketing (RFC 8058): the signed token in the link says who',
     description: 'Mail clients post `List-Unsubscribe=One-Click` here from the List-Unsubscribe header; the page\'s button does too. Order updates keep coming.',
+    needs: ['database'],
     request: {
       query: unsubscribeQuery,
       body: { required: false, content: { 'application/x-www-form-urlencoded': { schema: z.object({ 'List-Unsubscribe': z.literal('One-Click').optional() }) } } },
@@ -316,7 +360,6 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
   // ---- Provider webhooks: authenticated by the provider's signature, never by an API key
 
   const signatureRefused = error('invalid_signature: missing, wrong or (SendGrid) stale signature');
-  const notConfigured = error('webhook_not_configured: the secret or key to check signatures with is not set');
   const providerReceipt = (provider: string, headers: z.ZodObject, description: string) => ({
     tags: ['webhooks'],
     description,
@@ -340,7 +383,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
         202: json('Some event matched no parcel or journey: kept for support', WebhookReceipt),
         400: error('malformed_json'),
         401: signatureRefused,
-        503: notConfigured,
+        503: unavailable(['database', 'temporal'], 'webhook_not_configured: the secret or key to check signatures with is not set'),
       },
     });
   }
@@ -368,7 +411,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
       202: { description: 'The message is unknown: kept for support' },
       400: error('invalid_request: MessageSid and MessageStatus are required'),
       401: signatureRefused,
-      503: notConfigured,
+      503: unavailable(['database'], 'webhook_not_configured: the secret or key to check signatures with is not set'),
     },
   });
 
@@ -391,7 +434,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
     responses: {
       200: { description: 'TwiML: empty, or the HELP answer', content: { 'text/xml': { schema: z.string() } } },
       401: signatureRefused,
-      503: notConfigured,
+      503: unavailable(['database'], 'webhook_not_configured: the secret or key to check signatures with is not set'),
     },
   });
 
@@ -412,7 +455,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
       202: json('Some event matched no message: kept for support', WebhookReceipt),
       400: error('malformed_json'),
       401: signatureRefused,
-      503: notConfigured,
+      503: unavailable(['database'], 'webhook_not_configured: the secret or key to check signatures with is not set'),
     },
   });
 

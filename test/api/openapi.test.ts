@@ -103,6 +103,40 @@ describe('the OpenAPI document', () => {
     expect(refs.filter((name) => !(name in (document.components?.schemas ?? {})))).toEqual([]);
   });
 
+  it('documents the Idempotency-Key of support\'s actions, and their 409 and 503 codes', () => {
+    for (const path of ['/v1/orders/{orderId}/returns', '/v1/orders/{orderId}/cancel']) {
+      const operation = (document.paths?.[path] as Record<string, { parameters?: { in: string; name: string; required?: boolean; schema?: { pattern?: string } }[]; responses: Record<string, { description: string; headers?: object }> }>).post!;
+      const header = operation.parameters?.find((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+      expect({ path, header }).toEqual({ path, header: expect.objectContaining({ schema: expect.objectContaining({ pattern: expect.any(String) }) }) });
+      expect(header?.required).toBeFalsy();
+      expect(operation.responses['409']!.description).toContain('idempotency_key_reused');
+      expect(operation.responses['503']!.description).toContain('journey_unavailable');
+      expect(operation.responses['503']!.headers).toHaveProperty('Retry-After');
+    }
+  });
+
+  it('documents a 503 with Retry-After on every route that needs Temporal or PostgreSQL', () => {
+    const needsDependencies = [
+      'POST /v1/orders',
+      'GET /v1/orders/{orderId}/journey',
+      'POST /v1/orders/{orderId}/shipments',
+      'POST /v1/orders/{orderId}/tracking-events',
+      'POST /v1/orders/{orderId}/reviews',
+      'GET /v1/outbox',
+      'GET /v1/customers/{customerId}/preferences',
+      'PUT /v1/customers/{customerId}/preferences',
+      'POST /v1/unsubscribe',
+      'POST /v1/webhooks/twilio/status',
+      'POST /v1/webhooks/sendgrid/events',
+    ];
+    const byKey = new Map(operations(document));
+    for (const key of needsDependencies) {
+      const unavailable = byKey.get(key)?.responses['503'] as { description?: string; headers?: object } | undefined;
+      expect({ key, retryAfter: unavailable?.headers && 'Retry-After' in unavailable.headers }).toEqual({ key, retryAfter: true });
+      expect(unavailable?.description).toMatch(/journey_unavailable|database_unavailable/);
+    }
+  });
+
   it('names the roles each route enforces: without a key 401, with another role\'s key 403', async () => {
     const samplePath = (path: string) => path.replace(/\{[^}]+\}/g, 'doc-check-1');
     let checked = 0;

@@ -106,7 +106,7 @@ export class ServiceProcess {
     this.kills += 1;
     this.log.write(`\n[chaos] sending ${signal} to ${this.name} (pid ${child.pid})\n`);
     child.kill(signal);
-    const gone = await Promise.race([this.exited!.then(() => true), sleep(20_000, false)]);
+    const gone = await Promise.race([this.exited!.then(() => true), sleep(20_000, false, { ref: false })]);
     if (!gone) {
       child.kill('SIGKILL');
       await this.exited;
@@ -139,7 +139,7 @@ export class ServiceProcess {
     if (child && child.exitCode === null && child.signalCode === null) {
       this.expectedExit = true;
       child.kill('SIGTERM');
-      if (!(await Promise.race([this.exited!.then(() => true), sleep(10_000, false)]))) {
+      if (!(await Promise.race([this.exited!.then(() => true), sleep(10_000, false, { ref: false })]))) {
         child.kill('SIGKILL');
         await this.exited;
       }

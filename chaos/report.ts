@@ -163,6 +163,33 @@ export function summaryLine(r: ScenarioResult): string {
     `${m.duplicated} duplicated / ${m.missing} missing (${m.unexpected} unexpected, ${m.recordedFailed} recorded failed); ` +
     `failed ${j.failed.length}${ids(j.failed)}, stuck ${j.stuck.length}${ids(j.stuck.map((s) => s.workflowId))}, ` +
     `unfinished ${j.unfinished.length}, differing from control ${j.differingFromControl.length}, ` +
-    `nondeterministic on replay ${r.replay.nondeterminism}/${r.replay.replayed} (${Math.round(r.seconds)} s)`
+    `nondeterministic on replay ${r.replay.nondeterminism}/${r.replay.replayed}${faultSuffix(r)} (${Math.round(r.seconds)} s)`
   );
+}
+
+/** The fault's own outcome, when it has one worth a glance: kills done, what the API answered, orders kept. */
+function faultSuffix(r: ScenarioResult): string {
+  const f = r.faults as {
+    kills?: number;
+    downSeconds?: number;
+    injectionError?: string;
+    apiAnswersDuringFaults?: { total: number; status500: number; status503WithRetryAfter: number; status503WithoutRetryAfter: number; noAnswer: number };
+    orders?: { got201: number; withoutJourney: string[]; answersToRetriedPost: Record<string, number> };
+  };
+  const parts: string[] = [];
+  if (f.injectionError) parts.push(`fault injection failed: ${f.injectionError}`);
+  if (f.kills !== undefined) parts.push(`${f.kills} worker kills`);
+  if (r.scenario === 'postgres-outage' && f.apiAnswersDuringFaults) {
+    const a = f.apiAnswersDuringFaults;
+    parts.push(`API while PostgreSQL was down: ${a.total} answers, ${a.status500} × 500, ${a.status503WithRetryAfter} × 503 with Retry-After, ${a.status503WithoutRetryAfter} × 503 without`);
+  }
+  if (r.scenario === 'provider-outage') {
+    const byType = Object.entries(r.messages.recordedFailedByType).map(([type, n]) => `${type} ${n}`);
+    parts.push(`recorded failed by type: ${byType.length ? byType.join(', ') : 'none'}; ${r.messages.refusedByProviders} sends refused`);
+  }
+  if (f.orders) {
+    const retried = Object.entries(f.orders.answersToRetriedPost).map(([status, n]) => `${status} × ${n}`).join(', ');
+    parts.push(`${f.orders.got201} orders got 201, ${f.orders.withoutJourney.length} of them without a journey; retried POSTs: ${retried}`);
+  }
+  return parts.length ? `; ${parts.join('; ')}` : '';
 }

@@ -22,6 +22,8 @@ export interface ChaosOptions extends FaultOptions {
   settleSeconds: number;
   /** After this long, callers stop retrying and scripts stop (keeps a broken run bounded). */
   scenarioBudgetSeconds: number;
+  /** The whole run's bound: scenarios share what is left of it, so a badly broken stack still ends in time. */
+  maxMinutes: number;
   seed: number;
   /** Where the JSON goes; undefined: nowhere. */
   resultsDir?: string;
@@ -38,6 +40,7 @@ export const DEFAULT_OPTIONS: Omit<ChaosOptions, 'say'> = {
   scanAgeSeconds: 0,
   settleSeconds: 150,
   scenarioBudgetSeconds: 360,
+  maxMinutes: 25,
   kills: 10,
   killGapSeconds: [1, 6],
   temporalDownSeconds: 15,
@@ -69,16 +72,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
   const scenarios: ScenarioName[] = options.scenarios.includes('control') ? options.scenarios : ['control', ...options.scenarios];
   const ordered = SCENARIOS.filter((s) => scenarios.includes(s));
   const stack = await startStack(say, options.databaseServerUrl);
-  const stopSignals = () => void stack.stop().finally(() => process.exit(130));
+  const stopSignals = () =>
+    void stack
+      .stop({ keepDatabase: options.keep })
+      .then(() => options.keep || removeStackDir(stack.dir))
+      .finally(() => process.exit(130));
   process.once('SIGINT', stopSignals);
   process.once('SIGTERM', stopSignals);
   const run: ChaosRun = { startedAt: startedAt.toISOString(), tree: { commit: stack.tree.commit, uncommittedFiles: stack.tree.uncommittedFiles }, options: withoutSay(options), results: [], failedExecutions: [], unexpectedExits: {}, lines: [] };
   try {
     const random = seeded(options.seed);
     let baselines: Map<number, Baseline> | undefined;
+    const runEnds = startedAt.getTime() + options.maxMinutes * 60_000;
     for (const [n, scenario] of ordered.entries()) {
+      // Each scenario gets at most its share of the time left (replay and clean-up need about a minute at the end).
+      const share = Math.max(60, (runEnds - Date.now() - 60_000) / 1000 / (ordered.length - n));
+      const budget = { workloadSeconds: Math.min(options.scenarioBudgetSeconds, share * 0.6), settleSeconds: Math.min(options.settleSeconds, share * 0.3) };
       say(`scenario ${scenario}: ${options.journeys} journeys`);
-      const { result, outcomes } = await runScenario(stack, scenario, `${runTag}${SCENARIO_CODES[scenario]}`, n, options, baselines ?? 'self', random);
+      const { result, outcomes } = await runScenario(stack, scenario, `${runTag}${SCENARIO_CODES[scenario]}`, n, options, budget, baselines ?? 'self', random);
       if (scenario === 'control') baselines = new Map(outcomes.flatMap((o) => ((b) => (b ? [[o.plan.index, b] as const] : []))(baselineOf(o))));
       run.results.push(result);
       const line = summaryLine(result);
@@ -111,12 +122,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
   return run;
 }
 
-async function runScenario(stack: Stack, scenario: ScenarioName, prefix: string, n: number, options: ChaosOptions, baselines: Map<number, Baseline> | 'self', random: () => number) {
+async function runScenario(
+  stack: Stack,
+  scenario: ScenarioName,
+  prefix: string,
+  n: number,
+  options: ChaosOptions,
+  budget: { workloadSeconds: number; settleSeconds: number },
+  baselines: Map<number, Baseline> | 'self',
+  random: () => number,
+) {
   const { say } = options;
   const started = Date.now();
   const client = await stack.client();
   const api = new ApiCaller(stack.apiUrl, CHAOS_KEYS);
-  api.giveUpAt = started + options.scenarioBudgetSeconds * 1000;
+  api.giveUpAt = started + budget.workloadSeconds * 1000;
   const plans = planJourneys(prefix, options.journeys, n * 1_000_000);
   const workload = new Workload(plans, api, { journeys: options.journeys, rate: options.rate, scanAgeSeconds: options.scanAgeSeconds });
 
@@ -128,7 +148,7 @@ async function runScenario(stack: Stack, scenario: ScenarioName, prefix: string,
   await workload.run();
   const record = await fault;
   say(`  workload done after ${((Date.now() - started) / 1000).toFixed(0)} s; waiting for journeys to close`);
-  const states = await waitForJourneys(client, plans, options.settleSeconds * 1000, say, plans.length <= 20 ? 1_000 : 5_000);
+  const states = await waitForJourneys(client, plans, budget.settleSeconds * 1000, say, plans.length <= 20 ? 1_000 : 5_000);
 
   const facts: Record<string, unknown> = { ...record.facts, windows: record.windows.map((w) => ({ what: w.what, seconds: (w.to - w.from) / 1000 })) };
   if (record.windows.length) facts.apiAnswersDuringFaults = answersDuring(api.answers, record.windows);
@@ -192,6 +212,7 @@ const HELP = `npm run chaos -- [flags]
   --scan-age s          carriers report scans this many seconds late (default ${DEFAULT_OPTIONS.scanAgeSeconds})
   --settle s            wait at most this long for journeys to close (default ${DEFAULT_OPTIONS.settleSeconds})
   --seed n              kill moments (default ${DEFAULT_OPTIONS.seed})
+  --max-minutes n       bound of the whole run; scenarios share what is left (default ${DEFAULT_OPTIONS.maxMinutes})
   --keep                keep the temp dir (logs, temporal.db) and the database
   --no-results          do not write chaos/results/<date>.json`;
 
@@ -207,6 +228,7 @@ export function parseArgs(argv: string[]): Omit<ChaosOptions, 'say'> {
     '--scan-age': 'scanAgeSeconds',
     '--settle': 'settleSeconds',
     '--seed': 'seed',
+    '--max-minutes': 'maxMinutes',
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];

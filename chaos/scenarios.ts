@@ -74,11 +74,11 @@ async function whenPlaced(workload: Workload, share: number): Promise<void> {
   while (workload.placed < target && workload.scriptsDone < workload.plans.length) await sleep(100);
 }
 
-async function killWorker({ stack, workload, options, random, say }: FaultContext): Promise<FaultRecord> {
+async function killWorker({ stack, workload, api, options, random, say }: FaultContext): Promise<FaultRecord> {
   const windows: FaultWindow[] = [];
   const restartSeconds: number[] = [];
   await whenPlaced(workload, 0.05);
-  for (let kill = 1; kill <= options.kills; kill++) {
+  for (let kill = 1; kill <= options.kills && !api.expired; kill++) {
     while (!stack.worker.serving) await sleep(100);
     const [min, max] = options.killGapSeconds;
     await sleep((min + random() * (max - min)) * 1000);
@@ -88,7 +88,7 @@ async function killWorker({ stack, workload, options, random, say }: FaultContex
     restartSeconds.push((Date.now() - from) / 1000);
     say(`  worker killed (${kill}/${options.kills}), serving again after ${restartSeconds.at(-1)!.toFixed(1)} s`);
   }
-  return { windows, facts: { kills: options.kills, restartSeconds } };
+  return { windows, facts: { kills: windows.length, restartSeconds } };
 }
 
 async function restartTemporal({ stack, workload, options, say }: FaultContext): Promise<FaultRecord> {

@@ -54,16 +54,36 @@ export class ChaosTemporalServer {
 
   /** SIGKILL: the server gets no chance to flush anything but what SQLite already committed. */
   async kill(): Promise<void> {
-    const pid = Number(readFileSync(path.join(this.dir, 'temporal.pid'), 'utf8'));
+    const pid = this.pid();
+    if (!pid) throw new Error('no pid file for the Temporal dev server');
     this.killing = true;
     this.kills += 1;
     process.kill(pid, 'SIGKILL');
     for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
   }
 
+  /**
+   * SIGTERM and wait here, so that the dev-server helper's stop() finds its child gone and leaves no 20-second timer
+   * behind (which would keep a jest worker alive after the smoke test).
+   */
   async stop(): Promise<void> {
     this.killing = true;
+    const pid = this.pid();
+    if (pid && isAlive(pid)) {
+      process.kill(pid, 'SIGTERM');
+      for (let i = 0; i < 200 && isAlive(pid); i++) await sleep(100);
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+      await sleep(200); // let the child's exit event arrive
+    }
     await this.server?.stop();
+  }
+
+  private pid(): number | undefined {
+    try {
+      return Number(readFileSync(path.join(this.dir, 'temporal.pid'), 'utf8')) || undefined;
+    } catch {
+      return undefined;
+    }
   }
 }
 

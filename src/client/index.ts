@@ -72,6 +72,16 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Options of support's actions (returns, cancellation). */
+export interface ActionCallOptions extends CallOptions {
+  /**
+   * Sent as Idempotency-Key (1–128 of letters, digits, `._:-`; e.g. a UUID made once per support action): retrying the
+   * call with the same key and body acts once and answers the same (same RMA id); the same key with another body is
+   * refused (409 `idempotency_key_reused`). Use it whenever a call may be retried, above all after a 503 or a timeout.
+   */
+  idempotencyKey?: string;
+}
+
 /** The API said no, or could not be reached. */
 export class OrderJourneysApiError extends Error {
   override readonly name = 'OrderJourneysApiError';
@@ -86,6 +96,8 @@ export class OrderJourneysApiError extends Error {
     readonly details: unknown = null,
     /** The request id the API answered with, for finding its log lines. */
     readonly requestId?: string,
+    /** 503: the API's Retry-After, in seconds: when a retry is worth it. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -134,13 +146,16 @@ export class OrderJourneysClient {
 
   // ---- Support
 
-  /** Opens a return; refused (409 `refused`, with the reason) outside the return rules. */
-  async requestReturn(orderId: string, request: ReturnInput, options?: CallOptions): Promise<ReturnAccepted> {
+  /**
+   * Opens a return; refused (409 `refused`, with the reason) outside the return rules. 503 (`journey_unavailable`,
+   * `database_unavailable`): retry after `retryAfterSeconds`, with the same `idempotencyKey`.
+   */
+  async requestReturn(orderId: string, request: ReturnInput, options?: ActionCallOptions): Promise<ReturnAccepted> {
     return (await this.call<ReturnAccepted>('POST', `${this.order(orderId)}/returns`, request, options)).body;
   }
 
-  /** Cancels the order; refused (409 `refused`) once anything has shipped. */
-  async cancelOrder(orderId: string, request: CancelInput, options?: CallOptions): Promise<OrderCancelled> {
+  /** Cancels the order; refused (409 `refused`) once anything has shipped. Retry as for `requestReturn`. */
+  async cancelOrder(orderId: string, request: CancelInput, options?: ActionCallOptions): Promise<OrderCancelled> {
     return (await this.call<OrderCancelled>('POST', `${this.order(orderId)}/cancel`, request, options)).body;
   }
 
@@ -183,7 +198,7 @@ export class OrderJourneysClient {
     return `/v1/customers/${encodeURIComponent(customerId)}/preferences`;
   }
 
-  private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, options: CallOptions = {}): Promise<{ status: number; body: T }> {
+  private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, options: ActionCallOptions = {}): Promise<{ status: number; body: T }> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let res: Response;
@@ -195,6 +210,7 @@ export class OrderJourneysClient {
           authorization: `Bearer ${this.options.apiKey}`,
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...(options.requestId ? { 'x-request-id': options.requestId } : {}),
+          ...(options.idempotencyKey !== undefined ? { 'idempotency-key': options.idempotencyKey } : {}),
         },
         body: body !== undefined ? JSON.stringify(body) : undefined,
         signal,
@@ -208,11 +224,13 @@ export class OrderJourneysClient {
     const text = await res.text();
     const parsed = parseJson(text);
     if (!res.ok) {
+      const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
+      const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined;
       const error = (parsed as Partial<ApiErrorBody> | undefined)?.error;
       if (error && typeof error.code === 'string') {
-        throw new OrderJourneysApiError(res.status, error.code, error.message ?? `HTTP ${res.status}`, error.details ?? null, requestId);
+        throw new OrderJourneysApiError(res.status, error.code, error.message ?? `HTTP ${res.status}`, error.details ?? null, requestId, retryAfterSeconds);
       }
-      throw new OrderJourneysApiError(res.status, `http_${res.status}`, `${method} ${path}: HTTP ${res.status} ${res.statusText}`.trim(), null, requestId);
+      throw new OrderJourneysApiError(res.status, `http_${res.status}`, `${method} ${path}: HTTP ${res.status} ${res.statusText}`.trim(), null, requestId, retryAfterSeconds);
     }
     return { status: res.status, body: parsed as T };
   }

@@ -9,6 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { OrderJourneysApiError, OrderJourneysClient, type JourneyView } from '../../src/client';
 import { loadConfig } from '../../src/config';
 import { productionPolicy } from '../../src/domain/policy';
+import { createPool } from '../../src/db/pool';
 import { createLogger } from '../../src/logger';
 import { buildApi, listen } from '../../src/server';
 import type { WorkerGroup } from '../../src/temporal/journey-workers';
@@ -162,6 +163,45 @@ describe('fulfilment and support', () => {
     const email = await support.previewTemplate('confirmation');
     expect(email.subject).toEqual(expect.any(String));
     expect(await refusal(support.previewTemplate('no_such_message'))).toMatchObject({ status: 404, code: 'template_not_found' });
+  });
+});
+
+describe('retrying support\'s actions', () => {
+  it('a return retried with the same idempotencyKey opens one return and answers the same RMA id; a malformed key is 400', async () => {
+    const order = anOrder({ channels: ['email'] });
+    await checkout.placeOrder(order);
+    await until(order.orderId, (j) => j.stage === 'awaiting_shipment', 'the confirmation');
+    const items = order.items.map(({ sku, quantity }) => ({ sku, quantity }));
+    await checkout.addShipment(order.orderId, { carrier: 'ups', trackingNumber: '1ZCLIENTRETRY1', items });
+    await checkout.reportTracking(order.orderId, { trackingNumber: '1ZCLIENTRETRY1', status: 'delivered', occurredAt: new Date().toISOString() });
+    await until(order.orderId, (j) => j.shipments[0]?.status === 'delivered', 'the delivery');
+
+    const request = { items: [items[0]!], reason: 'too small' };
+    const idempotencyKey = `client-return-${order.orderId}`;
+    const first = await support.requestReturn(order.orderId, request, { idempotencyKey });
+    const retried = await support.requestReturn(order.orderId, request, { idempotencyKey });
+    expect(retried).toEqual(first);
+    expect((await checkout.getJourney(order.orderId)).returns.map((r) => r.rmaId)).toEqual([first.rmaId]);
+
+    expect(await refusal(support.requestReturn(order.orderId, request, { idempotencyKey: 'not a token' }))).toMatchObject({ status: 400, code: 'invalid_request' });
+  });
+});
+
+describe('when a dependency of the API is down', () => {
+  it('fails with status 503, the API\'s code and its Retry-After', async () => {
+    const deadPool = createPool(`postgres://postgres@127.0.0.1:${await freePort()}/postgres`, 1);
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: process.env.TEST_DATABASE_URL, API_KEYS_SUPPORT: 'client-support-key' });
+    const down = await listen(buildApi(config, deadPool, env.client, productionPolicy, createLogger({ level: 'silent' })), 0, '127.0.0.1');
+    try {
+      const client = new OrderJourneysClient({ baseUrl: `http://127.0.0.1:${(down.address() as AddressInfo).port}`, apiKey: 'client-support-key' });
+      const err = await refusal(client.getPreferences('cus-any-1'));
+      expect(err).toMatchObject({ status: 503, code: 'database_unavailable', retryAfterSeconds: expect.any(Number) });
+      expect(err.retryAfterSeconds).toBeGreaterThan(0);
+    } finally {
+      down.closeAllConnections();
+      await new Promise((resolve) => down.close(resolve));
+      await deadPool.end();
+    }
   });
 });
 

@@ -103,6 +103,8 @@ describe('order confirmation', () => {
       'confirmation email sent',
       'confirmation sms sent',
     ]);
-    expect(view.plan[0]).toMatchObject({ step: 'shipment', dueAt: null });
+    // Waiting for the shipment, until the policy's deadline (30 days after the journey started).
+    const started = Date.parse(view.timeline[0]!.at);
+    expect(view.plan[0]).toMatchObject({ step: 'shipment', dueAt: new Date(started + 30 * 86_400_000).toISOString() });
   });
 });

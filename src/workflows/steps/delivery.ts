@@ -3,12 +3,15 @@
  * fallback date (the later of the expected delivery date and the last parcel's expected arrival, plus a buffer), so a
  * silent carrier does not silence the journey. A cancellation ends the wait.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched, workflowInfo } from '@temporalio/workflow';
 import { DAY_MS } from '../../domain/durations';
 import { isoNow as now } from '../clock';
 import { Journey } from '../journey';
 
-export type DeliveryOutcome = 'delivered' | 'fallback' | 'cancelled';
+export type DeliveryOutcome = 'delivered' | 'fallback' | 'cancelled' | 'not_shipped';
+
+/** Since this patch an order that never ships (nor is cancelled) stops waiting at the policy's shipment deadline. */
+export const SHIPMENT_DEADLINE_PATCH = 'shipment-deadline';
 
 /** Null while nothing has shipped: an order that never ships gets no review request. */
 function fallbackDate(journey: Journey): string | null {
@@ -28,7 +31,16 @@ export async function waitForDelivery(journey: Journey): Promise<DeliveryOutcome
     const fallbackAt = fallbackDate(journey);
     const settled = () => journey.everythingDelivered() || journey.view.cancellation !== null || fallbackDate(journey) !== fallbackAt;
     if (fallbackAt === null) {
-      await condition(settled);
+      if (!patched(SHIPMENT_DEADLINE_PATCH)) await condition(settled);
+      else {
+        const deadline = Journey.after(workflowInfo().startTime.toISOString(), journey.days(journey.policy.shipmentDeadlineDays ?? 30));
+        journey.planStep('shipment', 'waiting for the order to ship (support steps in if it does not)', deadline);
+        const waitMs = Journey.msUntil(deadline);
+        if (waitMs === 0 || !(await condition(settled, waitMs, { summary: 'shipment deadline' }))) {
+          journey.unplan('shipment');
+          return 'not_shipped';
+        }
+      }
     } else {
       journey.unplan('shipment');
       journey.planStep('delivery', 'delivery expected (review falls back to this date without a scan)', fallbackAt);

@@ -4,7 +4,7 @@
  * parcel (tracked like any parcel) and confirms the refund when it arrives. Returned items drop out of reviews and
  * replenishment.
  */
-import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
 import { judgeReturn } from '../../domain/returns';
 import { replenishmentWorkflowId } from '../../domain/replenishment';
 import { workflowNow, isoNow as now, sleepUntil } from '../clock';
@@ -12,6 +12,16 @@ import { requestReturnUpdate, replenishmentStopSignal } from '../definitions';
 import { Journey } from '../journey';
 import type { ReturnView, ShipmentView } from '../journey-state';
 import { itemRefs, orderRef, sendToCustomer } from '../send';
+
+/**
+ * Since this patch the update answers as soon as the RMA is recorded; the "return accepted" message and the end of the
+ * returned items' replenishment follow from the journey's own flow (`answerReturns`). Before, the update waited for the
+ * email (behind the rate-limited queue, for hours in an outage), and support's HTTP call with it.
+ */
+export const RETURN_ANSWERS_AT_ONCE_PATCH = 'return-answers-at-once';
+
+/** Accepted returns whose message and replenishment stop are still to come (module state is per workflow run). */
+const toAnnounce: ReturnView[] = [];
 
 export function registerReturnHandlers(journey: Journey): void {
   setHandler(
@@ -27,11 +37,11 @@ export function registerReturnHandlers(journey: Journey): void {
       journey.view.returns.push(rma);
       journey.record(`return ${rma.rmaId} accepted (${reason})`);
       journey.planStep(`return:${rma.rmaId}`, `return ${rma.rmaId}: waiting for the parcel`, Journey.after(rma.acceptedAt, journey.days(parcelWaitDays(journey))));
-      await sendToCustomer(journey, `return:${rma.rmaId}:accepted`, {
-        messageType: 'return_accepted',
-        data: { order: orderRef(journey), rmaId: rma.rmaId, items: itemRefs(journey, items) },
-      });
-      await stopReplenishingReturnedItems(journey);
+      if (patched(RETURN_ANSWERS_AT_ONCE_PATCH)) {
+        toAnnounce.push(rma);
+        return { rmaId: rma.rmaId };
+      }
+      await announceReturn(journey, rma);
       return { rmaId: rma.rmaId };
     },
     {
@@ -48,6 +58,23 @@ export function registerReturnHandlers(journey: Journey): void {
       },
     },
   );
+}
+
+/** Runs for the whole journey: each accepted return's message and replenishment stop, in the order they came. */
+export async function answerReturns(journey: Journey): Promise<void> {
+  while (!journey.finished || toAnnounce.length) {
+    await condition(() => toAnnounce.length > 0 || journey.finished);
+    const rma = toAnnounce.shift();
+    if (rma) await announceReturn(journey, rma);
+  }
+}
+
+async function announceReturn(journey: Journey, rma: ReturnView): Promise<void> {
+  await sendToCustomer(journey, `return:${rma.rmaId}:accepted`, {
+    messageType: 'return_accepted',
+    data: { order: orderRef(journey), rmaId: rma.rmaId, items: itemRefs(journey, rma.items) },
+  });
+  await stopReplenishingReturnedItems(journey);
 }
 
 /** Policies from before `returnParcelWaitDays` existed wait as long as the return window. */
@@ -69,7 +96,7 @@ export async function settleReturnParcel(journey: Journey, parcel: ShipmentView)
 }
 
 /** Items no longer kept stop their replenishment reminders (unless a newer order of them keeps those going). */
-async function stopReplenishingReturnedItems(journey: Journey): Promise<void> {
+export async function stopReplenishingReturnedItems(journey: Journey): Promise<void> {
   if (!journey.replenishmentStarted) return;
   const kept = new Set(journey.keptItems().map((i) => i.sku));
   for (const sku of journey.replenishing.filter((s) => !kept.has(s))) {

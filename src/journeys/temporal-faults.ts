@@ -80,8 +80,14 @@ export async function explainJourneyError(client: Client, orderId: string, handl
     code === grpcStatus.FAILED_PRECONDITION;
   if (noAnswer) {
     const diagnosis = await whyNoAnswer(client, orderId, handle).catch((e) => unreachable(orderId, e) ?? noTimelyAnswer(orderId));
-    // A query the worker failed on a healthy journey is a bug of ours, not an outage: keep it a 500.
-    if (err instanceof QueryNotRegisteredError && diagnosis.reason !== 'workflow_task_failing') return err;
+    if (err instanceof QueryNotRegisteredError && diagnosis.reason !== 'workflow_task_failing') {
+      // The worker could not replay the journey to answer (its next task will fail the same way): stuck, not our 500.
+      if (/TMPRL1100|nondetermin/i.test(err.message)) {
+        const detail = `the worker cannot replay it — ${err.message.split('\n')[0]!.slice(0, 300)}`;
+        return new JourneyUnavailableError(orderId, 'workflow_task_failing', detail, RETRY_AFTER_SECONDS.workflow_task_failing);
+      }
+      return err; // a query the worker failed on a healthy journey is a bug of ours, not an outage: keep it a 500
+    }
     return diagnosis;
   }
   return unreachable(orderId, err) ?? err;

@@ -5,7 +5,7 @@
  * handle whose describe() says how the execution stands.
  */
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { QueryNotRegisteredError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import request from 'supertest';
 import express from 'express';
@@ -100,6 +100,16 @@ describe('a Temporal answer, as the journey service reads it', () => {
     expect((err as JourneyUnavailableError).detail).toBe(
       'its workflow task keeps failing (attempt 7) — NON_DETERMINISTIC_ERROR: [TMPRL1100] Nondeterminism error: Timer machine does not handle this event',
     );
+  });
+
+  it('calls a query the worker cannot answer for a nondeterminism error "unavailable" (workflow_task_failing), even before the history shows it', async () => {
+    const ndeQuery = new QueryNotRegisteredError('[TMPRL1100] Nondeterminism error: UpsertWorkflowSearchAttributesMachine does not handle this event', 3);
+    const err = await explainJourneyError(client, '1', handleFor({ status: 'RUNNING' }), ndeQuery);
+    expect(err).toMatchObject({ reason: 'workflow_task_failing' });
+    expect((err as JourneyUnavailableError).detail).toContain('UpsertWorkflowSearchAttributesMachine');
+    // Any other query failure on a healthy journey is our bug: it stays a 500.
+    const bug = new QueryNotRegisteredError('TypeError: cannot read properties of undefined', 3);
+    expect(await explainJourneyError(client, '1', handleFor({ status: 'RUNNING' }), bug)).toBe(bug);
   });
 
   it('calls Temporal not answering at all "unavailable" (temporal_unreachable)', async () => {

@@ -174,7 +174,7 @@ export class JourneyService {
   /**
    * A carrier update from fulfilment. Checked against the parcel directory in PostgreSQL, never by asking the journey:
    * a signal needs no worker, and a query on this path could be answered by a freshly restarted worker in a way that
-   * later fails replay (see docs on the nondeterminism after worker kills). The directory routes a tracking number to
+   * later fails replay (issue 9, "cause A"). The directory routes a tracking number to
    * its newest order, exactly as the carrier webhooks do.
    */
   async reportTracking(orderId: string, event: TrackingEvent): Promise<void> {

@@ -1,0 +1,192 @@
+/**
+ * Kill, query, signal (issue 9, defect 0, cause A) on the real journey, on the dev server:
+ *   the journey's worker runs in a child process; a parcel's polling timer (demo policy: a "day" is a second) is about
+ *   to fire when the worker is SIGKILLed; a carrier update is reported through `JourneyService.reportTracking`; a new
+ *   worker starts when a query sent meanwhile would be answered by it (after the dead worker's sticky queue gave up on
+ *   the query, before it gave up on the timer's workflow task); the journey goes on; its history must replay.
+ *
+ * When `reportTracking` queries the journey before signalling (as at 521fe64), the new worker answers that query from a
+ * history that already holds the TimerFired, sdk-core applies the timer inside the query task and keeps the command it
+ * produced (pollCarrier) for the next task, which then records [pollCarrier, upsert ShipmentStatus] while replay makes
+ * [upsert, pollCarrier]: a nondeterminism error. With the signal sent without a query, the history replays.
+ * See docs/upstream/query-after-worker-kill.md and docs/repro/query-after-worker-kill/.
+ *
+ * The same file is the child worker: run with KQS_CHILD_WORKER=1 it builds the journey's workers, prints "created",
+ * starts polling on "go" (stdin) and prints "ready".
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Pool } from 'pg';
+import { MessageLedger } from '../../src/db/ledger';
+import { ParcelDirectory } from '../../src/db/parcels';
+import { journeyWorkflowId, orderSchema } from '../../src/domain/order';
+import { demoPolicy } from '../../src/domain/policy';
+import { JourneyService } from '../../src/journeys/journey-service';
+import type { CarrierTracking } from '../../src/providers/carriers/types';
+import * as journeyWorkers from '../../src/temporal/journey-workers';
+import { journeyQuery } from '../../src/workflows/definitions';
+import { testPool } from '../helpers/database';
+import { anOrder } from '../helpers/fixtures';
+import { journeyActivities, startDevServerEnv, TEST_DATA_CONVERTER, workflowBundle } from '../helpers/temporal';
+
+const EventType = temporal.api.enums.v1.EventType;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/**
+ * How long a workflow task (or a query) waits on a dead worker's sticky queue before the server moves it to the normal
+ * queue: the journey workers' setting when they export one, else the SDK's default of 10 s.
+ */
+const stickyTimeoutMs = Number((journeyWorkers as Record<string, unknown>).STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT_MS ?? 10_000);
+
+/** A tracking provider that follows every parcel and never knows anything new: the journey keeps polling. */
+function silentCarrier(): CarrierTracking {
+  const carrier = { name: 'silent', latestStatus: async () => null, registerTracker: async () => {}, canTrack: () => true };
+  return carrier;
+}
+
+async function childWorker(): Promise<void> {
+  const pool = testPool();
+  const connection = await NativeConnection.connect({ address: process.env.KQS_ADDRESS! });
+  const workers = await journeyWorkers.createJourneyWorkers({
+    connection,
+    namespace: 'default',
+    taskQueue: process.env.KQS_TASK_QUEUE!,
+    activities: journeyActivities(pool, { carriers: silentCarrier() }),
+    dataConverter: TEST_DATA_CONVERTER,
+    workflows: { workflowBundle: JSON.parse(readFileSync(process.env.KQS_BUNDLE!, 'utf8')) },
+  });
+  process.stdout.write('created\n');
+  await new Promise<void>((resolve) => process.stdin.on('data', (d: Buffer) => d.toString().includes('go') && resolve()));
+  const running = workers.run();
+  process.stdout.write('ready\n');
+  await running;
+}
+
+interface ChildWorker {
+  child: ChildProcess;
+  /** Starts polling; resolves once it does. */
+  go(): Promise<void>;
+  stderr(): string;
+}
+
+/** Spawns this file as a worker process and waits until its workers are built (not yet polling). */
+async function spawnWorker(address: string, taskQueue: string, bundleFile: string, spawned: ChildProcess[]): Promise<ChildWorker> {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename], {
+    cwd: path.resolve(__dirname, '../..'),
+    env: { ...process.env, KQS_CHILD_WORKER: '1', KQS_ADDRESS: address, KQS_TASK_QUEUE: taskQueue, KQS_BUNDLE: bundleFile },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  spawned.push(child);
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const said = (word: string) =>
+    new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => d.toString().includes(word) && resolve());
+      child.on('exit', (code, signal) => reject(new Error(`worker process exited (${code ?? signal}) before "${word}": ${err}`)));
+    });
+  const ready = said('ready');
+  ready.catch(() => {});
+  await said('created');
+  return {
+    child,
+    go: async () => {
+      child.stdin!.write('go\n');
+      await ready;
+    },
+    stderr: () => err,
+  };
+}
+
+/**
+ * Waits until the journey's newest event is a short timer (a parcel's poll, one demo "day") and nothing else is
+ * outstanding: no activity scheduled without an outcome, no workflow task pending. Resolves right after it started.
+ */
+async function untilOnlyAPollTimerRuns(handle: WorkflowHandle, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const closesActivity = new Set([
+    EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+    EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+    EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+    EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+  ]);
+  while (Date.now() < deadline) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const last = events.at(-1);
+    const open = new Set(events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).map((e) => Number(e.eventId)));
+    for (const e of events) {
+      if (!closesActivity.has(e.eventType!)) continue;
+      const attrs = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+      open.delete(Number(attrs?.scheduledEventId));
+    }
+    const fireMs = Number(last?.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 99) * 1000 + (last?.timerStartedEventAttributes?.startToFireTimeout?.nanos ?? 0) / 1e6;
+    if (last?.eventType === EventType.EVENT_TYPE_TIMER_STARTED && fireMs <= 1_500 && fireMs >= 700 && open.size === 0) return;
+    await sleep(25);
+  }
+  throw new Error('the journey never settled on a parcel poll timer');
+}
+
+if (process.env.KQS_CHILD_WORKER) {
+  childWorker().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else {
+  describe('kill, query, signal: a journey whose worker was SIGKILLed as a timer fired', () => {
+    let env: TestWorkflowEnvironment;
+    let pool: Pool;
+    let bundleFile: string;
+    const spawned: ChildProcess[] = [];
+
+    beforeAll(async () => {
+      [env, pool] = [await startDevServerEnv(), testPool()];
+      bundleFile = path.join(mkdtempSync(path.join(tmpdir(), 'kqs-')), 'journey-bundle.json');
+      writeFileSync(bundleFile, JSON.stringify(await workflowBundle()));
+    }, 60_000);
+
+    afterAll(async () => {
+      for (const c of spawned) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      await env?.teardown();
+      await pool?.end();
+    });
+
+    it('replays after a carrier update reported while no worker was alive', async () => {
+      const taskQueue = `kill-query-signal-${Date.now()}`;
+      const workerA = await spawnWorker(env.address, taskQueue, bundleFile, spawned);
+      await workerA.go();
+      const journeys = new JourneyService(env.client, taskQueue, demoPolicy, { ledger: new MessageLedger(pool), parcels: new ParcelDirectory(pool) });
+      const order = orderSchema.parse(anOrder());
+      await journeys.start(order);
+      const handle = env.client.workflow.getHandle(journeyWorkflowId(order.orderId));
+      while ((await handle.query(journeyQuery)).stage === 'confirming') await sleep(100);
+      const trackingNumber = `1ZKQS${Date.now()}`;
+      await journeys.addShipment(order.orderId, { carrier: 'ups', trackingNumber, items: order.items.map(({ sku, quantity }) => ({ sku, quantity })) });
+
+      await untilOnlyAPollTimerRuns(handle);
+      workerA.child.kill('SIGKILL'); // the poll timer fires in under a second, with no worker alive
+      const killedAt = Date.now();
+      const workerB = spawnWorker(env.address, taskQueue, bundleFile, spawned);
+      const reported = journeys.reportTracking(order.orderId, { trackingNumber, status: 'in_transit', occurredAt: new Date().toISOString() });
+      reported.catch(() => {});
+      // A query sent at the kill leaves the dead worker's sticky queue after `stickyTimeoutMs`; the timer's workflow task,
+      // scheduled up to a second later, leaves it up to a second after that. The new worker polls in between.
+      const b = await workerB;
+      await sleep(killedAt + stickyTimeoutMs + 250 - Date.now());
+      await b.go();
+      await reported;
+
+      // Let the journey go on (polls, the in-transit news) on the new worker, then replay what it recorded.
+      await sleep(3_000);
+      const history = await handle.fetchHistory();
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: order.orderId }, history),
+      ).resolves.toBeUndefined();
+      expect(b.stderr()).not.toMatch(/TMPRL1100/);
+    }, 60_000);
+  });
+}

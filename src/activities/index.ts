@@ -17,4 +17,4 @@ export function createActivities(deps: ActivityDeps) {
 
 export type JourneyActivities = ReturnType<typeof createActivities>;
 export type { MessageOutcome, SendCustomerMessageInput, UndeliverableInput } from './notify';
-export type { MarketingSlot, MarketingSlotInput } from './marketing';
+export type { MarketingSlot, MarketingSlotInput, QuietHoursAnswer, QuietHoursQuestion } from './marketing';

@@ -11,7 +11,7 @@
 import type { MarketingSlots } from '../db/marketing-slots';
 import type { CustomerPreferenceStore } from '../db/preferences';
 import { marketingVerdict, type CheckoutConsent, type SkipCode } from '../domain/consent';
-import { nextSendTime, type SendWindow } from '../domain/quiet-hours';
+import { localTime, nextSendTime, type SendWindow } from '../domain/quiet-hours';
 
 export interface MarketingSlotInput {
   customerId: string;
@@ -43,8 +43,31 @@ export interface MarketingDeps {
   marketingSlots?: Pick<MarketingSlots, 'reserve'>;
 }
 
+export interface QuietHoursQuestion {
+  /** Workflow time now (ISO). */
+  at: string;
+  zones: string[];
+  window: SendWindow;
+}
+
+export interface QuietHoursAnswer {
+  /** The first instant at or after `at` inside the window in every zone (ISO): `at` itself when it already is. */
+  sendAt: string;
+  /** Local wall-clock time at `at` in the first zone ("23:40"), for the journey's timeline. */
+  localNow: string;
+}
+
 export function createMarketingActivities({ preferences, marketingSlots }: MarketingDeps) {
   return {
+    /**
+     * When quiet hours end for a recipient, computed in the worker (its ICU time-zone data) and recorded in history, so
+     * a replay on a worker with other tz data (a Node upgrade, a DST rule change) reaches the same decision.
+     */
+    async quietHoursEnd({ at, zones, window }: QuietHoursQuestion): Promise<QuietHoursAnswer> {
+      const now = new Date(at);
+      return { sendAt: nextSendTime(now, zones, window).toISOString(), localNow: localTime(now, zones[0]!) };
+    },
+
     /**
      * Reserves the time a marketing message may go, or declines when the customer takes no marketing (no slot is held
      * for a message that will not go; the send then records it as skipped). Idempotent per journey and step.

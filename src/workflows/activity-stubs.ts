@@ -55,7 +55,7 @@ export const messageRecords = proxyActivities<Pick<JourneyActivities, 'recordUnd
  * it runs in the worker that runs the journey and is recorded as one marker, keeping each marketing message's history
  * small.
  */
-export const marketingSlots = proxyLocalActivities<Pick<JourneyActivities, 'reserveMarketingSlot'>>({
+export const marketingSlots = proxyLocalActivities<Pick<JourneyActivities, 'reserveMarketingSlot' | 'quietHoursEnd'>>({
   startToCloseTimeout: '30 seconds',
   // Past this the message goes without a reservation (src/workflows/send-timing.ts): late rather than never.
   scheduleToCloseTimeout: '6 hours',

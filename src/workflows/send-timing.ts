@@ -119,15 +119,34 @@ export async function waitForMarketingSlot(recipient: Recipient, step: string, m
   return waitUntil(`send:${step}`, `${label(messageType)} (${why})`, slot.at, why, report, options);
 }
 
+/**
+ * Since this patch the end of quiet hours comes from the worker (a local activity, recorded in history) instead of the
+ * workflow's own Intl: a replay on a worker with other time-zone data reaches the same decision.
+ */
+export const QUIET_HOURS_FROM_WORKER_PATCH = 'quiet-hours-from-worker';
+
 /** Waits, if needed, until the customer's quiet hours end (for an SMS that is not urgent). */
 export async function waitForQuietHours(recipient: Recipient, step: string, messageType: string, report: WaitReporter, options: WaitOptions = {}): Promise<boolean> {
   const quietHours = quietHoursOf(recipient);
   if (!quietHours) return true;
-  const at = nextSendTime(workflowNow(), quietHours.zones, quietHours.window);
-  if (at.getTime() <= workflowNow().getTime()) return true;
+  const { sendAt, localNow } = await quietHoursEnd(quietHours.zones, quietHours.window);
+  if (sendAt <= now()) return true;
   const why = `quiet hours: wait until ${windowOpens(recipient)}`;
-  report.record(`${label(messageType)} SMS deferred to ${at.toISOString()} (${why}; now ${localTime(workflowNow(), quietHours.zones[0]!)} there)`);
-  return waitUntil(`send:${step}:sms`, `${label(messageType)} SMS (${why})`, at.toISOString(), why, report, options);
+  report.record(`${label(messageType)} SMS deferred to ${sendAt} (${why}; now ${localNow} there)`);
+  return waitUntil(`send:${step}:sms`, `${label(messageType)} SMS (${why})`, sendAt, why, report, options);
+}
+
+async function quietHoursEnd(zones: string[], window: SendWindow): Promise<{ sendAt: string; localNow: string }> {
+  const inWorkflow = () => ({ sendAt: nextSendTime(workflowNow(), zones, window).toISOString(), localNow: localTime(workflowNow(), zones[0]!) });
+  if (!patched(QUIET_HOURS_FROM_WORKER_PATCH)) return inWorkflow();
+  try {
+    // One local activity at a time, as reservations are (see ONE_RESERVATION_AT_A_TIME_PATCH).
+    return await oneAtATime(() =>
+      marketingSlots.quietHoursEnd.executeWithOptions({ summary: 'when quiet hours end for the customer' }, [{ at: now(), zones, window }]),
+    );
+  } catch {
+    return inWorkflow(); // cannot fail in practice (pure computation); never let it stop a message
+  }
 }
 
 async function waitUntil(planKey: string, description: string, at: string, summary: string, report: WaitReporter, { interrupted }: WaitOptions): Promise<boolean> {

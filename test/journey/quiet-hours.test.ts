@@ -5,6 +5,7 @@
  * Workflow time is moved to chosen dates first (nothing else runs in this file's server), so the local times are exact.
  * Tests run in order: time only moves forward.
  */
+import { TEST_DATA_CONVERTER } from '../helpers/temporal';
 import { localTime } from '../../src/domain/quiet-hours';
 import type { JourneyView } from '../../src/workflows/journey-state';
 import { outcomes } from '../helpers/consent-harness';
@@ -98,5 +99,15 @@ describe('quiet hours', () => {
     view = await story.view();
     expect(sentAt(view, 'refund_confirmed', 'sms').getTime() - Date.parse('2027-12-03T06:00:00Z')).toBeLessThan(MINUTE);
     expect(localTime(sentAt(view, 'refund_confirmed', 'sms'), RIGA)).toBe('08:00');
+
+    // The decision came from the worker and is in history: a replay never asks its own time-zone data.
+    const history = await story.handle.fetchHistory();
+    const decisions = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    const recorded = await Promise.all(
+      decisions.flatMap((e) => Object.values(e.markerRecordedEventAttributes!.details!).map((d) => TEST_DATA_CONVERTER.payloadCodecs![0]!.decode(d.payloads!))),
+    );
+    const texts = recorded.flat().map((p) => Buffer.from(p.data!).toString());
+    expect(texts).toEqual(expect.arrayContaining([expect.stringContaining('"activity_type":"quietHoursEnd"')]));
+    expect(texts).toEqual(expect.arrayContaining([expect.stringContaining('"sendAt":"2027-12-03T06:00:00.000Z"')]));
   });
 });

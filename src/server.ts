@@ -13,6 +13,7 @@ import { ParcelDirectory } from './db/parcels';
 import { WebhookInbox } from './db/webhook-events';
 import { createPool } from './db/pool';
 import { productionPolicy, demoPolicy, type JourneyPolicy } from './domain/policy';
+import { IdempotencyKeys } from './db/idempotency-keys';
 import { JourneyService } from './journeys/journey-service';
 import { createLogger, type Logger } from './logger';
 import { createCarrierTracking } from './providers/carriers';
@@ -28,6 +29,7 @@ export function buildApi(config: Config, pool: Pool, client: Client, policy: Jou
     outbox: new OutboxStore(pool),
     webhooks: { ledger, consent: new ConsentStore(pool), inbox: new WebhookInbox(pool), carriers: { easypost, aftership }, stats },
     preferences: new CustomerPreferenceStore(pool),
+    idempotencyKeys: new IdempotencyKeys(pool),
     readiness: {
       postgres: async () => {
         await pool.query('SELECT 1');

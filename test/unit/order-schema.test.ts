@@ -60,6 +60,6 @@ describe('the journey policy', () => {
   });
 
   it('runs the demo at one second per day with the same rules', () => {
-    expect(demoPolicy).toEqual({ ...productionPolicy, name: 'demo', secondsPerDay: 1 });
+    expect(demoPolicy).toEqual({ ...productionPolicy, name: 'demo', secondsPerDay: 1, secondsPerRetryHour: 60 });
   });
 });

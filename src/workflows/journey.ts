@@ -2,16 +2,31 @@
  * The running journey's bookkeeping: it owns the JourneyView, answers questions about it (what was bought, kept,
  * delivered), and keeps the Temporal UI legible (search attributes, current details) every time the journey moves on.
  */
-import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { MessageOutcome } from '../activities';
 import { expectedDeliveryWindow } from '../domain/delivery-window';
 import { daysToMs } from '../domain/durations';
 import { PROBLEM_STATUSES, TRACKING_STATUSES } from '../domain/tracking-status';
 import type { Channel } from '../domain/order';
 import { isoNow as now, workflowNow } from './clock';
-import type { JourneyInput } from './journey-input';
+import type { JourneyInput, JourneyPhase, JourneyResume } from './journey-input';
 import type { JourneyStage, JourneyView, ShipmentView } from './journey-state';
 import { JourneyStageKey, ShipmentStatusKey } from './search-attributes';
+
+/**
+ * Since this patch a journey continues as new when its run's history passes the budget below (or Temporal suggests it),
+ * carrying its view and bookkeeping, so a journey's history never nears Temporal's limits (issue 9, defect 5).
+ */
+export const CONTINUE_AS_NEW_PATCH = 'order-journey-continue-as-new';
+
+/**
+ * A run hands over to a new one once its history has this many events: well below Temporal's warning (10,240) and
+ * low enough that the handover itself (finishing what is in flight) keeps every run under 2,000 events.
+ */
+export const HISTORY_EVENT_BUDGET = 1_500;
+
+/** Temporal's suggestion to continue as new is followed only after this many events of the run (never a loop of runs). */
+const MIN_EVENTS_BEFORE_SUGGESTED_HANDOVER = 100;
 
 export class Journey {
   readonly view: JourneyView;
@@ -21,8 +36,44 @@ export class Journey {
   replenishing: string[] = [];
   replenishmentStarted = false;
 
+  /** When the first run started: the shipment deadline counts from it. */
+  readonly startedAt: string;
+  /** Where the main flow is; a new run resumes there. */
+  phase: JourneyPhase = 'delivery';
+  /** How the delivery phase ended. */
+  delivery?: 'delivered' | 'fallback';
+  /** Follow-up steps that are over (sent, skipped or not needed). */
+  stepsDone: string[] = [];
+  /** Set once the review request went: when the reminder is due, and how many reviews there were then. */
+  reviewReminder?: { dueAt: string; reviewsBefore: number };
+  /** Runs before this one (0 in the first run). */
+  readonly run: number;
+  /** Whether this run may continue as new (false while replaying histories from before the patch). */
+  readonly mayHandOver: boolean;
+  /**
+   * Set by the main flow when it hands over to a new run: the background loops stop at their next idle point (nothing in
+   * flight), handlers drain, and the run continues as new.
+   */
+  handingOver = false;
+
   constructor(readonly input: JourneyInput) {
-    const { order, policy } = input;
+    const { order, policy, resume } = input;
+    this.mayHandOver = patched(CONTINUE_AS_NEW_PATCH);
+    this.run = resume ? resume.run + 1 : 0;
+    if (resume) {
+      this.view = resume.view;
+      this.startedAt = resume.startedAt;
+      this.phase = resume.phase;
+      this.delivery = resume.delivery;
+      this.stepsDone = [...resume.stepsDone];
+      this.reviewReminder = resume.reviewReminder;
+      this.replenishing = [...resume.replenishing];
+      this.replenishmentStarted = resume.replenishmentStarted;
+      this.shipmentStatusShown = resume.shipmentStatusShown;
+      this.showDetails(); // the new run's page in the Temporal UI shows where the journey stands at once
+      return;
+    }
+    this.startedAt = workflowInfo().startTime.toISOString();
     this.view = {
       orderId: order.orderId,
       customerId: order.customerId,
@@ -40,6 +91,66 @@ export class Journey {
       timeline: [{ at: workflowInfo().startTime.toISOString(), event: 'Order placed; journey started' }],
       messages: [],
       plan: [],
+    };
+  }
+
+  /** Whether a follow-up step is over. */
+  done(step: string): boolean {
+    return this.stepsDone.includes(step);
+  }
+
+  markDone(step: string): void {
+    if (!this.done(step)) this.stepsDone.push(step);
+  }
+
+  // Handing over to a new run.
+
+  /** Events of history after which this run hands over. */
+  get historyEventBudget(): number {
+    return this.input.historyEventBudget ?? HISTORY_EVENT_BUDGET;
+  }
+
+  /**
+   * Asked by the main flow's long waits (in their conditions): true once this run should continue as new, and from then
+   * on `handingOver` tells the background loops to stop at their next idle point. Never after the journey finished.
+   */
+  timeToHandOver(): boolean {
+    if (this.handingOver) return true;
+    if (!this.mayHandOver || this.finished) return false;
+    const { historyLength, continueAsNewSuggested } = workflowInfo();
+    if (historyLength >= this.historyEventBudget || (continueAsNewSuggested && historyLength >= MIN_EVENTS_BEFORE_SUGGESTED_HANDOVER)) {
+      this.handingOver = true;
+    }
+    return this.handingOver;
+  }
+
+  /**
+   * A durable sleep until `dueAt` (no timer when it has passed) that ends early when the run should hand over: true
+   * then, and the caller returns so a new run can take the step up again.
+   */
+  async sleepUntilOrHandOver(dueAt: string, summary: string): Promise<boolean> {
+    const ms = Date.parse(dueAt) - workflowNow().getTime();
+    if (ms <= 0) return false;
+    if (!this.mayHandOver) {
+      await sleep(ms, { summary }); // exactly as before the patch
+      return false;
+    }
+    return condition(() => this.timeToHandOver(), ms, { summary });
+  }
+
+  /** What a new run needs from this one (the steps' queues are added by the main flow). */
+  handover(): Omit<JourneyResume, 'parcelNews' | 'badReviews' | 'returnsToAnnounce'> {
+    return {
+      view: this.view,
+      startedAt: this.startedAt,
+      phase: this.phase,
+      ...(this.delivery ? { delivery: this.delivery } : {}),
+      stepsDone: this.stepsDone,
+      ...(this.reviewReminder ? { reviewReminder: this.reviewReminder } : {}),
+      replenishing: this.replenishing,
+      replenishmentStarted: this.replenishmentStarted,
+      ...(this.shipmentStatusShown ? { shipmentStatusShown: this.shipmentStatusShown } : {}),
+      run: this.run,
     };
   }
 
@@ -172,7 +283,7 @@ export class Journey {
 
 
   /** The "current details" shown on the workflow's page in the Temporal UI: a short markdown timeline, no personal data. */
-  private showDetails(): void {
+  showDetails(): void {
     const { view } = this;
     const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
     const parcels = view.shipments.map((s) => `- ${s.direction === 'return' ? 'return ' : ''}parcel ${s.carrier.toUpperCase()} ${s.trackingNumber}: ${s.status.replace(/_/g, ' ')}`);
@@ -180,7 +291,7 @@ export class Journey {
     const recent = view.timeline.slice(-6).map((t) => `- ${when(t.at)} ${t.event}`);
     setCurrentDetails(
       [
-        `**Stage:** ${view.stage.replace(/_/g, ' ')}`,
+        `**Stage:** ${view.stage.replace(/_/g, ' ')}${this.run ? ` (run ${this.run + 1} of this journey)` : ''}`,
         ...(parcels.length ? ['', '**Parcels**', ...parcels] : []),
         ...(next.length ? ['', '**Next**', ...next] : []),
         '',

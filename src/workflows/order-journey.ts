@@ -1,19 +1,31 @@
 /**
  * One order's post-purchase journey, from checkout to weeks after delivery. Started by the API with workflow id
  * `order-<orderId>`; its state is the JourneyView that the `journey` query returns.
+ *
+ * A journey with many parcels, tracking events and weeks of polling would grow a long history: past a budget of events
+ * (journey.ts) the run hands over to a new one at its next long wait — background work finishes what is in flight,
+ * handlers drain — and continues as new with the view and its bookkeeping. The new run takes up the same phase; what
+ * the view shows as done is never done again, and every due time is where it was.
  */
-import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { journeyQuery } from './definitions';
 import { Journey } from './journey';
 import type { JourneyInput, JourneyResult } from './journey-input';
 import { registerCancellationHandler, finishCancelled } from './steps/cancellation';
 import { sendConfirmation } from './steps/confirmation';
 import { waitForDelivery } from './steps/delivery';
-import { followParcels, registerParcelHandlers } from './steps/parcels';
+import { followParcels, pendingParcelNews, registerParcelHandlers, resumeParcelNews } from './steps/parcels';
 import { startReplenishment } from './steps/replenishment';
-import { answerReturns, closeReturnWindow, registerReturnHandlers, stopReplenishingReturnedItems } from './steps/returns';
+import {
+  answerReturns,
+  closeReturnWindow,
+  pendingReturnAnnouncements,
+  registerReturnHandlers,
+  resumeReturnAnnouncements,
+  stopReplenishingReturnedItems,
+} from './steps/returns';
 import { escalate } from './steps/escalations';
-import { registerReviewHandler, requestReview, respondToBadReviews } from './steps/reviews';
+import { pendingBadReviews, registerReviewHandler, requestReview, respondToBadReviews, resumeBadReviews } from './steps/reviews';
 import { sendUnboxingTips } from './steps/unboxing';
 
 /** Since this patch the stage after confirmation is "awaiting shipment" only if no parcel moved it on meanwhile. */
@@ -28,37 +40,81 @@ export async function orderJourney(input: JourneyInput): Promise<JourneyResult> 
   registerReviewHandler(journey);
   registerReturnHandlers(journey);
   registerCancellationHandler(journey);
-
-  await sendConfirmation(journey);
-  // A parcel registered during a slow confirmation has already moved the journey on.
-  if (!patched(KEEP_STAGE_PATCH) || journey.view.stage === 'confirming') journey.enterStage('awaiting_shipment');
+  const { resume } = input;
+  if (resume) {
+    // What the previous run's handlers had recorded and nobody had answered yet.
+    resumeParcelNews(journey, resume.parcelNews);
+    resumeBadReviews(journey, resume.badReviews);
+    resumeReturnAnnouncements(journey, resume.returnsToAnnounce);
+  } else {
+    await sendConfirmation(journey);
+    // A parcel registered during a slow confirmation has already moved the journey on.
+    if (!patched(KEEP_STAGE_PATCH) || journey.view.stage === 'confirming') journey.enterStage('awaiting_shipment');
+  }
 
   // Running alongside until the journey ends: parcel news and polling, bad reviews and returns whenever they come.
   const background = Promise.all([followParcels(journey), respondToBadReviews(journey), answerReturns(journey)]);
 
-  const delivery = await waitForDelivery(journey);
-  if (delivery === 'cancelled') {
-    await finishCancelled(journey);
-  } else if (delivery === 'not_shipped') {
-    journey.record(`nothing shipped within ${journey.policy.shipmentDeadlineDays ?? 30} days: the journey ends and support takes over`);
-    await escalate(journey, 'order:not_shipped', 'not_shipped', `Order ${input.order.orderId} has not shipped and was not cancelled`);
-    journey.enterStage('not_shipped');
-  } else {
-    await Promise.all([
-      delivery === 'delivered' ? sendUnboxingTips(journey) : Promise.resolve(),
-      requestReview(journey),
-      startReplenishment(journey).then(async () => {
-        // A return accepted while the reminders were starting: stop what it returned now.
-        if (patched(RETURN_DURING_REPLENISHMENT_START_PATCH)) await stopReplenishingReturnedItems(journey);
-      }),
-    ]);
-    journey.enterStage('closing');
-    await closeReturnWindow(journey);
-    journey.enterStage('completed');
+  if (journey.phase === 'delivery') {
+    const delivery = await waitForDelivery(journey);
+    if (delivery === 'cancelled') {
+      journey.phase = 'ended';
+      await finishCancelled(journey);
+    } else if (delivery === 'not_shipped') {
+      journey.phase = 'ended';
+      journey.record(`nothing shipped within ${journey.policy.shipmentDeadlineDays ?? 30} days: the journey ends and support takes over`);
+      await escalate(journey, 'order:not_shipped', 'not_shipped', `Order ${input.order.orderId} has not shipped and was not cancelled`);
+      journey.enterStage('not_shipped');
+    } else if (delivery !== 'handover') {
+      journey.delivery = delivery;
+      journey.phase = 'follow_up';
+    }
   }
+  if (journey.phase === 'follow_up' && !journey.handingOver) {
+    await Promise.all([
+      journey.delivery === 'delivered' ? sendUnboxingTips(journey) : Promise.resolve(),
+      requestReview(journey),
+      journey.replenishmentStarted
+        ? Promise.resolve()
+        : startReplenishment(journey).then(async () => {
+            // A return accepted while the reminders were starting: stop what it returned now.
+            if (patched(RETURN_DURING_REPLENISHMENT_START_PATCH)) await stopReplenishingReturnedItems(journey);
+          }),
+    ]);
+    if (!journey.handingOver) {
+      journey.phase = 'closing';
+      journey.enterStage('closing');
+    }
+  }
+  if (journey.phase === 'closing' && !journey.handingOver) {
+    if ((await closeReturnWindow(journey)) === 'closed') {
+      journey.phase = 'ended';
+      journey.enterStage('completed');
+    }
+  }
+  if (journey.handingOver) return handOver(journey, background);
 
   journey.finished = true;
   await background;
   await condition(allHandlersFinished);
   return { orderId: input.order.orderId, stage: journey.view.stage };
+}
+
+/**
+ * Continues as new at a quiescent point: the background loops have stopped between answers (nothing in flight), the
+ * handlers have finished, and what they queued since goes along with the view.
+ */
+async function handOver(journey: Journey, background: Promise<unknown>): Promise<never> {
+  journey.record(`history at ${workflowInfo().historyLength} events: the journey continues in a new run`);
+  await background;
+  await condition(allHandlersFinished);
+  return continueAsNew<typeof orderJourney>({
+    ...journey.input,
+    resume: {
+      ...journey.handover(),
+      parcelNews: pendingParcelNews(journey),
+      badReviews: pendingBadReviews(journey),
+      returnsToAnnounce: pendingReturnAnnouncements(),
+    },
+  });
 }

@@ -3,7 +3,7 @@
  * fallback date (the later of the expected delivery date and the last parcel's expected arrival, plus a buffer), so a
  * silent carrier does not silence the journey. A cancellation ends the wait.
  */
-import { condition, patched, workflowInfo } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { DAY_MS } from '../../domain/durations';
 import { isoNow as now } from '../clock';
 import { Journey } from '../journey';
@@ -25,18 +25,23 @@ function fallbackDate(journey: Journey): string | null {
   return Journey.after(new Date(Math.max(expectedBy, lastParcelBy)).toISOString(), journey.days(policy.reviewFallbackBufferDays));
 }
 
-export async function waitForDelivery(journey: Journey): Promise<DeliveryOutcome> {
+/**
+ * Waits as long as it takes; 'handover' when this run should continue as new first (the next run waits on, from the
+ * same state: every due time here is computed from the view).
+ */
+export async function waitForDelivery(journey: Journey): Promise<DeliveryOutcome | 'handover'> {
   journey.planStep('shipment', 'waiting for the order to ship', null);
   for (;;) {
     const fallbackAt = fallbackDate(journey);
     const settled = () => journey.everythingDelivered() || journey.view.cancellation !== null || fallbackDate(journey) !== fallbackAt;
+    const settledOrHandOver = () => settled() || journey.timeToHandOver();
     if (fallbackAt === null) {
       if (!patched(SHIPMENT_DEADLINE_PATCH)) await condition(settled);
       else {
-        const deadline = Journey.after(workflowInfo().startTime.toISOString(), journey.days(journey.policy.shipmentDeadlineDays ?? 30));
+        const deadline = Journey.after(journey.startedAt, journey.days(journey.policy.shipmentDeadlineDays ?? 30));
         journey.planStep('shipment', 'waiting for the order to ship (support steps in if it does not)', deadline);
         const waitMs = Journey.msUntil(deadline);
-        if (waitMs === 0 || !(await condition(settled, waitMs, { summary: 'shipment deadline' }))) {
+        if (waitMs === 0 || !(await condition(settledOrHandOver, waitMs, { summary: 'shipment deadline' }))) {
           journey.unplan('shipment');
           return 'not_shipped';
         }
@@ -45,7 +50,7 @@ export async function waitForDelivery(journey: Journey): Promise<DeliveryOutcome
       journey.unplan('shipment');
       journey.planStep('delivery', 'delivery expected (review falls back to this date without a scan)', fallbackAt);
       const waitMs = Journey.msUntil(fallbackAt);
-      if (waitMs === 0 || !(await condition(settled, waitMs, { summary: 'delivery fallback if no scan arrives' }))) {
+      if (waitMs === 0 || !(await condition(settledOrHandOver, waitMs, { summary: 'delivery fallback if no scan arrives' }))) {
         return deliveredBy(journey, 'fallback', fallbackAt);
       }
     }
@@ -55,6 +60,7 @@ export async function waitForDelivery(journey: Journey): Promise<DeliveryOutcome
       const lastScan = journey.outboundShipments().map((p) => p.statusAt!).sort().at(-1)!;
       return deliveredBy(journey, 'carrier', lastScan < now() ? lastScan : now());
     }
+    if (journey.handingOver) return 'handover';
   }
 }
 

@@ -23,7 +23,7 @@ import { settleReturnParcel } from './returns';
 export const PARCEL_NEWS_PATCH = 'parcel-news-in-parallel-bounded-checks';
 
 /** Something happened to a parcel that the customer or support may need to hear about. */
-interface ParcelNews {
+export interface ParcelNews {
   shipmentId: string;
   news: 'registered' | TrackingUpdate['status'];
   /** 1 the first time the parcel reached this status, 2 the second (another delivery attempt)… */
@@ -32,6 +32,17 @@ interface ParcelNews {
 
 const newsFor = new WeakMap<Journey, ParcelNews[]>();
 const inbox = (journey: Journey) => newsFor.get(journey) ?? newsFor.set(journey, []).get(journey)!;
+/** Tracking-provider registrations still running (module state is per workflow run): a handover waits for them. */
+const trackersRegistering = new Set<Promise<void>>();
+
+/** News recorded but not answered yet: a new run answers it. */
+export function pendingParcelNews(journey: Journey): ParcelNews[] {
+  return [...inbox(journey)];
+}
+
+export function resumeParcelNews(journey: Journey, news: ParcelNews[]): void {
+  inbox(journey).push(...news);
+}
 
 export function registerParcelHandlers(journey: Journey): void {
   setHandler(
@@ -138,7 +149,10 @@ function applyUpdate(journey: Journey, parcel: ShipmentView, update: TrackingUpd
   return true;
 }
 
-/** The parcels' loop: runs from the first parcel to the end of the journey. */
+/**
+ * The parcels' loop: runs from the first parcel to the end of the journey. At a handover it stops taking news, lets the
+ * answers in flight finish, and leaves the rest of the news for the next run.
+ */
 export async function followParcels(journey: Journey): Promise<void> {
   const news = inbox(journey);
   const parallel = patched(PARCEL_NEWS_PATCH);
@@ -155,20 +169,20 @@ export async function followParcels(journey: Journey): Promise<void> {
     perParcel.set(item.shipmentId, turn);
     inBackground(turn);
   };
-  while (!journey.finished) {
+  while (!journey.finished && !journey.handingOver) {
     if (parallel) while (news.length) answer(news.shift()!);
     else while (news.length) await respond(journey, news.shift()!);
     const quiet = nextQuietParcel(journey, parallel);
     for (const parcel of journey.view.shipments) if (parcel !== quiet?.parcel) journey.unplan(`check:${parcel.shipmentId}`);
     if (quiet) journey.planStep(`check:${quiet.parcel.shipmentId}`, `ask the carrier about parcel ${quiet.parcel.shipmentId}`, quiet.at);
-    const somethingToDo = () => news.length > 0 || journey.finished;
+    const somethingToDo = () => news.length > 0 || journey.finished || journey.handingOver;
     let quietTooLong = false;
     if (!quiet) await condition(somethingToDo);
     else {
       const waitMs = Journey.msUntil(quiet.at);
       quietTooLong = waitMs === 0 || !(await condition(somethingToDo, waitMs, { summary: `parcel ${quiet.parcel.shipmentId} quiet: check with carrier` }));
     }
-    if (quietTooLong && quiet && !journey.finished) {
+    if (quietTooLong && quiet && !journey.finished && !journey.handingOver) {
       journey.unplan(`check:${quiet.parcel.shipmentId}`);
       if (!parallel) {
         const stalled = await checkWithCarrier(journey, quiet.parcel, false);
@@ -182,6 +196,10 @@ export async function followParcels(journey: Journey): Promise<void> {
     }
   }
   await Promise.all([...answering]);
+  if (journey.handingOver) {
+    await Promise.all([...trackersRegistering]); // its answer (pollable or not) belongs in the view handed over
+    return; // the checks stay planned: the next run makes them
+  }
   for (const parcel of journey.view.shipments) journey.unplan(`check:${parcel.shipmentId}`);
 }
 
@@ -276,7 +294,7 @@ async function respond(journey: Journey, { shipmentId, news, occurrence = 1 }: P
  * "shipped" message never waits for it); a refusal is recorded and polling stays the fallback.
  */
 function followWithTrackingProvider(journey: Journey, parcel: ShipmentView): void {
-  trackerRegistration.registerTracker
+  const registering: Promise<void> = trackerRegistration.registerTracker
     .executeWithOptions({ summary: `register ${parcel.shipmentId} with the tracking provider` }, [
       { carrier: parcel.carrier, trackingNumber: parcel.trackingNumber },
     ])
@@ -287,5 +305,7 @@ function followWithTrackingProvider(journey: Journey, parcel: ShipmentView): voi
         journey.record(`no tracking provider answers for ${parcel.carrier.toUpperCase()}: parcel ${parcel.shipmentId} is not polled`);
       }
     })
-    .catch(() => journey.record(`tracking provider could not follow parcel ${parcel.shipmentId}; polling stays the fallback`));
+    .catch(() => journey.record(`tracking provider could not follow parcel ${parcel.shipmentId}; polling stays the fallback`))
+    .finally(() => trackersRegistering.delete(registering));
+  trackersRegistering.add(registering);
 }

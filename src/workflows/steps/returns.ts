@@ -7,7 +7,7 @@
 import { condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
 import { judgeReturn } from '../../domain/returns';
 import { replenishmentWorkflowId } from '../../domain/replenishment';
-import { workflowNow, isoNow as now, sleepUntil } from '../clock';
+import { workflowNow, isoNow as now } from '../clock';
 import { requestReturnUpdate, replenishmentStopSignal } from '../definitions';
 import { Journey } from '../journey';
 import type { ReturnView, ShipmentView } from '../journey-state';
@@ -60,10 +60,26 @@ export function registerReturnHandlers(journey: Journey): void {
   );
 }
 
-/** Runs for the whole journey: each accepted return's message and replenishment stop, in the order they came. */
+/** Accepted returns not announced yet, by RMA id: a new run announces them. */
+export function pendingReturnAnnouncements(): string[] {
+  return toAnnounce.map((r) => r.rmaId);
+}
+
+export function resumeReturnAnnouncements(journey: Journey, rmaIds: string[]): void {
+  for (const rmaId of rmaIds) {
+    const rma = journey.view.returns.find((r) => r.rmaId === rmaId);
+    if (rma) toAnnounce.push(rma);
+  }
+}
+
+/**
+ * Runs for the whole journey: each accepted return's message and replenishment stop, in the order they came. Stops
+ * between answers at a handover.
+ */
 export async function answerReturns(journey: Journey): Promise<void> {
   while (!journey.finished || toAnnounce.length) {
-    await condition(() => toAnnounce.length > 0 || journey.finished);
+    await condition(() => toAnnounce.length > 0 || journey.finished || journey.handingOver);
+    if (journey.handingOver) return;
     const rma = toAnnounce.shift();
     if (rma) await announceReturn(journey, rma);
   }
@@ -109,20 +125,23 @@ export async function stopReplenishingReturnedItems(journey: Journey): Promise<v
 
 /**
  * The journey stays open while a return is still possible: until the window closes and every accepted return has
- * either arrived or lapsed.
+ * either arrived or lapsed. 'handover' when the run should continue as new first (the next run waits on from the view).
  */
-export async function closeReturnWindow(journey: Journey): Promise<void> {
-  if (!journey.view.deliveredAt) return;
+export async function closeReturnWindow(journey: Journey): Promise<'closed' | 'handover'> {
+  if (!journey.view.deliveredAt) return 'closed';
   const windowEnds = Journey.after(journey.view.deliveredAt, journey.days(journey.policy.returnWindowDays));
   journey.planStep('return-window', 'return window closes', windowEnds);
-  await sleepUntil(windowEnds, 'return window open');
+  if (await journey.sleepUntilOrHandOver(windowEnds, 'return window open')) return 'handover';
   journey.unplan('return-window');
   for (;;) {
     const open = journey.view.returns.filter((r) => r.status === 'awaiting_parcel');
-    if (!open.length) return;
+    if (!open.length) return 'closed';
     const lapses = open.map((r) => ({ rma: r, at: Journey.after(r.acceptedAt, journey.days(parcelWaitDays(journey))) })).sort((a, b) => a.at.localeCompare(b.at))[0]!;
     const wait = Journey.msUntil(lapses.at);
-    const arrived = wait > 0 && (await condition(() => lapses.rma.status !== 'awaiting_parcel', wait, { summary: `waiting for return ${lapses.rma.rmaId}` }));
+    const arrived =
+      wait > 0 &&
+      (await condition(() => lapses.rma.status !== 'awaiting_parcel' || journey.timeToHandOver(), wait, { summary: `waiting for return ${lapses.rma.rmaId}` }));
+    if (arrived && lapses.rma.status === 'awaiting_parcel') return 'handover';
     if (!arrived && lapses.rma.status === 'awaiting_parcel') {
       lapses.rma.status = 'lapsed';
       journey.unplan(`return:${lapses.rma.rmaId}`);

@@ -4,7 +4,7 @@
  * Reviews arrive as signals at any time; a rating of 2 or less goes to support and the customer gets an apology.
  */
 import { condition, setHandler } from '@temporalio/workflow';
-import { isoNow as now, sleepUntil } from '../clock';
+import { isoNow as now } from '../clock';
 import { reviewSubmittedSignal, type ReviewSubmitted } from '../definitions';
 import { Journey } from '../journey';
 import { itemRefs, orderRef, sendToCustomer } from '../send';
@@ -27,11 +27,21 @@ export function registerReviewHandler(journey: Journey): void {
   });
 }
 
-/** Runs for the whole journey: a bad review is escalated whenever it arrives. */
+/** Bad reviews not answered yet: a new run answers them. */
+export function pendingBadReviews(journey: Journey): ReviewSubmitted[] {
+  return [...badReviewQueue(journey)];
+}
+
+export function resumeBadReviews(journey: Journey, reviews: ReviewSubmitted[]): void {
+  badReviewQueue(journey).push(...reviews);
+}
+
+/** Runs for the whole journey: a bad review is escalated whenever it arrives. Stops between answers at a handover. */
 export async function respondToBadReviews(journey: Journey): Promise<void> {
   const queue = badReviewQueue(journey);
   while (!journey.finished || queue.length) {
-    await condition(() => queue.length > 0 || journey.finished);
+    await condition(() => queue.length > 0 || journey.finished || journey.handingOver);
+    if (journey.handingOver) return;
     const review = queue.shift();
     if (!review) continue;
     await escalate(journey, `review:${review.sku}`, 'bad_review', `Review of ${review.sku} rated ${review.rating}/5`);
@@ -48,36 +58,53 @@ function itemsToAskAbout(journey: Journey) {
   return journey.keptItems().filter((i) => !reviewed.has(i.sku));
 }
 
+/**
+ * The request, then the reminder. Returns early when the run hands over while waiting for either: the next run takes up
+ * the same step at the same due time (a request already sent is never asked again; only its reminder wait remains).
+ */
 export async function requestReview(journey: Journey): Promise<void> {
   const { policy } = journey;
-  const requestAt = Journey.after(journey.view.deliveredAt!, journey.days(policy.reviewRequestDelayDays));
-  journey.planStep('review-request', 'ask for a review', requestAt);
-  await sleepUntil(requestAt, `review request ${policy.reviewRequestDelayDays} days after delivery`);
-  journey.unplan('review-request');
+  if (!journey.done('review-request')) {
+    const requestAt = Journey.after(journey.view.deliveredAt!, journey.days(policy.reviewRequestDelayDays));
+    journey.planStep('review-request', 'ask for a review', requestAt);
+    if (await journey.sleepUntilOrHandOver(requestAt, `review request ${policy.reviewRequestDelayDays} days after delivery`)) return;
+    journey.unplan('review-request');
 
-  const items = itemsToAskAbout(journey);
-  if (!items.length) {
-    journey.record('review request skipped: every item was returned or already reviewed');
-    return;
+    const items = itemsToAskAbout(journey);
+    if (!items.length) {
+      journey.record('review request skipped: every item was returned or already reviewed');
+      journey.markDone('review-request');
+      journey.markDone('review-reminder');
+      return;
+    }
+    await sendToCustomer(
+      journey,
+      'review-request',
+      { messageType: 'review_request', data: { order: orderRef(journey), items: itemRefs(journey, items) } },
+      { stillWanted: () => itemsToAskAbout(journey).length > 0 }, // it may wait for quiet hours or the frequency cap
+    );
+    journey.enterStage('awaiting_review');
+    journey.reviewReminder = { dueAt: Journey.after(now(), journey.days(policy.reviewReminderDelayDays)), reviewsBefore: journey.view.reviews.length };
+    journey.markDone('review-request');
   }
-  await sendToCustomer(
-    journey,
-    'review-request',
-    { messageType: 'review_request', data: { order: orderRef(journey), items: itemRefs(journey, items) } },
-    { stillWanted: () => itemsToAskAbout(journey).length > 0 }, // it may wait for quiet hours or the frequency cap
-  );
-  journey.enterStage('awaiting_review');
+  if (journey.done('review-reminder')) return;
 
-  const reviewsBefore = journey.view.reviews.length;
-  const remindAt = Journey.after(now(), journey.days(policy.reviewReminderDelayDays));
+  const { dueAt: remindAt, reviewsBefore } = journey.reviewReminder!;
   journey.planStep('review-reminder', 'remind about the review (unless one arrives)', remindAt);
-  const reviewed = await condition(() => journey.view.reviews.length > reviewsBefore, Journey.msUntil(remindAt), {
-    summary: `review reminder in ${policy.reviewReminderDelayDays} days unless reviewed`,
-  });
+  const waitMs = Journey.msUntil(remindAt);
+  // (A resumed run may find the reminder due already: no timer then.)
+  const woken =
+    waitMs > 0 &&
+    (await condition(() => journey.view.reviews.length > reviewsBefore || journey.timeToHandOver(), waitMs, {
+      summary: `review reminder in ${policy.reviewReminderDelayDays} days unless reviewed`,
+    }));
+  const reviewed = woken && journey.view.reviews.length > reviewsBefore;
+  if (woken && !reviewed) return; // woken by the handover: the next run waits for the reminder
   journey.unplan('review-reminder');
   const stillToReview = itemsToAskAbout(journey);
   if (reviewed || !stillToReview.length) {
     journey.record('review reminder not needed');
+    journey.markDone('review-reminder');
     return;
   }
   await sendToCustomer(
@@ -86,4 +113,5 @@ export async function requestReview(journey: Journey): Promise<void> {
     { messageType: 'review_reminder', data: { order: orderRef(journey), items: itemRefs(journey, stillToReview) } },
     { stillWanted: () => journey.view.reviews.length === reviewsBefore && itemsToAskAbout(journey).length > 0 },
   );
+  journey.markDone('review-reminder');
 }

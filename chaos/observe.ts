@@ -103,8 +103,9 @@ function isClosed(state: JourneyState | undefined): boolean {
 async function lastTaskFailure(client: Client, workflowId: string): Promise<string | undefined> {
   try {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    const failed = (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes).at(-1);
-    return failed?.workflowTaskFailedEventAttributes?.failure?.message?.slice(0, 200) ?? undefined;
+    const last = (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes).at(-1);
+    if (last?.workflowTaskTimedOutEventAttributes) return 'workflow task timed out (the worker died or hung while running it)';
+    return last?.workflowTaskFailedEventAttributes?.failure?.message?.slice(0, 200) ?? undefined;
   } catch {
     return undefined;
   }

@@ -177,6 +177,9 @@ function faultSuffix(r: ScenarioResult): string {
     orders?: { got201: number; withoutJourney: string[]; answersToRetriedPost: Record<string, number> };
   };
   const parts: string[] = [];
+  const died = (r.faults as { unexpectedExits?: { worker: number; api: number } }).unexpectedExits;
+  if (died?.worker) parts.push(`worker died by itself ${died.worker} times`);
+  if (died?.api) parts.push(`API died by itself ${died.api} times`);
   if (f.injectionError) parts.push(`fault injection failed: ${f.injectionError}`);
   if (f.kills !== undefined) parts.push(`${f.kills} worker kills`);
   if (r.scenario === 'postgres-outage' && f.apiAnswersDuringFaults) {

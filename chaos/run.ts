@@ -150,7 +150,11 @@ async function runScenario(
   say(`  workload done after ${((Date.now() - started) / 1000).toFixed(0)} s; waiting for journeys to close`);
   const states = await waitForJourneys(client, plans, budget.settleSeconds * 1000, say, plans.length <= 20 ? 1_000 : 5_000);
 
-  const facts: Record<string, unknown> = { ...record.facts, windows: record.windows.map((w) => ({ what: w.what, seconds: (w.to - w.from) / 1000 })) };
+  const died = (exits: { at: number }[]) => exits.filter((e) => e.at >= started).length;
+  const facts: Record<string, unknown> = {
+    ...record.facts,
+    unexpectedExits: { worker: died(stack.worker.unexpectedExits), api: died(stack.api.unexpectedExits) },
+    windows: record.windows.map((w) => ({ what: w.what, seconds: (w.to - w.from) / 1000 })) };
   if (record.windows.length) facts.apiAnswersDuringFaults = answersDuring(api.answers, record.windows);
   facts.apiServerErrors = answersDuring(api.answers, [{ what: 'whole scenario', from: started, to: Date.now() }]).serverErrorsByRoute;
   if (scenario === 'api-restart') facts.orders = await checkOrdersAfterApiRestart(workload, states);

@@ -2,7 +2,8 @@
  * Records journey histories as the current code runs them, for the replay tests:
  *   npx tsx test/replay/record.ts <scenario> [file-name]
  * Scenarios: `confirmation` (stops once confirmed), `happy-path` (shipped, six carrier updates, runs to completion),
- * `cancelled`. Commit what it writes under test/replay/histories/ whenever a released workflow gets a new path, so every
+ * `cancelled`, `replenishment` (the order's journey and every run of the reminder chain it starts: a reminder, a reorder
+ * with a stale stop, a stop). Commit what it writes under test/replay/histories/ whenever a released workflow gets a new path, so every
  * later change must still replay it (or be guarded by `patched()`).
  */
 import { writeFileSync } from 'node:fs';
@@ -14,7 +15,15 @@ import { migrate } from '../../src/db/migrate';
 import { createPool } from '../../src/db/pool';
 import { journeyWorkflowId, orderSchema } from '../../src/domain/order';
 import { productionPolicy } from '../../src/domain/policy';
-import { addShipmentUpdate, cancelOrderUpdate, journeyQuery, trackingEventSignal } from '../../src/workflows/definitions';
+import { replenishmentWorkflowId } from '../../src/domain/replenishment';
+import {
+  addShipmentUpdate,
+  cancelOrderUpdate,
+  journeyQuery,
+  reorderedSignal,
+  replenishmentStopSignal,
+  trackingEventSignal,
+} from '../../src/workflows/definitions';
 import { anOrder } from '../helpers/fixtures';
 import { createTestDatabase } from '../helpers/postgres';
 import { createTestWorker, journeyActivities, startTimeSkippingEnv } from '../helpers/temporal';
@@ -42,6 +51,48 @@ const scenarios: Record<string, Scenario> = {
     await untilConfirmed(handle);
     await handle.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'recorded for replay' }] });
     await handle.result();
+  },
+  /**
+   * The order's journey starts the SERUM-30 reminder chain and closes with its return window; 70 days on the chain sends
+   * reminder 1 and continues as new; a newer order's reorder and then a (stale) stop of this order arrive; a stop of the
+   * newer order ends the chain. Writes every run of the chain besides the journey: `<file-name>-chain-<n>.json`.
+   */
+  replenishment: async (env, handle) => {
+    await untilConfirmed(handle);
+    const { items, orderId, customerId } = await handle.query(journeyQuery);
+    await handle.executeUpdate(addShipmentUpdate, { args: [{ carrier: 'ups', trackingNumber: '1ZREPLAY2', items }] });
+    await handle.signal(trackingEventSignal, { trackingNumber: '1ZREPLAY2', status: 'delivered', occurredAt: new Date(await env.currentTimeMs()).toISOString() });
+    await handle.result(); // 30 days on: the return window closed
+    const chain = env.client.workflow.getHandle(replenishmentWorkflowId(customerId, 'SERUM-30'));
+    const runOf = async () => (await chain.describe()).runId;
+    const untilNextRun = async (runId: string) => {
+      while ((await runOf()) === runId) await new Promise((r) => setTimeout(r, 100));
+    };
+    const firstRun = await runOf();
+    await env.sleep(41 * 24 * HOUR); // day 71: reminder 1 went (after quiet hours, if any), the chain continued as new
+    await untilNextRun(firstRun);
+    const newerOrder = `${orderId}-again`;
+    const secondRun = await runOf();
+    await chain.signal(reorderedSignal, { orderId: newerOrder });
+    await chain.signal(replenishmentStopSignal, { orderId, reason: 'returned' }); // stale: a newer order counts now
+    await untilNextRun(secondRun);
+    await env.sleep(HOUR);
+    await chain.signal(replenishmentStopSignal, { orderId: newerOrder, reason: 'returned' });
+    const outcome = await chain.result();
+    if (outcome.stoppedBecause !== 'returned' || outcome.remindersSent !== 1) throw new Error(`unexpected chain outcome ${JSON.stringify(outcome)}`);
+
+    const runs: string[] = [];
+    for (let runId: string | undefined = await runOf(); runId; ) {
+      const history = await env.client.workflow.getHandle(chain.workflowId, runId).fetchHistory();
+      runs.unshift(historyToJSON(history));
+      runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    }
+    const fileName = handle.workflowId.replace(/^order-replay-/, '');
+    runs.forEach((json, i) => {
+      const file = path.join(__dirname, 'histories', `${fileName}-chain-${i + 1}.json`);
+      writeFileSync(file, json);
+      console.log(`wrote ${file}`);
+    });
   },
 };
 

@@ -56,6 +56,8 @@ const scenarios: Record<string, Scenario> = {
    * The order's journey starts the SERUM-30 reminder chain and closes with its return window; 70 days on the chain sends
    * reminder 1 and continues as new; a newer order's reorder and then a (stale) stop of this order arrive; a stop of the
    * newer order ends the chain. Writes every run of the chain besides the journey: `<file-name>-chain-<n>.json`.
+   * (`replenishment-v0*` were recorded with this scenario on the code before issue 9's fixes, where the stale stop
+   * still ended the chain in its second run; `replenishment-v1*` on the fixed code.)
    */
   replenishment: async (env, handle) => {
     await untilConfirmed(handle);

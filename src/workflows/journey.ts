@@ -291,7 +291,9 @@ export class Journey {
     const recent = view.timeline.slice(-6).map((t) => `- ${when(t.at)} ${t.event}`);
     setCurrentDetails(
       [
-        `**Stage:** ${view.stage.replace(/_/g, ' ')}${this.run ? ` (run ${this.run + 1} of this journey)` : ''}`,
+        `**Stage:** ${view.stage.replace(/_/g, ' ')}`,
+        // A continued run has no static summary of its own (the TypeScript SDK cannot pass one on continue-as-new).
+        ...(this.run ? [`**Order** ${view.orderId} · ${view.items.length} item${view.items.length === 1 ? '' : 's'} · run ${this.run + 1} of this journey`] : []),
         ...(parcels.length ? ['', '**Parcels**', ...parcels] : []),
         ...(next.length ? ['', '**Next**', ...next] : []),
         '',

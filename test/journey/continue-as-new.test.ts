@@ -4,6 +4,7 @@
  * go once each, at the times they would have gone in one long run.
  */
 import type { WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { journeyWorkflowId, orderSchema, type Order } from '../../src/domain/order';
 import { productionPolicy } from '../../src/domain/policy';
 import { nextSendTime } from '../../src/domain/quiet-hours';
@@ -56,7 +57,8 @@ async function runsOf(handle: WorkflowHandle & { firstExecutionRunId: string }):
   const runs: { runId: string; events: number }[] = [];
   let runId: string | undefined = handle.firstExecutionRunId;
   while (runId) {
-    const { events = [] } = await world.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    const history: temporal.api.history.v1.IHistory = await world.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
     runs.push({ runId, events: events.length });
     runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
   }

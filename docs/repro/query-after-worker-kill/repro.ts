@@ -15,8 +15,8 @@
  *   6. the workflow runs to completion on B; its history is fetched and replayed with `Worker.runReplayHistory`.
  * Each round runs one trial per mode at the same time (own task queue each). Prints one line per trial and a summary.
  *
- * `--keep-stuck`: one `query` trial with a longer loop; after the signal, worker B is killed too and worker C started
- * with the same code: C replays the history and fails with the nondeterminism error on every attempt. The server and C
+ * `--keep-stuck`: one `query` trial with a 4-timer loop; once worker B has recorded the signal's task, B is killed too
+ * and worker C started with the same code: C replays the history and fails with the nondeterminism error on every attempt. The server and C
  * keep running (Ctrl-C ends them) so that the runbook's commands (describe, reset) can be tried on a stuck workflow.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -149,7 +149,7 @@ async function trial(client: Client, address: string, bundlePath: string, mode: 
   const workflowId = `timer-loop-${mode}-${round}-${Date.now()}`;
   const tag = `[${mode} #${round}]`;
   const workerA = await startWorker(address, taskQueue, bundlePath);
-  const handle = await client.workflow.start('timerLoop', { taskQueue, workflowId, args: [opts.stuck ? 30 : 3, timerMs] });
+  const handle = await client.workflow.start('timerLoop', { taskQueue, workflowId, args: [opts.stuck ? 4 : 3, timerMs] });
   // Wait for the first TimerStarted, then aim the kill just before it fires.
   let timerStartedAt = 0;
   while (!timerStartedAt) {
@@ -188,7 +188,13 @@ async function trial(client: Client, address: string, bundlePath: string, mode: 
   log(tag, 'signal sent');
   let workerC: ChildProcess | undefined;
   if (opts.stuck) {
-    await sleep(1_500);
+    // Once worker B has completed the task with the misordered commands, replace it by a worker without that cache.
+    for (;;) {
+      const { events } = await handle.fetchHistory();
+      if (events?.some((e) => e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)) break;
+      await sleep(100);
+    }
+    await sleep(500);
     workerB.kill('SIGKILL');
     workerC = await startWorker(address, taskQueue, bundlePath);
     log(tag, `worker B killed, worker C (pid ${workerC.pid}) started: it must replay the history`);

@@ -40,6 +40,8 @@ export class ServiceProcess {
   /** Deaths nobody asked for (crash, exit on a lost connection), each followed by a supervisor restart. */
   readonly unexpectedExits: { at: number; how: string }[] = [];
   kills = 0;
+  /** The last error-looking line of its output: why it died, when it dies by itself. */
+  private lastError?: string;
   /** Started and ready, and not exited since. */
   serving = false;
 
@@ -59,6 +61,7 @@ export class ServiceProcess {
   async start(): Promise<void> {
     const { script, env, readyLine, name, cwd } = this.options;
     this.expectedExit = false;
+    this.lastError = undefined;
     let sawReadyLine = false;
     let served = false;
     const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -66,6 +69,7 @@ export class ServiceProcess {
     alive.add(child);
     const onOutput = (chunk: Buffer) => {
       this.log.write(chunk);
+      for (const line of chunk.toString().split('\n')) if (/^\w*Error\b|FATAL|"level":60/.test(line)) this.lastError = line.slice(0, 200);
       if (readyLine && !sawReadyLine && chunk.toString().includes(readyLine)) sawReadyLine = true;
     };
     child.stdout!.on('data', onOutput);
@@ -77,7 +81,7 @@ export class ServiceProcess {
         this.log.write(`\n[chaos] ${name} exited (${signal ?? `code ${code}`})\n`);
         resolve();
         // Only a process that had served: one dying during start() fails that start() instead.
-        if (served && !this.expectedExit && !this.stopped) void this.superviseRestart(signal ?? `code ${code}`);
+        if (served && !this.expectedExit && !this.stopped) void this.superviseRestart(`${signal ?? `code ${code}`}${this.lastError ? `: ${this.lastError}` : ''}`);
       });
     });
 

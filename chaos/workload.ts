@@ -225,11 +225,12 @@ export class Workload {
   private async returnTowel(run: JourneyRun): Promise<void> {
     const { plan } = run;
     const at = `/v1/orders/${plan.orderId}`;
-    await this.waitForStage(run, (stage) => ['delivered', 'awaiting_review', 'closing'].includes(stage), 'delivery');
+    // Asked at once after the delivery scan, as support would when the customer calls; "not delivered yet" until the
+    // journey has taken the scan in (it may still be busy with an earlier message), so that answer is retried.
     let rmaId: string | undefined;
     let last = '';
-    const deadline = Date.now() + 30_000;
-    while (!rmaId && Date.now() < deadline) {
+    const deadline = Date.now() + 120_000;
+    while (!rmaId && Date.now() < deadline && !this.api.expired) {
       const answer = await this.api.call<{ rmaId?: string; error?: { message?: string } }>('POST', `${at}/returns`, {
         role: 'support',
         body: { items: [{ sku: TOWEL.sku, quantity: 1 }], reason: 'too small' },
@@ -237,7 +238,7 @@ export class Workload {
       });
       last = `${answer.status} ${answer.body?.error?.message ?? ''}`.trim();
       if (answer.status === 201) rmaId = answer.body.rmaId;
-      else if (answer.status === 409 && /not been delivered/.test(answer.body.error?.message ?? '')) await sleep(500);
+      else if (answer.status === 409 && /not been delivered/.test(answer.body?.error?.message ?? '')) await sleep(500);
       else break;
     }
     if (!rmaId) {
@@ -249,17 +250,6 @@ export class Workload {
     });
     await sleep(300);
     await this.track(run, plan.returnTrackingNumber!, 'delivered', 0, 0);
-  }
-
-  /** Reads the journey (a Temporal query) until `wanted` holds for its stage or 60 s pass. */
-  private async waitForStage(run: JourneyRun, wanted: (stage: string) => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && !this.api.expired) {
-      const journey = await this.getJourney(run);
-      if (journey && wanted(journey.stage)) return;
-      await sleep(500);
-    }
-    run.problems.push(`waited 60 s for ${what}`);
   }
 
   private async getJourney(run: JourneyRun): Promise<{ stage: string } | undefined> {

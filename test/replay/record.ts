@@ -22,6 +22,8 @@ import {
   journeyQuery,
   reorderedSignal,
   replenishmentStopSignal,
+  requestReturnUpdate,
+  reviewSubmittedSignal,
   trackingEventSignal,
 } from '../../src/workflows/definitions';
 import { anOrder } from '../helpers/fixtures';
@@ -31,6 +33,7 @@ import { createTestWorker, journeyActivities, startTimeSkippingEnv } from '../he
 type Scenario = (env: TestWorkflowEnvironment, handle: WorkflowHandle) => Promise<void>;
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const untilConfirmed = async (handle: WorkflowHandle) => {
   while ((await handle.query(journeyQuery)).stage === 'confirming') await new Promise((r) => setTimeout(r, 100));
 };
@@ -45,6 +48,45 @@ const scenarios: Record<string, Scenario> = {
       await env.sleep(4 * HOUR);
       await handle.signal(trackingEventSignal, { trackingNumber: '1ZREPLAY1', status, occurredAt: new Date(await env.currentTimeMs()).toISOString() });
     }
+    await handle.result();
+  },
+  /**
+   * Issue 9's paths in one order: two parcels, one with a failed attempt and a second "out for delivery", the other silent
+   * (no tracking provider answers: never polled, reported stalled, delivered late); a bad review (case + apology); a
+   * return whose parcel arrives (refund), one that lapses, and one refused; tips, review request and reminder under
+   * quiet hours and the frequency cap.
+   */
+  'many-paths': async (env, handle) => {
+    await untilConfirmed(handle);
+    const at = async (offsetMs = 0) => new Date((await env.currentTimeMs()) + offsetMs).toISOString();
+    const ship = (trackingNumber: string, carrier: string, items: { sku: string; quantity: number }[], rmaId?: string) =>
+      handle.executeUpdate(addShipmentUpdate, { args: [{ carrier, trackingNumber, items, ...(rmaId ? { rmaId } : {}) }] });
+    await ship('1ZPATHS1', 'ups', [{ sku: 'SERUM-30', quantity: 2 }]);
+    await ship('DHLPATHS2', 'dhl', [{ sku: 'TOWEL-01', quantity: 1 }]);
+    for (const status of ['out_for_delivery', 'attempt_failed', 'out_for_delivery', 'delivered'] as const) {
+      await env.sleep(5 * HOUR);
+      await handle.signal(trackingEventSignal, { trackingNumber: '1ZPATHS1', status, occurredAt: await at() });
+    }
+    await env.sleep(6 * DAY); // the DHL parcel stalls after five silent days
+    await handle.signal(trackingEventSignal, { trackingNumber: 'DHLPATHS2', status: 'delivered', occurredAt: await at(-HOUR) });
+    await env.sleep(DAY);
+    await handle.signal(reviewSubmittedSignal, { sku: 'TOWEL-01', rating: 1, text: 'recorded for replay' });
+    const refund = await handle.executeUpdate(requestReturnUpdate, { args: [{ items: [{ sku: 'TOWEL-01', quantity: 1 }], reason: 'recorded for replay' }] });
+    await handle.executeUpdate(requestReturnUpdate, { args: [{ items: [{ sku: 'SERUM-30', quantity: 1 }], reason: 'lapses' }] });
+    await handle.executeUpdate(requestReturnUpdate, { args: [{ items: [{ sku: 'SERUM-30', quantity: 2 }], reason: 'refused' }] }).catch(() => undefined);
+    await ship('1ZPATHSR', 'ups', [{ sku: 'TOWEL-01', quantity: 1 }], refund.rmaId);
+    await env.sleep(2 * DAY);
+    await handle.signal(trackingEventSignal, { trackingNumber: '1ZPATHSR', status: 'delivered', occurredAt: await at() });
+    await handle.result();
+  },
+  /** A scan reporting a delivery eleven days ago: tips and review request fall due together (issue 9, cause B). */
+  'late-scan': async (env, handle) => {
+    await untilConfirmed(handle);
+    const { items } = await handle.query(journeyQuery);
+    await handle.executeUpdate(addShipmentUpdate, { args: [{ carrier: 'ups', trackingNumber: '1ZLATE1', items }] });
+    await env.sleep(2 * DAY);
+    const occurredAt = new Date((await env.currentTimeMs()) - 11 * DAY).toISOString();
+    await handle.signal(trackingEventSignal, { trackingNumber: '1ZLATE1', status: 'delivered', occurredAt });
     await handle.result();
   },
   cancelled: async (_env, handle) => {

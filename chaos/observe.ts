@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { HistoryAndWorkflowId } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Client as PgClient } from 'pg';
@@ -176,7 +177,7 @@ function workflowBundle(treeRoot: string): Promise<WorkflowBundle> {
 export async function replayClosedJourneys(client: Client, workflowIds: string[], treeRoot: string): Promise<ReplaySummary> {
   const summary: ReplaySummary = { replayed: 0, nondeterminism: [], otherErrors: [] };
   if (!workflowIds.length) return summary;
-  const histories: { workflowId: string; history: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>> }[] = [];
+  const histories: HistoryAndWorkflowId[] = [];
   await forEachLimited(workflowIds, 8, async (workflowId) => {
     try {
       histories.push({ workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() });

@@ -181,7 +181,7 @@ function faultSuffix(r: ScenarioResult): string {
   if (died?.worker) parts.push(`worker died by itself ${died.worker} times`);
   if (died?.api) parts.push(`API died by itself ${died.api} times`);
   if (f.injectionError) parts.push(`fault injection failed: ${f.injectionError}`);
-  if (f.kills !== undefined) parts.push(`${f.kills} worker kills`);
+  if (f.kills !== undefined) parts.push(`${f.kills} worker kill${f.kills === 1 ? '' : 's'}`);
   if (r.scenario === 'postgres-outage' && f.apiAnswersDuringFaults) {
     const a = f.apiAnswersDuringFaults;
     parts.push(`API while PostgreSQL was down: ${a.total} answers, ${a.status500} × 500, ${a.status503WithRetryAfter} × 503 with Retry-After, ${a.status503WithoutRetryAfter} × 503 without`);

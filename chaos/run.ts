@@ -59,7 +59,7 @@ export interface ChaosRun {
   results: ScenarioResult[];
   /** `ExecutionStatus="Failed"` over the whole namespace after the run. */
   failedExecutions: string[];
-  /** Worker / API / Temporal deaths nobody asked for (each restarted by the suite's supervisor). */
+  /** Worker / API (per scenario) and Temporal deaths nobody asked for (each restarted by the suite's supervisor). */
   unexpectedExits: Record<string, string[]>;
   lines: string[];
   file?: string;
@@ -92,17 +92,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
       const { result, outcomes } = await runScenario(stack, scenario, `${runTag}${SCENARIO_CODES[scenario]}`, n, options, budget, baselines ?? 'self', random);
       if (scenario === 'control') baselines = new Map(outcomes.flatMap((o) => ((b) => (b ? [[o.plan.index, b] as const] : []))(baselineOf(o))));
       run.results.push(result);
+      for (const service of [stack.worker, stack.api]) {
+        const exits = service.unexpectedExits.map((e) => `${new Date(e.at).toISOString()} ${e.how}`);
+        if (exits.length) run.unexpectedExits[`${scenario} ${service.name}`] = exits;
+      }
       const line = summaryLine(result);
       run.lines.push(line);
       console.log(line);
     }
     const client = await stack.client();
     run.failedExecutions = await listFailed(client).catch((err: Error) => [`(could not list: ${err.message})`]);
-    run.unexpectedExits = {
-      worker: stack.worker.unexpectedExits.map((e) => `${new Date(e.at).toISOString()} ${e.how}`),
-      api: stack.api.unexpectedExits.map((e) => `${new Date(e.at).toISOString()} ${e.how}`),
-      temporal: stack.temporal.unexpectedExits,
-    };
+    run.unexpectedExits.temporal = stack.temporal.unexpectedExits;
     const failedLine = `ExecutionStatus="Failed": ${run.failedExecutions.length}${run.failedExecutions.length ? ` [${run.failedExecutions.slice(0, 10).join(', ')}]` : ''}`;
     run.lines.push(failedLine);
     console.log(failedLine);
@@ -133,6 +133,7 @@ async function runScenario(
   random: () => number,
 ) {
   const { say } = options;
+  await stack.startServices(scenario);
   const started = Date.now();
   const client = await stack.client();
   const api = new ApiCaller(stack.apiUrl, CHAOS_KEYS);
@@ -150,10 +151,9 @@ async function runScenario(
   say(`  workload done after ${((Date.now() - started) / 1000).toFixed(0)} s; waiting for journeys to close`);
   const states = await waitForJourneys(client, plans, budget.settleSeconds * 1000, say, plans.length <= 20 ? 1_000 : 5_000);
 
-  const died = (exits: { at: number }[]) => exits.filter((e) => e.at >= started).length;
   const facts: Record<string, unknown> = {
     ...record.facts,
-    unexpectedExits: { worker: died(stack.worker.unexpectedExits), api: died(stack.api.unexpectedExits) },
+    unexpectedExits: { worker: stack.worker.unexpectedExits.length, api: stack.api.unexpectedExits.length },
     windows: record.windows.map((w) => ({ what: w.what, seconds: (w.to - w.from) / 1000 })) };
   if (record.windows.length) facts.apiAnswersDuringFaults = answersDuring(api.answers, record.windows);
   facts.apiServerErrors = answersDuring(api.answers, [{ what: 'whole scenario', from: started, to: Date.now() }]).serverErrorsByRoute;

@@ -34,8 +34,11 @@ export interface Stack {
   pgProxy: PgProxy;
   sendgrid: ProviderStub;
   twilio: ProviderStub;
-  api: ServiceProcess;
-  worker: ServiceProcess;
+  /** The current scenario's API and worker (see startServices). */
+  readonly api: ServiceProcess;
+  readonly worker: ServiceProcess;
+  /** Stops the previous scenario's API and worker and starts fresh ones on the scenario's own task queue. */
+  startServices(label: string): Promise<void>;
   /** The suite's own Temporal client (decrypting payloads with the dev keys). */
   client(): Promise<Client>;
   stop(options?: { keepDatabase?: boolean }): Promise<void>;
@@ -74,7 +77,7 @@ export async function startStack(say: (msg: string) => void, databaseServerUrl?:
 
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const env = serviceEnv({
+    const baseEnv = serviceEnv({
       temporalAddress: temporal.address,
       databaseUrl: database.urlVia(pgProxy.port),
       apiUrl,
@@ -84,19 +87,34 @@ export async function startStack(say: (msg: string) => void, databaseServerUrl?:
       workerMetricsPort: await freePort(),
       workerSdkMetricsPort: await freePort(),
     });
-    const worker = new ServiceProcess({ name: 'worker', cwd: tree.root, script: 'src/worker.ts', env, logFile: path.join(dir, 'worker.log'), readyLine: '"msg":"worker started"' });
-    const api = new ServiceProcess({
-      name: 'api',
-      cwd: tree.root,
-      script: 'src/server.ts',
-      env,
-      logFile: path.join(dir, 'api.log'),
-      ready: async () => (await fetch(`${apiUrl}/healthz`)).ok,
-    });
-    cleanups.push(() => worker.stop(), () => api.stop());
-    const t0 = Date.now();
-    await Promise.all([worker.start(), api.start()]);
-    say(`worker and API up in ${((Date.now() - t0) / 1000).toFixed(1)} s; API on ${apiUrl}`);
+    let services: { worker: ServiceProcess; api: ServiceProcess } | undefined;
+    const stopServices = async () => {
+      if (services) await Promise.all([services.worker.stop(), services.api.stop()]);
+      services = undefined;
+    };
+    cleanups.push(stopServices);
+    const startServices = async (label: string) => {
+      await stopServices();
+      // A task queue per scenario: journeys a previous scenario left stuck (or crashing their worker) stay on theirs.
+      const env = { ...baseEnv, TEMPORAL_TASK_QUEUE: `${TASK_QUEUE}-${label}` };
+      const worker = new ServiceProcess({ name: 'worker', cwd: tree.root, script: 'src/worker.ts', env, logFile: path.join(dir, `worker-${label}.log`), readyLine: '"msg":"worker started"' });
+      const api = new ServiceProcess({
+        name: 'api',
+        cwd: tree.root,
+        script: 'src/server.ts',
+        env,
+        logFile: path.join(dir, `api-${label}.log`),
+        ready: async () => (await fetch(`${apiUrl}/healthz`)).ok,
+      });
+      services = { worker, api };
+      const t0 = Date.now();
+      await Promise.all([worker.start(), api.start()]);
+      say(`  worker and API (task queue ${env.TEMPORAL_TASK_QUEUE}) up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    };
+    const current = () => {
+      if (!services) throw new Error('no services started');
+      return services;
+    };
 
     let client: Client | undefined;
     cleanups.push(async () => {
@@ -111,8 +129,13 @@ export async function startStack(say: (msg: string) => void, databaseServerUrl?:
       pgProxy,
       sendgrid,
       twilio,
-      api,
-      worker,
+      get api() {
+        return current().api;
+      },
+      get worker() {
+        return current().worker;
+      },
+      startServices,
       client: async () => {
         client ??= new Client({
           connection: await Connection.connect({ address: temporal.address }),

@@ -3,7 +3,7 @@
  *   npx tsx test/replay/record.ts <scenario> [file-name]
  * Scenarios: `confirmation` (stops once confirmed), `happy-path` (shipped, six carrier updates, runs to completion),
  * `cancelled`, `replenishment` (the order's journey and every run of the reminder chain it starts: a reminder, a reorder
- * with a stale stop, a stop). Commit what it writes under test/replay/histories/ whenever a released workflow gets a new path, so every
+ * with a stale stop, a stop), `continue-as-new` (every run of a journey that hands over three times). Commit what it writes under test/replay/histories/ whenever a released workflow gets a new path, so every
  * later change must still replay it (or be guarded by `patched()`).
  */
 import { writeFileSync } from 'node:fs';
@@ -89,6 +89,36 @@ const scenarios: Record<string, Scenario> = {
     await handle.signal(trackingEventSignal, { trackingNumber: '1ZLATE1', status: 'delivered', occurredAt });
     await handle.result();
   },
+  /**
+   * A journey that continues as new (its history budget lowered by `inputOf`): handed over while its parcel travels,
+   * after delivery, and while the review reminder waits. Writes every run but the last as `<file-name>-run-<n>.json`.
+   */
+  'continue-as-new': async (env, handle) => {
+    await untilConfirmed(handle);
+    const { items } = await handle.query(journeyQuery);
+    await handle.executeUpdate(addShipmentUpdate, { args: [{ carrier: 'ups', trackingNumber: '1ZCANEW1', items }] });
+    const says = async (status: 'label_created' | 'in_transit' | 'out_for_delivery' | 'delivered') =>
+      handle.signal(trackingEventSignal, { trackingNumber: '1ZCANEW1', status, occurredAt: new Date(await env.currentTimeMs()).toISOString() });
+    for (const status of ['label_created', 'in_transit', 'in_transit', 'out_for_delivery', 'delivered'] as const) {
+      await env.sleep(7 * HOUR);
+      await says(status);
+    }
+    await env.sleep(11 * DAY + 5 * HOUR); // the review request went; late news grows history while the reminder waits
+    for (let i = 0; i < 8; i++) await says('in_transit');
+    await handle.result();
+    const runs: string[] = [];
+    for (let runId: string | undefined = (await handle.describe()).runId; runId; ) {
+      const history = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+      runs.unshift(historyToJSON(history));
+      runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    }
+    const fileName = handle.workflowId.replace(/^order-replay-/, '');
+    runs.slice(0, -1).forEach((json, i) => {
+      const file = path.join(__dirname, 'histories', `${fileName}-run-${i + 1}.json`);
+      writeFileSync(file, json);
+      console.log(`wrote ${file}`);
+    });
+  },
   cancelled: async (_env, handle) => {
     await untilConfirmed(handle);
     await handle.executeUpdate(cancelOrderUpdate, { args: [{ reason: 'recorded for replay' }] });
@@ -140,6 +170,9 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
+/** Journey input beyond the order and policy, per scenario. */
+const inputOf: Record<string, { historyEventBudget?: number }> = { 'continue-as-new': { historyEventBudget: 40 } };
+
 async function main(scenarioName: string, fileName: string): Promise<void> {
   const scenario = scenarios[scenarioName];
   if (!scenario) throw new Error(`unknown scenario ${scenarioName}; one of ${Object.keys(scenarios).join(', ')}`);
@@ -154,7 +187,7 @@ async function main(scenarioName: string, fileName: string): Promise<void> {
       const h = await env.client.workflow.start('orderJourney', {
         workflowId: journeyWorkflowId(order.orderId),
         taskQueue: 'record',
-        args: [{ order, policy: productionPolicy }],
+        args: [{ order, policy: productionPolicy, ...inputOf[scenarioName] }],
       });
       await scenario(env, h);
       return h;

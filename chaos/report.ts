@@ -12,8 +12,12 @@ export interface Baseline {
 }
 
 export interface MessageCounts {
+  /** Messages control journey i had sent, over the journeys that have a baseline. */
   expected: number;
+  /** Distinct messages a provider accepted, over the same journeys (comparable with `expected`). */
   sent: number;
+  /** The same over every journey of the scenario, baseline or not. */
+  sentAll: number;
   duplicated: number;
   missing: number;
   unexpected: number;
@@ -83,6 +87,7 @@ export function judgeScenario(
   const m: ScenarioResult['messages'] = {
     expected: 0,
     sent: 0,
+    sentAll: 0,
     duplicated: 0,
     missing: 0,
     unexpected: 0,
@@ -115,7 +120,7 @@ export function judgeScenario(
       }
       if (row.status === 'failed') m.recordedFailedByType[row.messageType] = (m.recordedFailedByType[row.messageType] ?? 0) + 1;
     }
-    m.sent += sentKeys.size;
+    m.sentAll += sentKeys.size;
 
     // What should have happened: control's journey i, or (for control itself) what its own ledger says went out.
     const baseline =
@@ -127,6 +132,7 @@ export function judgeScenario(
       continue;
     }
     m.expected += baseline.sentKeys.size;
+    m.sent += sentKeys.size;
     const failedHere = new Set(o.ledger.filter((r) => r.status === 'failed').map((r) => key(r.normalizedStep, r.channel)));
     const missing = [...baseline.sentKeys].filter((k) => !sentKeys.has(k) && !failedHere.has(k));
     const recordedFailed = [...baseline.sentKeys].filter((k) => !sentKeys.has(k) && failedHere.has(k));
@@ -163,8 +169,15 @@ export function summaryLine(r: ScenarioResult): string {
     `${m.duplicated} duplicated / ${m.missing} missing (${m.unexpected} unexpected, ${m.recordedFailed} recorded failed); ` +
     `failed ${j.failed.length}${ids(j.failed)}, stuck ${j.stuck.length}${ids(j.stuck.map((s) => s.workflowId))}, ` +
     `unfinished ${j.unfinished.length}, differing from control ${j.differingFromControl.length}, ` +
-    `nondeterministic on replay ${r.replay.nondeterminism}/${r.replay.replayed}${faultSuffix(r)} (${Math.round(r.seconds)} s)`
+    `nondeterministic on replay ${r.replay.nondeterminism}/${r.replay.replayed}${baselineNote(r)}${faultSuffix(r)} (${Math.round(r.seconds)} s)`
   );
+}
+
+/** Messages are compared only where control journey i completed: say so when that is not every journey. */
+function baselineNote(r: ScenarioResult): string {
+  const { total, withoutBaseline } = r.journeys;
+  if (!withoutBaseline || r.scenario === 'control') return '';
+  return `; messages compared on ${total - withoutBaseline}/${total} journeys (control's others did not complete; ${r.messages.sentAll} sent over all)`;
 }
 
 /** The fault's own outcome, when it has one worth a glance: kills done, what the API answered, orders kept. */
@@ -178,8 +191,9 @@ function faultSuffix(r: ScenarioResult): string {
   };
   const parts: string[] = [];
   const died = (r.faults as { unexpectedExits?: { worker: number; api: number } }).unexpectedExits;
-  if (died?.worker) parts.push(`worker died by itself ${died.worker} times`);
-  if (died?.api) parts.push(`API died by itself ${died.api} times`);
+  const times = (n: number) => (n === 1 ? 'once' : `${n} times`);
+  if (died?.worker) parts.push(`worker died by itself ${times(died.worker)}`);
+  if (died?.api) parts.push(`API died by itself ${times(died.api)}`);
   if (f.injectionError) parts.push(`fault injection failed: ${f.injectionError}`);
   if (f.kills !== undefined) parts.push(`${f.kills} worker kill${f.kills === 1 ? '' : 's'}`);
   if (r.scenario === 'postgres-outage' && f.apiAnswersDuringFaults) {

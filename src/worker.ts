@@ -44,6 +44,8 @@ export async function createJourneyWorker(config: Config, pool: Pool, connection
     preferences: new CustomerPreferenceStore(pool),
     marketingSlots: new MarketingSlots(pool),
     unsubscribe: new UnsubscribeLinks({ ...config.unsubscribe, url: config.shop.unsubscribeUrl }),
+    onUncertainRetry: ({ messageType, channel }) =>
+      metrics?.messages.inc({ message_type: messageType, channel, outcome: 'uncertain_retry' }),
   });
   const activities = metrics ? instrumentActivities(built, metrics) : built;
   return createJourneyWorkers({

@@ -76,6 +76,8 @@ export interface NotifyDeps {
   preferences?: Pick<CustomerPreferenceStore, 'statements' | 'noteCheckoutConsent'>;
   /** Signs each marketing email's one-click unsubscribe link; without it the shop's generic link is shown. */
   unsubscribe?: Pick<UnsubscribeLinks, 'forCustomer'>;
+  /** Told of each send whose previous attempt got no answer (a possible duplicate): the worker counts them. */
+  onUncertainRetry?: (send: { ledgerId: string; messageType: string; channel: Channel }) => void;
 }
 
 /** The ledger's error code for a message whose retry window ran out. */
@@ -86,7 +88,7 @@ const BLOCK_REASONS: Record<SendBlock, string> = {
   contact_invalid: 'the provider reported this address cannot receive messages',
 };
 
-export function createNotifyActivities({ ledger, email, sms, shop, consent, preferences, unsubscribe }: NotifyDeps) {
+export function createNotifyActivities({ ledger, email, sms, shop, consent, preferences, unsubscribe, onUncertainRetry }: NotifyDeps) {
   /** The customer's statements as of now, with this order's checkout consent noted first (once per order). */
   async function statementsOf({ customerId, checkoutConsent }: SendCustomerMessageInput): Promise<CustomerStatements> {
     if (!customerId || !preferences) return {};
@@ -142,6 +144,10 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent, pref
       const rendered = renderOrRefuse(() =>
         channel === 'email' ? { email: renderEmail(message, shop, link ? { unsubscribeUrl: link.url } : {}) } : { sms: renderSms(message, shop) },
       );
+      // A previous call that never got an answer (worker killed mid-call, timeout) may have reached the provider: this
+      // call may duplicate it. Neither provider takes an idempotency key, so it is counted and shown, not hidden.
+      const { previousUnanswered } = await ledger.beginProviderCall(entry.id);
+      if (previousUnanswered) onUncertainRetry?.({ ledgerId: entry.id, messageType: message.messageType, channel });
       try {
         const receipt = rendered.email
           ? await email.sendEmail({ ...context, to, ...rendered.email, marketing, ...(link ? { headers: link.headers } : {}) })
@@ -155,6 +161,7 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent, pref
           await recordConsequence(consent, err, channel, to);
           return outcome('failed', false, { code: err.code, message: err.message });
         }
+        if (err instanceof ProviderError && !err.unanswered) await ledger.endProviderCall(entry.id);
         if (err instanceof ProviderError) {
           // nextRetryDelay: the provider said when to come back (e.g. SendGrid's rate-limit reset); otherwise the policy's backoff.
           throw ApplicationFailure.create({

@@ -62,10 +62,31 @@ export class MessageLedger {
     return rows[0]!;
   }
 
+  /**
+   * Marks a provider call as started. Returns true when the previous call of this message never got an answer (the
+   * worker died during it, or it timed out): the provider may already have the message, and this call may duplicate it.
+   */
+  async beginProviderCall(id: string): Promise<{ previousUnanswered: boolean }> {
+    const { rows } = await this.pool.query<{ previousUnanswered: boolean }>(
+      `UPDATE message_ledger m SET provider_call_started_at = now(),
+         uncertain_attempts = m.uncertain_attempts + CASE WHEN m.provider_call_started_at IS NULL THEN 0 ELSE 1 END
+       FROM (SELECT id, provider_call_started_at IS NOT NULL AS unanswered FROM message_ledger WHERE id = $1) before
+       WHERE m.id = before.id
+       RETURNING before.unanswered AS "previousUnanswered"`,
+      [id],
+    );
+    return rows[0] ?? { previousUnanswered: false };
+  }
+
+  /** The provider answered (a refusal the caller will retry): the call's outcome is known. */
+  async endProviderCall(id: string): Promise<void> {
+    await this.pool.query(`UPDATE message_ledger SET provider_call_started_at = NULL WHERE id = $1`, [id]);
+  }
+
   async markSent(id: string, provider: string, providerMessageId: string): Promise<void> {
     await this.pool.query(
       `UPDATE message_ledger SET status = 'sent', provider = $2, provider_message_id = $3, sent_at = now(), updated_at = now(),
-         error_code = NULL, error_message = NULL
+         error_code = NULL, error_message = NULL, provider_call_started_at = NULL
        WHERE id = $1 AND status = 'pending'`,
       [id, provider, providerMessageId],
     );
@@ -73,7 +94,8 @@ export class MessageLedger {
 
   async markFailed(id: string, provider: string, errorCode: string, errorMessage: string): Promise<void> {
     await this.pool.query(
-      `UPDATE message_ledger SET status = 'failed', provider = $2, error_code = $3, error_message = $4, updated_at = now()
+      `UPDATE message_ledger SET status = 'failed', provider = $2, error_code = $3, error_message = $4, updated_at = now(),
+         provider_call_started_at = NULL
        WHERE id = $1 AND status = 'pending'`,
       [id, provider, errorCode, errorMessage],
     );

@@ -4,6 +4,7 @@
  *   order_journeys_messages_total{message_type,channel,outcome}            customer sends, by what became of them:
  *       sent | failed (final refusal) | skipped (consent) | already_recorded (a retry found it done) | retrying | error
  *       | gave_up (the message's retry window ran out; src/domain/send-deadlines.ts)
+ *       | uncertain_retry (sent again after an attempt that got no answer: a possible duplicate)
  *   order_journeys_provider_send_duration_seconds{provider,channel,outcome} each provider call: ok | refused | unavailable | error
  *   + Node.js process metrics
  *

@@ -57,6 +57,8 @@ export interface ProviderErrorDetails {
   /** For retryable refusals: how long the provider asked us to wait (e.g. SendGrid's X-RateLimit-Reset on 429). */
   retryAfterMs?: number;
   consequence?: ProviderConsequence;
+  /** No answer came (timeout, connection reset): the provider may have accepted the message. */
+  unanswered?: boolean;
 }
 
 /**
@@ -66,6 +68,7 @@ export interface ProviderErrorDetails {
 export class ProviderError extends Error {
   readonly retryAfterMs?: number;
   readonly consequence?: ProviderConsequence;
+  readonly unanswered: boolean;
 
   constructor(
     readonly provider: string,
@@ -80,5 +83,6 @@ export class ProviderError extends Error {
     this.name = 'ProviderError';
     this.retryAfterMs = details.retryAfterMs;
     this.consequence = details.consequence;
+    this.unanswered = details.unanswered ?? false;
   }
 }

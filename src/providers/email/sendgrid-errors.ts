@@ -39,7 +39,7 @@ export function classifySendGridError(err: unknown, now: number = Date.now()): P
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) {
     const normalized = TIMEOUT_CODES.has(code) ? 'timeout' : code;
-    return new ProviderError(PROVIDER, 'email', normalized, `SendGrid did not answer (${code})`, true);
+    return new ProviderError(PROVIDER, 'email', normalized, `SendGrid did not answer (${code})`, true, { unanswered: true });
   }
   return undefined;
 }

@@ -52,7 +52,7 @@ export function classifyTwilioError(err: unknown): ProviderError | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) {
     const normalized = TIMEOUT_CODES.has(code) ? 'timeout' : code;
-    return new ProviderError(PROVIDER, 'sms', normalized, `Twilio did not answer (${code})`, true);
+    return new ProviderError(PROVIDER, 'sms', normalized, `Twilio did not answer (${code})`, true, { unanswered: true });
   }
   return undefined;
 }

@@ -213,7 +213,13 @@ function nextQuietParcel(journey: Journey, bounded: boolean): { parcel: Shipment
   const candidates = journey.view.shipments
     .filter((p) => !isFinal(p.status) && !(bounded && p.stalled))
     .map((p) => {
-      if (bounded && p.pollable === false) return { parcel: p, at: Journey.after(p.lastProgressAt, journey.days(journey.policy.stalledAfterDays)) };
+      if (bounded && p.pollable === false) {
+        // When it would count as stalled, and never sooner than a poll interval after the last check (a check that ran
+        // late judges nothing, and the next one must not be due at once again).
+        const stalledAt = Journey.after(p.lastProgressAt, journey.days(journey.policy.stalledAfterDays));
+        const nextCheck = p.lastCheckedAt ? Journey.after(p.lastCheckedAt, interval) : stalledAt;
+        return { parcel: p, at: stalledAt > nextCheck ? stalledAt : nextCheck };
+      }
       const since = p.lastCheckedAt && p.lastCheckedAt > p.lastProgressAt ? p.lastCheckedAt : p.lastProgressAt;
       return { parcel: p, at: Journey.after(since, interval) };
     });

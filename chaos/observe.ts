@@ -27,6 +27,8 @@ export interface LedgerRow {
   messageType: string;
   status: string;
   errorCode: string | null;
+  /** Attempts that got no answer from the provider (src/db/ledger.ts): a duplicate here is explained. */
+  uncertainAttempts: number;
 }
 
 export interface JourneyState {
@@ -117,7 +119,8 @@ export async function readLedger(databaseUrl: string, workflowIds: string[]): Pr
   await pg.connect();
   try {
     const { rows } = await pg.query<LedgerRow>(
-      `SELECT id, journey_id AS "journeyId", step, channel, message_type AS "messageType", status, error_code AS "errorCode"
+      `SELECT id, journey_id AS "journeyId", step, channel, message_type AS "messageType", status, error_code AS "errorCode",
+         uncertain_attempts AS "uncertainAttempts"
        FROM message_ledger WHERE journey_id = ANY($1)`,
       [workflowIds],
     );

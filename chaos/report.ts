@@ -42,7 +42,8 @@ export interface ScenarioResult {
     scriptProblems: { workflowId: string; problems: string[] }[];
   };
   messages: MessageCounts & {
-    duplicatedLedgerIds: { workflowId: string; step: string; channel: string; accepted: number }[];
+    /** `explained`: the ledger counted an attempt without an answer (worker killed mid-call), the one way left to send twice. */
+    duplicatedLedgerIds: { workflowId: string; step: string; channel: string; accepted: number; explained: boolean }[];
     missingList: string[];
     unexpectedList: string[];
     recordedFailedByType: Record<string, number>;
@@ -116,7 +117,7 @@ export function judgeScenario(
       if (sends.accepted > 0) sentKeys.add(key(row.normalizedStep, row.channel));
       if (sends.accepted > 1) {
         m.duplicated += 1;
-        m.duplicatedLedgerIds.push({ workflowId: o.workflowId, step: row.step, channel: row.channel, accepted: sends.accepted });
+        m.duplicatedLedgerIds.push({ workflowId: o.workflowId, step: row.step, channel: row.channel, accepted: sends.accepted, explained: row.uncertainAttempts > 0 });
       }
       if (row.status === 'failed') m.recordedFailedByType[row.messageType] = (m.recordedFailedByType[row.messageType] ?? 0) + 1;
     }
@@ -166,7 +167,7 @@ export function summaryLine(r: ScenarioResult): string {
   const ids = (list: string[]) => (list.length ? ` [${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}]` : '');
   return (
     `${r.scenario}: journeys ${j.completed}/${j.total} completed, messages ${m.expected} expected / ${m.sent} sent / ` +
-    `${m.duplicated} duplicated / ${m.missing} missing (${m.unexpected} unexpected, ${m.recordedFailed} recorded failed); ` +
+    `${m.duplicated} duplicated (${m.duplicatedLedgerIds.filter((d) => !d.explained).length} unexplained) / ${m.missing} missing (${m.unexpected} unexpected, ${m.recordedFailed} recorded failed); ` +
     `failed ${j.failed.length}${ids(j.failed)}, stuck ${j.stuck.length}${ids(j.stuck.map((s) => s.workflowId))}, ` +
     `unfinished ${j.unfinished.length}, differing from control ${j.differingFromControl.length}, ` +
     `nondeterministic on replay ${r.replay.nondeterminism}/${r.replay.replayed}${baselineNote(r)}${faultSuffix(r)} (${Math.round(r.seconds)} s)`

@@ -23,7 +23,9 @@ function verdict(result: ScenarioResult) {
     completed: `${result.journeys.completed}/${result.journeys.total}`,
     failed: result.journeys.failed,
     stuck: result.journeys.stuck,
-    duplicated: result.messages.duplicatedLedgerIds,
+    // A kill between "provider accepted" and "ledger recorded" can still send twice (no provider takes an idempotency
+    // key); the ledger then shows an attempt without an answer. Any other duplicate is a bug.
+    unexplainedDuplicates: result.messages.duplicatedLedgerIds.filter((d) => !d.explained),
     missing: result.messages.missingList,
     nondeterministic: result.replay.nondeterminismList,
   };
@@ -54,14 +56,15 @@ describe('fault-injection smoke', () => {
 
   it('runs the control journeys to their end with every message sent once', () => {
     const control = run.results.find((r) => r.scenario === 'control')!;
-    expect(verdict(control)).toEqual({ completed: '6/6', failed: [], stuck: [], duplicated: [], missing: [], nondeterministic: [] });
+    expect(verdict(control)).toEqual({ completed: '6/6', failed: [], stuck: [], unexplainedDuplicates: [], missing: [], nondeterministic: [] });
+    expect(control.messages.duplicatedLedgerIds).toEqual([]); // without faults, not even an explained one
     expect(control.messages.expected).toBeGreaterThan(20);
   });
 
-  it('survives a worker SIGKILL: 0 failed, 0 stuck, 0 duplicated, 0 missing, the same messages as control', () => {
+  it('survives a worker SIGKILL: 0 failed, 0 stuck, no unexplained duplicate, 0 missing, the same messages as control', () => {
     const killed = run.results.find((r) => r.scenario === 'worker-kill')!;
     expect(killed.faults.kills).toBe(1);
-    expect(verdict(killed)).toEqual({ completed: '6/6', failed: [], stuck: [], duplicated: [], missing: [], nondeterministic: [] });
+    expect(verdict(killed)).toEqual({ completed: '6/6', failed: [], stuck: [], unexplainedDuplicates: [], missing: [], nondeterministic: [] });
     expect(killed.messages.sent).toBe(killed.messages.expected);
   });
 

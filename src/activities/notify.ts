@@ -96,6 +96,23 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent, pref
     return preferences.statements(customerId);
   }
 
+  /**
+   * Messages a provider accepted whose "sent" this worker could not write (the database away at that moment), by ledger
+   * id, so the retry records them instead of sending them again. Per process and bounded: a worker killed in between
+   * still resends (counted as uncertain, see `beginProviderCall`).
+   */
+  const acceptedUnrecorded = new Map<string, { provider: string; providerMessageId: string }>();
+  async function recordSent(id: string, provider: string, providerMessageId: string): Promise<void> {
+    try {
+      await ledger.markSent(id, provider, providerMessageId);
+      acceptedUnrecorded.delete(id);
+    } catch (err) {
+      if (acceptedUnrecorded.size >= 10_000) acceptedUnrecorded.delete(acceptedUnrecorded.keys().next().value!);
+      acceptedUnrecorded.set(id, { provider, providerMessageId });
+      throw err;
+    }
+  }
+
   return {
     /**
      * Records in the ledger that the journey gave up on a message (`gave_up`). A row the provider meanwhile accepted,
@@ -104,7 +121,9 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent, pref
     async recordUndeliverable(input: UndeliverableInput): Promise<MessageOutcome> {
       const { journeyId, orderId, step, channel, messageType } = input;
       const entry = await ledger.claim({ journeyId, orderId, step, channel, messageType });
-      if (entry.status === 'pending') await ledger.markFailed(entry.id, 'journey', GAVE_UP, input.reason.slice(0, 500));
+      const unrecorded = acceptedUnrecorded.get(entry.id);
+      if (entry.status === 'pending' && unrecorded) await recordSent(entry.id, unrecorded.provider, unrecorded.providerMessageId);
+      else if (entry.status === 'pending') await ledger.markFailed(entry.id, 'journey', GAVE_UP, input.reason.slice(0, 500));
       const final = await ledger.find(entry.id);
       const status = final?.status ?? 'failed';
       const error = final?.errorCode ? { code: final.errorCode, message: final.errorMessage ?? '' } : undefined;
@@ -117,6 +136,13 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent, pref
       const outcome = (status: LedgerStatus, alreadyRecorded: boolean, error?: MessageOutcome['error']): MessageOutcome => ({
         ledgerId: entry.id, step, channel, messageType: message.messageType, status, alreadyRecorded, ...(error ? { error } : {}),
       });
+      const unrecorded = acceptedUnrecorded.get(entry.id);
+      if (entry.status === 'pending' && unrecorded) {
+        // The provider accepted it on an earlier attempt of this worker, but the ledger could not say so (PostgreSQL
+        // away): record it now instead of sending it again.
+        await recordSent(entry.id, unrecorded.provider, unrecorded.providerMessageId);
+        return outcome('sent', false);
+      }
       if (entry.status !== 'pending') {
         const error = entry.errorCode ? { code: entry.errorCode, message: entry.errorMessage ?? '' } : undefined;
         return outcome(entry.status, true, error);
@@ -152,7 +178,7 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent, pref
         const receipt = rendered.email
           ? await email.sendEmail({ ...context, to, ...rendered.email, marketing, ...(link ? { headers: link.headers } : {}) })
           : await sms.sendSms({ ...context, to, body: rendered.sms! });
-        await ledger.markSent(entry.id, provider.name, receipt.providerMessageId);
+        await recordSent(entry.id, provider.name, receipt.providerMessageId);
         return outcome('sent', false);
       } catch (err) {
         if (err instanceof ProviderError && !err.retryable) {

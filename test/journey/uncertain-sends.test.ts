@@ -3,6 +3,7 @@
  * the message twice. The ledger marks each provider call, so such a retry is counted (`uncertain_attempts`), while a
  * call the provider answered with a refusal is not. Counted at the provider, not the outbox (which hides repeats).
  */
+import { MessageLedger } from '../../src/db/ledger';
 import { OutboxStore } from '../../src/db/outbox';
 import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
 import { ProviderError, type EmailProvider } from '../../src/providers/types';
@@ -27,9 +28,21 @@ const email: EmailProvider = {
   },
 };
 
+/** PostgreSQL dropping the connection just as the next "sent" is written. */
+let failNextMarkSent = false;
+class FlakyLedger extends MessageLedger {
+  override async markSent(id: string, provider: string, providerMessageId: string): Promise<void> {
+    if (failNextMarkSent) {
+      failNextMarkSent = false;
+      throw new Error('Connection terminated unexpectedly');
+    }
+    return super.markSent(id, provider, providerMessageId);
+  }
+}
+
 let world: JourneyWorld;
 beforeAll(async () => {
-  world = await startJourneyWorld({ email });
+  world = await startJourneyWorld({ email, ledger: new FlakyLedger(pool) });
 });
 afterAll(async () => {
   await world?.stop();
@@ -59,5 +72,14 @@ it('a retry after the provider refused (it answered) is not', async () => {
   const story = await OrderStory.place(world, { orderId, channels: ['email'] });
   await story.untilMessages(1);
   expect(calls.get(orderId)).toBe(2);
+  expect(await confirmationRow(orderId)).toEqual({ status: 'sent', uncertain_attempts: 0 });
+});
+
+it('a message the provider accepted while the ledger could not record it is recorded on the retry, not sent again', async () => {
+  const orderId = `ord-unrecorded-${Math.random().toString(36).slice(2, 8)}`;
+  failNextMarkSent = true;
+  const story = await OrderStory.place(world, { orderId, channels: ['email'] });
+  await story.untilMessages(1);
+  expect(calls.get(orderId)).toBe(1);
   expect(await confirmationRow(orderId)).toEqual({ status: 'sent', uncertain_attempts: 0 });
 });

@@ -8,10 +8,11 @@
  */
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import request from 'supertest';
 import twilio from 'twilio';
 import { createPool } from '../../src/db/pool';
+import { healthRouter } from '../../src/api/routes/health';
 import { productionPolicy } from '../../src/domain/policy';
 import { reviewSubmittedSignal } from '../../src/workflows/definitions';
 import { eventually } from '../helpers/api-world';
@@ -182,6 +183,12 @@ describe('with PostgreSQL down', () => {
     expect503(await request(downApp).get(`/v1/outbox?orderId=${order.orderId}`).set('Authorization', CHECKOUT));
     expect503(await request(downApp).get(`/v1/customers/${order.customerId}/preferences`).set('Authorization', SUPPORT));
     expect503(await request(downApp).put(`/v1/customers/${order.customerId}/preferences`).set('Authorization', SUPPORT).send({ marketing: false }));
+
+    // Readiness says so too, with when to ask again.
+    const readiness = express().use(healthRouter({ postgres: async () => void (await deadPool.query('SELECT 1')) }));
+    const notReady = await request(readiness).get('/readyz');
+    expect({ status: notReady.status, postgres: notReady.body.checks?.postgres?.startsWith('unavailable') }).toEqual({ status: 503, postgres: true });
+    expect(notReady.headers['retry-after']).toMatch(/^\d+$/);
 
     // A provider's webhook too: the provider retries on 503.
     const authToken = 'twilio-auth-token-for-db-down-test';

@@ -20,6 +20,7 @@ export function healthRouter(checks: Record<string, DependencyCheck>): Router {
       }),
     );
     const ready = results.every(([, status]) => status === 'ok');
+    if (!ready) res.setHeader('Retry-After', '5'); // like every other 503: when to ask again
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
   });
   return router;

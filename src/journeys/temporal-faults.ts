@@ -77,6 +77,8 @@ export async function explainJourneyError(client: Client, orderId: string, handl
     err instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
     err instanceof QueryNotRegisteredError ||
     code === grpcStatus.DEADLINE_EXCEEDED ||
+    // The server cancels a query it had handed to a worker that went away (seen after a worker restart).
+    code === grpcStatus.CANCELLED ||
     code === grpcStatus.FAILED_PRECONDITION;
   if (noAnswer) {
     const diagnosis = await whyNoAnswer(client, orderId, handle).catch((e) => unreachable(orderId, e) ?? noTimelyAnswer(orderId));

@@ -36,11 +36,14 @@ export interface JourneyWorld {
   stop(): Promise<void>;
 }
 
-export async function startJourneyWorld(activityOverrides: Parameters<typeof journeyActivities>[1] = {}): Promise<JourneyWorld> {
+export async function startJourneyWorld(
+  activityOverrides: Parameters<typeof journeyActivities>[1] = {},
+  bundle?: Parameters<typeof createTestWorker>[4],
+): Promise<JourneyWorld> {
   const env = await startTimeSkippingEnv();
   const pool = testPool();
   const taskQueue = `journey-${Math.random().toString(36).slice(2, 8)}`;
-  const worker: Worker = await createTestWorker(env, taskQueue, journeyActivities(pool, activityOverrides));
+  const worker: Worker = await createTestWorker(env, taskQueue, journeyActivities(pool, activityOverrides), {}, bundle);
   const running = worker.run();
   return {
     env,

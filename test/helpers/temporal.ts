@@ -91,6 +91,8 @@ export async function createTestWorker(
   taskQueue: string,
   activities: ReturnType<typeof createActivities>,
   rateLimits: { emailPerSecond?: number; smsPerSecond?: number } = {},
+  /** Another bundle of the same workflows (e.g. with a test-only interceptor); the shared one by default. */
+  bundle?: WorkflowBundleWithSourceMap,
 ): Promise<WorkerGroup> {
   return createJourneyWorkers({
     connection: env.nativeConnection,
@@ -98,7 +100,7 @@ export async function createTestWorker(
     taskQueue,
     activities,
     dataConverter: TEST_DATA_CONVERTER,
-    workflows: { workflowBundle: await workflowBundle() },
+    workflows: { workflowBundle: bundle ?? (await workflowBundle()) },
     rateLimits,
   });
 }

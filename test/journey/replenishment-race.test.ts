@@ -6,14 +6,9 @@
  */
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { OutboxStore } from '../../src/db/outbox';
-import { SupportCases } from '../../src/db/support-cases';
 import { WORKFLOWS_PATH } from '../../src/worker';
-import { createJourneyWorkers } from '../../src/temporal/journey-workers';
-import { testPool } from '../helpers/database';
 import { uniqueId } from '../helpers/fixtures';
-import { DAY, OrderStory, type JourneyWorld } from '../helpers/journey-harness';
-import { journeyActivities, startTimeSkippingEnv, TEST_DATA_CONVERTER } from '../helpers/temporal';
+import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
 import { REORDER_HELD_BACK_MS } from './replenishment-race.interceptors';
 
 jest.setTimeout(120_000);
@@ -27,31 +22,7 @@ async function startRaceWorld(): Promise<JourneyWorld> {
     workflowInterceptorModules: [require.resolve('./replenishment-race.interceptors')],
     logger: quietLogger,
   });
-  const env = await startTimeSkippingEnv();
-  const pool = testPool();
-  const taskQueue = `race-${Math.random().toString(36).slice(2, 8)}`;
-  const workers = await createJourneyWorkers({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    activities: journeyActivities(pool),
-    dataConverter: TEST_DATA_CONVERTER,
-    workflows: { workflowBundle },
-  });
-  const running = workers.run();
-  return {
-    env,
-    pool,
-    outbox: new OutboxStore(pool),
-    supportCases: new SupportCases(pool),
-    taskQueue,
-    stop: async () => {
-      workers.shutdown();
-      await running;
-      await env.teardown();
-      await pool.end();
-    },
-  };
+  return startJourneyWorld({}, workflowBundle);
 }
 
 let world: JourneyWorld;

@@ -13,7 +13,7 @@ import { Client as PgClient } from 'pg';
 import { loadConfig, loadConfigOrExit, type Config } from '../src/config';
 import { migrate } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
-import { demoPolicy, productionPolicy } from '../src/domain/policy';
+import { resolvePolicy } from '../src/domain/policy';
 import { createLogger } from '../src/logger';
 import { buildApi, listen } from '../src/server';
 import { findTemporalBinary } from '../src/temporal/binaries';
@@ -179,7 +179,7 @@ async function startStack(startedAt: number): Promise<void> {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
   });
-  const policy = config.journeyPolicy === 'demo' ? demoPolicy : productionPolicy;
+  const policy = resolvePolicy(config.journeyPolicy, config.journeyPolicyOverrides);
   const server = await listen(buildApi(config, pool, client, policy, createLogger({ name: 'api' })), config.port);
   onStarted('API', () => {
     const closed = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseKeyRing, type EncryptionKey } from './temporal/encryption-codec';
 import type { SendGridOptions } from './providers/email/sendgrid';
 import type { TwilioOptions } from './providers/sms/twilio';
+import { journeyPolicyOverridesSchema, type JourneyPolicyOverrides } from './domain/policy';
 
 const csv = z
   .string()
@@ -48,6 +49,19 @@ const envSchema = z
     PORT: port.default(3000),
     PUBLIC_BASE_URL: z.url().optional(),
     JOURNEY_POLICY: z.enum(['production', 'demo']).default('production'),
+    /** A JSON object of policy fields laid over the named policy, e.g. '{"reviewRequestDelayDays":12}'. */
+    JOURNEY_POLICY_OVERRIDES: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object, e.g. {"reviewRequestDelayDays":12}' });
+          return z.NEVER;
+        }
+      })
+      .pipe(journeyPolicyOverridesSchema)
+      .optional(),
 
     TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -190,6 +204,8 @@ export interface Config {
   publicBaseUrl: string;
   /** Which journey policy new journeys start with: production durations, or the demo's seconds-for-days. */
   journeyPolicy: 'production' | 'demo';
+  /** Fields laid over the named policy (JOURNEY_POLICY_OVERRIDES); empty when unset. */
+  journeyPolicyOverrides: JourneyPolicyOverrides;
   temporal: {
     address: string;
     namespace: string;
@@ -276,9 +292,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
+        // A field inside a JSON variable (JOURNEY_POLICY_OVERRIDES) is named too.
+        const field = issue.path.length > 1 ? `.${issue.path.slice(1).join('.')}` : '';
         return issue.code === 'invalid_type' && present[name] === undefined
           ? `${name} is required`
-          : `${name} ${issue.message}`;
+          : `${name}${field} ${issue.message}`;
       }),
     );
   }
@@ -290,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     publicBaseUrl,
     journeyPolicy: e.JOURNEY_POLICY,
+    journeyPolicyOverrides: e.JOURNEY_POLICY_OVERRIDES ?? {},
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,

@@ -12,7 +12,7 @@ import { OutboxStore } from './db/outbox';
 import { ParcelDirectory } from './db/parcels';
 import { WebhookInbox } from './db/webhook-events';
 import { createPool } from './db/pool';
-import { productionPolicy, demoPolicy, type JourneyPolicy } from './domain/policy';
+import { resolvePolicy, type JourneyPolicy } from './domain/policy';
 import { IdempotencyKeys } from './db/idempotency-keys';
 import { JourneyService } from './journeys/journey-service';
 import { createLogger, type Logger } from './logger';
@@ -52,7 +52,7 @@ export function listen(app: ReturnType<typeof createApp>, port: number, host?: s
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ name: 'api', level: config.observability.logLevel });
-  const policy = config.journeyPolicy === 'demo' ? demoPolicy : productionPolicy;
+  const policy = resolvePolicy(config.journeyPolicy, config.journeyPolicyOverrides);
   const pool = createPool(config.databaseUrl);
   const client = await connectClient(config.temporal);
   const server = await listen(buildApi(config, pool, client, policy, logger), config.port);

@@ -58,3 +58,22 @@ export const productionPolicy: JourneyPolicy = journeyPolicySchema.parse({
 
 /** Same journey, one second per day: a person can watch a whole journey in the Temporal UI in a few minutes. */
 export const demoPolicy: JourneyPolicy = journeyPolicySchema.parse({ ...productionPolicy, name: 'demo', secondsPerDay: 1, secondsPerRetryHour: 60 });
+
+/**
+ * Fields laid over a named policy (JOURNEY_POLICY_OVERRIDES): a shop tunes one delay without a release, and the chaos
+ * suite keeps business deadlines longer than the faults it injects. Unknown fields are refused, not ignored.
+ */
+export const journeyPolicyOverridesSchema: z.ZodType<Partial<JourneyPolicy>> = z
+  .object(
+    // Without their defaults: an override absent from the JSON must leave the named policy's value alone.
+    Object.fromEntries(Object.entries(journeyPolicySchema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()])),
+  )
+  .strict();
+
+export type JourneyPolicyOverrides = Partial<JourneyPolicy>;
+
+/** The named policy with its overrides (already validated by the config). */
+export function resolvePolicy(name: 'production' | 'demo', overrides: JourneyPolicyOverrides = {}): JourneyPolicy {
+  const base = name === 'demo' ? demoPolicy : productionPolicy;
+  return Object.keys(overrides).length ? journeyPolicySchema.parse({ ...base, ...overrides }) : base;
+}

@@ -1,4 +1,5 @@
 import { ConfigError, DEV_API_KEYS, DEV_ENCRYPTION_KEYS, loadConfig } from '../../src/config';
+import { demoPolicy, productionPolicy, resolvePolicy } from '../../src/domain/policy';
 
 const base = { DATABASE_URL: 'postgres://localhost:5432/app' };
 
@@ -21,6 +22,21 @@ describe('configuration', () => {
     expect(config.port).toBe(3000);
     expect(config.journeyPolicy).toBe('production');
     expect(config.sendgrid).toBeUndefined();
+  });
+
+  it('lays JOURNEY_POLICY_OVERRIDES over the named policy', () => {
+    const config = loadConfig({ ...base, JOURNEY_POLICY: 'demo', JOURNEY_POLICY_OVERRIDES: '{"reviewRequestDelayDays":12,"returnWindowDays":365}' });
+    const policy = resolvePolicy(config.journeyPolicy, config.journeyPolicyOverrides);
+    expect(policy).toEqual({ ...demoPolicy, reviewRequestDelayDays: 12, returnWindowDays: 365 });
+    expect(resolvePolicy(loadConfig(base).journeyPolicy, loadConfig(base).journeyPolicyOverrides)).toBe(productionPolicy);
+  });
+
+  it('names a bad policy override: not JSON, an unknown field, a value outside its rule', () => {
+    expect(problemsOf({ ...base, JOURNEY_POLICY_OVERRIDES: '{review: 12}' })).toEqual([expect.stringMatching(/^JOURNEY_POLICY_OVERRIDES must be a JSON object/)]);
+    expect(problemsOf({ ...base, JOURNEY_POLICY_OVERRIDES: '{"reviewDays":12}' })).toEqual([expect.stringMatching(/^JOURNEY_POLICY_OVERRIDES .*reviewDays/)]);
+    expect(problemsOf({ ...base, JOURNEY_POLICY_OVERRIDES: '{"reviewRequestDelayDays":20}' })).toEqual([
+      expect.stringMatching(/^JOURNEY_POLICY_OVERRIDES.reviewRequestDelayDays must be at most 15 days/),
+    ]);
   });
 
   it('names a missing database URL', () => {

@@ -105,7 +105,19 @@ describe('redaction', () => {
     expect(output).toContain(order.orderId);
   });
 
-  it('never logs the Authorization header', () => {
+  it('never logs the Authorization header', async () => {
+    // Its own requests, so it holds alone too: answered, refused for the role, and for an unknown key.
+    const calls = [
+      { id: 'auth-log-answered', key: SUPPORT, method: 'get', path: '/v1/orders/auth-log-0/journey', status: 404 },
+      { id: 'auth-log-wrong-role', key: SUPPORT, method: 'post', path: '/v1/orders', status: 403 },
+      { id: 'auth-log-unknown-key', key: 'Bearer obs-checkout-key-revoked', method: 'get', path: '/v1/outbox', status: 401 },
+    ] as const;
+    for (const call of calls) {
+      await request(app)[call.method](call.path).set('Authorization', call.key).set('X-Request-Id', call.id).expect(call.status);
+    }
+    const own = lines.filter((line) => calls.some((call) => line.includes(call.id)));
+    for (const call of calls) expect(own.filter((line) => line.includes(call.id)).length).toBeGreaterThan(0);
+    expect(own.join('\n')).not.toMatch(/obs-(checkout|support)-key/);
     expect(lines.join('\n')).not.toMatch(/obs-(checkout|support)-key/);
   });
 });

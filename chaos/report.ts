@@ -47,6 +47,8 @@ export interface ScenarioResult {
     missingList: string[];
     unexpectedList: string[];
     recordedFailedByType: Record<string, number>;
+    /** Recorded failed although the fault was shorter than the type's retry window: counted as missing too. */
+    gaveUpEarly: string[];
     refusedByProviders: number;
   };
   replay: { replayed: number; nondeterminism: number; nondeterminismList: string[]; otherErrors: string[] };
@@ -72,6 +74,8 @@ export function judgeScenario(
   replay: ReplaySummary,
   scriptProblems: { workflowId: string; problems: string[] }[],
   faults: Record<string, unknown>,
+  /** Whether the scenario's fault may legitimately exhaust a message type's retry window (default: any may). */
+  mayGiveUp: (messageType: string) => boolean = () => true,
 ): ScenarioResult {
   const j: ScenarioResult['journeys'] = {
     total: outcomes.length,
@@ -97,6 +101,7 @@ export function judgeScenario(
     missingList: [],
     unexpectedList: [],
     recordedFailedByType: {},
+    gaveUpEarly: [],
     refusedByProviders: 0,
   };
 
@@ -134,7 +139,10 @@ export function judgeScenario(
     }
     m.expected += baseline.sentKeys.size;
     m.sent += sentKeys.size;
-    const failedHere = new Set(o.ledger.filter((r) => r.status === 'failed').map((r) => key(r.normalizedStep, r.channel)));
+    const failedRows = o.ledger.filter((r) => r.status === 'failed');
+    for (const r of failedRows.filter((row) => !mayGiveUp(row.messageType))) m.gaveUpEarly.push(`${o.workflowId}: ${key(r.normalizedStep, r.channel)}`);
+    // A give-up the fault cannot explain (its window outlasts the fault) is a lost message, not a policy outcome.
+    const failedHere = new Set(failedRows.filter((r) => mayGiveUp(r.messageType)).map((r) => key(r.normalizedStep, r.channel)));
     const missing = [...baseline.sentKeys].filter((k) => !sentKeys.has(k) && !failedHere.has(k));
     const recordedFailed = [...baseline.sentKeys].filter((k) => !sentKeys.has(k) && failedHere.has(k));
     const unexpected = [...sentKeys].filter((k) => !baseline.sentKeys.has(k));
@@ -203,7 +211,7 @@ function faultSuffix(r: ScenarioResult): string {
   }
   if (r.scenario === 'provider-outage') {
     const byType = Object.entries(r.messages.recordedFailedByType).map(([type, n]) => `${type} ${n}`);
-    parts.push(`recorded failed by type: ${byType.length ? byType.join(', ') : 'none'}; ${r.messages.refusedByProviders} sends refused`);
+    parts.push(`recorded failed by type: ${byType.length ? byType.join(', ') : 'none'} (${r.messages.gaveUpEarly.length} before their window ran out); ${r.messages.refusedByProviders} sends refused`);
   }
   if (f.orders) {
     const retried = Object.entries(f.orders.answersToRetriedPost).map(([status, n]) => `${status} × ${n}`).join(', ');

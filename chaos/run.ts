@@ -11,6 +11,7 @@ import { baselineOf, judgeScenario, summaryLine, type Baseline, type ScenarioRes
 import { answersDuring, injectFault, SCENARIO_CODES, SCENARIOS, type FaultOptions, type FaultRecord, type ScenarioName } from './scenarios';
 import { CHAOS_KEYS, removeStackDir, startStack, type Stack } from './stack';
 import { planJourneys, Workload } from './workload';
+import { chaosPolicyOverrides, retryWindowSeconds } from './policy';
 
 export interface ChaosOptions extends FaultOptions {
   scenarios: ScenarioName[];
@@ -133,7 +134,7 @@ async function runScenario(
   random: () => number,
 ) {
   const { say } = options;
-  await stack.startServices(scenario);
+  await stack.startServices(scenario, { JOURNEY_POLICY_OVERRIDES: JSON.stringify(chaosPolicyOverrides(scenario)) });
   const started = Date.now();
   const client = await stack.client();
   const api = new ApiCaller(stack.apiUrl, CHAOS_KEYS);
@@ -164,7 +165,16 @@ async function runScenario(
   const closed = outcomes.filter((o) => o.status !== 'RUNNING' && o.status !== 'NOT_FOUND' && !o.status.startsWith('UNKNOWN')).map((o) => o.workflowId);
   const replay = await replayClosedJourneys(client, closed, stack.tree.root);
   const scriptProblems = workload.runs.map((r) => ({ workflowId: r.plan.workflowId, problems: r.problems }));
-  return { result: judgeScenario(scenario, (Date.now() - started) / 1000, outcomes, baselines, replay, scriptProblems, facts), outcomes };
+  const mayGiveUp = (messageType: string) => retryWindowSeconds(scenario, messageType) < faultSeconds(scenario, options) + 60;
+  return { result: judgeScenario(scenario, (Date.now() - started) / 1000, outcomes, baselines, replay, scriptProblems, facts, mayGiveUp), outcomes };
+}
+
+/** How long the scenario's fault keeps a send from succeeding, at most (a worker kill: seconds, not counted). */
+function faultSeconds(scenario: ScenarioName, options: FaultOptions): number {
+  if (scenario === 'provider-outage') return options.providerOutageSeconds;
+  if (scenario === 'postgres-outage') return options.postgresDownSeconds;
+  if (scenario === 'temporal-restart') return options.temporalDownSeconds;
+  return 0;
 }
 
 /** Every order that got 201 has its journey; the same order POSTed again gets 200. */

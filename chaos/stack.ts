@@ -38,7 +38,7 @@ export interface Stack {
   readonly api: ServiceProcess;
   readonly worker: ServiceProcess;
   /** Stops the previous scenario's API and worker and starts fresh ones on the scenario's own task queue. */
-  startServices(label: string): Promise<void>;
+  startServices(label: string, env?: NodeJS.ProcessEnv): Promise<void>;
   /** The suite's own Temporal client (decrypting payloads with the dev keys). */
   client(): Promise<Client>;
   stop(options?: { keepDatabase?: boolean }): Promise<void>;
@@ -93,10 +93,10 @@ export async function startStack(say: (msg: string) => void, databaseServerUrl?:
       services = undefined;
     };
     cleanups.push(stopServices);
-    const startServices = async (label: string) => {
+    const startServices = async (label: string, extraEnv: NodeJS.ProcessEnv = {}) => {
       await stopServices();
       // A task queue per scenario: journeys a previous scenario left stuck (or crashing their worker) stay on theirs.
-      const env = { ...baseEnv, TEMPORAL_TASK_QUEUE: `${TASK_QUEUE}-${label}` };
+      const env = { ...baseEnv, ...extraEnv, TEMPORAL_TASK_QUEUE: `${TASK_QUEUE}-${label}` };
       const worker = new ServiceProcess({ name: 'worker', cwd: tree.root, script: 'src/worker.ts', env, logFile: path.join(dir, `worker-${label}.log`), readyLine: '"msg":"worker started"' });
       const api = new ServiceProcess({
         name: 'api',

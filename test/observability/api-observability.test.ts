@@ -108,7 +108,7 @@ describe('redaction', () => {
   it('never logs the Authorization header', async () => {
     // Its own requests, so it holds alone too: answered, refused for the role, and for an unknown key.
     const calls = [
-      { id: 'auth-log-answered', key: SUPPORT, method: 'get', path: '/v1/orders/auth-log-0/journey', status: 404 },
+      { id: 'auth-log-answered', key: SUPPORT, method: 'get', path: '/v1/outbox?orderId=auth-log-0', status: 200 },
       { id: 'auth-log-wrong-role', key: SUPPORT, method: 'post', path: '/v1/orders', status: 403 },
       { id: 'auth-log-unknown-key', key: 'Bearer obs-checkout-key-revoked', method: 'get', path: '/v1/outbox', status: 401 },
     ] as const;

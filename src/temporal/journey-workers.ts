@@ -6,7 +6,7 @@
 import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import type { JourneyActivities } from '../activities';
-import { channelTaskQueue } from '../workflows/activity-stubs';
+import { channelTaskQueue } from '../domain/task-queues';
 
 /**
  * How long a journey's workflow task may wait on the sticky queue of the worker that ran it last before the server moves

@@ -5,6 +5,7 @@
 import { patched, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities';
 import type { Channel } from '../domain/order';
+import { channelTaskQueue } from '../domain/task-queues';
 
 /**
  * Customer messages: the ledger makes retries safe, so retry transient failures (a provider outage) for the message
@@ -18,11 +19,6 @@ const MESSAGING_OPTIONS: ActivityOptions = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 };
 export const messaging = proxyActivities<Pick<JourneyActivities, 'sendCustomerMessage'>>(MESSAGING_OPTIONS);
-
-/** The task queue a channel's sends run on: `<journey task queue>-email` / `-sms`, each with the provider's rate limit. */
-export function channelTaskQueue(taskQueue: string, channel: Channel): string {
-  return `${taskQueue}-${channel}`;
-}
 
 /**
  * Customer messages on the channel's own task queue, where the worker enforces the provider's quota server-side

@@ -1,0 +1,10 @@
+/**
+ * Task queue names, shared by the workflows (which schedule sends on them) and the worker (which polls them). Pure:
+ * safe in the workflow sandbox.
+ */
+import type { Channel } from './order';
+
+/** The task queue a channel's sends run on: `<journey task queue>-email` / `-sms`, each with the provider's rate limit. */
+export function channelTaskQueue(taskQueue: string, channel: Channel): string {
+  return `${taskQueue}-${channel}`;
+}

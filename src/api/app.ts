@@ -19,7 +19,7 @@ import type { CustomerPreferenceStore } from '../db/preferences';
 import type { IdempotencyKeys } from '../db/idempotency-keys';
 import { webhooksRouter, WebhookStats, type WebhookDeps } from './webhooks';
 import { docsRouter } from './routes/docs';
-import { createApiMetrics, httpMetrics, metricsRoute, type ApiMetrics } from '../observability/api-metrics';
+import { createApiMetrics, httpMetrics, metricsRoute, type ApiMetrics } from './metrics-middleware';
 import { requestLogging } from '../observability/request-logging';
 
 export interface ApiDeps {

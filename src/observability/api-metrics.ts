@@ -8,14 +8,15 @@
  *   + Node.js process metrics (CPU, memory, event loop lag, GC) outside tests
  *
  * `route` is the pattern ("/v1/orders/:orderId/journey"), never the raw path, so order ids do not multiply series;
- * requests no route serves count as "(unmatched)".
+ * requests no route serves count as "(unmatched)". The express side (counting requests, serving the text) is
+ * src/api/metrics-middleware.ts: the metrics know nothing of the API's internals.
  */
-import type { Express, RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { WebhookStats } from '../api/webhooks';
-import { routePatternMatcher } from '../api/route-inventory';
 
-export const UNMATCHED_ROUTE = '(unmatched)';
+/** Refused webhook requests by "provider:reason", as the API's webhooks count them (WebhookStats). */
+export interface WebhookRefusals {
+  readonly refused: Readonly<Record<string, number>>;
+}
 
 export interface ApiMetrics {
   registry: Registry;
@@ -24,7 +25,7 @@ export interface ApiMetrics {
   journeysStarted: Counter;
 }
 
-export function createApiMetrics(options: { webhookStats?: WebhookStats; processMetrics?: boolean } = {}): ApiMetrics {
+export function createApiMetrics(options: { webhookStats?: WebhookRefusals; processMetrics?: boolean } = {}): ApiMetrics {
   const registry = new Registry();
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
   const stats = options.webhookStats;
@@ -62,29 +63,5 @@ export function createApiMetrics(options: { webhookStats?: WebhookStats; process
       help: 'Journeys started (POST /v1/orders answered 201; repeats of the same order are not counted)',
       registers: [registry],
     }),
-  };
-}
-
-/** Counts and times every request by its route pattern. Mount first, before any router. */
-export function httpMetrics(app: Express, metrics: ApiMetrics): RequestHandler {
-  const routeOf = routePatternMatcher(app);
-  return (req, res, next) => {
-    const end = metrics.httpDuration.startTimer();
-    const method = req.method;
-    const path = req.path; // now, before mounted routers rewrite req.url
-    res.once('finish', () => {
-      const route = routeOf(method, path) ?? UNMATCHED_ROUTE;
-      end({ method, route });
-      metrics.httpRequests.inc({ method, route, status: String(res.statusCode) });
-      if (method === 'POST' && route === '/v1/orders' && res.statusCode === 201) metrics.journeysStarted.inc();
-    });
-    next();
-  };
-}
-
-/** `GET /metrics` in Prometheus' text format. */
-export function metricsRoute(metrics: ApiMetrics): RequestHandler {
-  return async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   };
 }

@@ -60,6 +60,20 @@ export async function startJourneyWorld(
   };
 }
 
+/**
+ * Polls (in real time) until the workflow has no workflow task and no activity pending, or has closed. After moving
+ * workflow time, a check that something did NOT happen means something only once this holds: before it, a timer
+ * that fired may still be on its way to an activity. (Children are not counted: replenishment chains outlive orders.)
+ */
+export async function untilIdle(handle: WorkflowHandle, what: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    const { status, raw } = await handle.describe();
+    if (status.name !== 'RUNNING' || (!raw.pendingWorkflowTask && !raw.pendingActivities?.length)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} never settled: a workflow task or an activity stayed pending`);
+}
+
 /** One customer's order, seen from every side. */
 export class OrderStory {
   private constructor(
@@ -92,6 +106,11 @@ export class OrderStory {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`journey of ${this.order.orderId} never got to: ${what}\n${JSON.stringify(await this.view(), null, 1)}`);
+  }
+
+  /** Waits until the journey has nothing in flight (see `untilIdle`): then what has not happened, will not by this time. */
+  settled(): Promise<void> {
+    return untilIdle(this.handle, `journey of ${this.order.orderId}`);
   }
 
   /** Waits until the journey has recorded `count` messages (sent or failed). */

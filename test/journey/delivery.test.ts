@@ -81,6 +81,8 @@ describe('delivery', () => {
     await story.ship({ trackingNumber: 'DHL0001', carrier: 'dhl', items: [{ sku: serum!.sku, quantity: serum!.quantity }] });
     await story.carrierSays('DHL0001', 'delivered');
     await story.wait(HOUR);
+    await story.until((v) => v.shipments[0]?.status === 'delivered', 'the serum parcel delivered');
+    await story.settled();
     expect((await story.view()).stage).toBe('in_transit'); // the towel has not even shipped
 
     await story.ship({ trackingNumber: 'DHL0002', carrier: 'dhl', items: [{ sku: towel!.sku, quantity: towel!.quantity }] });
@@ -150,6 +152,7 @@ describe('delivery', () => {
 
     // Another quiet day: no second case, no second note.
     await story.wait(DAY + HOUR);
+    await story.settled();
     expect(await story.receivedTypes()).toEqual(['confirmation', 'shipped', 'tracking_stalled']);
   });
 

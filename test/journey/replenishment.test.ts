@@ -3,7 +3,7 @@
  * after unanswered reminders. Cosmetics come back every 70 days under the production policy.
  */
 import type { ReplenishmentOutcome } from '../../src/workflows/replenishment';
-import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
+import { DAY, OrderStory, startJourneyWorld, untilIdle, type JourneyWorld } from '../helpers/journey-harness';
 import { uniqueId } from '../helpers/fixtures';
 
 // A fresh server per test: after awaiting the result of a workflow that continued as new, the Java test server was seen
@@ -35,6 +35,15 @@ async function remindersFor(customerId: string) {
   return rows;
 }
 
+/** Polls (in real time, workflow time standing still) until `probe` holds. */
+async function eventuallyTrue(probe: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
 describe('replenishment', () => {
   it('stops after three unanswered reminders, 70 days apart, and its history stays small', async () => {
     const customerId = uniqueId('cus');
@@ -56,10 +65,14 @@ describe('replenishment', () => {
     await first.wait(60 * DAY);
     const second = await deliveredOrder(customerId);
 
+    const chain = world.env.client.workflow.getHandle(`replenish-${customerId}-SERUM-30`);
     await second.wait(15 * DAY); // day 75 after the first order: its reminder would have gone by now
+    await untilIdle(chain, 'the reminder chain');
     expect(await remindersFor(customerId)).toHaveLength(0);
 
     await second.wait(60 * DAY); // 75 days after the reorder
+    await eventuallyTrue(async () => (await remindersFor(customerId)).length > 0, 'a reminder after the reorder');
+    await untilIdle(chain, 'the reminder chain');
     const sent = await remindersFor(customerId);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.order_id).toBe(second.order.orderId);

@@ -73,6 +73,7 @@ describe('a bad review', () => {
     await story.review('LAMP-01', 3);
     await story.until((v) => v.reviews.length === 1, 'review recorded');
     await story.wait(DAY);
+    await story.settled(); // an escalation, had there been one, has happened by now
     expect((await story.view()).supportCases).toEqual([]);
     expect(await story.receivedTypes()).not.toContain('bad_review_apology');
   });

@@ -12,9 +12,11 @@
  *
  * Pure and dependency-free: workflow code imports it.
  */
+import type { MessageType } from './message-types';
+
 export type MessageKind = 'transactional' | 'marketing';
 
-/** Every message type the journeys send (see src/templates/types.ts), classified. */
+/** Every message type the journeys send, classified: a type without a kind does not compile. */
 export const MESSAGE_KINDS = {
   confirmation: 'transactional',
   shipped: 'transactional',
@@ -31,16 +33,16 @@ export const MESSAGE_KINDS = {
   review_request: 'marketing',
   review_reminder: 'marketing',
   replenishment_reminder: 'marketing',
-} as const satisfies Record<string, MessageKind>;
+} as const satisfies Record<MessageType, MessageKind>;
 
 /**
  * SMS that go out at any hour. Delivery status is urgent: the parcel is moving, at the door, or stuck now, and the
  * customer may have to act (be home, fetch it, answer the carrier). So are direct answers to what the customer just did
  * or asked for: the order confirmation, an accepted return (its RMA and instructions), a cancellation (the order will
  * not come). Everything else transactional — a stalled-parcel notice, a refund confirmation, a reply to a review — can
- * wait for the morning; marketing always waits.
+ * wait for the morning; marketing always waits. A type left out waits (the safe side).
  */
-const URGENT_SMS = new Set<string>([
+const URGENT_SMS: ReadonlySet<string> = new Set<MessageType>([
   'confirmation',
   'shipped',
   'out_for_delivery',

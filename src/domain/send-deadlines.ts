@@ -7,11 +7,9 @@
  * about a parcel goes stale within hours (an "out for delivery" SMS after the parcel arrived is worse than none);
  * marketing can always wait for the next message. Pure and dependency-free: workflow code imports it.
  */
-import type { MESSAGE_KINDS } from './message-kinds';
+import type { MessageType } from './message-types';
 
-export type MessageTypeName = keyof typeof MESSAGE_KINDS;
-
-/** Hours of retrying per message type (policy hours: the demo policy makes an hour last a minute). */
+/** Hours of retrying per message type (policy hours: the demo policy makes an hour last a minute); one per type. */
 export const SEND_DEADLINE_HOURS = {
   confirmation: 72, // the receipt: worth sending days late
   return_accepted: 72, // the RMA and return instructions: the customer needs them to send the parcel
@@ -28,7 +26,7 @@ export const SEND_DEADLINE_HOURS = {
   review_request: 48,
   review_reminder: 24,
   replenishment_reminder: 48,
-} as const satisfies Record<MessageTypeName, number>;
+} as const satisfies Record<MessageType, number>;
 
 const FALLBACK_HOURS = 24;
 

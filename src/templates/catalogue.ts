@@ -16,12 +16,39 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Mustache from 'mustache';
 import { z } from 'zod';
+import type { MessageType } from '../domain/message-types';
 import { LOCALES, type Locale } from './locale';
 
 const text = z.string().trim().min(1);
 const base = { subject: text, paragraphs: z.array(text).min(1), sms: text };
 /** Messages whose point is a link: the SMS ends with `smsLink` ("Review it: {{link}}"), left out whole when it cannot fit. */
 const withButton = { ...base, button: text, smsLink: text };
+
+/** The copy of each message type: one entry per MessageType, or this does not compile. */
+const messageCopy = {
+  confirmation: z.strictObject({ ...base, total: text, expectedDelivery: text, orderDate: text, related: text }),
+  shipped: z.strictObject(base),
+  out_for_delivery: z.strictObject(base),
+  ready_for_pickup: z.strictObject(base),
+  delivered: z.strictObject(base),
+  delivery_problem: z.strictObject({
+    ...base,
+    problems: z.strictObject({ attempt_failed: text, exception: text, returned_to_sender: text }),
+  }),
+  tracking_stalled: z.strictObject(base),
+  unboxing_tips: z.strictObject({
+    ...base,
+    tipLine: text,
+    tips: z.strictObject({ cosmetics: text, industrial: text, other: text }),
+  }),
+  review_request: z.strictObject(withButton),
+  review_reminder: z.strictObject(withButton),
+  bad_review_apology: z.strictObject(base),
+  replenishment_reminder: z.strictObject(withButton),
+  return_accepted: z.strictObject(base),
+  refund_confirmed: z.strictObject(base),
+  cancellation: z.strictObject(base),
+} satisfies Record<MessageType, z.ZodType<{ subject: string; paragraphs: string[]; sms: string }>>;
 
 const catalogueSchema = z.strictObject({
   /** The language's own name, for people choosing a preview. */
@@ -38,26 +65,7 @@ const catalogueSchema = z.strictObject({
     trackParcel: text,
     smsHelp: text,
   }),
-  messages: z.strictObject({
-    confirmation: z.strictObject({ ...base, total: text, expectedDelivery: text, orderDate: text, related: text }),
-    shipped: z.strictObject(base),
-    out_for_delivery: z.strictObject(base),
-    ready_for_pickup: z.strictObject(base),
-    delivered: z.strictObject(base),
-    delivery_problem: z.strictObject({
-      ...base,
-      problems: z.strictObject({ attempt_failed: text, exception: text, returned_to_sender: text }),
-    }),
-    tracking_stalled: z.strictObject(base),
-    unboxing_tips: z.strictObject({ ...base, tipLine: text, tips: z.strictObject({ cosmetics: text, industrial: text, other: text }) }),
-    review_request: z.strictObject(withButton),
-    review_reminder: z.strictObject(withButton),
-    bad_review_apology: z.strictObject(base),
-    replenishment_reminder: z.strictObject(withButton),
-    return_accepted: z.strictObject(base),
-    refund_confirmed: z.strictObject(base),
-    cancellation: z.strictObject(base),
-  }),
+  messages: z.strictObject(messageCopy),
 });
 
 export type Catalogue = z.infer<typeof catalogueSchema>;

@@ -1,4 +1,5 @@
 import type { DeliveryWindow } from '../domain/delivery-window';
+import type { MessageType } from '../domain/message-types';
 import type { Order } from '../domain/order';
 
 export interface ShopDetails {
@@ -86,22 +87,26 @@ export interface CancellationData {
   order: OrderRef;
 }
 
-/** Every message the journey sends, with the data its templates need. */
-export type CustomerMessage =
-  | { messageType: 'confirmation'; data: ConfirmationData }
-  | { messageType: 'shipped'; data: ParcelData }
-  | { messageType: 'out_for_delivery'; data: ParcelData }
-  | { messageType: 'ready_for_pickup'; data: ParcelData }
-  | { messageType: 'delivered'; data: ParcelData }
-  | { messageType: 'delivery_problem'; data: DeliveryProblemData }
-  | { messageType: 'tracking_stalled'; data: ParcelData }
-  | { messageType: 'unboxing_tips'; data: ItemsData }
-  | { messageType: 'review_request'; data: ItemsData }
-  | { messageType: 'review_reminder'; data: ItemsData }
-  | { messageType: 'bad_review_apology'; data: ItemsData }
-  | { messageType: 'replenishment_reminder'; data: ReplenishmentData }
-  | { messageType: 'return_accepted'; data: ReturnData }
-  | { messageType: 'refund_confirmed'; data: ReturnData }
-  | { messageType: 'cancellation'; data: CancellationData };
+/** The data each message type's templates need: one entry per MessageType, or CustomerMessage below fails to compile. */
+export interface MessageData {
+  confirmation: ConfirmationData;
+  shipped: ParcelData;
+  out_for_delivery: ParcelData;
+  ready_for_pickup: ParcelData;
+  delivered: ParcelData;
+  delivery_problem: DeliveryProblemData;
+  tracking_stalled: ParcelData;
+  unboxing_tips: ItemsData;
+  review_request: ItemsData;
+  review_reminder: ItemsData;
+  bad_review_apology: ItemsData;
+  replenishment_reminder: ReplenishmentData;
+  return_accepted: ReturnData;
+  refund_confirmed: ReturnData;
+  cancellation: CancellationData;
+}
 
-export type MessageType = CustomerMessage['messageType'];
+/** Every message the journey sends, with the data its templates need: `{ messageType: 'shipped'; data: ParcelData } | …`. */
+export type CustomerMessage = { [T in MessageType]: { messageType: T; data: MessageData[T] } }[MessageType];
+
+export type { MessageType };

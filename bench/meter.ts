@@ -1,0 +1,65 @@
+/**
+ * CPU time and memory of the bench's processes, read from /proc (Linux): user + system CPU of each process since it
+ * started, and its resident set size. A phase takes a snapshot before and after and reports the difference, so each
+ * process's share of the work is visible (a saturated Temporal server or API shows up here, not only in latencies).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU milliseconds (user + system) the process has used so far; undefined when it is gone. */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident set size in MB; undefined when the process is gone. */
+export function rssMb(pid: number): number | undefined {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    return line ? Number(line.split(/\s+/)[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export type Pids = Record<string, number | undefined>;
+export type CpuSnapshot = Record<string, number>;
+
+export function cpuSnapshot(pids: Pids): CpuSnapshot {
+  const out: CpuSnapshot = {};
+  for (const [name, pid] of Object.entries(pids)) {
+    const ms = name === 'bench' ? selfCpuMs() : pid ? cpuMs(pid) : undefined;
+    if (ms !== undefined) out[name] = ms;
+  }
+  return out;
+}
+
+/** CPU ms per process between two snapshots (rounded). */
+export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
+  return Object.fromEntries(Object.keys(after).filter((k) => k in before).map((k) => [k, Math.round(after[k]! - before[k]!)]));
+}
+
+function selfCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** The machine's 1-minute load average and core count, printed with every run (the machine is shared). */
+export function machineLoad(): { load1: number; cores: number } {
+  const [load1] = readFileSync('/proc/loadavg', 'utf8').split(' ');
+  return { load1: Number(load1), cores: Number(execFileSync('nproc', { encoding: 'utf8' }).trim()) };
+}

@@ -1,0 +1,153 @@
+/**
+ * P4 — parked journeys: K journeys under the production policy, asleep after their confirmation (the next thing due is
+ * days away), vs K bare workflows asleep on a 30-day timer after one activity. Worker RSS before and after, worker and
+ * server CPU over an idle window, and storage: the dev server's database file growth and the encoded history of a
+ * sample. K below 10,000 by default (starting 10,000 here takes longer than the bench's budget): the per-journey figures
+ * are measured at K and extrapolated, and the result says so.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startProviderStub } from '../chaos/provider-stubs';
+import { CHAOS_KEYS } from '../chaos/stack';
+import { countHistory } from './actions';
+import { BenchHttp } from './http';
+import { closedLoop, round } from './load';
+import { cpuDelta, cpuSnapshot, rssMb } from './meter';
+import { waitForSends } from './observe';
+import { benchOrder, runTag } from './orders';
+import { LATE_REPLENISHMENT_DAYS } from './p3-history';
+import { BASELINE_TASK_QUEUE, type BenchStack } from './stack';
+
+export interface P4Options {
+  parked: number;
+  idleSeconds: number;
+  /** The SDK's default sticky cache of the journey worker (workflows kept in memory): see the result's note. */
+  cacheSize: number;
+}
+
+interface P4Side {
+  rssBeforeMb: number;
+  rssAfterMb: number;
+  rssPerParkedKb: number;
+  idleCpuPercentOfCore: number;
+  temporalIdleCpuPercentOfCore: number;
+  historyBytesPerWorkflow: number;
+  dbBytesPerWorkflow: number;
+  startSeconds: number;
+}
+
+export interface P4Result {
+  parked: number;
+  idleSeconds: number;
+  journey: P4Side;
+  baseline: P4Side;
+  rssPerParkedRatio: number;
+  extrapolated10k: { workerRssMb: number; note: string };
+}
+
+export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) => void): Promise<P4Result> {
+  const tag = runTag();
+  const client = await b.stack.client();
+  const dbBytes = () => ['temporal.db', 'temporal.db-wal'].reduce((a, f) => a + fileSize(path.join(b.stack.dir, f)), 0);
+
+  say(`P4: ${o.parked} journeys under the production policy, parked after their confirmation`);
+  const workerPid = b.stack.worker.pid!;
+  await sleep(5_000); // the fresh worker settles
+  const journeyIds = Array.from({ length: o.parked }, (_, i) => `p4${tag}-${i}`);
+  const journey = await park(b, {
+    count: o.parked,
+    pid: workerPid,
+    cpuKey: 'worker',
+    dbBytes,
+    idleSeconds: o.idleSeconds,
+    start: async () => {
+      const http = new BenchHttp(b.stack.apiUrl, CHAOS_KEYS);
+      await closedLoop(o.parked, 16, (i) => http.call('POST', '/v1/orders', benchOrder(journeyIds[i]!, { replenishmentIntervalDays: LATE_REPLENISHMENT_DAYS }), [201]).then(() => undefined));
+      http.close();
+      const short = await waitForSends(b.stack.sendgrid, journeyIds.map((id) => `order-${id}`), 1, 300_000);
+      if (short) say(`  ${short} confirmations missing after 5 minutes`);
+    },
+    historyBytes: async () => sampleHistoryBytes(client, journeyIds.slice(0, 20).map((id) => `order-${id}`)),
+  });
+  say(`  journeys: worker RSS ${journey.rssBeforeMb} → ${journey.rssAfterMb} MB (${journey.rssPerParkedKb} KB each), idle CPU ${journey.idleCpuPercentOfCore} % of a core`);
+
+  const stub = await startProviderStub('sendgrid');
+  let baseline: P4Side;
+  try {
+    const ids = Array.from({ length: o.parked }, (_, i) => `parked-p4${tag}-${i}`);
+    baseline = await park(b, {
+      count: o.parked,
+      pid: b.baselineWorker.pid!,
+      cpuKey: 'baselineWorker',
+      dbBytes,
+      idleSeconds: o.idleSeconds,
+      start: async () => {
+        await closedLoop(o.parked, 16, (i) => b.bare.workflow.start('benchParked', { workflowId: ids[i]!, taskQueue: BASELINE_TASK_QUEUE, args: [`${stub.url}/v3/mail/send`, ids[i]!] }).then(() => undefined));
+        const short = await waitForSends(stub, ids, 1, 300_000);
+        if (short) say(`  ${short} baseline workflows did not run their activity in 5 minutes`);
+      },
+      historyBytes: async () => sampleHistoryBytes(b.bare, ids.slice(0, 20)),
+    });
+  } finally {
+    await stub.stop();
+  }
+  say(`  baseline: worker RSS ${baseline.rssBeforeMb} → ${baseline.rssAfterMb} MB (${baseline.rssPerParkedKb} KB each), idle CPU ${baseline.idleCpuPercentOfCore} % of a core`);
+
+  const cached = Math.min(10_000, o.cacheSize);
+  return {
+    parked: o.parked,
+    idleSeconds: o.idleSeconds,
+    journey,
+    baseline,
+    rssPerParkedRatio: Math.round((journey.rssPerParkedKb / baseline.rssPerParkedKb) * 100) / 100,
+    extrapolated10k: {
+      workerRssMb: Math.round(journey.rssBeforeMb + (cached * journey.rssPerParkedKb) / 1024),
+      note:
+        `EXTRAPOLATED, not measured: RSS before + min(10,000, sticky cache ${o.cacheSize}) × the per-journey RSS measured at ${o.parked}. ` +
+        `The SDK keeps at most maxCachedWorkflows journeys in memory (default from the heap limit); the rest are evicted and ` +
+        `replayed from history when their timer fires. Measure it: npm run bench -- --only p4 --parked 10000`,
+    },
+  };
+}
+
+async function park(
+  b: BenchStack,
+  o: { count: number; pid: number; cpuKey: string; dbBytes: () => number; idleSeconds: number; start: () => Promise<void>; historyBytes: () => Promise<number> },
+): Promise<P4Side> {
+  const rssBeforeMb = rssMb(o.pid) ?? NaN;
+  const db0 = o.dbBytes();
+  const t0 = Date.now();
+  await o.start();
+  const startSeconds = round((Date.now() - t0) / 1000);
+  await sleep(10_000); // the last workflow tasks complete; then nothing is due for days
+  const before = cpuSnapshot(b.pids());
+  await sleep(o.idleSeconds * 1000);
+  const cpu = cpuDelta(before, cpuSnapshot(b.pids()));
+  const rssAfterMb = rssMb(o.pid) ?? NaN;
+  const percentOfCore = (ms: number | undefined) => round(((ms ?? NaN) / (o.idleSeconds * 1000)) * 100, 2);
+  return {
+    rssBeforeMb: round(rssBeforeMb),
+    rssAfterMb: round(rssAfterMb),
+    rssPerParkedKb: round(((rssAfterMb - rssBeforeMb) * 1024) / o.count),
+    idleCpuPercentOfCore: percentOfCore(cpu[o.cpuKey]),
+    temporalIdleCpuPercentOfCore: percentOfCore(cpu.temporal),
+    historyBytesPerWorkflow: await o.historyBytes(),
+    dbBytesPerWorkflow: Math.round((o.dbBytes() - db0) / o.count),
+    startSeconds,
+  };
+}
+
+async function sampleHistoryBytes(client: Awaited<ReturnType<BenchStack['stack']['client']>>, workflowIds: string[]): Promise<number> {
+  let total = 0;
+  for (const id of workflowIds) total += countHistory(await client.workflow.getHandle(id).fetchHistory()).bytes;
+  return Math.round(total / workflowIds.length);
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * `npm run bench` — issue 10's benchmark: P1 starts, P2 whole journeys, P3 history and actions, P4 parked journeys,
+ * P5 carrier news, each against a bare-Temporal baseline measured in the same run on the same dev server, with the
+ * API, the worker, the Temporal server and the bare worker as separate processes (CPU time recorded per process).
+ * Writes bench/results/<date>.json and .md. Flags: `npm run bench -- --help`.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { removeStackDir } from '../chaos/stack';
+import { CLOUD_PRICE } from './actions';
+import { machineLoad } from './meter';
+import { benchStart, type P1Result } from './p1-start';
+import { benchJourneys, type P2Result } from './p2-journeys';
+import { benchHistory, type P3Result } from './p3-history';
+import { benchParked, type P4Result } from './p4-parked';
+import { benchCarrierNews, type P5Result } from './p5-carrier-news';
+import { printSummary, summarize } from './profile';
+import { markdownTable } from './report';
+import { startBenchStack } from './stack';
+
+const PHASES = ['p1', 'p2', 'p3', 'p4', 'p5'] as const;
+type Phase = (typeof PHASES)[number];
+
+export interface BenchOptions {
+  only: Phase[];
+  startN: number;
+  concurrencies: number[];
+  warmup: number;
+  journeys: number;
+  journeyConcurrency: number;
+  parked: number;
+  idleSeconds: number;
+  webhookJourneys: number;
+  webhookConcurrency: number;
+  /** Profile the API process during P1 (node --cpu-prof); slows it, so its P1 ratios are not the bench's figures. */
+  profile: boolean;
+  keep: boolean;
+  resultsDir?: string;
+}
+
+export const DEFAULTS: BenchOptions = {
+  only: [...PHASES],
+  startN: 2_000,
+  concurrencies: [16, 64],
+  warmup: 200,
+  journeys: 1_000,
+  journeyConcurrency: 32,
+  parked: 2_000,
+  idleSeconds: 30,
+  webhookJourneys: 100,
+  webhookConcurrency: 4,
+  profile: false,
+  keep: false,
+  resultsDir: path.join(__dirname, 'results'),
+};
+
+const QUICK: Partial<BenchOptions> = { startN: 200, warmup: 20, journeys: 40, parked: 100, idleSeconds: 10, webhookJourneys: 10 };
+
+export interface BenchRun {
+  startedAt: string;
+  command: string;
+  machine: { cores: number; load1AtStart: number; load1AtEnd?: number; memoryGb: number };
+  tree: { commit: string; uncommittedFiles: number };
+  options: BenchOptions;
+  price: typeof CLOUD_PRICE;
+  results: { p1?: P1Result; p2?: P2Result; p3?: P3Result; p4?: P4Result; p5?: P5Result };
+  minutes?: number;
+  file?: string;
+}
+
+export async function runBench(o: BenchOptions, say: (m: string) => void): Promise<BenchRun> {
+  const t0 = Date.now();
+  const load = machineLoad();
+  say(`machine: ${load.cores} cores, load ${load.load1} (1 min) at start`);
+  const b = await startBenchStack(say);
+  const run: BenchRun = {
+    startedAt: new Date(t0).toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: { cores: load.cores, load1AtStart: load.load1, memoryGb: Math.round(os.totalmem() / 2 ** 30) },
+    tree: { commit: b.stack.tree.commit, uncommittedFiles: b.stack.tree.uncommittedFiles },
+    options: o,
+    price: CLOUD_PRICE,
+    results: {},
+  };
+  const has = (p: Phase) => o.only.includes(p);
+  try {
+    if (has('p1')) {
+      const profileDir = path.join(b.stack.dir, 'profiles');
+      run.results.p1 = await benchStart(b, { n: o.startN, concurrencies: o.concurrencies, warmup: o.warmup, ...(o.profile ? { nodeOptions: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) }, say);
+      if (o.profile) {
+        const apiPid = b.stack.api.pid;
+        await b.stack.api.stop(); // the profile is written when the process exits
+        const file = readdirSync(profileDir).find((f) => f.includes(`.${apiPid}.`));
+        if (file) {
+          const kept = path.join(o.resultsDir ?? os.tmpdir(), `api-p1-${run.startedAt.replace(/[:.]/g, '-')}.cpuprofile`);
+          mkdirSync(path.dirname(kept), { recursive: true });
+          writeFileSync(kept, readFileSync(path.join(profileDir, file)));
+          say(`API profile: ${kept}`);
+          printSummary(summarize(JSON.parse(readFileSync(kept, 'utf8'))), say);
+        } else say('no API profile was written');
+      }
+    }
+    if (has('p2') || has('p3') || has('p5')) {
+      await b.startServices('demo', { JOURNEY_POLICY: 'demo' });
+      const taskQueue = 'order-journeys-chaos-demo';
+      const p3 = await benchHistory(b, taskQueue, say);
+      if (has('p3') || has('p2')) run.results.p3 = p3;
+      if (has('p2')) {
+        run.results.p2 = await benchJourneys(b, taskQueue, p3.happyShape, { journeys: o.journeys, concurrency: o.journeyConcurrency, expectedMessages: p3.stories.happy.messages, timeoutMs: 8 * 60_000 }, say);
+      }
+      if (has('p5')) run.results.p5 = await benchCarrierNews(b, { journeys: o.webhookJourneys, concurrency: o.webhookConcurrency }, say);
+    }
+    if (has('p4')) {
+      await b.startServices('production', { JOURNEY_POLICY: 'production', WORKER_SDK_METRICS_PORT: '0' });
+      run.results.p4 = await benchParked(b, { parked: o.parked, idleSeconds: o.idleSeconds, cacheSize: defaultCacheSize() }, say);
+    }
+  } finally {
+    await b.stop();
+    if (!o.keep) removeStackDir(b.stack.dir);
+    else say(`kept ${b.stack.dir}`);
+  }
+  run.machine.load1AtEnd = machineLoad().load1;
+  run.minutes = Math.round((Date.now() - t0) / 6_000) / 10;
+  if (o.resultsDir) {
+    mkdirSync(o.resultsDir, { recursive: true });
+    const stem = path.join(o.resultsDir, run.startedAt.replace(/[:.]/g, '-'));
+    run.file = `${stem}.json`;
+    writeFileSync(run.file, JSON.stringify(run, null, 2) + '\n');
+    writeFileSync(`${stem}.md`, `# npm run bench, ${run.startedAt}\n\n\`${run.command}\` · commit ${run.tree.commit.slice(0, 10)} · load ${run.machine.load1AtStart} → ${run.machine.load1AtEnd} on ${run.machine.cores} cores · ${run.minutes} min\n\n${markdownTable(run)}\n`);
+  }
+  return run;
+}
+
+/** The SDK's default maxCachedWorkflows for a worker with this Node's heap limit (@temporalio/worker worker-options). */
+function defaultCacheSize(): number {
+  const heapMiB = require('node:v8').getHeapStatistics().heap_size_limit / 2 ** 20;
+  return Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
+}
+
+const HELP = `npm run bench -- [flags]
+  --quick                 small N everywhere (a smoke: a few minutes)
+  --only p1,p3            phases to run (default: all; P2 runs P3 first for its baseline's shape)
+  --starts n              P1 starts per side and concurrency (default ${DEFAULTS.startN})
+  --concurrency a,b       P1 concurrencies (default ${DEFAULTS.concurrencies.join(',')})
+  --journeys n            P2 journeys per side (default ${DEFAULTS.journeys})
+  --parked n              P4 parked journeys per side (default ${DEFAULTS.parked})
+  --idle s                P4 idle window in seconds (default ${DEFAULTS.idleSeconds})
+  --webhooks n            P5 journeys, two events each (default ${DEFAULTS.webhookJourneys})
+  --profile               CPU-profile the API during P1 (its P1 figures are then not comparable)
+  --keep                  keep the temp dir (logs, temporal.db)
+  --no-results            write nothing to bench/results`;
+
+export function parseArgs(argv: string[]): BenchOptions {
+  const o: BenchOptions = { ...DEFAULTS, ...(argv.includes('--quick') ? QUICK : {}) };
+  const numbers: Record<string, keyof BenchOptions> = { '--starts': 'startN', '--journeys': 'journeys', '--parked': 'parked', '--idle': 'idleSeconds', '--webhooks': 'webhookJourneys' };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const value = () => inline ?? argv[++i] ?? '';
+    if (flag === '--help' || flag === '-h') {
+      console.log(HELP);
+      process.exit(0);
+    } else if (flag === '--quick') continue;
+    else if (flag === '--profile') o.profile = true;
+    else if (flag === '--keep') o.keep = true;
+    else if (flag === '--no-results') o.resultsDir = undefined;
+    else if (flag === '--only') {
+      const names = value().split(',').map((s) => s.trim().toLowerCase());
+      const unknown = names.filter((n) => !(PHASES as readonly string[]).includes(n));
+      if (unknown.length || !names.length) throw new Error(`unknown phase ${unknown.join(', ')}; one of ${PHASES.join(', ')}`);
+      o.only = names as Phase[];
+    } else if (flag === '--concurrency') {
+      o.concurrencies = value().split(',').map(Number);
+      if (o.concurrencies.some((c) => !Number.isInteger(c) || c < 1)) throw new Error('--concurrency needs positive integers');
+    } else if (numbers[flag]) {
+      const n = Number(value());
+      if (!Number.isFinite(n) || n < 1) throw new Error(`${flag} needs a positive number`);
+      (o as unknown as Record<string, unknown>)[numbers[flag]!] = n;
+    } else throw new Error(`unknown flag ${flag}\n${HELP}`);
+  }
+  return o;
+}
+
+if (require.main === module) {
+  let options: BenchOptions;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  runBench(options, (m) => console.log(`[bench] ${m}`)).then(
+    (run) => {
+      console.log(`\n${markdownTable(run)}\n`);
+      console.log(`[bench] done in ${run.minutes} min${run.file ? `; results in ${path.relative(process.cwd(), run.file)} (and .md)` : ''}`);
+      process.exit(0); // the clients and the replay runtime keep handles open
+    },
+    (err: Error) => {
+      console.error(`[bench] ${err.stack ?? err.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -6,9 +6,13 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
-/** A Latvian mobile number of its own: consent is kept per address, so tests must not share one. */
+/**
+ * A Latvian mobile number of its own: consent is kept per address, so tests must not share one. A valid one (orders
+ * refuse numbers outside the plan): 2x xxx xxx, never 23… (partly unallocated) — 9 million to choose from.
+ */
 function uniquePhone(): string {
-  return `+3712${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+  const second = '012456789'[randomInt(0, 9)]!;
+  return `+3712${second}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
 }
 
 export function anOrder(overrides: Partial<OrderInput> = {}): OrderInput {

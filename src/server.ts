@@ -21,13 +21,13 @@ import { connectClient } from './temporal/connection';
 
 export function buildApi(config: Config, pool: Pool, client: Client, policy: JourneyPolicy, logger: Logger, stats = new WebhookStats()) {
   const ledger = new MessageLedger(pool);
-  const { easypost, aftership } = createCarrierTracking(config);
+  const carriers = createCarrierTracking(config).adapters;
   return createApp({
     config,
     logger,
     journeys: new JourneyService(client, config.temporal.taskQueue, policy, { ledger, parcels: new ParcelDirectory(pool) }),
     outbox: new OutboxStore(pool),
-    webhooks: { ledger, consent: new ConsentStore(pool), inbox: new WebhookInbox(pool), carriers: { easypost, aftership }, stats },
+    webhooks: { ledger, consent: new ConsentStore(pool), inbox: new WebhookInbox(pool), carriers, stats },
     preferences: new CustomerPreferenceStore(pool),
     idempotencyKeys: new IdempotencyKeys(pool),
     readiness: {

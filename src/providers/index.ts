@@ -2,11 +2,10 @@
  * Chooses the messaging providers from the config, each channel on its own: SendGrid when its credentials are set,
  * Twilio when its are, the local outbox otherwise — so the dev stack works out of the box.
  */
-import type { Config } from '../config';
 import type { OutboxStore } from '../db/outbox';
-import { SendGridEmailProvider } from './email/sendgrid';
+import { SendGridEmailProvider, type SendGridOptions } from './email/sendgrid';
 import { OutboxProvider } from './outbox/outbox-provider';
-import { TwilioSmsProvider } from './sms/twilio';
+import { TwilioSmsProvider, type TwilioOptions } from './sms/twilio';
 import type { EmailProvider, SmsProvider } from './types';
 
 export interface Providers {
@@ -14,7 +13,13 @@ export interface Providers {
   sms: SmsProvider;
 }
 
-export function createProviders(config: Pick<Config, 'sendgrid' | 'twilio'>, outbox: OutboxStore): Providers {
+/** The messaging providers' options as config reads them; a provider left out is not configured. */
+export interface MessagingProviderOptions {
+  sendgrid?: SendGridOptions;
+  twilio?: TwilioOptions;
+}
+
+export function createProviders(config: MessagingProviderOptions, outbox: OutboxStore): Providers {
   const local = new OutboxProvider(outbox);
   return {
     email: config.sendgrid ? new SendGridEmailProvider(config.sendgrid) : local,

@@ -20,7 +20,7 @@ afterAll(async () => {
 describe('carrier tracking selection', () => {
   it('tracks nothing without a provider key', () => {
     const config = loadConfig(base);
-    expect(config.carrierTracking).toEqual({ provider: 'none', byCarrier: {} });
+    expect(config.carrierTracking).toEqual({ provider: 'none', byCarrier: {}, options: {} });
     expect(createCarrierTracking(config).tracking.name).toBe('none');
   });
 

@@ -74,8 +74,8 @@ beforeAll(async () => {
     env.client,
   ));
   // The worker tracks parcels as configured: EasyPost by default, AfterShip for DPD; messages go to the outbox.
-  const config = { carrierTracking: { provider: 'easypost' as const, byCarrier: { dpd: 'aftership' as const } },
-    easypost: { apiKey: 'EZTKtest0123456789', baseUrl: `${easypost.url}/v2` }, aftership: { apiKey: 'asat_test_0123456789', baseUrl: aftership.url } };
+  const config = { carrierTracking: { provider: 'easypost' as const, byCarrier: { dpd: 'aftership' as const }, options: {
+    easypost: { apiKey: 'EZTKtest0123456789', baseUrl: `${easypost.url}/v2` }, aftership: { apiKey: 'asat_test_0123456789', baseUrl: aftership.url } } } };
   worker = await createTestWorker(env, taskQueue, journeyActivities(pool, { carriers: createCarrierTracking(config).tracking }));
   running = worker.run();
 });

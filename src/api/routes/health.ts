@@ -1,5 +1,8 @@
 /** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: Temporal and PostgreSQL answer). */
 import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiContract } from '../openapi';
+import { livenessSchema, readinessSchema } from '../responses';
 
 export type DependencyCheck = () => Promise<void>;
 
@@ -34,4 +37,32 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** The operations routes; GET /metrics is mounted by src/api/app.ts (its handler lives with the metrics). */
+export function declareHealthRoutes(api: ApiContract): void {
+  const common = { method: 'get' as const, tags: ['operations'] };
+  api.route({
+    ...common,
+    path: '/healthz',
+    summary: 'Liveness: the process answers',
+    responses: { 200: api.json('Alive', livenessSchema) },
+  });
+  api.route({
+    ...common,
+    path: '/readyz',
+    summary: 'Readiness: Temporal and PostgreSQL answer',
+    responses: {
+      200: api.json('Ready', readinessSchema),
+      503: api.json('A dependency does not answer', readinessSchema),
+    },
+  });
+  api.route({
+    ...common,
+    path: '/metrics',
+    summary: 'Prometheus metrics of the API',
+    responses: {
+      200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: z.string() } } },
+    },
+  });
 }

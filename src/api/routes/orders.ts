@@ -7,6 +7,9 @@ import type { JourneyService } from '../../journeys/journey-service';
 import { requireRole } from '../auth';
 import { parseOr400 } from '../errors';
 import { journeyAction } from '../journey-errors';
+import type { ApiContract } from '../openapi';
+import { xRules } from '../requests';
+import { journeyStartedSchema, journeyViewSchema } from '../responses';
 
 export const orderIdParam = z.object({ orderId: orderSchema.shape.orderId });
 
@@ -25,4 +28,69 @@ export function ordersRouter(config: Config, journeys: JourneyService): Router {
   });
 
   return router;
+}
+
+/** The order, with the rules of its refinements (src/domain/order.ts) that JSON Schema has no word for. */
+const Order = orderSchema.meta({
+  id: 'Order',
+  ...xRules(
+    {
+      rule: 'phone-number',
+      path: 'phone',
+      description: "A number that exists in its country's numbering plan (libphonenumber), written exactly as E.164",
+    },
+    {
+      rule: 'required-when-contains',
+      path: 'phone',
+      when: { path: 'channels', contains: 'sms' },
+      description: 'phone is required when channels include "sms"',
+    },
+    { rule: 'unique-by', path: 'items', key: 'sku', description: 'Each sku at most once in items' },
+    {
+      rule: 'not-after',
+      path: 'expectedDelivery.earliest',
+      other: 'expectedDelivery.latest',
+      description: 'The delivery window may not start after it ends',
+    },
+  ),
+});
+const JourneyStarted = journeyStartedSchema.meta({ id: 'JourneyStarted' });
+const JourneyView = journeyViewSchema.meta({ id: 'JourneyView' });
+
+export function declareOrderRoutes(api: ApiContract): void {
+  api.route({
+    method: 'post',
+    path: '/v1/orders',
+    tags: ['orders'],
+    summary: "Start the order's journey",
+    description:
+      'Idempotent per order id: the same order again answers 200 with the same journey; other content under the same ' +
+      'id is 409.',
+    roles: ['checkout'],
+    needs: ['temporal'],
+    request: api.body(Order),
+    responses: {
+      201: api.json('The journey started', JourneyStarted),
+      200: api.json('This order had started its journey already: the same journey', JourneyStarted),
+      400: api.errors[400],
+      409: api.error('order_conflict: this order id was submitted before with other content'),
+      413: api.errors[413],
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/v1/orders/{orderId}/journey',
+    tags: ['orders'],
+    summary: 'The journey: stage, shipments, timeline, messages and their delivery, next steps',
+    roles: ['checkout', 'support'],
+    needs: ['temporal', 'database'],
+    journey: true,
+    request: { params: orderIdParam },
+    responses: {
+      200: api.json('The journey as it stands', JourneyView),
+      400: api.errors[400],
+      404: api.error('order_not_found: no journey for this order'),
+    },
+  });
 }

@@ -10,6 +10,8 @@ import { orderSchema } from '../../domain/order';
 import { escapeHtml as e } from '../../templates/html';
 import { requireRole } from '../auth';
 import { parseOr400 } from '../errors';
+import type { ApiContract } from '../openapi';
+import { outboxListSchema } from '../responses';
 
 export const outboxQuery = z.object({
   orderId: orderSchema.shape.orderId.optional(),
@@ -31,6 +33,22 @@ export function outboxRouter(config: Config, outbox: OutboxStore): Router {
     });
   }
   return router;
+}
+
+const OutboxList = outboxListSchema.meta({ id: 'OutboxList' });
+
+/** GET /outbox (the dev stack's page) is left out of the contract on purpose: it is no API. */
+export function declareOutboxRoutes(api: ApiContract): void {
+  api.route({
+    method: 'get',
+    path: '/v1/outbox',
+    tags: ['messages'],
+    summary: 'Messages recorded by the local outbox provider, newest first',
+    roles: ['checkout', 'support'],
+    needs: ['database'],
+    request: { query: outboxQuery },
+    responses: { 200: api.json('The messages', OutboxList), 400: api.errors[400] },
+  });
 }
 
 function outboxPage(messages: OutboxMessage[], orderId?: string): string {

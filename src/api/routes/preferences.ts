@@ -13,6 +13,7 @@ import type { CustomerPreferences, CustomerPreferenceStore, PreferenceChange } f
 import type { Channel } from '../../domain/order';
 import { requireRole } from '../auth';
 import { parseOr400 } from '../errors';
+import type { ApiContract } from '../openapi';
 import { customerIdParam, preferencesUpdateSchema } from '../requests';
 
 const statement = z.object({
@@ -65,4 +66,30 @@ export function preferencesRouter(config: Config, preferences: CustomerPreferenc
   });
 
   return router;
+}
+
+const CustomerPreferences = customerPreferencesSchema.meta({ id: 'CustomerPreferences' });
+const PreferencesUpdate = preferencesUpdateSchema.meta({ id: 'PreferencesUpdate' });
+
+export function declarePreferencesRoutes(api: ApiContract): void {
+  const answer = api.json('The preferences as they are now', CustomerPreferences);
+  const common = { path: '/v1/customers/{customerId}/preferences', tags: ['customers'], roles: ['support' as const] };
+  api.route({
+    ...common,
+    method: 'get',
+    summary: 'What the customer accepts: channels, marketing, and every statement behind it',
+    description: 'A customer nobody recorded anything for answers 200 with the defaults and `known: false`.',
+    needs: ['database'],
+    request: { params: customerIdParam },
+    responses: { 200: answer, 400: api.errors[400] },
+  });
+  api.route({
+    ...common,
+    method: 'put',
+    summary: 'Record what the customer told support (marketing, channels)',
+    description: 'Sets what is given and leaves the rest; counts for the next message of every running journey.',
+    needs: ['database'],
+    request: { params: customerIdParam, ...api.body(PreferencesUpdate) },
+    responses: { 200: answer, 400: api.errors[400], 413: api.errors[413] },
+  });
 }

@@ -9,6 +9,9 @@ import type { Config } from '../../config';
 import { isMessageType, MESSAGE_TYPES, prepareTemplates, renderEmail, renderSmsWithLength, resolveLocale, sampleMessage } from '../../templates';
 import { requireRole } from '../auth';
 import { HttpError, parseOr400 } from '../errors';
+import type { ApiContract } from '../openapi';
+import { xRules } from '../requests';
+import { emailPreviewSchema, smsPreviewSchema } from '../responses';
 
 const localeTag = z
   .string()
@@ -21,7 +24,12 @@ const localeTag = z
     } catch {
       return false;
     }
-  }, 'must be a language tag such as "lv" or "lv-LV"');
+  }, 'must be a language tag such as "lv" or "lv-LV"')
+  .meta({
+    format: 'bcp47-language-tag',
+    'x-trimmed': true,
+    description: 'A BCP 47 language tag ("lv", "lv-LV"; "_" is read as "-"); an unknown language falls back to English',
+  });
 
 export const previewQuery = z
   .object({
@@ -59,4 +67,35 @@ export function templatesRouter(config: Config): Router {
   });
 
   return router;
+}
+
+export function declareTemplateRoutes(api: ApiContract): void {
+  api.route({
+    method: 'get',
+    path: '/v1/templates/{type}/preview',
+    tags: ['messages'],
+    summary: 'A message type rendered with sample data',
+    roles: ['support'],
+    request: { params: z.object({ type: z.enum(MESSAGE_TYPES) }), query: previewQuery },
+    ...xRules({
+      rule: 'allowed-when-equals',
+      path: 'query.format',
+      value: 'html',
+      when: { path: 'query.channel', equals: 'email' },
+      description: 'format=html only with channel=email (an absent channel is email)',
+    }),
+    responses: {
+      200: {
+        description:
+          'channel=email: subject, html and text; channel=sms: text, segments and encoding; format=html: the email ' +
+          'page itself',
+        content: {
+          'application/json': { schema: z.union([emailPreviewSchema, smsPreviewSchema]) },
+          'text/html': { schema: z.string() },
+        },
+      },
+      400: api.errors[400],
+      404: api.error('template_not_found: no such message type (details list them)'),
+    },
+  });
 }

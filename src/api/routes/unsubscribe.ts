@@ -11,12 +11,14 @@
  * running; order updates (transactional) still go out.
  */
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Config } from '../../config';
 import type { CustomerPreferenceStore } from '../../db/preferences';
 import { verifyUnsubscribeToken, type TokenProblem } from '../../domain/unsubscribe-token';
 import type { Logger } from '../../logger';
 import { escapeHtml as e } from '../../templates/html';
 import { HttpError, validationDetails } from '../errors';
+import type { ApiContract } from '../openapi';
 import { unsubscribeQuery } from '../requests';
 
 const PROBLEMS: Record<TokenProblem | 'missing', string> = {
@@ -38,7 +40,7 @@ export function unsubscribeRouter(config: Config, preferences: CustomerPreferenc
     const query = unsubscribeQuery.safeParse(req.query);
     const check = query.success ? verifyUnsubscribeToken(config.unsubscribe.secret, query.data.token) : undefined;
     if (check?.ok) return check.claim;
-    const problem = check ? check.problem : 'missing';
+    const problem = check ? check.problem : req.query.token ? 'malformed' : 'missing';
     logger?.info({ problem }, 'unsubscribe link refused');
     if (asPage) {
       res.status(400).set('Content-Security-Policy', PAGE_CSP).type('html').send(page(shop, 'This link does not work', `<p>${e(capitalize(PROBLEMS[problem]))}.</p>`));
@@ -79,6 +81,51 @@ Messages about your orders (confirmation, delivery, returns) still reach you.</p
   });
 
   return router;
+}
+
+export function declareUnsubscribeRoutes(api: ApiContract): void {
+  const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+  const common = { path: '/v1/unsubscribe', tags: ['customers'] };
+  api.route({
+    ...common,
+    method: 'get',
+    summary: "The email footer's unsubscribe link: a page with one button (a GET changes nothing)",
+    request: { query: unsubscribeQuery },
+    responses: { 200: html('The confirmation page'), 400: html('The link is missing its token, damaged, not ours or expired') },
+  });
+  api.route({
+    ...common,
+    method: 'post',
+    summary: 'One-click unsubscribe from marketing (RFC 8058): the signed token in the link says who',
+    description:
+      "Mail clients post `List-Unsubscribe=One-Click` here from the List-Unsubscribe header; the page's button does " +
+      'too. Order updates keep coming.',
+    needs: ['database'],
+    request: {
+      query: unsubscribeQuery,
+      body: {
+        required: false,
+        content: {
+          'application/x-www-form-urlencoded': {
+            schema: z.object({ 'List-Unsubscribe': z.literal('One-Click').optional() }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: 'Unsubscribed from marketing (JSON, or a page for a browser)',
+        content: {
+          'application/json': { schema: z.object({ unsubscribed: z.literal(true), from: z.literal('marketing') }) },
+          'text/html': { schema: z.string() },
+        },
+      },
+      400: {
+        description: 'invalid_token: missing, damaged, not ours or expired',
+        content: { ...api.error('').content, 'text/html': { schema: z.string() } },
+      },
+    },
+  });
 }
 
 function capitalize(s: string): string {

@@ -2,6 +2,8 @@
 import type { Response } from 'express';
 import type { WebhookInbox } from '../../db/webhook-events';
 import type { Logger } from '../../logger';
+import type { ApiContract } from '../openapi';
+import { webhookReceiptSchema } from '../responses';
 
 export type SignatureProblem = 'missing_signature' | 'bad_signature' | 'stale_timestamp';
 
@@ -57,4 +59,15 @@ export async function handleOnce(
 /** 202 when some event matched nothing (kept for support), else 200. */
 export function statusFor(outcomes: EventOutcome[]): number {
   return outcomes.includes('unmatched') ? 202 : 200;
+}
+
+/** What a webhook answers when it took the request (`#/components/schemas/WebhookReceipt`). */
+export const WebhookReceipt = webhookReceiptSchema.meta({ id: 'WebhookReceipt' });
+
+/** Answers every webhook gives in the contract: 401 for a refused signature, 503 for a missing secret. */
+export function webhookRefusals(api: ApiContract, needs: ('database' | 'temporal')[]) {
+  return {
+    401: api.error('invalid_signature: missing, wrong or (SendGrid) stale signature'),
+    503: api.unavailable(needs, 'webhook_not_configured: the secret or key to check signatures with is not set'),
+  };
 }

@@ -16,10 +16,12 @@ import type { WebhookInbox } from '../../db/webhook-events';
 import type { JourneyService } from '../../journeys/journey-service';
 import type { Logger } from '../../logger';
 import type { CarrierTracking } from '../../providers/carriers/types';
+import type { ApiContract } from '../openapi';
 import { WebhookStats } from './inbox';
-import { sendGridWebhooks } from './sendgrid';
+import { declareSendGridWebhookRoutes, sendGridWebhooks } from './sendgrid';
 import { trackingWebhooks } from './tracking';
-import { twilioWebhooks } from './twilio';
+import { declareTrackingWebhookRoutes } from './tracking-contract';
+import { declareTwilioWebhookRoutes, twilioWebhooks } from './twilio';
 
 export interface WebhookDeps {
   config: Config;
@@ -39,6 +41,13 @@ export function webhooksRouter(deps: WebhookDeps): Router {
   router.use(twilioWebhooks({ ...deps, stats }));
   router.use(sendGridWebhooks({ ...deps, stats }));
   return router;
+}
+
+/** The webhooks in the contract: authenticated by the provider's signature, never by an API key. */
+export function declareWebhookRoutes(api: ApiContract): void {
+  declareTrackingWebhookRoutes(api);
+  declareTwilioWebhookRoutes(api);
+  declareSendGridWebhookRoutes(api);
 }
 
 export { WebhookStats } from './inbox';

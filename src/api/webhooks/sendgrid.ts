@@ -20,7 +20,9 @@ import type { ConsentStore } from '../../db/consent';
 import type { DeliveryReport, MessageLedger } from '../../db/ledger';
 import type { WebhookInbox } from '../../db/webhook-events';
 import type { Logger } from '../../logger';
-import { handleOnce, notConfigured, refuse, statusFor, type EventOutcome, type WebhookStats } from './inbox';
+import { z } from 'zod';
+import type { ApiContract } from '../openapi';
+import { handleOnce, notConfigured, refuse, statusFor, WebhookReceipt, webhookRefusals, type EventOutcome, type WebhookStats } from './inbox';
 
 export interface SendGridWebhookDeps {
   config: Pick<Config, 'sendgridWebhookPublicKey'>;
@@ -146,4 +148,30 @@ async function apply(deps: SendGridWebhookDeps, event: SendGridEvent): Promise<E
 /** SMTP answers quote the recipient's address; the reason ends up in the ledger and the journey view. */
 function withoutAddresses(reason: string | undefined): string {
   return (reason ?? 'no reason given').replace(/[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g, '[email]').slice(0, 500);
+}
+
+export function declareSendGridWebhookRoutes(api: ApiContract): void {
+  api.route({
+    method: 'post',
+    path: '/v1/webhooks/sendgrid/events',
+    summary: 'SendGrid Event Webhook: deliveries, bounces, spam reports, unsubscribes',
+    tags: ['webhooks'],
+    description: 'A JSON array of events; each is handled once (by sg_event_id).',
+    request: {
+      headers: z.object({
+        [SIGNATURE_HEADER]: z.string().min(1).describe('ECDSA P-256 signature over timestamp + raw body'),
+        [TIMESTAMP_HEADER]: z.string().min(1).describe('Unix seconds; refused when more than 10 minutes away'),
+      }),
+      body: {
+        required: true,
+        content: { 'application/json': { schema: z.unknown().describe("SendGrid's payload, as SendGrid sends it") } },
+      },
+    },
+    responses: {
+      200: api.json('Applied, ignored, or repeats', WebhookReceipt),
+      202: api.json('Some event matched no message: kept for support', WebhookReceipt),
+      400: api.error('malformed_json'),
+      ...webhookRefusals(api, ['database']),
+    },
+  });
 }

@@ -1,5 +1,6 @@
 /**
- * Carrier updates pushed by the tracking providers:
+ * Carrier updates pushed by the tracking providers, one route per provider of the table that has a webhook
+ * (src/providers/carriers/tracking-providers.ts):
  *   POST /v1/webhooks/tracking/easypost   (X-Hmac-Signature)
  *   POST /v1/webhooks/tracking/aftership  (aftership-hmac-sha256)
  * The adapter verifies the signature over the raw body and normalizes the events; each event is handled once (by the
@@ -12,30 +13,33 @@ import { JourneyEndedError, JourneyFailedError, JourneyNotFoundError, type Journ
 import type { WebhookInbox } from '../../db/webhook-events';
 import type { Logger } from '../../logger';
 import { WebhookSignatureError, type CarrierTracking, type CarrierWebhookEvent } from '../../providers/carriers/types';
+import { trackingWebhookRoutes, type CarrierTrackingTable } from '../../providers/carriers/tracking-provider';
+import { CARRIER_TRACKING_PROVIDERS, type CarrierTrackingProviderTable } from '../../providers/carriers/tracking-providers';
 import { handleOnce, notConfigured, refuse, statusFor, type EventOutcome, type WebhookStats } from './inbox';
 
-export interface TrackingWebhookDeps {
-  config: Pick<Config, 'easypost' | 'aftership'>;
+export interface TrackingWebhookDeps<Table extends CarrierTrackingTable = CarrierTrackingProviderTable> {
+  config: Pick<Config<Table>, 'carrierTracking'>;
   journeys: JourneyService;
   inbox: WebhookInbox;
-  carriers: { easypost?: CarrierTracking; aftership?: CarrierTracking };
+  /** The configured adapters by provider name (createCarrierTracking(config).adapters). */
+  carriers: { [Name in keyof Table]?: CarrierTracking };
   stats: WebhookStats;
   logger: Logger;
 }
 
-const PROVIDERS = [
-  { name: 'easypost', secretVariable: 'EASYPOST_WEBHOOK_SECRET' },
-  { name: 'aftership', secretVariable: 'AFTERSHIP_WEBHOOK_SECRET' },
-] as const;
-
-export function trackingWebhooks(deps: TrackingWebhookDeps): Router {
+/** `table`: the service's providers; a test may pass the table with an entry of its own. */
+export function trackingWebhooks<Table extends CarrierTrackingTable = CarrierTrackingProviderTable>(
+  deps: TrackingWebhookDeps<Table>,
+  table: Table = CARRIER_TRACKING_PROVIDERS as CarrierTrackingTable as Table,
+): Router {
   const router = Router();
   const raw = express.raw({ type: () => true, limit: '1mb' });
 
-  for (const { name, secretVariable } of PROVIDERS) {
+  for (const { name, secretOption, secretVariable } of trackingWebhookRoutes(table)) {
     router.post(`/v1/webhooks/tracking/${name}`, raw, async (req, res) => {
-      const adapter = deps.carriers[name];
-      if (!adapter?.parseWebhook || !deps.config[name]?.webhookSecret) return notConfigured(res, deps.logger, name, secretVariable);
+      const adapter: CarrierTracking | undefined = deps.carriers[name];
+      const secret = (deps.config.carrierTracking.options[name] as Record<string, unknown> | undefined)?.[secretOption];
+      if (!adapter?.parseWebhook || !secret) return notConfigured(res, deps.logger, name, secretVariable);
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 
       let events: CarrierWebhookEvent[];
@@ -58,7 +62,7 @@ export function trackingWebhooks(deps: TrackingWebhookDeps): Router {
   return router;
 }
 
-async function deliver(deps: TrackingWebhookDeps, provider: string, event: CarrierWebhookEvent): Promise<Exclude<EventOutcome, 'duplicate'>> {
+async function deliver(deps: Pick<TrackingWebhookDeps, 'journeys' | 'inbox' | 'logger'>, provider: string, event: CarrierWebhookEvent): Promise<Exclude<EventOutcome, 'duplicate'>> {
   const { trackingNumber, carrier, status, occurredAt, eventId, description } = event;
   const log = { provider, eventId, trackingNumber, carrier, status };
   if (status === null) {

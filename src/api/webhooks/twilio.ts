@@ -14,7 +14,9 @@ import type { ConsentStore } from '../../db/consent';
 import type { MessageLedger } from '../../db/ledger';
 import type { WebhookInbox } from '../../db/webhook-events';
 import type { Logger } from '../../logger';
-import { handleOnce, notConfigured, refuse, statusFor, type WebhookStats } from './inbox';
+import { z } from 'zod';
+import type { ApiContract } from '../openapi';
+import { handleOnce, notConfigured, refuse, statusFor, webhookRefusals, type WebhookStats } from './inbox';
 import { smsIntent } from './sms-keywords';
 
 export interface TwilioWebhookDeps {
@@ -135,6 +137,51 @@ export function twilioWebhooks(deps: TwilioWebhookDeps): Router {
   });
 
   return router;
+}
+
+export function declareTwilioWebhookRoutes(api: ApiContract): void {
+  const headers = z.object({
+    'x-twilio-signature': z.string().min(1).describe('HMAC-SHA1 over PUBLIC_BASE_URL + path + sorted form fields'),
+  });
+  const form = (schema: z.ZodType) => ({
+    required: true,
+    content: { 'application/x-www-form-urlencoded': { schema } },
+  });
+  api.route({
+    method: 'post',
+    path: '/v1/webhooks/twilio/status',
+    summary: 'SMS delivery reports from Twilio',
+    tags: ['webhooks'],
+    request: {
+      headers,
+      query: z.object({
+        ledgerId: z.string().optional().describe("The message's ledger row, added to TWILIO_STATUS_CALLBACK_URL per message"),
+      }),
+      body: form(
+        z.object({ MessageSid: z.string(), MessageStatus: z.string(), ErrorCode: z.string().optional(), To: z.string().optional() }).loose(),
+      ),
+    },
+    responses: {
+      200: { description: 'Recorded, a repeat, or a status with nothing new (queued, sent…)' },
+      202: { description: 'The message is unknown: kept for support' },
+      400: api.error('invalid_request: MessageSid and MessageStatus are required'),
+      ...webhookRefusals(api, ['database']),
+    },
+  });
+  api.route({
+    method: 'post',
+    path: '/v1/webhooks/twilio/inbound',
+    summary: "Customers' SMS replies: STOP / START / HELP keywords",
+    tags: ['webhooks'],
+    request: {
+      headers,
+      body: form(z.object({ MessageSid: z.string(), From: z.string(), Body: z.string(), OptOutType: z.string().optional() }).loose()),
+    },
+    responses: {
+      200: { description: 'TwiML: empty, or the HELP answer', content: { 'text/xml': { schema: z.string() } } },
+      ...webhookRefusals(api, ['database']),
+    },
+  });
 }
 
 function helpText(shop: Config['shop']): string {

@@ -4,33 +4,34 @@
  * (e.g. "omniva=aftership"). Polling and tracker registration go to the provider that serves the parcel's carrier;
  * each provider's webhook route uses that provider's adapter, whichever carriers it serves.
  */
-import type { CarrierTrackingProviderName, Config } from '../../config';
 import type { TrackingUpdate } from '../../domain/tracking-status';
-import { AfterShipTracking } from './aftership';
-import { EasyPostTracking } from './easypost';
+import type { CarrierTrackingSettings, CarrierTrackingTable, TrackingProviderOptions } from './tracking-provider';
+import { CARRIER_TRACKING_PROVIDERS, type CarrierTrackingProviderTable } from './tracking-providers';
 import { NoCarrierTracking, type CarrierTracking } from './types';
 
-export interface CarrierTrackingProviders {
+export interface CarrierTrackingSelection<Table extends CarrierTrackingTable> {
   /** What the journey's activities use: routes each carrier to its provider. */
   tracking: CarrierTracking;
   /** The configured adapters by name, for their webhook routes. */
-  easypost?: EasyPostTracking;
-  aftership?: AfterShipTracking;
+  adapters: { [Name in keyof Table]?: CarrierTracking };
 }
 
-export function createCarrierTracking(config: Pick<Config, 'carrierTracking' | 'easypost' | 'aftership'>): CarrierTrackingProviders {
-  const easypost = config.easypost ? new EasyPostTracking(config.easypost) : undefined;
-  const aftership = config.aftership ? new AfterShipTracking(config.aftership) : undefined;
+/** `table`: the service's providers; a test may pass the table with an entry of its own. */
+export function createCarrierTracking<Table extends CarrierTrackingTable = CarrierTrackingProviderTable>(
+  config: { carrierTracking: CarrierTrackingSettings<Table> },
+  table: Table = CARRIER_TRACKING_PROVIDERS as CarrierTrackingTable as Table,
+): CarrierTrackingSelection<Table> {
+  const { provider, byCarrier, options } = config.carrierTracking;
+  const adapters: { [Name in keyof Table]?: CarrierTracking } = {};
+  for (const name of Object.keys(table) as (keyof Table & string)[]) {
+    const configured: TrackingProviderOptions<Table[typeof name]> | undefined = options[name];
+    if (configured) adapters[name] = table[name]!.create(configured);
+  }
   const none = new NoCarrierTracking();
-  const byName = (name: CarrierTrackingProviderName): CarrierTracking => (name === 'easypost' ? easypost : name === 'aftership' ? aftership : none) ?? none;
-  const { provider, byCarrier } = config.carrierTracking;
+  const byName = (name: string): CarrierTracking => adapters[name] ?? none;
   const routes = Object.fromEntries(Object.entries(byCarrier).map(([carrier, name]) => [carrier, byName(name)]));
   const fallback = byName(provider);
-  return {
-    tracking: Object.keys(routes).length ? new CarrierRouting(fallback, routes) : fallback,
-    ...(easypost ? { easypost } : {}),
-    ...(aftership ? { aftership } : {}),
-  };
+  return { tracking: Object.keys(routes).length ? new CarrierRouting(fallback, routes) : fallback, adapters };
 }
 
 /** Sends each carrier's parcels to the provider configured for that carrier, the rest to the default one. */
@@ -62,3 +63,4 @@ export class CarrierRouting implements CarrierTracking {
 }
 
 export type { CarrierTracking } from './types';
+export { CARRIER_TRACKING_PROVIDERS, type CarrierTrackingConfig, type CarrierTrackingProviderName } from './tracking-providers';

@@ -1,0 +1,51 @@
+/** Temporal: where the cluster is, how to authenticate, and the keys that encrypt every payload it stores. */
+import { z } from 'zod';
+import type { TemporalSettings } from '../../temporal/connection';
+import { parseKeyRing } from '../../temporal/encryption-codec';
+import { bool } from '../values';
+import { defineSection, requireTogether } from '../section';
+
+/** The published payload key of laptops and tests (32 bytes of "order-journeys-dev-key"); refused in production. */
+export const DEV_ENCRYPTION_KEYS = `dev:${Buffer.from('order-journeys-dev-key-32-bytes!').toString('base64')}`;
+
+export const temporalSection = defineSection({
+  variables: {
+    TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('order-journeys'),
+    TEMPORAL_TLS: bool.default(false),
+    TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    /** `id:base64key[,id:base64key…]`, newest first (src/temporal/encryption-codec.ts). */
+    PAYLOAD_ENCRYPTION_KEYS: z
+      .string()
+      .superRefine((spec, ctx) => {
+        try {
+          parseKeyRing(spec);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      })
+      .optional(),
+  },
+  check(e, report) {
+    requireTogether(e, ['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH'], 'mTLS to Temporal', report);
+    if (e.NODE_ENV !== 'production') return;
+    if (!e.PAYLOAD_ENCRYPTION_KEYS) report('PAYLOAD_ENCRYPTION_KEYS', 'is required in production');
+    else if (e.PAYLOAD_ENCRYPTION_KEYS.includes(DEV_ENCRYPTION_KEYS.slice('dev:'.length))) {
+      report('PAYLOAD_ENCRYPTION_KEYS', 'must not use the published dev key in production');
+    }
+  },
+  read: (e): TemporalSettings => ({
+    address: e.TEMPORAL_ADDRESS,
+    namespace: e.TEMPORAL_NAMESPACE,
+    taskQueue: e.TEMPORAL_TASK_QUEUE,
+    tls:
+      e.TEMPORAL_TLS || e.TEMPORAL_TLS_CERT_PATH
+        ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH }
+        : undefined,
+    apiKey: e.TEMPORAL_API_KEY,
+    encryptionKeys: parseKeyRing(e.PAYLOAD_ENCRYPTION_KEYS ?? DEV_ENCRYPTION_KEYS),
+  }),
+});

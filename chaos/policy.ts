@@ -1,6 +1,6 @@
 /**
  * The journey policy the suite runs: the demo's second-long "days", with the business deadlines that a fault of a
- * minute would otherwise trip pushed out of reach. A 60 s database outage is 60 demo days — past the return window,
+ * minute would otherwise trip pushed out of its reach. A 60 s database outage is 60 demo days — past the return window,
  * the shipment deadline and the stall threshold — so a fault-free journey and a faulted one would differ by policy,
  * not by a fault the service failed to survive. The suite checks durability, so those deadlines must outlast the faults.
  *
@@ -13,7 +13,6 @@ import type { JourneyPolicyOverrides } from '../src/domain/policy';
 import type { ScenarioName } from './scenarios';
 
 const BUSINESS_DEADLINES: JourneyPolicyOverrides = {
-  returnWindowDays: 3_000,
   returnParcelWaitDays: 3_000,
   shipmentDeadlineDays: 3_000,
   stalledAfterDays: 3_000,
@@ -25,8 +24,8 @@ export function secondsPerRetryHour(scenario: ScenarioName): number {
 }
 
 /** JOURNEY_POLICY_OVERRIDES for a scenario's API (policies travel in each journey's input, so the API's counts). */
-export function chaosPolicyOverrides(scenario: ScenarioName): JourneyPolicyOverrides {
-  return { ...BUSINESS_DEADLINES, secondsPerRetryHour: secondsPerRetryHour(scenario) };
+export function chaosPolicyOverrides(scenario: ScenarioName, returnWindowDays: number): JourneyPolicyOverrides {
+  return { ...BUSINESS_DEADLINES, returnWindowDays, secondsPerRetryHour: secondsPerRetryHour(scenario) };
 }
 
 /** How long a message type is retried in a scenario, in seconds. */

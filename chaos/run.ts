@@ -19,6 +19,11 @@ export interface ChaosOptions extends FaultOptions {
   /** Orders placed per second. */
   rate: number;
   scanAgeSeconds: number;
+  /**
+   * The journeys' return window in demo days (seconds): a journey stays open until it closes, so it must outlast the
+   * faults (a return asked after a minute's outage) yet let journeys close within the settle time.
+   */
+  returnWindowDays: number;
   /** How long to wait for journeys to close after the workload, per scenario. */
   settleSeconds: number;
   /** After this long, callers stop retrying and scripts stop (keeps a broken run bounded). */
@@ -39,9 +44,10 @@ export const DEFAULT_OPTIONS: Omit<ChaosOptions, 'say'> = {
   journeys: 200,
   rate: 4,
   scanAgeSeconds: 0,
-  settleSeconds: 150,
+  returnWindowDays: 120,
+  settleSeconds: 240,
   scenarioBudgetSeconds: 360,
-  maxMinutes: 25,
+  maxMinutes: 45,
   kills: 10,
   killGapSeconds: [1, 6],
   temporalDownSeconds: 15,
@@ -134,7 +140,7 @@ async function runScenario(
   random: () => number,
 ) {
   const { say } = options;
-  await stack.startServices(scenario, { JOURNEY_POLICY_OVERRIDES: JSON.stringify(chaosPolicyOverrides(scenario)) });
+  await stack.startServices(scenario, { JOURNEY_POLICY_OVERRIDES: JSON.stringify(chaosPolicyOverrides(scenario, options.returnWindowDays)) });
   const started = Date.now();
   const client = await stack.client();
   const api = new ApiCaller(stack.apiUrl, CHAOS_KEYS);
@@ -224,6 +230,7 @@ const HELP = `npm run chaos -- [flags]
   --postgres-down s     seconds PostgreSQL is cut off (default ${DEFAULT_OPTIONS.postgresDownSeconds})
   --outage s            seconds the email provider answers 503/429 (default ${DEFAULT_OPTIONS.providerOutageSeconds})
   --scan-age s          carriers report scans this many seconds late (default ${DEFAULT_OPTIONS.scanAgeSeconds})
+  --return-window s     the journeys' return window in demo days = seconds (default ${DEFAULT_OPTIONS.returnWindowDays})
   --settle s            wait at most this long for journeys to close (default ${DEFAULT_OPTIONS.settleSeconds})
   --seed n              kill moments (default ${DEFAULT_OPTIONS.seed})
   --max-minutes n       bound of the whole run; scenarios share what is left (default ${DEFAULT_OPTIONS.maxMinutes})
@@ -240,6 +247,7 @@ export function parseArgs(argv: string[]): Omit<ChaosOptions, 'say'> {
     '--postgres-down': 'postgresDownSeconds',
     '--outage': 'providerOutageSeconds',
     '--scan-age': 'scanAgeSeconds',
+    '--return-window': 'returnWindowDays',
     '--settle': 'settleSeconds',
     '--seed': 'seed',
     '--max-minutes': 'maxMinutes',

@@ -45,6 +45,7 @@ describe('fault-injection smoke', () => {
       killGapSeconds: [2, 5],
       // Scans reported 7 s late: the journeys' 30-"day" return window closes 23 s after delivery, not 30.
       scanAgeSeconds: 7,
+      returnWindowDays: 30,
       settleSeconds: 60,
       scenarioBudgetSeconds: 90,
       resultsDir: undefined,

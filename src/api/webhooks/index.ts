@@ -15,11 +15,10 @@ import type { MessageLedger } from '../../db/ledger';
 import type { WebhookInbox } from '../../db/webhook-events';
 import type { JourneyService } from '../../journeys/journey-service';
 import type { Logger } from '../../logger';
-import type { CarrierTracking } from '../../providers/carriers/types';
 import type { ApiContract } from '../openapi';
 import { WebhookStats } from './inbox';
 import { declareSendGridWebhookRoutes, sendGridWebhooks } from './sendgrid';
-import { trackingWebhooks } from './tracking';
+import { trackingWebhooks, type TrackingWebhookDeps } from './tracking';
 import { declareTrackingWebhookRoutes } from './tracking-contract';
 import { declareTwilioWebhookRoutes, twilioWebhooks } from './twilio';
 
@@ -29,7 +28,7 @@ export interface WebhookDeps {
   ledger: MessageLedger;
   consent: ConsentStore;
   inbox: WebhookInbox;
-  carriers: { easypost?: CarrierTracking; aftership?: CarrierTracking };
+  carriers: TrackingWebhookDeps['carriers'];
   logger: Logger;
   stats?: WebhookStats;
 }

@@ -3,6 +3,7 @@
  * Workflow code imports only the types from here (`import type`).
  */
 import { z } from 'zod';
+import { E164_SHAPE, isE164PhoneNumber, PHONE_NUMBER_RULE } from './phone';
 
 /** Ids become part of workflow ids and URLs, so keep them to a safe alphabet. */
 const externalId = z
@@ -30,6 +31,13 @@ const timeZone = z.string().refine((tz) => {
 const email = z.email();
 const instant = z.iso.datetime({ offset: true });
 
+/** A number SMS can go to, as E.164 (src/domain/phone.ts): the shape, and a number that exists in its country's plan. */
+const phoneNumber = z
+  .string()
+  .regex(E164_SHAPE, { message: PHONE_NUMBER_RULE, abort: true })
+  .refine(isE164PhoneNumber, PHONE_NUMBER_RULE)
+  .meta({ description: 'E.164, and a valid number in its country\'s numbering plan (libphonenumber)', examples: ['+37120000000'] });
+
 export const channelSchema = z.enum(['email', 'sms']);
 export type Channel = z.infer<typeof channelSchema>;
 
@@ -48,7 +56,7 @@ export const orderSchema = z
     orderId: externalId,
     customerId: externalId,
     email: email.meta({ pattern: email._zod.pattern.source }),
-    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +37120000000').optional(),
+    phone: phoneNumber.optional(),
     name: z.string().min(1).max(200).optional(),
     locale: z.string().min(2).max(35).default('en'),
     timeZone: timeZone.optional(),

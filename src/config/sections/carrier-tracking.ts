@@ -50,8 +50,12 @@ export function carrierTrackingSection<Table extends CarrierTrackingTable>(
   };
   for (const p of providers) {
     const shape = table[p.name]!.options.shape as Record<string, z.ZodType>;
-    // Every variable may be unset (the provider is off); check() names a credential missing where it is needed.
-    for (const [option, variable] of Object.entries(p.variables)) variables[variable] = shape[option]!.optional();
+    // Every variable may be unset (the provider is off; check() names a credential missing where it is needed), and
+    // an option's default is the adapter's, applied in read(): a defaulted variable is not one "set without its key".
+    for (const [option, variable] of Object.entries(p.variables)) {
+      const schema = shape[option]!;
+      variables[variable] = (schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema).optional();
+    }
   }
 
   const routesOf = (env: ParsedEnv) =>
@@ -80,7 +84,8 @@ export function carrierTrackingSection<Table extends CarrierTrackingTable>(
       const options: CarrierTrackingSettings<Table>['options'] = {};
       for (const p of providers.filter((p) => configured(env, p))) {
         const values = Object.entries(p.variables).map(([option, variable]) => [option, env[variable]]);
-        options[p.name as keyof Table] = Object.fromEntries(values);
+        // Each value passed its rule already; the entry's schema adds its defaults and gives the adapter's type.
+        options[p.name as keyof Table] = table[p.name]!.options.parse(Object.fromEntries(values));
       }
       // Unset: the first provider of the table whose credentials are set, else none.
       const fallback = providers.find((p) => configured(env, p))?.name ?? 'none';

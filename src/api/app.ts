@@ -4,7 +4,8 @@ import type { Config } from '../config';
 import type { OutboxStore } from '../db/outbox';
 import type { JourneyService } from '../journeys/journey-service';
 import type { Logger } from '../logger';
-import { errorHandler, notFoundRoute } from './errors';
+import { errorHandler, methodNotAllowed, notFoundRoute } from './errors';
+import { allowedMethodsMatcher } from './route-inventory';
 import { asHttpError } from './journey-errors';
 import { healthRouter, type DependencyCheck } from './routes/health';
 import { ordersRouter } from './routes/orders';
@@ -64,6 +65,7 @@ export function createApp({ config, journeys, outbox, readiness, logger, webhook
   app.get('/metrics', metricsRoute(metrics));
   app.use(docsRouter({ publicBaseUrl: config.publicBaseUrl }));
 
+  app.use(methodNotAllowed(allowedMethodsMatcher(app)));
   app.use(notFoundRoute);
   app.use(errorHandler((err) => logger.error({ err }, 'unhandled error in a request'), asHttpError));
   return app;

@@ -33,6 +33,19 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what:
   throw new HttpError(400, 'invalid_request', `invalid ${what}: ${first.path} ${first.message}`, details);
 }
 
+/**
+ * A known path asked with a method it does not serve: 405 with `Allow` listing the methods it does (RFC 9110 §15.5.6),
+ * rather than a 404 that suggests the path is wrong. `allowedOn` lists a path's methods, empty for an unknown path.
+ */
+export function methodNotAllowed(allowedOn: (path: string) => string[]): RequestHandler {
+  return (req, res, next) => {
+    const allowed = allowedOn(req.path);
+    if (!allowed.length) return next();
+    res.set('Allow', allowed.join(', '));
+    next(new HttpError(405, 'method_not_allowed', `${req.method} is not supported on ${req.path}`, { allowed }));
+  };
+}
+
 export const notFoundRoute: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 };

@@ -59,17 +59,37 @@ export function toOpenApiPath(expressPath: string): string {
   return expressPath.replace(/[:*]([A-Za-z_$][\w$]*)/g, '{$1}');
 }
 
+type CompiledRoute = { method: string; pattern: string; regexp: RegExp };
+
+/** The app's routes with their patterns compiled, read once on first use (when every router has been mounted). */
+function compiledRoutes(app: Express): () => CompiledRoute[] {
+  let compiled: CompiledRoute[] | undefined;
+  return () => (compiled ??= listRoutes(app).map((r) => ({ method: r.method, pattern: r.path, regexp: patternRegExp(r.path) })));
+}
+
 /**
- * Finds the route pattern a request path belongs to, from the app's route list (read once, on first use, when every
- * router has been mounted). Answers undefined for a path no route serves (a 404).
+ * Finds the route pattern a request path belongs to, from the app's route list. Answers undefined for a path no route
+ * serves (a 404).
  */
 export function routePatternMatcher(app: Express): (method: string, path: string) => string | undefined {
-  let compiled: { method: string; pattern: string; regexp: RegExp }[] | undefined;
+  const routes = compiledRoutes(app);
   return (method, path) => {
-    compiled ??= listRoutes(app).map((r) => ({ method: r.method, pattern: r.path, regexp: patternRegExp(r.path) }));
     const m = method.toLowerCase();
     const wanted = m === 'head' ? ['head', 'get'] : [m];
-    return compiled.find((r) => (wanted.includes(r.method) || r.method === 'all') && r.regexp.test(path))?.pattern;
+    return routes().find((r) => (wanted.includes(r.method) || r.method === 'all') && r.regexp.test(path))?.pattern;
+  };
+}
+
+/**
+ * The methods the app serves on a path, upper case as an `Allow` header lists them (HEAD wherever GET is, as Express
+ * answers it); empty for a path no route serves.
+ */
+export function allowedMethodsMatcher(app: Express): (path: string) => string[] {
+  const routes = compiledRoutes(app);
+  return (path) => {
+    const methods = new Set(routes().filter((r) => r.method !== 'all' && r.regexp.test(path)).map((r) => r.method.toUpperCase()));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods];
   };
 }
 

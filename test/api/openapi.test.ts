@@ -161,6 +161,35 @@ describe('the OpenAPI document', () => {
   });
 });
 
+describe('methods a known path does not serve', () => {
+  it('answer 405 with Allow listing the methods the document gives the path, in the one error shape', async () => {
+    const samplePath = (path: string) => path.replace(/\{[^}]+\}/g, 'doc-check-1');
+    let checked = 0;
+    for (const [path, item] of Object.entries(document.paths ?? {})) {
+      const documented = HTTP_METHODS.filter((m) => (item as Record<string, unknown>)[m]);
+      const expected = [...documented.map((m) => m.toUpperCase()), ...(documented.includes('get') ? ['HEAD'] : [])].sort();
+      for (const method of HTTP_METHODS.filter((m) => !documented.includes(m))) {
+        const res = await request(app)[method](samplePath(path)).set('Authorization', `Bearer ${KEYS.support}`);
+        const allow = String(res.headers.allow ?? '').split(/,\s*/).filter(Boolean).sort();
+        expect({ method, path, status: res.status, allow }).toEqual({ method, path, status: 405, allow: expected });
+        expect(res.body).toEqual({
+          error: { code: 'method_not_allowed', message: expect.any(String), details: { allowed: expect.any(Array) } },
+        });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(50); // 22 paths × the methods each lacks
+  });
+
+  it('still answer 404 on a path no route serves, whatever the method', async () => {
+    for (const method of ['get', 'post', 'delete'] as const) {
+      const res = await request(app)[method]('/v1/no-such-thing');
+      expect({ method, status: res.status, allow: res.headers.allow }).toEqual({ method, status: 404, allow: undefined });
+      expect(res.body.error.code).toBe('not_found');
+    }
+  });
+});
+
 describe('GET /openapi.json and GET /docs', () => {
   it('serves the document', async () => {
     const res = await request(app).get('/openapi.json').expect(200).expect('content-type', /application\/json/);

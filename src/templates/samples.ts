@@ -1,6 +1,6 @@
 /**
  * A realistic example of every message type, for previews (GET /v1/templates/:type/preview), the benchmark and the
- * tests. One function per MessageType (src/domain/message-types.ts): a type added there fails to compile until it has one.
+ * tests. One function per MessageType (src/domain/message-types.ts): a type added there does not compile without one.
  */
 import type { Locale } from './locale';
 import type { CustomerMessage, ItemRef, MessageType, OrderRef } from './types';

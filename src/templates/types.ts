@@ -87,7 +87,7 @@ export interface CancellationData {
   order: OrderRef;
 }
 
-/** The data each message type's templates need: one entry per MessageType, or CustomerMessage below fails to compile. */
+/** The data each message type's templates need: one entry per MessageType, or CustomerMessage does not compile. */
 export interface MessageData {
   confirmation: ConfirmationData;
   shipped: ParcelData;
@@ -106,7 +106,7 @@ export interface MessageData {
   cancellation: CancellationData;
 }
 
-/** Every message the journey sends, with the data its templates need: `{ messageType: 'shipped'; data: ParcelData } | …`. */
+/** Every message the journey sends, with the data its templates need: `{ messageType: 'shipped'; data: … } | …`. */
 export type CustomerMessage = { [T in MessageType]: { messageType: T; data: MessageData[T] } }[MessageType];
 
 export type { MessageType };

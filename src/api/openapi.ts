@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Role } from '../config';
 import { apiErrorSchema } from './responses';
 import { declareCodecRoutes } from './routes/codec-contract';
-import { declareDocsRoutes } from './routes/docs';
+import { declareDocsRoutes } from './routes/docs-contract';
 import { declareFulfilmentRoutes } from './routes/fulfilment';
 import { declareHealthRoutes } from './routes/health';
 import { declareOrderRoutes } from './routes/orders';

@@ -3,8 +3,9 @@
  */
 import type { Pool } from 'pg';
 import type { Channel } from '../domain/order';
+import type { LedgerStatus } from '../domain/message-status';
 
-export type LedgerStatus = 'pending' | 'sent' | 'delivered' | 'failed' | 'skipped';
+export type { LedgerStatus };
 
 export interface LedgerEntry {
   id: string;

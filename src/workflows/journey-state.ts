@@ -5,7 +5,7 @@
 import type { Channel } from '../domain/order';
 import type { DeliveryWindow } from '../domain/delivery-window';
 import type { TrackingStatus } from '../domain/tracking-status';
-import type { LedgerStatus } from '../db/ledger';
+import type { LedgerStatus } from '../domain/message-status';
 
 export type JourneyStage =
   | 'confirming'

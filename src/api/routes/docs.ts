@@ -5,8 +5,7 @@
  */
 import path from 'node:path';
 import express, { Router } from 'express';
-import { z } from 'zod';
-import { buildOpenApiDocument, type ApiContract } from '../openapi';
+import { buildOpenApiDocument } from '../openapi';
 
 const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 
@@ -34,17 +33,6 @@ export function docsRouter(options: { publicBaseUrl: string }): Router {
   });
 
   return router;
-}
-
-/** GET /docs and its assets are a page for people, left out of the contract on purpose. */
-export function declareDocsRoutes(api: ApiContract): void {
-  api.route({
-    method: 'get',
-    path: '/openapi.json',
-    tags: ['operations'],
-    summary: 'This document',
-    responses: { 200: api.json('OpenAPI 3.1', z.record(z.string(), z.unknown())) },
-  });
 }
 
 const PAGE = `<!doctype html>

@@ -3,7 +3,12 @@
  * lengths and prefixes per country, kept up to date by the library). It is pure — the metadata is bundled JSON, no I/O,
  * no clock, no randomness — so workflow code may call it too (see recipient-zones.ts).
  */
-import { getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import {
+  getCountries,
+  getCountryCallingCode,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/max';
 
 /** What a phone field must be, as the 400 says it. */
 export const PHONE_NUMBER_RULE = 'must be a valid phone number in E.164 form such as +37120000000';

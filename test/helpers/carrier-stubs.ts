@@ -237,7 +237,7 @@ export function startAfterShipStub(tags: Record<string, { tag: string; subtag?: 
   const meta = (code: number, message = 'OK', type = 'OK') => ({ code, message, type });
   return startStub((call) => {
     const url = new URL(call.path, 'http://stub');
-    const base = '/tracking/2025-07/trackings';
+    const base = '/tracking/2026-07/trackings';
     if (call.method === 'POST' && url.pathname === base) {
       const { tracking_number: number, slug } = JSON.parse(call.body) as { tracking_number: string; slug: string };
       if (created.has(number)) return { status: 400, body: { meta: meta(4003, 'Tracking already exists.', 'BadRequest'), data: { tracking: { slug, tracking_number: number } } } };

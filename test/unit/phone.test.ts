@@ -8,14 +8,28 @@ import { anOrder } from '../helpers/fixtures';
 
 describe('a phone number from checkout', () => {
   it('takes valid E.164 numbers of any country', () => {
-    for (const phone of ['+37120000000', '+37126000000', '+14155550100', '+971501234567', '+442071838750', '+61412345678']) {
+    for (const phone of [
+      '+37120000000',
+      '+37126000000',
+      '+14155550100',
+      '+971501234567',
+      '+442071838750',
+      '+61412345678',
+    ]) {
       expect({ phone, valid: isE164PhoneNumber(phone) }).toEqual({ phone, valid: true });
       expect(orderSchema.safeParse(anOrder({ phone })).success).toBe(true);
     }
   });
 
   it('refuses what only looks like one: a digit short, no such area code, no such country code, spaces, no "+"', () => {
-    for (const phone of ['+3712600000', '+19876543210', '+999123456789', '+371 26 000 000', '37126000000', '+37126000000x']) {
+    for (const phone of [
+      '+3712600000',
+      '+19876543210',
+      '+999123456789',
+      '+371 26 000 000',
+      '37126000000',
+      '+37126000000x',
+    ]) {
       expect({ phone, valid: isE164PhoneNumber(phone) }).toEqual({ phone, valid: false });
       const result = orderSchema.safeParse(anOrder({ phone }));
       expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['phone'], message: PHONE_NUMBER_RULE })]);

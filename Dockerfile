@@ -10,6 +10,7 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 COPY package.json package-lock.json ./
+COPY packages/client/package.json ./packages/client/
 # No install scripts: nothing the build or the runtime needs has one that matters (native binaries come as prebuilt
 # platform packages), and skipping them all keeps the image's npm, whichever version, from running unreviewed code.
 RUN npm ci --ignore-scripts
@@ -22,6 +23,7 @@ FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 COPY package.json package-lock.json ./
+COPY packages/client/package.json ./packages/client/
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 # ---- What both images share

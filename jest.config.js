@@ -4,6 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
+  // The client package is tested from its source (tsconfig.json maps it the same way); test/client/package.test.ts builds it.
+  moduleNameMapper: { '^@order-journeys/client$': '<rootDir>/packages/client/src/index.ts' },
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   setupFiles: ['<rootDir>/test/helpers/quiet-temporal-logs.ts'],

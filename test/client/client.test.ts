@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { OrderJourneysApiError, OrderJourneysClient, type JourneyView } from '../../src/client';
+import { OrderJourneysApiError, OrderJourneysClient, type JourneyView } from '@order-journeys/client';
 import { loadConfig } from '../../src/config';
 import { productionPolicy } from '../../src/domain/policy';
 import { createPool } from '../../src/db/pool';

@@ -5,50 +5,34 @@
  *   const { workflowId, created } = await journeys.placeOrder(order);   // safe to retry: the same order → the same journey
  *   const journey = await journeys.getJourney('1001');
  *
- * Request types are the API's own zod schemas' input types, response types its response schemas (src/api/responses.ts),
- * so the client cannot drift from the server. Every failure is an `OrderJourneysApiError` with the HTTP status and the
+ * Request and response types (./contract.ts) are generated from the API's own zod schemas, so the client cannot drift
+ * from the server. Every failure is an `OrderJourneysApiError` with the HTTP status and the
  * API's error code (`invalid_request`, `order_not_found`, `journey_ended`…); network failures and timeouts have status 0.
  *
  * No runtime dependencies: only the global `fetch` (Node ≥ 18), or the one passed in.
  */
-import type { z } from 'zod';
-import type { orderSchema } from '../domain/order';
-import type {
-  cancelRequestSchema,
-  preferencesUpdateSchema,
-  returnRequestSchema,
-  reviewRequestSchema,
-  shipmentRequestSchema,
-  trackingEventRequestSchema,
-} from '../api/requests';
-import type { customerPreferencesSchema } from '../api/routes/preferences';
 import type {
   ApiErrorBody,
+  CancelInput,
+  CustomerPreferences,
   EmailPreview,
   JourneyStarted,
-  JourneyViewBody,
+  JourneyView,
+  OrderCancelled,
+  OrderInput,
   OutboxList,
+  PreferencesUpdate,
+  ReturnAccepted,
+  ReturnInput,
+  ReviewInput,
+  ShipmentAdded,
+  ShipmentInput,
   SmsPreview,
-  orderCancelledSchema,
-  returnAcceptedSchema,
-  shipmentAddedSchema,
-} from '../api/responses';
+  TrackingEventInput,
+} from './contract';
 
-export type OrderInput = z.input<typeof orderSchema>;
-export type ShipmentInput = z.input<typeof shipmentRequestSchema>;
-export type TrackingEventInput = z.input<typeof trackingEventRequestSchema>;
-export type ReviewInput = z.input<typeof reviewRequestSchema>;
-export type ReturnInput = z.input<typeof returnRequestSchema>;
-export type CancelInput = z.input<typeof cancelRequestSchema>;
-export type PreferencesUpdate = z.input<typeof preferencesUpdateSchema>;
-
-export type JourneyView = JourneyViewBody;
-export type ShipmentAdded = z.infer<typeof shipmentAddedSchema>;
-export type ReturnAccepted = z.infer<typeof returnAcceptedSchema>;
-export type OrderCancelled = z.infer<typeof orderCancelledSchema>;
+export type * from './contract';
 export type OutboxMessage = OutboxList['messages'][number];
-export type CustomerPreferences = z.infer<typeof customerPreferencesSchema>;
-export type { EmailPreview, SmsPreview };
 
 export interface PlacedOrder extends JourneyStarted {
   /** False when this order had started its journey before (the API answered 200 instead of 201). */

@@ -1,5 +1,6 @@
 /** SMS through Twilio (src/providers/sms/twilio.ts); without TWILIO_ACCOUNT_SID SMS go to the local outbox. */
 import { z } from 'zod';
+import { isE164PhoneNumber } from '../../domain/phone';
 import type { TwilioOptions } from '../../providers/sms/twilio';
 import { httpUrl } from '../values';
 import { defineSection, requireCredential, requireTogether } from '../section';
@@ -11,7 +12,10 @@ export const twilioSection = defineSection({
   variables: {
     TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be "AC" followed by 32 hex digits').optional(),
     TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
-    TWILIO_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550100').optional(),
+    TWILIO_FROM: z
+      .string()
+      .refine(isE164PhoneNumber, 'must be an E.164 number in a real numbering plan, such as +14155550100')
+      .optional(),
     TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
     TWILIO_STATUS_CALLBACK_URL: httpUrl.optional(),
     TWILIO_BASE_URL: httpUrl.optional(),

@@ -12,8 +12,8 @@
  * `quiet-hours-from-worker` patch its answer only feeds the inputs of the local activities that decide quiet hours
  * (their results are recorded in history), so a data update changes the decisions of new sends, not replays. Histories
  * from before that patch decided in the workflow: for an order without `timeZone` whose zones now differ (Australia
- * gained Lord Howe's half hour; a +1 number is now its own country, not the US and Canada) a replay of such a wait could
- * decide otherwise. Every history in test/replay replays.
+ * gained Lord Howe's half hour; a +1 number is now its own country, not the US and Canada) a replay of such a wait
+ * could decide otherwise. Every history in test/replay replays.
  */
 import { getCountry, getTimezone } from 'countries-and-timezones';
 import { countriesOfPhone } from './phone';

@@ -85,6 +85,15 @@ describe('POST /v1/orders', () => {
     expect(res.body.error.message).toContain('items.0.quantity');
   });
 
+  it('refuses a phone number outside its numbering plan with 400 naming the phone field', async () => {
+    const order = anOrder({ phone: '+3712600000' }); // a Latvian number one digit short
+    const res = await request(app).post('/v1/orders').set('Authorization', CHECKOUT).send(order).expect(400);
+    expect(res.body.error.code).toBe('invalid_request');
+    expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'phone' })]);
+    expect(res.body.error.message).toContain('phone');
+    expect(await env.client.workflow.count(`WorkflowId = "order-${order.orderId}"`)).toMatchObject({ count: 0 });
+  });
+
   it('answers malformed JSON with 400, not a server error', async () => {
     const res = await request(app)
       .post('/v1/orders')

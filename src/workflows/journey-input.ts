@@ -1,8 +1,7 @@
 import type { Order } from '../domain/order';
 import type { JourneyPolicy } from '../domain/policy';
 import type { ReviewSubmitted } from './definitions';
-import type { JourneyView } from './journey-state';
-import type { ParcelNews } from './steps/parcels';
+import type { JourneyView, ParcelNews } from './journey-state';
 
 /** What the API starts a journey with: the order as checkout sent it, and the policy in force at that moment. */
 export interface JourneyInput {

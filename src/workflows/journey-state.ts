@@ -4,7 +4,7 @@
  */
 import type { Channel } from '../domain/order';
 import type { DeliveryWindow } from '../domain/delivery-window';
-import type { TrackingStatus } from '../domain/tracking-status';
+import type { TrackingStatus, TrackingUpdate } from '../domain/tracking-status';
 import type { LedgerStatus } from '../domain/message-status';
 
 export type JourneyStage =
@@ -108,4 +108,12 @@ export interface JourneyView {
   messages: SentMessage[];
   /** The next steps, soonest first. */
   plan: PlannedStep[];
+}
+
+/** Something happened to a parcel that the customer or support may need to hear about (queued by the handlers). */
+export interface ParcelNews {
+  shipmentId: string;
+  news: 'registered' | TrackingUpdate['status'];
+  /** 1 the first time the parcel reached this status, 2 the second (another delivery attempt)… */
+  occurrence?: number;
 }

@@ -1,16 +1,19 @@
 /**
- * The running journey's bookkeeping: it owns the JourneyView, answers questions about it (what was bought, kept,
- * delivered), and keeps the Temporal UI legible (search attributes, current details) every time the journey moves on.
+ * The running journey's state, all of it: the JourneyView, the journey's own bookkeeping, and the work its handlers queued
+ * for the main flow (parcel news, bad reviews, returns to announce). Steps change it through its methods; it answers
+ * questions about it (what was bought, kept, delivered), hands it all over to a new run, and keeps the Temporal UI
+ * legible (search attributes, current details) every time the journey moves on.
  */
 import { condition, patched, setCurrentDetails, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { MessageOutcome } from '../activities';
 import { expectedDeliveryWindow } from '../domain/delivery-window';
-import { daysToMs } from '../domain/durations';
-import { PROBLEM_STATUSES, TRACKING_STATUSES } from '../domain/tracking-status';
 import type { Channel } from '../domain/order';
-import { isoNow as now, workflowNow } from './clock';
+import type { TrackingStatus } from '../domain/tracking-status';
+import { isoNow as now, msUntil } from './clock';
+import type { ReviewSubmitted } from './definitions';
+import { detailsMarkdown, overallShipmentStatus } from './journey-details';
 import type { JourneyInput, JourneyPhase, JourneyResume } from './journey-input';
-import type { JourneyStage, JourneyView, ShipmentView } from './journey-state';
+import type { JourneyStage, JourneyView, ParcelNews, ReturnView, ReviewView, ShipmentView, SupportCaseView } from './journey-state';
 import { JourneyStageKey, ShipmentStatusKey } from './search-attributes';
 
 /**
@@ -55,6 +58,16 @@ export class Journey {
    * flight), handlers drain, and the run continues as new.
    */
   handingOver = false;
+
+  // Work the handlers queued for the main flow, answered in order; what is left at a handover goes to the new run.
+  /** Parcel news not answered yet (steps/parcels.ts). */
+  readonly parcelNews: ParcelNews[] = [];
+  /** Bad reviews not answered yet (steps/reviews.ts). */
+  readonly badReviews: ReviewSubmitted[] = [];
+  /** Accepted returns whose message and replenishment stop are still to come (steps/returns.ts). */
+  readonly returnsToAnnounce: ReturnView[] = [];
+  /** Tracking-provider registrations still running (this run only): a handover waits for their answers. */
+  readonly trackersRegistering = new Set<Promise<void>>();
 
   constructor(readonly input: JourneyInput) {
     const { order, policy, resume } = input;
@@ -129,7 +142,7 @@ export class Journey {
    * then, and the caller returns so a new run can take the step up again.
    */
   async sleepUntilOrHandOver(dueAt: string, summary: string): Promise<boolean> {
-    const ms = Date.parse(dueAt) - workflowNow().getTime();
+    const ms = msUntil(dueAt);
     if (ms <= 0) return false;
     if (!this.mayHandOver) {
       await sleep(ms, { summary }); // exactly as before the patch
@@ -138,8 +151,23 @@ export class Journey {
     return condition(() => this.timeToHandOver(), ms, { summary });
   }
 
-  /** What a new run needs from this one (the steps' queues are added by the main flow). */
-  handover(): Omit<JourneyResume, 'parcelNews' | 'badReviews' | 'returnsToAnnounce'> {
+  /**
+   * Takes up the work the previous run's handlers had queued and nobody had answered yet. Called once the handlers are
+   * registered, so it follows what they applied from signals buffered at the start, as it always has.
+   */
+  resumeQueuedWork(): void {
+    const { resume } = this.input;
+    if (!resume) return;
+    this.parcelNews.push(...resume.parcelNews);
+    this.badReviews.push(...resume.badReviews);
+    for (const rmaId of resume.returnsToAnnounce) {
+      const rma = this.view.returns.find((r) => r.rmaId === rmaId);
+      if (rma) this.returnsToAnnounce.push(rma);
+    }
+  }
+
+  /** What a new run needs from this one: the view, the bookkeeping, and the queued work nobody answered yet. */
+  handover(): JourneyResume {
     return {
       view: this.view,
       startedAt: this.startedAt,
@@ -150,6 +178,9 @@ export class Journey {
       replenishing: this.replenishing,
       replenishmentStarted: this.replenishmentStarted,
       ...(this.shipmentStatusShown ? { shipmentStatusShown: this.shipmentStatusShown } : {}),
+      parcelNews: [...this.parcelNews],
+      badReviews: [...this.badReviews],
+      returnsToAnnounce: this.returnsToAnnounce.map((r) => r.rmaId),
       run: this.run,
     };
   }
@@ -160,11 +191,6 @@ export class Journey {
 
   get policy() {
     return this.input.policy;
-  }
-
-  /** A policy duration in milliseconds. */
-  days(count: number): number {
-    return daysToMs(this.policy, count);
   }
 
   /** Where messages go: by the customer's channel preference (SMS only with a phone number). */
@@ -208,6 +234,84 @@ export class Journey {
     for (const p of parcels) for (const line of p.items) shipped[line.sku] = (shipped[line.sku] ?? 0) + line.quantity;
     const allShipped = this.order.items.every((item) => (shipped[item.sku] ?? 0) >= item.quantity);
     return allShipped && parcels.every((p) => p.status === 'delivered');
+  }
+
+  // What happened: the steps record it here.
+
+  addParcel(parcel: ShipmentView): void {
+    this.view.shipments.push(parcel);
+  }
+
+  /** A carrier status that moves the parcel on; answers how often the parcel has reached it (2: a second attempt…). */
+  moveParcel(parcel: ShipmentView, status: TrackingStatus, occurredAt: string): number {
+    parcel.status = status;
+    parcel.statusAt = occurredAt;
+    parcel.lastProgressAt = now();
+    parcel.stalled = false;
+    const occurrence = (parcel.statusCounts?.[status] ?? 0) + 1;
+    parcel.statusCounts = { ...parcel.statusCounts, [status]: occurrence };
+    return occurrence;
+  }
+
+  /** A carrier update that did not move the parcel on (a repeat or older news): counted, its event id remembered. */
+  noteCarrierEvent(parcel: ShipmentView, eventId: string | undefined, applied: boolean): void {
+    if (eventId && !parcel.seenEventIds.includes(eventId)) parcel.seenEventIds = [...parcel.seenEventIds.slice(-49), eventId];
+    if (!applied) parcel.ignoredUpdates += 1;
+  }
+
+  parcelChecked(parcel: ShipmentView): void {
+    parcel.lastCheckedAt = now();
+  }
+
+  parcelStalled(parcel: ShipmentView): void {
+    parcel.stalled = true;
+  }
+
+  parcelNotPollable(parcel: ShipmentView): void {
+    parcel.pollable = false;
+  }
+
+  queueParcelNews(news: ParcelNews): void {
+    this.parcelNews.push(news);
+  }
+
+  addReview(review: ReviewView): void {
+    this.view.reviews.push(review);
+  }
+
+  queueBadReview(review: ReviewSubmitted): void {
+    this.badReviews.push(review);
+  }
+
+  acceptReturn(rma: ReturnView): void {
+    this.view.returns.push(rma);
+  }
+
+  /** An accepted return whose message and replenishment stop the main flow sends. */
+  queueReturnAnnouncement(rma: ReturnView): void {
+    this.returnsToAnnounce.push(rma);
+  }
+
+  settleReturn(rma: ReturnView, status: 'received' | 'lapsed'): void {
+    rma.status = status;
+  }
+
+  addSupportCase(supportCase: SupportCaseView): void {
+    this.view.supportCases.push(supportCase);
+  }
+
+  cancel(reason: string): string {
+    this.view.cancellation = { reason, at: now() };
+    return this.view.cancellation.at;
+  }
+
+  markDelivered(at: string, how: 'carrier' | 'fallback'): void {
+    this.view.deliveredAt = at;
+    this.view.deliveryConfirmedBy = how;
+  }
+
+  clearPlan(): void {
+    this.view.plan = [];
   }
 
   // Moving on, and showing it.
@@ -259,47 +363,15 @@ export class Journey {
 
   /** Keeps the ShipmentStatus search attribute on the parcels' overall state. */
   refreshShipmentStatus(): void {
-    const parcels = this.outboundShipments();
-    if (!parcels.length) return;
-    const problem = parcels.find((p) => PROBLEM_STATUSES.has(p.status as never));
-    const rank = (s: string) => (s === 'registered' ? -1 : TRACKING_STATUSES.indexOf(s as never));
-    const least = [...parcels].sort((a, b) => rank(a.status) - rank(b.status))[0]!;
-    const overall = problem ? problem.status : least.status;
-    if (overall !== this.shipmentStatusShown) {
+    const overall = overallShipmentStatus(this.outboundShipments());
+    if (overall !== undefined && overall !== this.shipmentStatusShown) {
       this.shipmentStatusShown = overall;
       upsertSearchAttributes([{ key: ShipmentStatusKey, value: overall }]);
     }
   }
 
-  /** ISO instant `ms` after `fromIso`. */
-  static after(fromIso: string, ms: number): string {
-    return new Date(Date.parse(fromIso) + ms).toISOString();
-  }
-
-  /** Milliseconds from now until an ISO instant (0 when it has passed). */
-  static msUntil(iso: string): number {
-    return Math.max(0, Date.parse(iso) - workflowNow().getTime());
-  }
-
-
-  /** The "current details" shown on the workflow's page in the Temporal UI: a short markdown timeline, no personal data. */
+  /** The "current details" shown on the workflow's page in the Temporal UI. */
   showDetails(): void {
-    const { view } = this;
-    const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
-    const parcels = view.shipments.map((s) => `- ${s.direction === 'return' ? 'return ' : ''}parcel ${s.carrier.toUpperCase()} ${s.trackingNumber}: ${s.status.replace(/_/g, ' ')}`);
-    const next = view.plan.slice(0, 3).map((p) => `- ${p.description}${p.dueAt ? ` — ${when(p.dueAt)} UTC` : ''}`);
-    const recent = view.timeline.slice(-6).map((t) => `- ${when(t.at)} ${t.event}`);
-    setCurrentDetails(
-      [
-        `**Stage:** ${view.stage.replace(/_/g, ' ')}`,
-        // A continued run has no static summary of its own (the TypeScript SDK cannot pass one on continue-as-new).
-        ...(this.run ? [`**Order** ${view.orderId} · ${view.items.length} item${view.items.length === 1 ? '' : 's'} · run ${this.run + 1} of this journey`] : []),
-        ...(parcels.length ? ['', '**Parcels**', ...parcels] : []),
-        ...(next.length ? ['', '**Next**', ...next] : []),
-        '',
-        '**Recent**',
-        ...recent,
-      ].join('\n'),
-    );
+    setCurrentDetails(detailsMarkdown(this.view, this.run));
   }
 }

@@ -14,18 +14,11 @@ import type { JourneyInput, JourneyResult } from './journey-input';
 import { registerCancellationHandler, finishCancelled } from './steps/cancellation';
 import { sendConfirmation } from './steps/confirmation';
 import { waitForDelivery } from './steps/delivery';
-import { followParcels, pendingParcelNews, registerParcelHandlers, resumeParcelNews } from './steps/parcels';
+import { followParcels, registerParcelHandlers } from './steps/parcels';
 import { startReplenishment } from './steps/replenishment';
-import {
-  answerReturns,
-  closeReturnWindow,
-  pendingReturnAnnouncements,
-  registerReturnHandlers,
-  resumeReturnAnnouncements,
-  stopReplenishingReturnedItems,
-} from './steps/returns';
+import { answerReturns, closeReturnWindow, registerReturnHandlers, stopReplenishingReturnedItems } from './steps/returns';
 import { escalate } from './steps/escalations';
-import { pendingBadReviews, registerReviewHandler, requestReview, respondToBadReviews, resumeBadReviews } from './steps/reviews';
+import { registerReviewHandler, requestReview, respondToBadReviews } from './steps/reviews';
 import { sendUnboxingTips } from './steps/unboxing';
 
 /** Since this patch the stage after confirmation is "awaiting shipment" only if no parcel moved it on meanwhile. */
@@ -40,12 +33,8 @@ export async function orderJourney(input: JourneyInput): Promise<JourneyResult> 
   registerReviewHandler(journey);
   registerReturnHandlers(journey);
   registerCancellationHandler(journey);
-  const { resume } = input;
-  if (resume) {
-    // What the previous run's handlers had recorded and nobody had answered yet.
-    resumeParcelNews(journey, resume.parcelNews);
-    resumeBadReviews(journey, resume.badReviews);
-    resumeReturnAnnouncements(journey, resume.returnsToAnnounce);
+  if (input.resume) {
+    journey.resumeQueuedWork(); // what the previous run's handlers had recorded and nobody had answered yet
   } else {
     await sendConfirmation(journey);
     // A parcel registered during a slow confirmation has already moved the journey on.
@@ -110,11 +99,6 @@ async function handOver(journey: Journey, background: Promise<unknown>): Promise
   await condition(allHandlersFinished);
   return continueAsNew<typeof orderJourney>({
     ...journey.input,
-    resume: {
-      ...journey.handover(),
-      parcelNews: pendingParcelNews(journey),
-      badReviews: pendingBadReviews(journey),
-      returnsToAnnounce: pendingReturnAnnouncements(),
-    },
+    resume: journey.handover(),
   });
 }

@@ -24,22 +24,23 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { daysToMs } from '../domain/durations';
+import type { MessageOutcome, SendCustomerMessageInput } from '../activities';
+import { addMs, daysToMs, minutesOf } from '../domain/durations';
 import type { Channel } from '../domain/order';
 import { recipientZones } from '../domain/recipient-zones';
 import { reminderStep } from '../domain/replenishment';
-import { messagingFor } from './activity-stubs';
 import { isoNow as now } from './clock';
 import { reorderedSignal, replenishmentStopSignal, type Reordered, type ReplenishmentContact } from './definitions';
 import { JourneyStageKey } from './search-attributes';
-import { sendTimingApplies, waitForMarketingSlot, type Recipient, type WaitReporter } from './send-timing';
+import { failureReason, sendMessage, type Correspondent } from './send';
 
 export interface ReplenishmentInput {
   customerId: string;
   sku: string;
   itemName: string;
   intervalDays: number;
-  policy: { name: string; secondsPerDay: number; maxUnansweredReplenishmentReminders: number };
+  /** `secondsPerRetryHour`: the reminders' retry window (absent in chains started before: real hours). */
+  policy: { name: string; secondsPerDay: number; maxUnansweredReplenishmentReminders: number; secondsPerRetryHour?: number };
   /** The order this cycle counts from (the latest order of the item). */
   orderId: string;
   contact: ReplenishmentContact;
@@ -67,6 +68,11 @@ export const LATEST_ORDER_WINS_PATCH = 'replenishment-latest-order-wins';
  * chain, and the customer heard nothing more about the item.
  */
 export const REMINDER_FAILURE_RECORDED_PATCH = 'replenishment-reminder-failure-recorded';
+/**
+ * Since this patch a reminder whose send gave up goes through the shared sender's give-up: the ledger row says
+ * "gave_up" (the worker's metric counts it) as for every other message, instead of staying "pending".
+ */
+export const REMINDER_GAVE_UP_IN_LEDGER_PATCH = 'replenishment-reminder-gave-up-in-ledger';
 
 export interface ReplenishmentOutcome {
   stoppedBecause: 'unanswered' | 'returned' | string;
@@ -85,75 +91,48 @@ export async function replenishment(input: ReplenishmentInput): Promise<Replenis
     const latestOrderId = patched(LATEST_ORDER_WINS_PATCH) ? (reorder?.orderId ?? input.orderId) : input.orderId;
     if (orderId === latestOrderId) stop = reason;
   });
+  const active = () => reorder === undefined && stop === undefined;
 
   const max = input.policy.maxUnansweredReplenishmentReminders;
   const intervalMs = daysToMs(input.policy, input.intervalDays);
-  const dueAt = new Date(Date.parse(now()) + intervalMs).toISOString();
+  const dueAt = addMs(now(), intervalMs);
   upsertSearchAttributes([{ key: JourneyStageKey, value: 'replenishing' }]);
   setCurrentDetails(
     `**Replenishment** of ${input.sku} (${input.itemName}) every ${input.intervalDays} days\n\n` +
-      `- counting from order ${input.orderId}\n- next reminder: ${dueAt.slice(0, 16).replace('T', ' ')} UTC\n` +
+      `- counting from order ${input.orderId}\n- next reminder: ${minutesOf(dueAt)} UTC\n` +
       `- unanswered reminders: ${input.unanswered} of ${max}` +
       (input.lastProblem ? `\n- last problem: ${input.lastProblem}` : ''),
   );
 
-  const interrupted = await condition(() => reorder !== undefined || stop !== undefined, intervalMs, {
+  const interrupted = await condition(() => !active(), intervalMs, {
     summary: `reorder reminder for ${input.sku} in ${input.intervalDays} days`,
   });
   if (!interrupted) {
     const reminder = input.remindersSent + 1;
     const step = reminderStep(patched(REMINDER_STEPS_PER_CHAIN_PATCH) ? workflowInfo().firstExecutionRunId : undefined, reminder);
-    const problems: string[] = [];
-    // A send (or slot) that failed for good: recorded and counted, unless this history is from before that (then it
-    // fails the chain, as it did).
-    const recorded = (what: string) => (err: unknown) => {
-      if (isCancellation(err) || !(err instanceof ActivityFailure) || !patched(REMINDER_FAILURE_RECORDED_PATCH)) throw err;
-      problems.push(`${what}: ${failureText(err)}`);
-    };
-    const recipients: [Channel, string][] = [];
-    if (input.contact.channels.includes('email')) recipients.push(['email', input.contact.email]);
-    if (input.contact.channels.includes('sms') && input.contact.phone) recipients.push(['sms', input.contact.phone]);
-    if (!recipients.length) recipients.push(['email', input.contact.email]);
-    const timed = sendTimingApplies();
-    const recipient = recipientOf(input);
-    const goes =
-      !timed ||
-      (await waitForMarketingSlot(recipient, step, 'replenishment_reminder', waitReporter(input), {
-        interrupted: () => reorder !== undefined || stop !== undefined,
-      }).catch((err: unknown) => (recorded('marketing slot')(err), false)));
-    if (goes) {
-      await Promise.all(
-        recipients.map(([channel, to]) =>
-          messagingFor(channel)
-            .sendCustomerMessage.executeWithOptions({ summary: `send replenishment reminder ${channel}` }, [
-              {
-                journeyId: workflowInfo().workflowId,
-                orderId: input.orderId,
-                step,
-                channel,
-                to,
-                message: {
-                  messageType: 'replenishment_reminder',
-                  data: { order: { orderId: input.orderId, name: input.contact.name, locale: input.contact.locale }, item: { sku: input.sku, name: input.itemName } },
-                },
-                ...(timed ? { customerId: recipient.customerId, checkoutConsent: recipient.checkoutConsent } : {}),
-              },
-            ])
-            .catch(recorded(channel)),
-        ),
-      );
-    }
-    if (goes || problems.length) {
+    const result = await sendMessage(
+      chainCorrespondent(input),
+      recipientsOf(input.contact),
+      step,
+      {
+        messageType: 'replenishment_reminder',
+        data: { order: { orderId: input.orderId, name: input.contact.name, locale: input.contact.locale }, item: { sku: input.sku, name: input.itemName } },
+      },
+      // A reorder or a stop while the reminder waits for its slot cancels it.
+      { stillWanted: active, askAgainWhenDue: false },
+    );
+    if (result !== 'not_wanted') {
       // A reminder that could not go still counts: the chain keeps its rhythm and ends after the policy's number.
       input = { ...input, remindersSent: reminder, unanswered: input.unanswered + 1 };
-    }
-    if (problems.length) {
-      const problem = `reminder ${reminder} not sent (${problems.join('; ')}) at ${now().slice(0, 16).replace('T', ' ')} UTC`;
-      log.warn('replenishment reminder not sent', { sku: input.sku, reminder, problems });
-      setCurrentDetails(`**Replenishment** of ${input.sku} (${input.itemName})\n\n- ${problem}`);
-      input = { ...input, lastProblem: problem };
-    } else if (goes && input.lastProblem) {
-      input = { ...input, lastProblem: undefined };
+      const problems = result.filter((o) => o.status === 'failed').map((o) => `${o.channel}: ${o.error?.message ?? o.error?.code ?? 'failed'}`);
+      if (problems.length) {
+        const problem = `reminder ${reminder} not sent (${problems.join('; ')}) at ${minutesOf(now())} UTC`;
+        log.warn('replenishment reminder not sent', { sku: input.sku, reminder, problems });
+        setCurrentDetails(`**Replenishment** of ${input.sku} (${input.itemName})\n\n- ${problem}`);
+        input = { ...input, lastProblem: problem };
+      } else if (input.lastProblem) {
+        input = { ...input, lastProblem: undefined };
+      }
     }
   }
 
@@ -166,32 +145,47 @@ export async function replenishment(input: ReplenishmentInput): Promise<Replenis
   return continueAsNew<typeof replenishment>(input);
 }
 
-/** What a failed activity says, from the outside in (e.g. "… ScheduleToClose timeout: outbox email send failed (503): …"). */
-function failureText(err: Error): string {
-  const messages: string[] = [];
-  for (let e: unknown = err; e instanceof Error && messages.length < 4; e = e.cause) if (e.message) messages.push(e.message);
-  const text = messages.join(': ');
-  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+/** The customer's channels for reminders (SMS only with a phone number; email when nothing else is left). */
+function recipientsOf(contact: ReplenishmentContact): [Channel, string][] {
+  const recipients: [Channel, string][] = [];
+  if (contact.channels.includes('email')) recipients.push(['email', contact.email]);
+  if (contact.channels.includes('sms') && contact.phone) recipients.push(['sms', contact.phone]);
+  return recipients.length ? recipients : [['email', contact.email]];
 }
 
-/** The customer as the reminder's timing needs them: where they are, what the latest order's checkout recorded. */
-function recipientOf(input: ReplenishmentInput): Recipient {
+/**
+ * The chain as the shared sender's correspondent: where the customer is and what the latest order's checkout recorded;
+ * waits and outcomes shown in the Temporal UI's current details (a chain has no journey view).
+ */
+function chainCorrespondent(input: ReplenishmentInput): Correspondent {
   const { contact } = input;
+  const show = (line: string) => setCurrentDetails(`**Replenishment** of ${input.sku} (${input.itemName})\n\n- ${line}`);
   return {
-    customerId: input.customerId,
-    journeyId: workflowInfo().workflowId,
-    zones: recipientZones(contact),
-    checkoutConsent: contact.placedAt ? { orderId: input.orderId, marketing: contact.marketingConsent === true, at: contact.placedAt } : undefined,
+    orderId: input.orderId,
+    recipient: {
+      customerId: input.customerId,
+      journeyId: workflowInfo().workflowId,
+      zones: recipientZones(contact),
+      checkoutConsent: contact.placedAt ? { orderId: input.orderId, marketing: contact.marketingConsent === true, at: contact.placedAt } : undefined,
+      policy: input.policy,
+    },
     policy: input.policy,
-  };
-}
-
-/** A reminder's wait, shown in the Temporal UI's current details (this workflow has no journey view). */
-function waitReporter(input: ReplenishmentInput): WaitReporter {
-  return {
-    planStep: (_step, description, dueAt) =>
-      setCurrentDetails(`**Replenishment** of ${input.sku} (${input.itemName})\n\n- reminder waits: ${description}${dueAt ? ` — until ${dueAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`),
+    planStep: (_step, description, dueAt) => show(`reminder waits: ${description}${dueAt ? ` — until ${minutesOf(dueAt)} UTC` : ''}`),
     unplan: () => {},
     record: () => {},
+    recordMessage: () => {},
+    failedAsBefore: failedAsBefore,
   };
+}
+
+/**
+ * A reminder's send that failed for good, in chains from before REMINDER_GAVE_UP_IN_LEDGER_PATCH: recorded on the chain
+ * only (the ledger row stays "pending"), or — before REMINDER_FAILURE_RECORDED_PATCH — the chain fails, as it did.
+ */
+function failedAsBefore(err: unknown, { step, channel, message }: SendCustomerMessageInput): MessageOutcome | undefined {
+  if (isCancellation(err)) throw err;
+  if (patched(REMINDER_GAVE_UP_IN_LEDGER_PATCH)) return undefined;
+  if (!(err instanceof ActivityFailure) || !patched(REMINDER_FAILURE_RECORDED_PATCH)) throw err;
+  const error = { code: 'gave_up', message: failureReason(err) };
+  return { ledgerId: '', step, channel, messageType: message.messageType, status: 'failed', alreadyRecorded: false, error };
 }

@@ -11,12 +11,12 @@
  */
 import { condition, patched } from '@temporalio/workflow';
 import type { CheckoutConsent } from '../domain/consent';
-import { daysToMs } from '../domain/durations';
+import { daysToMs, hasRealDays } from '../domain/durations';
 import { MARKETING_SPACING_MS } from '../domain/marketing-cap';
 import { DEFAULT_SEND_WINDOW, localTime, nextSendTime, type SendWindow } from '../domain/quiet-hours';
 import type { RecipientZones } from '../domain/recipient-zones';
 import { marketingSlots } from './activity-stubs';
-import { isoNow as now, sleepUntil, workflowNow } from './clock';
+import { isoNow as now, msUntil, sleepUntil, workflowNow } from './clock';
 
 export const SEND_TIMING_PATCH = 'consent-quiet-hours-frequency-cap';
 /**
@@ -63,14 +63,12 @@ export interface WaitOptions {
   interrupted?: () => boolean;
 }
 
-const REAL_DAY_SECONDS = 86_400;
-
 function quietHoursOf(recipient: Recipient): { zones: string[]; window: SendWindow } | undefined {
-  return recipient.policy.secondsPerDay === REAL_DAY_SECONDS ? { zones: recipient.zones.zones, window: DEFAULT_SEND_WINDOW } : undefined;
+  return hasRealDays(recipient.policy) ? { zones: recipient.zones.zones, window: DEFAULT_SEND_WINDOW } : undefined;
 }
 
 function spacingOf(recipient: Recipient): number {
-  return recipient.policy.secondsPerDay === REAL_DAY_SECONDS ? MARKETING_SPACING_MS : daysToMs(recipient.policy, 1);
+  return hasRealDays(recipient.policy) ? MARKETING_SPACING_MS : daysToMs(recipient.policy, 1);
 }
 
 /** "08:00 local" (or "08:00 UTC" when we do not know where the customer is). */
@@ -152,7 +150,7 @@ async function quietHoursEnd(zones: string[], window: SendWindow): Promise<{ sen
 async function waitUntil(planKey: string, description: string, at: string, summary: string, report: WaitReporter, { interrupted }: WaitOptions): Promise<boolean> {
   report.planStep(planKey, description, at);
   try {
-    const ms = Date.parse(at) - workflowNow().getTime();
+    const ms = msUntil(at);
     if (ms <= 0) return true;
     if (!interrupted) {
       await sleepUntil(at, summary);

@@ -1,5 +1,6 @@
 /**
- * Sends one journey message to the customer on their channels, through the ledger, and records the outcome.
+ * The one sender of customer messages, for order journeys and replenishment chains alike: channels, consent, quiet
+ * hours, the marketing cap, the ledger, the retry window and its give-up, the record of each outcome.
  *
  * Marketing first waits for its reserved slot (consent, quiet hours, frequency cap); a transactional SMS that is not
  * urgent waits for the customer's quiet hours; everything else goes at once (src/domain/message-kinds.ts says which is
@@ -17,83 +18,148 @@ import type { CustomerMessage } from '../templates/types';
 import { messageRecords, messagingFor } from './activity-stubs';
 import type { Journey } from './journey';
 import { escalate } from './steps/escalations';
-import { sendTimingApplies, waitForMarketingSlot, waitForQuietHours, type Recipient } from './send-timing';
+import { sendTimingApplies, waitForMarketingSlot, waitForQuietHours, type Recipient, type WaitReporter } from './send-timing';
+
+/** Whom messages go out for — an order's journey or a replenishment chain — and where their outcomes are recorded. */
+export interface Correspondent extends WaitReporter {
+  /** The order the messages are about (ledger, outbox). */
+  orderId: string;
+  /** The customer as timing and consent need them. */
+  recipient: Recipient;
+  /** The message types' retry windows are in this policy's hours. */
+  policy: { secondsPerRetryHour?: number };
+  /** What became of a message on one channel. */
+  recordMessage(outcome: MessageOutcome): void;
+  /** A transactional message that could not be sent: a person takes over (a support case). */
+  escalate?(caseKey: string, kind: string, summary: string): Promise<void>;
+  /**
+   * For histories from before this sender recorded give-ups in the ledger (replenishment chains): how a send that failed
+   * for good was handled then. Undefined: recorded as given up, as every message now is.
+   */
+  failedAsBefore?(err: unknown, input: SendCustomerMessageInput): MessageOutcome | undefined;
+}
 
 export interface SendOptions {
-  /** Channels to use instead of the customer's preferences (the confirmation always emails the receipt). */
-  channels?: [Channel, string][];
   /**
    * For a message that may wait (marketing): asked while it waits and once more before it goes; false → it is not sent
    * (e.g. the customer reviewed or returned every item meanwhile).
    */
   stillWanted?: () => boolean;
+  /**
+   * False: `stillWanted` only ends the wait early, and a message whose wait ran its course goes without being asked
+   * again (replenishment reminders, as they always did).
+   */
+  askAgainWhenDue?: boolean;
 }
 
+/** Each channel's outcome, or 'not_wanted' when `stillWanted` said no before the message went. */
+export type SendResult = MessageOutcome[] | 'not_wanted';
+
 /**
- * `step` names the message within the journey (e.g. "shipment:1Z999:delivered"): the ledger sends each step once per
- * channel, however often this is called.
+ * Sends one message to `recipients`. `step` names the message within the workflow (e.g. "shipment:1Z999:delivered"): the
+ * ledger sends each step once per channel, however often this is called.
  */
-export async function sendToCustomer(journey: Journey, step: string, message: CustomerMessage, options: SendOptions = {}): Promise<void> {
-  const recipients = options.channels ?? journey.channels();
+export async function sendMessage(
+  sender: Correspondent,
+  recipients: [Channel, string][],
+  step: string,
+  message: CustomerMessage,
+  { stillWanted, askAgainWhenDue = true }: SendOptions = {},
+): Promise<SendResult> {
+  const input = ([channel, to]: [Channel, string]): SendCustomerMessageInput => ({
+    journeyId: workflowInfo().workflowId,
+    orderId: sender.orderId,
+    step,
+    channel,
+    to,
+    message,
+  });
   if (!sendTimingApplies()) {
-    // As journeys sent before consent, quiet hours and the frequency cap (replays of their histories).
-    const outcomes = await Promise.all(
-      recipients.map(([channel, to]) => deliver(journey, { journeyId: workflowInfo().workflowId, orderId: journey.order.orderId, step, channel, to, message })),
-    );
-    outcomes.forEach((outcome) => journey.recordMessage(outcome));
-    return;
+    // As sent before consent, quiet hours and the frequency cap (replays of those histories).
+    const outcomes = await Promise.all(recipients.map((r) => deliver(sender, input(r))));
+    outcomes.forEach((outcome) => sender.recordMessage(outcome));
+    return outcomes;
   }
 
   const { messageType } = message;
-  const recipient = recipientOf(journey);
-  const { stillWanted } = options;
+  const { recipient } = sender;
   if (isMarketing(messageType)) {
-    await waitForMarketingSlot(recipient, step, messageType, journey, stillWanted ? { interrupted: () => !stillWanted() } : {});
-    if (stillWanted && !stillWanted()) {
-      journey.record(`${messageType.replace(/_/g, ' ')} not sent: no longer needed`);
-      return;
+    const interrupted = stillWanted ? { interrupted: () => !stillWanted() } : {};
+    const due = await waitForMarketingSlot(recipient, step, messageType, sender, interrupted);
+    if (!due || (askAgainWhenDue && stillWanted && !stillWanted())) {
+      sender.record(`${label(messageType)} not sent: no longer needed`);
+      return 'not_wanted';
     }
   }
-  const send = ([channel, to]: [Channel, string]) =>
-    deliver(journey, {
-      journeyId: workflowInfo().workflowId,
-      orderId: journey.order.orderId,
-      step,
-      channel,
-      to,
-      message,
-      customerId: recipient.customerId,
-      checkoutConsent: recipient.checkoutConsent,
-    });
+  const { customerId, checkoutConsent } = recipient;
+  const send = (r: [Channel, string]) => deliver(sender, { ...input(r), customerId, checkoutConsent });
   // A transactional SMS that is not urgent waits for the morning on its own: the email goes (and is recorded) meanwhile.
   const waits = ([channel]: [Channel, string]) => !isMarketing(messageType) && waitsForQuietHours(messageType, channel);
+  const outcomes: MessageOutcome[] = [];
+  const recorded = (outcome: MessageOutcome) => {
+    sender.recordMessage(outcome);
+    outcomes.push(outcome);
+  };
   await Promise.all([
-    Promise.all(recipients.filter((r) => !waits(r)).map(send)).then((outcomes) => outcomes.forEach((o) => journey.recordMessage(o))),
+    Promise.all(recipients.filter((r) => !waits(r)).map(send)).then((sent) => sent.forEach(recorded)),
     ...recipients.filter(waits).map(async (r) => {
-      await waitForQuietHours(recipient, step, messageType, journey);
-      journey.recordMessage(await send(r));
+      await waitForQuietHours(recipient, step, messageType, sender);
+      recorded(await send(r));
     }),
   ]);
+  return outcomes;
+}
+
+/** A message of the order's journey, on the customer's channels (or `channels`). */
+export async function sendToCustomer(
+  journey: Journey,
+  step: string,
+  message: CustomerMessage,
+  options: SendOptions & { channels?: [Channel, string][] } = {},
+): Promise<void> {
+  await sendMessage(journeyCorrespondent(journey), options.channels ?? journey.channels(), step, message, options);
+}
+
+/** The order's journey as a correspondent: outcomes in its view and timeline, support cases for lost messages. */
+function journeyCorrespondent(journey: Journey): Correspondent {
+  const { order, policy } = journey;
+  return {
+    orderId: order.orderId,
+    recipient: {
+      customerId: order.customerId,
+      journeyId: workflowInfo().workflowId,
+      zones: recipientZones(order),
+      checkoutConsent: checkoutConsentOf(order),
+      policy,
+    },
+    policy,
+    recordMessage: (outcome) => journey.recordMessage(outcome),
+    record: (event) => journey.record(event),
+    planStep: (step, description, dueAt) => journey.planStep(step, description, dueAt),
+    unplan: (step) => journey.unplan(step),
+    escalate: (caseKey, kind, summary) => escalate(journey, caseKey, kind, summary),
+  };
 }
 
 /**
  * One message on one channel: the send activity, retried for the message type's window. When the window runs out (a
- * provider or PostgreSQL down that long, a template that throws) the journey gives up on this message only: the ledger
- * says "gave_up", the journey's timeline shows it, and a transactional message becomes a support case. Never an error.
+ * provider or PostgreSQL down that long, a template that throws) the sender gives up on this message only: the ledger
+ * says "gave_up" (and the worker's metric counts it), the outcome is recorded, and a transactional message becomes a
+ * support case. Never an error.
  */
-async function deliver(journey: Journey, input: SendCustomerMessageInput): Promise<MessageOutcome> {
+async function deliver(sender: Correspondent, input: SendCustomerMessageInput): Promise<MessageOutcome> {
   const { channel, message } = input;
   try {
-    return await messagingFor(channel, sendDeadlineMs(message.messageType, journey.policy)).sendCustomerMessage.executeWithOptions(
+    return await messagingFor(channel, sendDeadlineMs(message.messageType, sender.policy)).sendCustomerMessage.executeWithOptions(
       { summary: `send ${label(message.messageType)} ${channel}` },
       [input],
     );
   } catch (err) {
-    return giveUp(journey, input, failureReason(err));
+    return sender.failedAsBefore?.(err, input) ?? giveUp(sender, input, failureReason(err));
   }
 }
 
-async function giveUp(journey: Journey, { journeyId, orderId, step, channel, message }: SendCustomerMessageInput, reason: string): Promise<MessageOutcome> {
+async function giveUp(sender: Correspondent, { journeyId, orderId, step, channel, message }: SendCustomerMessageInput, reason: string): Promise<MessageOutcome> {
   const { messageType } = message;
   let outcome: MessageOutcome;
   try {
@@ -101,12 +167,12 @@ async function giveUp(journey: Journey, { journeyId, orderId, step, channel, mes
       { journeyId, orderId, step, channel, messageType, reason },
     ]);
   } catch (err) {
-    // PostgreSQL down for a week: the journey's own record is all there is.
+    // PostgreSQL down for a week: the workflow's own record is all there is.
     const why = `${reason}; the ledger could not be updated either (${failureReason(err)})`;
     outcome = { ledgerId: '', step, channel, messageType, status: 'failed', alreadyRecorded: false, error: { code: 'gave_up', message: why } };
   }
-  if (outcome.status === 'failed' && !isMarketing(messageType)) {
-    await escalate(journey, `message:${step}:${channel}`, 'message_not_sent', `The ${label(messageType)} ${channel} could not be sent: ${reason}`);
+  if (outcome.status === 'failed' && !isMarketing(messageType) && sender.escalate) {
+    await sender.escalate(`message:${step}:${channel}`, 'message_not_sent', `The ${label(messageType)} ${channel} could not be sent: ${reason}`);
   }
   return outcome;
 }
@@ -120,18 +186,6 @@ export function failureReason(err: unknown): string {
 
 function label(messageType: string): string {
   return messageType.replace(/_/g, ' ');
-}
-
-/** The order's customer as sending needs them: where they are (quiet hours) and what checkout recorded (consent). */
-function recipientOf(journey: Journey): Recipient {
-  const { order } = journey;
-  return {
-    customerId: order.customerId,
-    journeyId: workflowInfo().workflowId,
-    zones: recipientZones(order),
-    checkoutConsent: checkoutConsentOf(order),
-    policy: journey.policy,
-  };
 }
 
 export function checkoutConsentOf(order: Pick<Order, 'orderId' | 'marketingConsent' | 'placedAt'>): CheckoutConsent {

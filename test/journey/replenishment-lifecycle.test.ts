@@ -5,6 +5,7 @@
  * receives (the outbox) and the ledger, not the workflow's private state.
  */
 import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { OutboxStore } from '../../src/db/outbox';
 import { orderSchema, type OrderInput } from '../../src/domain/order';
 import { productionPolicy } from '../../src/domain/policy';
@@ -15,7 +16,7 @@ import type { ReplenishmentInput } from '../../src/workflows/replenishment';
 import { testPool } from '../helpers/database';
 import { anOrder, uniqueId } from '../helpers/fixtures';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
-import { createTestWorker, journeyActivities } from '../helpers/temporal';
+import { createTestWorker, journeyActivities, TEST_DATA_CONVERTER, workflowBundle } from '../helpers/temporal';
 
 jest.setTimeout(120_000);
 
@@ -174,7 +175,7 @@ describe('stops and reorders', () => {
   });
 });
 
-/** The local outbox, down (a retryable 503, for longer than the send's one-day deadline) for the first reminder. */
+/** The local outbox, down (a retryable 503, for longer than the reminder's two-day retry window) for the first reminder. */
 class DownForTheFirstReminder implements EmailProvider {
   readonly name = 'outbox';
   constructor(private readonly outbox: EmailProvider) {}
@@ -188,15 +189,28 @@ class DownForTheFirstReminder implements EmailProvider {
 }
 
 describe('a reminder that cannot be sent', () => {
-  it('is recorded on the chain, and the next reminder still goes 70 days later', async () => {
+  it('ends as gave_up in the ledger like any message, is shown on the chain, and the next reminder still goes', async () => {
     const pool = testPool();
     try {
       const w = (world = await startJourneyWorld({ email: new DownForTheFirstReminder(new OutboxProvider(new OutboxStore(pool))) }));
       const customerId = uniqueId('cus');
       const handle = await w.env.client.workflow.start('replenishment', { workflowId: chainId(customerId), taskQueue: w.taskQueue, args: [chainInput(customerId, 'A')] });
+      const ledgerRows = async () =>
+        (
+          await w.pool.query<{ step: string; status: string; error_code: string | null }>(
+            `SELECT step, status, error_code FROM message_ledger WHERE journey_id = $1 ORDER BY step`,
+            [chainId(customerId)],
+          )
+        ).rows.map((r) => [r.step.replace(/^.*:/, ''), r.status, r.error_code]);
 
-      // Day 70: the first reminder is tried for a day, then given up (ActivityFailure). Today: the chain FAILS here.
-      await w.env.sleep(72 * DAY);
+      // Day 70 (or the next morning): the first reminder is tried for its two-day window (send-deadlines.ts), then given
+      // up: the shared sender records it in the ledger.
+      await w.env.sleep(74 * DAY);
+      const gaveUp = await eventually(async () => {
+        const rows = await ledgerRows();
+        return rows.some(([, status]) => status === 'failed') && rows;
+      }, 'the first reminder given up in the ledger');
+      expect(gaveUp).toEqual([['reminder-1', 'failed', 'gave_up']]);
       expect(await statusOf(handle)).toBe('RUNNING');
       const details = await eventually(async () => {
         const { currentDetails } = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
@@ -204,14 +218,20 @@ describe('a reminder that cannot be sent', () => {
       }, 'the failure shown on the chain');
       expect(details).toMatch(/reminder 1 not sent \(email: .*service unavailable/);
       expect(await remindersFor(w, customerId)).toEqual([]);
+      // The run that gave up replays on this code (the give-up is guarded by its patch, docs/versioning.md).
+      const firstRun = w.env.client.workflow.getHandle(chainId(customerId), handle.firstExecutionRunId);
+      await eventually(async () => (await statusOf(firstRun)) === 'CONTINUED_AS_NEW', 'the first run continued as new');
+      const history = await firstRun.fetchHistory();
+      const scheduled = history.events!.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+      expect(scheduled).toContain('recordUndeliverable');
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: 'gave-up reminder' }, history);
 
-      // Day ~141: the second reminder goes.
-      await w.env.sleep(71 * DAY);
+      // 70 days after the chain went on: the second reminder goes.
+      await w.env.sleep(72 * DAY);
       expect(await eventually(async () => (await remindersFor(w, customerId)).length > 0 && remindersFor(w, customerId), 'the second reminder')).toEqual(['A']);
-      const ledger = await w.pool.query<{ step: string; status: string }>(`SELECT step, status FROM message_ledger WHERE journey_id = $1 ORDER BY step`, [chainId(customerId)]);
-      expect(ledger.rows.map((r) => [r.step.replace(/^.*:/, ''), r.status])).toEqual([
-        ['reminder-1', 'pending'], // never confirmed by the provider: no message went
-        ['reminder-2', 'sent'],
+      expect(await ledgerRows()).toEqual([
+        ['reminder-1', 'failed', 'gave_up'],
+        ['reminder-2', 'sent', null],
       ]);
     } finally {
       await world?.stop(); // before the provider's pool closes

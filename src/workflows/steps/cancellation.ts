@@ -3,7 +3,6 @@
  * customer, stops every pending timer and completes as cancelled.
  */
 import { setHandler } from '@temporalio/workflow';
-import { isoNow as now } from '../clock';
 import { cancelOrderUpdate } from '../definitions';
 import type { Journey } from '../journey';
 import { orderRef, sendToCustomer } from '../send';
@@ -12,9 +11,9 @@ export function registerCancellationHandler(journey: Journey): void {
   setHandler(
     cancelOrderUpdate,
     ({ reason }) => {
-      journey.view.cancellation = { reason, at: now() };
+      const cancelledAt = journey.cancel(reason);
       journey.record(`cancellation accepted (${reason})`);
-      return { cancelledAt: journey.view.cancellation.at };
+      return { cancelledAt };
     },
     {
       validator: (_request) => {
@@ -27,6 +26,6 @@ export function registerCancellationHandler(journey: Journey): void {
 
 export async function finishCancelled(journey: Journey): Promise<void> {
   await sendToCustomer(journey, 'cancellation', { messageType: 'cancellation', data: { order: orderRef(journey) } });
-  journey.view.plan = [];
+  journey.clearPlan();
   journey.enterStage('cancelled');
 }

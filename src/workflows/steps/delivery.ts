@@ -4,9 +4,9 @@
  * silent carrier does not silence the journey. A cancellation ends the wait.
  */
 import { condition, patched } from '@temporalio/workflow';
-import { DAY_MS } from '../../domain/durations';
-import { isoNow as now } from '../clock';
-import { Journey } from '../journey';
+import { dueAfterDays, endOfDate, latestOf } from '../../domain/durations';
+import { isoNow as now, msUntil } from '../clock';
+import type { Journey } from '../journey';
 
 export type DeliveryOutcome = 'delivered' | 'fallback' | 'cancelled' | 'not_shipped';
 
@@ -19,10 +19,10 @@ function fallbackDate(journey: Journey): string | null {
   if (!parcels.length) return null;
   const { policy } = journey;
   // The expected window is in calendar days; a parcel is "late" only after the whole last day has passed.
-  const expectedBy = Date.parse(`${journey.view.expectedDelivery.latest}T00:00:00Z`) + DAY_MS;
-  const lastParcelBy = Math.max(...parcels.map((p) => Date.parse(p.registeredAt))) + journey.days(policy.expectedDeliveryDays.max);
+  const expectedBy = endOfDate(journey.view.expectedDelivery.latest);
+  const lastParcelBy = dueAfterDays(latestOf(parcels.map((p) => p.registeredAt)), policy, policy.expectedDeliveryDays.max);
   // Calendar expectations are real days; the buffer is a policy duration (seconds in the demo).
-  return Journey.after(new Date(Math.max(expectedBy, lastParcelBy)).toISOString(), journey.days(policy.reviewFallbackBufferDays));
+  return dueAfterDays(latestOf([expectedBy, lastParcelBy]), policy, policy.reviewFallbackBufferDays);
 }
 
 /**
@@ -38,9 +38,9 @@ export async function waitForDelivery(journey: Journey): Promise<DeliveryOutcome
     if (fallbackAt === null) {
       if (!patched(SHIPMENT_DEADLINE_PATCH)) await condition(settled);
       else {
-        const deadline = Journey.after(journey.startedAt, journey.days(journey.policy.shipmentDeadlineDays ?? 30));
+        const deadline = dueAfterDays(journey.startedAt, journey.policy, journey.policy.shipmentDeadlineDays ?? 30);
         journey.planStep('shipment', 'waiting for the order to ship (support steps in if it does not)', deadline);
-        const waitMs = Journey.msUntil(deadline);
+        const waitMs = msUntil(deadline);
         if (waitMs === 0 || !(await condition(settledOrHandOver, waitMs, { summary: 'shipment deadline' }))) {
           journey.unplan('shipment');
           return 'not_shipped';
@@ -49,7 +49,7 @@ export async function waitForDelivery(journey: Journey): Promise<DeliveryOutcome
     } else {
       journey.unplan('shipment');
       journey.planStep('delivery', 'delivery expected (review falls back to this date without a scan)', fallbackAt);
-      const waitMs = Journey.msUntil(fallbackAt);
+      const waitMs = msUntil(fallbackAt);
       if (waitMs === 0 || !(await condition(settledOrHandOver, waitMs, { summary: 'delivery fallback if no scan arrives' }))) {
         return deliveredBy(journey, 'fallback', fallbackAt);
       }
@@ -67,8 +67,7 @@ export async function waitForDelivery(journey: Journey): Promise<DeliveryOutcome
 function deliveredBy(journey: Journey, how: 'carrier' | 'fallback', at: string): DeliveryOutcome {
   journey.unplan('shipment');
   journey.unplan('delivery');
-  journey.view.deliveredAt = at;
-  journey.view.deliveryConfirmedBy = how;
+  journey.markDelivered(at, how);
   journey.record(how === 'carrier' ? 'every item delivered' : 'no delivery scan by the fallback date; assuming delivered');
   journey.enterStage('delivered');
   return how === 'carrier' ? 'delivered' : 'fallback';

@@ -13,7 +13,7 @@ export async function escalate(journey: Journey, caseKey: string, kind: string, 
     const { caseId } = await support.openSupportCase.executeWithOptions({ summary: `open support case: ${kind.replace(/_/g, ' ')}` }, [
       { journeyId: workflowInfo().workflowId, orderId: journey.order.orderId, caseKey, kind, summary },
     ]);
-    journey.view.supportCases.push({ caseId, caseKey, kind, summary, at: now() });
+    journey.addSupportCase({ caseId, caseKey, kind, summary, at: now() });
     journey.record(`support case opened: ${summary}`);
   } catch {
     journey.record(`support case could not be opened (${kind.replace(/_/g, ' ')}): ${summary}`);

@@ -7,10 +7,11 @@ import { condition, patched, setHandler } from '@temporalio/workflow';
 import { customerMessageFor, isFinal, judgeUpdate, PROBLEM_STATUSES, type TrackingUpdate } from '../../domain/tracking-status';
 import { trackingUrl } from '../../domain/carriers';
 import { carrierPolling, trackerRegistration } from '../activity-stubs';
-import { isoNow as now } from '../clock';
+import { daysToMs, dueAfterDays, latestOf, msBetween } from '../../domain/durations';
+import { isoNow as now, msUntil } from '../clock';
 import { addShipmentUpdate, trackingEventSignal, type NewShipment } from '../definitions';
 import { Journey } from '../journey';
-import type { ShipmentView } from '../journey-state';
+import type { ParcelNews, ShipmentView } from '../journey-state';
 import { itemRefs, orderRef, sendToCustomer } from '../send';
 import { escalate } from './escalations';
 import { settleReturnParcel } from './returns';
@@ -21,28 +22,6 @@ import { settleReturnParcel } from './returns';
  * moves, and a check that ran late (the journey itself was held up by an outage) does not judge a stall.
  */
 export const PARCEL_NEWS_PATCH = 'parcel-news-in-parallel-bounded-checks';
-
-/** Something happened to a parcel that the customer or support may need to hear about. */
-export interface ParcelNews {
-  shipmentId: string;
-  news: 'registered' | TrackingUpdate['status'];
-  /** 1 the first time the parcel reached this status, 2 the second (another delivery attempt)… */
-  occurrence?: number;
-}
-
-const newsFor = new WeakMap<Journey, ParcelNews[]>();
-const inbox = (journey: Journey) => newsFor.get(journey) ?? newsFor.set(journey, []).get(journey)!;
-/** Tracking-provider registrations still running (module state is per workflow run): a handover waits for them. */
-const trackersRegistering = new Set<Promise<void>>();
-
-/** News recorded but not answered yet: a new run answers it. */
-export function pendingParcelNews(journey: Journey): ParcelNews[] {
-  return [...inbox(journey)];
-}
-
-export function resumeParcelNews(journey: Journey, news: ParcelNews[]): void {
-  inbox(journey).push(...news);
-}
 
 export function registerParcelHandlers(journey: Journey): void {
   setHandler(
@@ -117,34 +96,26 @@ function registerParcel(journey: Journey, shipment: NewShipment): ShipmentView {
     ignoredUpdates: 0,
     stalled: false,
   };
-  journey.view.shipments.push(parcel);
+  journey.addParcel(parcel);
   journey.record(`${direction === 'return' ? `return parcel for ${shipment.rmaId}` : 'parcel'} ${parcel.shipmentId} registered with ${parcel.carrier.toUpperCase()} (${parcel.trackingNumber})`);
   if (direction === 'outbound') {
-    inbox(journey).push({ shipmentId: parcel.shipmentId, news: 'registered' });
+    journey.queueParcelNews({ shipmentId: parcel.shipmentId, news: 'registered' });
     if (journey.view.stage === 'awaiting_shipment' || journey.view.stage === 'confirming') journey.enterStage('in_transit');
     journey.refreshShipmentStatus();
   } else if (patched('register-tracker')) {
-    inbox(journey).push({ shipmentId: parcel.shipmentId, news: 'registered' }); // so its tracker is registered too
+    journey.queueParcelNews({ shipmentId: parcel.shipmentId, news: 'registered' }); // so its tracker is registered too
   }
   return parcel;
 }
 
 /** Applies a carrier update if it moves the parcel on; repeats and older news are counted and dropped. */
 function applyUpdate(journey: Journey, parcel: ShipmentView, update: TrackingUpdate): boolean {
-  const verdict = judgeUpdate(parcel, update);
-  if (update.eventId && !parcel.seenEventIds.includes(update.eventId)) parcel.seenEventIds = [...parcel.seenEventIds.slice(-49), update.eventId];
-  if (verdict !== 'apply') {
-    parcel.ignoredUpdates += 1;
-    return false;
-  }
-  parcel.status = update.status;
-  parcel.statusAt = update.occurredAt;
-  parcel.lastProgressAt = now();
-  parcel.stalled = false;
+  const applies = judgeUpdate(parcel, update) === 'apply';
+  journey.noteCarrierEvent(parcel, update.eventId, applies);
+  if (!applies) return false;
+  const occurrence = journey.moveParcel(parcel, update.status, update.occurredAt);
   journey.record(`parcel ${parcel.shipmentId}: ${update.status.replace(/_/g, ' ')}`);
-  const occurrence = (parcel.statusCounts?.[update.status] ?? 0) + 1;
-  parcel.statusCounts = { ...parcel.statusCounts, [update.status]: occurrence };
-  inbox(journey).push({ shipmentId: parcel.shipmentId, news: update.status, occurrence });
+  journey.queueParcelNews({ shipmentId: parcel.shipmentId, news: update.status, occurrence });
   if (parcel.direction === 'outbound') journey.refreshShipmentStatus();
   return true;
 }
@@ -154,7 +125,7 @@ function applyUpdate(journey: Journey, parcel: ShipmentView, update: TrackingUpd
  * answers in flight finish, and leaves the rest of the news for the next run.
  */
 export async function followParcels(journey: Journey): Promise<void> {
-  const news = inbox(journey);
+  const news = journey.parcelNews;
   const parallel = patched(PARCEL_NEWS_PATCH);
   const answering = new Set<Promise<void>>();
   const inBackground = (work: Promise<void>) => {
@@ -179,7 +150,7 @@ export async function followParcels(journey: Journey): Promise<void> {
     let quietTooLong = false;
     if (!quiet) await condition(somethingToDo);
     else {
-      const waitMs = Journey.msUntil(quiet.at);
+      const waitMs = msUntil(quiet.at);
       quietTooLong = waitMs === 0 || !(await condition(somethingToDo, waitMs, { summary: `parcel ${quiet.parcel.shipmentId} quiet: check with carrier` }));
     }
     if (quietTooLong && quiet && !journey.finished && !journey.handingOver) {
@@ -189,15 +160,15 @@ export async function followParcels(journey: Journey): Promise<void> {
         if (stalled) await reportStall(journey, quiet.parcel);
       } else if (!news.length) {
         // News that came in with the check is applied first (next round); a check held up by an outage only polls.
-        const lateMs = Date.parse(now()) - Date.parse(quiet.at);
-        const stalled = await checkWithCarrier(journey, quiet.parcel, lateMs > journey.days(journey.policy.trackingPollIntervalDays) / 2);
+        const lateMs = msBetween(quiet.at, now());
+        const stalled = await checkWithCarrier(journey, quiet.parcel, lateMs > daysToMs(journey.policy, journey.policy.trackingPollIntervalDays) / 2);
         if (stalled) inBackground(reportStall(journey, quiet.parcel));
       }
     }
   }
   await Promise.all([...answering]);
   if (journey.handingOver) {
-    await Promise.all([...trackersRegistering]); // its answer (pollable or not) belongs in the view handed over
+    await Promise.all([...journey.trackersRegistering]); // its answer (pollable or not) belongs in the view handed over
     return; // the checks stay planned: the next run makes them
   }
   for (const parcel of journey.view.shipments) journey.unplan(`check:${parcel.shipmentId}`);
@@ -209,19 +180,19 @@ export async function followParcels(journey: Journey): Promise<void> {
  * not again until it moves.
  */
 function nextQuietParcel(journey: Journey, bounded: boolean): { parcel: ShipmentView; at: string } | undefined {
-  const interval = journey.days(journey.policy.trackingPollIntervalDays);
+  const { policy } = journey;
   const candidates = journey.view.shipments
     .filter((p) => !isFinal(p.status) && !(bounded && p.stalled))
     .map((p) => {
       if (bounded && p.pollable === false) {
         // When it would count as stalled, and never sooner than a poll interval after the last check (a check that ran
         // late judges nothing, and the next one must not be due at once again).
-        const stalledAt = Journey.after(p.lastProgressAt, journey.days(journey.policy.stalledAfterDays));
-        const nextCheck = p.lastCheckedAt ? Journey.after(p.lastCheckedAt, interval) : stalledAt;
-        return { parcel: p, at: stalledAt > nextCheck ? stalledAt : nextCheck };
+        const stalledAt = dueAfterDays(p.lastProgressAt, policy, policy.stalledAfterDays);
+        const nextCheck = p.lastCheckedAt ? dueAfterDays(p.lastCheckedAt, policy, policy.trackingPollIntervalDays) : stalledAt;
+        return { parcel: p, at: latestOf([stalledAt, nextCheck]) };
       }
       const since = p.lastCheckedAt && p.lastCheckedAt > p.lastProgressAt ? p.lastCheckedAt : p.lastProgressAt;
-      return { parcel: p, at: Journey.after(since, interval) };
+      return { parcel: p, at: dueAfterDays(since, policy, policy.trackingPollIntervalDays) };
     });
   return candidates.sort((a, b) => a.at.localeCompare(b.at))[0];
 }
@@ -238,11 +209,11 @@ async function checkWithCarrier(journey: Journey, parcel: ShipmentView, heldUp: 
       journey.record(`carrier ${parcel.carrier.toUpperCase()} did not answer about parcel ${parcel.shipmentId}`);
     }
   }
-  parcel.lastCheckedAt = now();
+  journey.parcelChecked(parcel);
   const progressed = latest !== null && applyUpdate(journey, parcel, latest);
   if (progressed || parcel.stalled) return false;
-  const quietFor = Date.parse(now()) - Date.parse(parcel.lastProgressAt);
-  if (quietFor < journey.days(journey.policy.stalledAfterDays)) return false;
+  const quietFor = msBetween(parcel.lastProgressAt, now());
+  if (quietFor < daysToMs(journey.policy, journey.policy.stalledAfterDays)) return false;
   if (heldUp) {
     journey.record(`parcel ${parcel.shipmentId}: check ran late (the journey was held up); not judging a stall until the next one`);
     return false;
@@ -251,7 +222,7 @@ async function checkWithCarrier(journey: Journey, parcel: ShipmentView, heldUp: 
 }
 
 async function reportStall(journey: Journey, parcel: ShipmentView): Promise<void> {
-  parcel.stalled = true; // set before any await: the loop does not check this parcel again meanwhile
+  journey.parcelStalled(parcel); // before any await: the loop does not check this parcel again meanwhile
   journey.record(`parcel ${parcel.shipmentId} stalled: no progress for ${journey.policy.stalledAfterDays} days`);
   await escalate(journey, `parcel:${parcel.trackingNumber}:stalled`, 'tracking_stalled', `Parcel ${parcel.trackingNumber} (${parcel.carrier.toUpperCase()}) has made no progress for ${journey.policy.stalledAfterDays} days`);
   if (parcel.direction === 'outbound') {
@@ -307,11 +278,11 @@ function followWithTrackingProvider(journey: Journey, parcel: ShipmentView): voi
     .then((registration) => {
       // Older workers answered without `pollable`: they keep polling as before.
       if (registration.pollable === false && parcel.pollable !== false) {
-        parcel.pollable = false;
+        journey.parcelNotPollable(parcel);
         journey.record(`no tracking provider answers for ${parcel.carrier.toUpperCase()}: parcel ${parcel.shipmentId} is not polled`);
       }
     })
     .catch(() => journey.record(`tracking provider could not follow parcel ${parcel.shipmentId}; polling stays the fallback`))
-    .finally(() => trackersRegistering.delete(registering));
-  trackersRegistering.add(registering);
+    .finally(() => journey.trackersRegistering.delete(registering));
+  journey.trackersRegistering.add(registering);
 }

@@ -64,7 +64,12 @@ export async function startReplenishment(journey: Journey): Promise<void> {
             sku: item.sku,
             itemName: item.name,
             intervalDays,
-            policy: { name: policy.name, secondsPerDay: policy.secondsPerDay, maxUnansweredReplenishmentReminders: policy.maxUnansweredReplenishmentReminders },
+            policy: {
+              name: policy.name,
+              secondsPerDay: policy.secondsPerDay,
+              maxUnansweredReplenishmentReminders: policy.maxUnansweredReplenishmentReminders,
+              secondsPerRetryHour: policy.secondsPerRetryHour,
+            },
             orderId: order.orderId,
             contact,
             remindersSent: 0,

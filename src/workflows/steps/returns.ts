@@ -7,9 +7,10 @@
 import { condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
 import { judgeReturn } from '../../domain/returns';
 import { replenishmentWorkflowId } from '../../domain/replenishment';
-import { workflowNow, isoNow as now } from '../clock';
+import { daysToMs, dueAfterDays } from '../../domain/durations';
+import { workflowNow, isoNow as now, msUntil } from '../clock';
 import { requestReturnUpdate, replenishmentStopSignal } from '../definitions';
-import { Journey } from '../journey';
+import type { Journey } from '../journey';
 import type { ReturnView, ShipmentView } from '../journey-state';
 import { itemRefs, orderRef, sendToCustomer } from '../send';
 
@@ -19,9 +20,6 @@ import { itemRefs, orderRef, sendToCustomer } from '../send';
  * email (behind the rate-limited queue, for hours in an outage), and support's HTTP call with it.
  */
 export const RETURN_ANSWERS_AT_ONCE_PATCH = 'return-answers-at-once';
-
-/** Accepted returns whose message and replenishment stop are still to come (module state is per workflow run). */
-const toAnnounce: ReturnView[] = [];
 
 export function registerReturnHandlers(journey: Journey): void {
   setHandler(
@@ -34,11 +32,11 @@ export function registerReturnHandlers(journey: Journey): void {
         acceptedAt: now(),
         status: 'awaiting_parcel',
       };
-      journey.view.returns.push(rma);
+      journey.acceptReturn(rma);
       journey.record(`return ${rma.rmaId} accepted (${reason})`);
-      journey.planStep(`return:${rma.rmaId}`, `return ${rma.rmaId}: waiting for the parcel`, Journey.after(rma.acceptedAt, journey.days(parcelWaitDays(journey))));
+      journey.planStep(`return:${rma.rmaId}`, `return ${rma.rmaId}: waiting for the parcel`, parcelDueBy(journey, rma));
       if (patched(RETURN_ANSWERS_AT_ONCE_PATCH)) {
-        toAnnounce.push(rma);
+        journey.queueReturnAnnouncement(rma);
         return { rmaId: rma.rmaId };
       }
       await announceReturn(journey, rma);
@@ -48,7 +46,7 @@ export function registerReturnHandlers(journey: Journey): void {
       validator: ({ items }) => {
         const verdict = judgeReturn(items, {
           deliveredAt: journey.view.deliveredAt,
-          returnWindowMs: journey.days(journey.policy.returnWindowDays),
+          returnWindowMs: daysToMs(journey.policy, journey.policy.returnWindowDays),
           now: workflowNow().getTime(),
           bought: journey.bought(),
           alreadyReturned: journey.returned(),
@@ -60,23 +58,12 @@ export function registerReturnHandlers(journey: Journey): void {
   );
 }
 
-/** Accepted returns not announced yet, by RMA id: a new run announces them. */
-export function pendingReturnAnnouncements(): string[] {
-  return toAnnounce.map((r) => r.rmaId);
-}
-
-export function resumeReturnAnnouncements(journey: Journey, rmaIds: string[]): void {
-  for (const rmaId of rmaIds) {
-    const rma = journey.view.returns.find((r) => r.rmaId === rmaId);
-    if (rma) toAnnounce.push(rma);
-  }
-}
-
 /**
  * Runs for the whole journey: each accepted return's message and replenishment stop, in the order they came. Stops
  * between answers at a handover.
  */
 export async function answerReturns(journey: Journey): Promise<void> {
+  const toAnnounce = journey.returnsToAnnounce;
   while (!journey.finished || toAnnounce.length) {
     await condition(() => toAnnounce.length > 0 || journey.finished || journey.handingOver);
     if (journey.handingOver) return;
@@ -98,11 +85,16 @@ function parcelWaitDays(journey: Journey): number {
   return journey.policy.returnParcelWaitDays ?? journey.policy.returnWindowDays;
 }
 
+/** When an accepted return lapses if its parcel has not come. */
+function parcelDueBy(journey: Journey, rma: ReturnView): string {
+  return dueAfterDays(rma.acceptedAt, journey.policy, parcelWaitDays(journey));
+}
+
 /** A return parcel reached us: confirm the refund, once. */
 export async function settleReturnParcel(journey: Journey, parcel: ShipmentView): Promise<void> {
   const rma = journey.view.returns.find((r) => r.rmaId === parcel.rmaId);
   if (!rma || rma.status === 'received') return;
-  rma.status = 'received';
+  journey.settleReturn(rma, 'received');
   journey.unplan(`return:${rma.rmaId}`);
   journey.record(`return ${rma.rmaId} received`);
   await sendToCustomer(journey, `return:${rma.rmaId}:refund`, {
@@ -129,21 +121,21 @@ export async function stopReplenishingReturnedItems(journey: Journey): Promise<v
  */
 export async function closeReturnWindow(journey: Journey): Promise<'closed' | 'handover'> {
   if (!journey.view.deliveredAt) return 'closed';
-  const windowEnds = Journey.after(journey.view.deliveredAt, journey.days(journey.policy.returnWindowDays));
+  const windowEnds = dueAfterDays(journey.view.deliveredAt, journey.policy, journey.policy.returnWindowDays);
   journey.planStep('return-window', 'return window closes', windowEnds);
   if (await journey.sleepUntilOrHandOver(windowEnds, 'return window open')) return 'handover';
   journey.unplan('return-window');
   for (;;) {
     const open = journey.view.returns.filter((r) => r.status === 'awaiting_parcel');
     if (!open.length) return 'closed';
-    const lapses = open.map((r) => ({ rma: r, at: Journey.after(r.acceptedAt, journey.days(parcelWaitDays(journey))) })).sort((a, b) => a.at.localeCompare(b.at))[0]!;
-    const wait = Journey.msUntil(lapses.at);
+    const lapses = open.map((r) => ({ rma: r, at: parcelDueBy(journey, r) })).sort((a, b) => a.at.localeCompare(b.at))[0]!;
+    const wait = msUntil(lapses.at);
     const arrived =
       wait > 0 &&
       (await condition(() => lapses.rma.status !== 'awaiting_parcel' || journey.timeToHandOver(), wait, { summary: `waiting for return ${lapses.rma.rmaId}` }));
     if (arrived && lapses.rma.status === 'awaiting_parcel') return 'handover';
     if (!arrived && lapses.rma.status === 'awaiting_parcel') {
-      lapses.rma.status = 'lapsed';
+      journey.settleReturn(lapses.rma, 'lapsed');
       journey.unplan(`return:${lapses.rma.rmaId}`);
       journey.record(`return ${lapses.rma.rmaId} lapsed: no parcel within ${parcelWaitDays(journey)} days`);
     }

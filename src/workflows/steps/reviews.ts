@@ -4,15 +4,14 @@
  * Reviews arrive as signals at any time; a rating of 2 or less goes to support and the customer gets an apology.
  */
 import { condition, setHandler } from '@temporalio/workflow';
-import { isoNow as now } from '../clock';
-import { reviewSubmittedSignal, type ReviewSubmitted } from '../definitions';
-import { Journey } from '../journey';
+import { dueAfterDays } from '../../domain/durations';
+import { isoNow as now, msUntil } from '../clock';
+import { reviewSubmittedSignal } from '../definitions';
+import type { Journey } from '../journey';
 import { itemRefs, orderRef, sendToCustomer } from '../send';
 import { escalate } from './escalations';
 
 const BAD_RATING = 2;
-const badReviews = new WeakMap<Journey, ReviewSubmitted[]>();
-const badReviewQueue = (journey: Journey) => badReviews.get(journey) ?? badReviews.set(journey, []).get(journey)!;
 
 export function registerReviewHandler(journey: Journey): void {
   setHandler(reviewSubmittedSignal, (review) => {
@@ -21,24 +20,15 @@ export function registerReviewHandler(journey: Journey): void {
       return;
     }
     if (journey.view.reviews.some((r) => r.sku === review.sku)) return; // one review per item; repeats are ignored
-    journey.view.reviews.push({ sku: review.sku, rating: review.rating, at: now() });
+    journey.addReview({ sku: review.sku, rating: review.rating, at: now() });
     journey.record(`review received for ${review.sku}: ${review.rating}/5`);
-    if (review.rating <= BAD_RATING) badReviewQueue(journey).push(review);
+    if (review.rating <= BAD_RATING) journey.queueBadReview(review);
   });
-}
-
-/** Bad reviews not answered yet: a new run answers them. */
-export function pendingBadReviews(journey: Journey): ReviewSubmitted[] {
-  return [...badReviewQueue(journey)];
-}
-
-export function resumeBadReviews(journey: Journey, reviews: ReviewSubmitted[]): void {
-  badReviewQueue(journey).push(...reviews);
 }
 
 /** Runs for the whole journey: a bad review is escalated whenever it arrives. Stops between answers at a handover. */
 export async function respondToBadReviews(journey: Journey): Promise<void> {
-  const queue = badReviewQueue(journey);
+  const queue = journey.badReviews;
   while (!journey.finished || queue.length) {
     await condition(() => queue.length > 0 || journey.finished || journey.handingOver);
     if (journey.handingOver) return;
@@ -65,7 +55,7 @@ function itemsToAskAbout(journey: Journey) {
 export async function requestReview(journey: Journey): Promise<void> {
   const { policy } = journey;
   if (!journey.done('review-request')) {
-    const requestAt = Journey.after(journey.view.deliveredAt!, journey.days(policy.reviewRequestDelayDays));
+    const requestAt = dueAfterDays(journey.view.deliveredAt!, policy, policy.reviewRequestDelayDays);
     journey.planStep('review-request', 'ask for a review', requestAt);
     if (await journey.sleepUntilOrHandOver(requestAt, `review request ${policy.reviewRequestDelayDays} days after delivery`)) return;
     journey.unplan('review-request');
@@ -84,14 +74,14 @@ export async function requestReview(journey: Journey): Promise<void> {
       { stillWanted: () => itemsToAskAbout(journey).length > 0 }, // it may wait for quiet hours or the frequency cap
     );
     journey.enterStage('awaiting_review');
-    journey.reviewReminder = { dueAt: Journey.after(now(), journey.days(policy.reviewReminderDelayDays)), reviewsBefore: journey.view.reviews.length };
+    journey.reviewReminder = { dueAt: dueAfterDays(now(), policy, policy.reviewReminderDelayDays), reviewsBefore: journey.view.reviews.length };
     journey.markDone('review-request');
   }
   if (journey.done('review-reminder')) return;
 
   const { dueAt: remindAt, reviewsBefore } = journey.reviewReminder!;
   journey.planStep('review-reminder', 'remind about the review (unless one arrives)', remindAt);
-  const waitMs = Journey.msUntil(remindAt);
+  const waitMs = msUntil(remindAt);
   // (A resumed run may find the reminder due already: no timer then.)
   const woken =
     waitMs > 0 &&

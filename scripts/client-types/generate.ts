@@ -27,7 +27,8 @@ function expand(checker: ts.TypeChecker, type: ts.Type, indent = ''): string {
   const layout = (open: string, parts: string[], separator: string, close: string) => {
     const line = `${open}${parts.join(`${separator} `)}${close}`;
     if (indent.length + line.length <= 100 && !line.includes('\n')) return line;
-    return `${open.trimEnd()}\n${parts.map((p) => `${indent}  ${p}${separator}`).join('\n')}\n${indent}${close.trimStart()}`;
+    const lines = parts.map((p) => `${indent}  ${p}${separator}`).join('\n');
+    return `${open.trimEnd()}\n${lines}\n${indent}${close.trimStart()}`;
   };
   const f = type.flags;
   if (f & ts.TypeFlags.Any) return 'any';
@@ -35,7 +36,8 @@ function expand(checker: ts.TypeChecker, type: ts.Type, indent = ''): string {
   if (f & ts.TypeFlags.Never) return 'never';
   if (f & ts.TypeFlags.Null) return 'null';
   if (f & ts.TypeFlags.Undefined) return 'undefined';
-  if (f & (ts.TypeFlags.String | ts.TypeFlags.Number | ts.TypeFlags.Boolean | ts.TypeFlags.BigInt)) return checker.typeToString(type);
+  const primitive = ts.TypeFlags.String | ts.TypeFlags.Number | ts.TypeFlags.Boolean | ts.TypeFlags.BigInt;
+  if (f & primitive) return checker.typeToString(type);
   if (type.isStringLiteral()) return `'${type.value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   if (f & (ts.TypeFlags.NumberLiteral | ts.TypeFlags.BooleanLiteral)) return checker.typeToString(type);
   if (f & ts.TypeFlags.TemplateLiteral) return checker.typeToString(type);
@@ -52,9 +54,10 @@ function expand(checker: ts.TypeChecker, type: ts.Type, indent = ''): string {
     return `\n${merged.map((p) => `${indent}  | ${deeper(p)}`).join('\n')}`;
   }
   if (type.isIntersection()) return type.types.map((t) => `(${next(t)})`).join(' & ');
-  if (checker.isTupleType(type)) return `[${checker.getTypeArguments(type as ts.TypeReference).map(next).join(', ')}]`;
+  const typeArguments = () => checker.getTypeArguments(type as ts.TypeReference);
+  if (checker.isTupleType(type)) return `[${typeArguments().map(next).join(', ')}]`;
   if (checker.isArrayType(type)) {
-    const element = next(checker.getTypeArguments(type as ts.TypeReference)[0]!);
+    const element = next(typeArguments()[0]!);
     return /^[\w'"]+$/.test(element) ? `${element}[]` : `Array<${element}>`;
   }
   if (f & ts.TypeFlags.Object) {

@@ -41,7 +41,7 @@ describe('the client package', () => {
     expect(manifest.files).toEqual(expect.arrayContaining(['dist']));
   });
 
-  it('carries the contract the server\'s zod schemas define today (else: npm run client:types)', () => {
+  it("carries the contract the server's zod schemas define today (else: npm run client:types)", () => {
     expect(readFileSync(GENERATED, 'utf8')).toBe(generateContract());
   }, 180_000);
 });

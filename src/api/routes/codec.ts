@@ -1,14 +1,16 @@
 /**
  * The codec server the Temporal Web UI calls (`POST /codec/decode`, `/codec/encode`) so support staff see journeys'
- * encrypted inputs and results decoded — and only they: it needs the support role (or, on the dev stack only, the local
- * UI's origin). Without it: 401, and what is encrypted stays encrypted.
+ * encrypted inputs and results decoded — and only they: it needs a support API key, or a support person's OIDC access
+ * token as the UI passes it (src/api/oidc.ts), or, on the dev stack only, the local UI's origin. Without one: 401, and
+ * what is encrypted stays encrypted.
  */
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Payload } from '@temporalio/common';
 import type { Config } from '../../config';
 import { EncryptionCodec } from '../../temporal/encryption-codec';
-import { requireRole } from '../auth';
+import { requireRole, roleOf } from '../auth';
+import { looksLikeJwt, SupportTokenVerifier } from '../oidc';
 import { HttpError, parseOr400 } from '../errors';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
@@ -53,9 +55,28 @@ export function codecRouter(config: Config): Router {
   const router = Router();
   const codec = new EncryptionCodec(config.temporal.encryptionKeys);
   const supportOnly = requireRole(config.apiKeys, 'support');
+  const tokens = config.codec.oidc && new SupportTokenVerifier(config.codec.oidc);
   const authorize: RequestHandler = (req, res, next) => {
     const fromLocalUi = config.codec.openInDev && !req.get('authorization') && config.codec.corsOrigins.includes(req.get('origin') ?? '');
-    return fromLocalUi ? next() : supportOnly(req, res, next);
+    if (fromLocalUi) return next();
+    // A support person signed in to the Temporal UI: their OIDC access token instead of an API key.
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];
+    if (tokens && bearer && looksLikeJwt(bearer) && !roleOf(config.apiKeys, bearer)) {
+      tokens.verify(bearer).then(
+        (user) => {
+          res.locals.role = 'support';
+          res.locals.user = user.subject;
+          next();
+        },
+        (err: unknown) => {
+          const refused = err instanceof HttpError && err.status === 401;
+          if (refused) res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+          next(err);
+        },
+      );
+      return;
+    }
+    return supportOnly(req, res, next);
   };
 
   router.use('/codec', cors(config.codec.corsOrigins), express.json({ limit: '8mb' }));

@@ -20,6 +20,9 @@ import { channelTaskQueue } from '../domain/task-queues';
  */
 export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT_MS = 2_000;
 
+/** Workflow interceptors bundled with the workflows: summaries for the timers the SDK starts by itself. */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/timer-summaries')];
+
 export interface JourneyWorkersOptions {
   connection: NativeConnection;
   namespace: string;
@@ -42,7 +45,15 @@ export async function createJourneyWorkers(options: JourneyWorkersOptions): Prom
       ...(maxPerSecond !== undefined ? { maxTaskQueueActivitiesPerSecond: maxPerSecond } : {}),
     });
   return new WorkerGroup([
-    await Worker.create({ ...common, taskQueue, ...workflows, activities, stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT_MS }),
+    await Worker.create({
+      ...common,
+      taskQueue,
+      ...workflows,
+      // A prebuilt bundle carries its interceptors (bundleWorkflowCode's workflowInterceptorModules).
+      ...('workflowsPath' in workflows ? { interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } } : {}),
+      activities,
+      stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT_MS,
+    }),
     await channelWorker('email', rateLimits.emailPerSecond),
     await channelWorker('sms', rateLimits.smsPerSecond),
   ]);

@@ -19,7 +19,7 @@ import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
 import { testingExecutable } from '../../src/temporal/binaries';
 import { journeySearchAttributes } from '../../src/workflows/search-attributes';
 import { WORKFLOWS_PATH } from '../../src/worker';
-import { createJourneyWorkers, type WorkerGroup } from '../../src/temporal/journey-workers';
+import { createJourneyWorkers, WORKFLOW_INTERCEPTOR_MODULES, type WorkerGroup } from '../../src/temporal/journey-workers';
 import { encryptedDataConverter } from '../../src/temporal/data-converter';
 import { parseKeyRing } from '../../src/temporal/encryption-codec';
 import { DEV_ENCRYPTION_KEYS, DEV_UNSUBSCRIBE_SECRET } from '../../src/config';
@@ -61,7 +61,7 @@ export async function startDevServerEnv(ui: { uiPort?: number; codecEndpoint?: s
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling the workflows takes seconds: do it once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger });
   return bundle;
 }
 

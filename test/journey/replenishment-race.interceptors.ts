@@ -16,7 +16,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
         async signalWorkflow(input, next) {
           if (!heldBack && workflowInfo().workflowType === 'orderJourney' && input.signalName === 'reordered') {
             heldBack = true;
-            await sleep(REORDER_HELD_BACK_MS);
+            await sleep(REORDER_HELD_BACK_MS, { summary: 'test: hold the reorder signal back a day' });
           }
           return next(input);
         },

@@ -7,6 +7,7 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { WORKFLOWS_PATH } from '../../src/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/temporal/journey-workers';
 import { uniqueId } from '../helpers/fixtures';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
 import { REORDER_HELD_BACK_MS } from './replenishment-race.interceptors';
@@ -19,7 +20,7 @@ const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: conso
 async function startRaceWorld(): Promise<JourneyWorld> {
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
-    workflowInterceptorModules: [require.resolve('./replenishment-race.interceptors')],
+    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES, require.resolve('./replenishment-race.interceptors')],
     logger: quietLogger,
   });
   return startJourneyWorld({}, workflowBundle);

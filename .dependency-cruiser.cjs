@@ -17,8 +17,9 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'A cycle means two modules are one idea, or an arrow runs back up. A type-only import back is allowed: ' +
-        'it is erased at compile time (routers declare their operations on the OpenAPI registry\'s type).',
+      comment:
+        'A cycle means two modules are one idea, or an arrow runs back up. A type-only import back is allowed: it ' +
+        'is erased at compile time (routers declare their operations on the OpenAPI registry\'s type).',
       from: { path: '^src/' },
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
@@ -60,7 +61,7 @@ module.exports = {
     {
       name: 'config-takes-temporal-types-only',
       severity: 'error',
-      comment: 'From src/temporal config takes TemporalSettings (a type) and the key-ring parser, nothing that connects.',
+      comment: 'From src/temporal config takes TemporalSettings (a type) and the key-ring parser: nothing that connects.',
       from: { path: '^src/config/' },
       to: { path: '^src/temporal/(?!encryption-codec\\.ts$)', dependencyTypesNot: ['type-only'] },
     },
@@ -70,7 +71,9 @@ module.exports = {
       comment: 'Workflow code runs in the sandbox and replays: no activities\' code, providers, database, API or ' +
         'process plumbing (activities only as types).',
       from: { path: '^src/workflows/' },
-      to: { path: '^src/(providers|db|api|config|temporal|observability|journeys|server\\.ts|worker\\.ts|logger\\.ts)' },
+      to: {
+        path: '^src/(providers|db|api|config|temporal|observability|journeys|server\\.ts|worker\\.ts|logger\\.ts)',
+      },
     },
     {
       name: 'workflows-import-activities-as-types',

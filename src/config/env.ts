@@ -38,13 +38,11 @@ export function configSections<Table extends CarrierTrackingTable>(table: Table)
 
 export function environmentSchema(sections: Record<string, ConfigSection<unknown>>) {
   const all = Object.values(sections);
-  return z
-    .object(Object.assign({}, ...all.map((s) => s.variables)) as z.ZodRawShape)
-    .superRefine((env, ctx) => {
-      for (const section of all) {
-        section.check(env, (variable, message) => ctx.addIssue({ code: 'custom', path: [variable], message }));
-      }
-    });
+  return z.object(Object.assign({}, ...all.map((s) => s.variables)) as z.ZodRawShape).superRefine((env, ctx) => {
+    for (const section of all) {
+      section.check(env, (variable, message) => ctx.addIssue({ code: 'custom', path: [variable], message }));
+    }
+  });
 }
 
 /** Every environment variable the config reads: compose files and deploy manifests are checked against this list. */

@@ -31,8 +31,7 @@ export type { CarrierTrackingProviderName } from '../providers/carriers/tracking
 
 /** `Table`: the carrier-tracking providers (a test may add one). */
 export interface Config<Table extends CarrierTrackingTable = CarrierTrackingProviderTable>
-  extends ServiceConfig,
-    SendGridConfig {
+  extends ServiceConfig, SendGridConfig {
   temporal: TemporalSettings;
   /** The codec server the Temporal UI calls to show encrypted payloads to support staff. */
   codec: CodecConfig;

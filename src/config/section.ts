@@ -53,7 +53,9 @@ export function requireTogether(env: object, names: string[], why: string, repor
 
 /** Options without the credential would silently leave the provider off: name each. */
 export function requireCredential(env: object, names: string[], credential: string, report: ReportProblem): void {
-  for (const n of names.filter((n) => isSet(env, n) && !isSet(env, credential))) report(n, `has no effect without ${credential}`);
+  for (const n of names.filter((n) => isSet(env, n) && !isSet(env, credential))) {
+    report(n, `has no effect without ${credential}`);
+  }
 }
 
 export function isSet(env: object, name: string): boolean {

@@ -4,7 +4,7 @@
  */
 import type { Channel } from './order';
 
-/** The task queue a channel's sends run on: `<journey task queue>-email` / `-sms`, each with the provider's rate limit. */
+/** The task queue of a channel's sends: `<journey task queue>-email` / `-sms`, each with the provider's rate limit. */
 export function channelTaskQueue(taskQueue: string, channel: Channel): string {
   return `${taskQueue}-${channel}`;
 }

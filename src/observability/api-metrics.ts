@@ -25,7 +25,9 @@ export interface ApiMetrics {
   journeysStarted: Counter;
 }
 
-export function createApiMetrics(options: { webhookStats?: WebhookRefusals; processMetrics?: boolean } = {}): ApiMetrics {
+export function createApiMetrics(
+  options: { webhookStats?: WebhookRefusals; processMetrics?: boolean } = {},
+): ApiMetrics {
   const registry = new Registry();
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
   const stats = options.webhookStats;

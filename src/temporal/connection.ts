@@ -1,4 +1,7 @@
-/** Connecting clients and workers to Temporal as configured: local dev server, a self-hosted cluster (mTLS) or Temporal Cloud. */
+/**
+ * Connecting clients and workers to Temporal as configured: local dev server, a self-hosted cluster (mTLS) or Temporal
+ * Cloud.
+ */
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { encryptedDataConverter } from './data-converter';
@@ -20,9 +23,14 @@ export interface TemporalSettings {
 }
 
 /** Options both `Connection.connect` (clients) and `NativeConnection.connect` (workers) accept. */
-export function connectionOptions(temporal: Pick<TemporalSettings, 'address' | 'tls' | 'apiKey'>): { address: string; tls?: TLSConfig; apiKey?: string } {
+export function connectionOptions(temporal: Pick<TemporalSettings, 'address' | 'tls' | 'apiKey'>): {
+  address: string;
+  tls?: TLSConfig;
+  apiKey?: string;
+} {
   const { tls, apiKey, address } = temporal;
-  const clientCert = tls?.certPath && tls.keyPath ? { crt: readFileSync(tls.certPath), key: readFileSync(tls.keyPath) } : undefined;
+  const clientCert =
+    tls?.certPath && tls.keyPath ? { crt: readFileSync(tls.certPath), key: readFileSync(tls.keyPath) } : undefined;
   return {
     address,
     // An API key (Temporal Cloud) always travels over TLS.
@@ -33,5 +41,9 @@ export function connectionOptions(temporal: Pick<TemporalSettings, 'address' | '
 
 export async function connectClient(temporal: TemporalSettings): Promise<Client> {
   const connection = await Connection.connect(connectionOptions(temporal));
-  return new Client({ connection, namespace: temporal.namespace, dataConverter: encryptedDataConverter(temporal.encryptionKeys) });
+  return new Client({
+    connection,
+    namespace: temporal.namespace,
+    dataConverter: encryptedDataConverter(temporal.encryptionKeys),
+  });
 }

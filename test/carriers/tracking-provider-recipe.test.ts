@@ -45,19 +45,35 @@ class ParcelHubTracking implements CarrierTracking {
   }
 
   async latestStatus(carrier: string, trackingNumber: string): Promise<TrackingUpdate | null> {
-    const parcel = (await this.call('GET', `/parcels/${carrier}/${trackingNumber}`)) as { status?: 'in_transit'; at?: string };
+    const parcel = (await this.call('GET', `/parcels/${carrier}/${trackingNumber}`)) as {
+      status?: 'in_transit';
+      at?: string;
+    };
     return parcel.status && parcel.at ? { status: parcel.status, occurredAt: parcel.at } : null;
   }
 
   parseWebhook(rawBody: Buffer, headers: WebhookHeaders): CarrierWebhookEvent[] {
     const given = headers['x-parcelhub-signature'];
     if (typeof given !== 'string') throw new WebhookSignatureError(this.name, 'missing_signature');
-    const expected = createHmac('sha256', this.options.webhookSecret ?? '').update(rawBody).digest('hex');
+    const expected = createHmac('sha256', this.options.webhookSecret ?? '')
+      .update(rawBody)
+      .digest('hex');
     if (given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
       throw new WebhookSignatureError(this.name, 'bad_signature');
     }
-    const { id, parcel } = JSON.parse(rawBody.toString('utf8')) as { id: string; parcel: { number: string; carrier: string; at: string } };
-    return [{ eventId: id, trackingNumber: parcel.number, carrier: parcel.carrier, status: 'in_transit', occurredAt: parcel.at }];
+    const { id, parcel } = JSON.parse(rawBody.toString('utf8')) as {
+      id: string;
+      parcel: { number: string; carrier: string; at: string };
+    };
+    return [
+      {
+        eventId: id,
+        trackingNumber: parcel.number,
+        carrier: parcel.carrier,
+        status: 'in_transit',
+        occurredAt: parcel.at,
+      },
+    ];
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -76,7 +92,11 @@ const TABLE = {
   ...CARRIER_TRACKING_PROVIDERS,
   parcelhub: defineCarrierTrackingProvider({
     label: 'ParcelHub',
-    options: z.object({ apiKey, webhookSecret: z.string().min(1).optional(), baseUrl: z.url().default('https://api.parcelhub.example') }),
+    options: z.object({
+      apiKey,
+      webhookSecret: z.string().min(1).optional(),
+      baseUrl: z.url().default('https://api.parcelhub.example'),
+    }),
     create: (options) => new ParcelHubTracking(options),
     webhook: { signatureHeader: 'X-ParcelHub-Signature', secretOption: 'webhookSecret' },
   }),
@@ -127,17 +147,26 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('a carrier tracking provider added through the table', () => {
   it('is configured from its own variables, named when it is chosen without its key', () => {
     const variables = Object.keys(environmentSchema(configSections(TABLE)).shape);
-    expect(variables).toEqual(expect.arrayContaining(['PARCELHUB_API_KEY', 'PARCELHUB_WEBHOOK_SECRET', 'PARCELHUB_BASE_URL']));
-    const config = loadConfig({ ...base, PARCELHUB_API_KEY: 'ph-key', CARRIER_TRACKING_BY_CARRIER: 'omniva=parcelhub' });
+    expect(variables).toEqual(
+      expect.arrayContaining(['PARCELHUB_API_KEY', 'PARCELHUB_WEBHOOK_SECRET', 'PARCELHUB_BASE_URL']),
+    );
+    const config = loadConfig({
+      ...base,
+      PARCELHUB_API_KEY: 'ph-key',
+      CARRIER_TRACKING_BY_CARRIER: 'omniva=parcelhub',
+    });
     expect(config.carrierTracking).toEqual({
       provider: 'parcelhub', // the only provider with a key is the default
       byCarrier: { omniva: 'parcelhub' },
       options: { parcelhub: { apiKey: 'ph-key', webhookSecret: undefined, baseUrl: 'https://api.parcelhub.example' } },
     });
     expect(problemsOf({ CARRIER_TRACKING_PROVIDER: 'parcelhub' })).toEqual([
-      'PARCELHUB_API_KEY is required when ParcelHub tracks parcels (CARRIER_TRACKING_PROVIDER / CARRIER_TRACKING_BY_CARRIER)',
+      'PARCELHUB_API_KEY is required when ParcelHub tracks parcels ' +
+        '(CARRIER_TRACKING_PROVIDER / CARRIER_TRACKING_BY_CARRIER)',
     ]);
-    expect(problemsOf({ PARCELHUB_WEBHOOK_SECRET: 's' })).toEqual(['PARCELHUB_WEBHOOK_SECRET has no effect without PARCELHUB_API_KEY']);
+    expect(problemsOf({ PARCELHUB_WEBHOOK_SECRET: 's' })).toEqual([
+      'PARCELHUB_WEBHOOK_SECRET has no effect without PARCELHUB_API_KEY',
+    ]);
     // Without the entry, the same name is refused: the table, not a list elsewhere, says which providers exist.
     expect(() => configLoader(CARRIER_TRACKING_PROVIDERS)({ ...base, CARRIER_TRACKING_PROVIDER: 'parcelhub' })).toThrow(
       /CARRIER_TRACKING_PROVIDER/,
@@ -156,7 +185,10 @@ describe('a carrier tracking provider added through the table', () => {
     expect(Object.keys(adapters)).toEqual(['parcelhub']);
     hubCalls.length = 0;
     await tracking.registerTracker!('Omniva', 'OM123456789');
-    expect(await tracking.latestStatus('omniva', 'OM123456789')).toEqual({ status: 'in_transit', occurredAt: '2026-11-24T08:00:00Z' });
+    expect(await tracking.latestStatus('omniva', 'OM123456789')).toEqual({
+      status: 'in_transit',
+      occurredAt: '2026-11-24T08:00:00Z',
+    });
     expect(tracking.canTrack!('omniva')).toBe(true);
     expect(tracking.canTrack!('ups')).toBe(false); // the default is "none"
     expect(hubCalls).toEqual([
@@ -170,20 +202,36 @@ describe('a carrier tracking provider added through the table', () => {
     const config = loadConfig(env);
     const inbox = new WebhookInbox(pool);
     // Nothing here may reach Temporal: an unknown parcel is answered from PostgreSQL alone.
-    const noTemporal = new Proxy({}, { get: () => { throw new Error('this test runs without Temporal'); } }) as Client;
+    const noTemporal = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('this test runs without Temporal');
+        },
+      },
+    ) as Client;
     const journeys = new JourneyService(noTemporal, 'recipe', productionPolicy, {
       ledger: new MessageLedger(pool),
       parcels: new ParcelDirectory(pool),
     });
     const stats = new WebhookStats();
     const deps = { config, journeys, inbox, stats, logger: createLogger({ level: 'silent' }) };
-    const app = express().use(trackingWebhooks({ ...deps, carriers: createCarrierTracking(config, TABLE).adapters }, TABLE));
+    const app = express().use(
+      trackingWebhooks({ ...deps, carriers: createCarrierTracking(config, TABLE).adapters }, TABLE),
+    );
 
     const trackingNumber = uniqueId('PH');
-    const body = JSON.stringify({ id: uniqueId('evt'), parcel: { number: trackingNumber, carrier: 'omniva', at: '2026-11-24T09:00:00Z' } });
+    const body = JSON.stringify({
+      id: uniqueId('evt'),
+      parcel: { number: trackingNumber, carrier: 'omniva', at: '2026-11-24T09:00:00Z' },
+    });
     const sign = (secret: string) => createHmac('sha256', secret).update(body).digest('hex');
     const post = (signature: string) =>
-      request(app).post('/v1/webhooks/tracking/parcelhub').set('Content-Type', 'application/json').set('X-ParcelHub-Signature', signature).send(body);
+      request(app)
+        .post('/v1/webhooks/tracking/parcelhub')
+        .set('Content-Type', 'application/json')
+        .set('X-ParcelHub-Signature', signature)
+        .send(body);
 
     await post(sign('not-the-secret')).expect(401);
     expect(stats.refusedFor('parcelhub')).toBe(1);

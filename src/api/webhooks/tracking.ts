@@ -62,7 +62,11 @@ export function trackingWebhooks<Table extends CarrierTrackingTable = CarrierTra
   return router;
 }
 
-async function deliver(deps: Pick<TrackingWebhookDeps, 'journeys' | 'inbox' | 'logger'>, provider: string, event: CarrierWebhookEvent): Promise<Exclude<EventOutcome, 'duplicate'>> {
+async function deliver(
+  deps: Pick<TrackingWebhookDeps, 'journeys' | 'inbox' | 'logger'>,
+  provider: string,
+  event: CarrierWebhookEvent,
+): Promise<Exclude<EventOutcome, 'duplicate'>> {
   const { trackingNumber, carrier, status, occurredAt, eventId, description } = event;
   const log = { provider, eventId, trackingNumber, carrier, status };
   if (status === null) {

@@ -32,10 +32,15 @@ export function carrierTrackingSection<Table extends CarrierTrackingTable>(
       name,
       label: entry.label,
       variables: Object.fromEntries(fields.map(([option]) => [option, providerVariable(name, option)])),
-      credentials: fields.filter(([, schema]) => !schema.safeParse(undefined).success).map(([o]) => providerVariable(name, o)),
+      credentials: fields
+        .filter(([, schema]) => !schema.safeParse(undefined).success)
+        .map(([o]) => providerVariable(name, o)),
     };
   });
-  const names = [...providers.map((p) => p.name), 'none'] as unknown as [TrackingProviderName<Table>, ...TrackingProviderName<Table>[]];
+  const names = [...providers.map((p) => p.name), 'none'] as unknown as [
+    TrackingProviderName<Table>,
+    ...TrackingProviderName<Table>[],
+  ];
   const example = names.length > 2 ? `dpd=${names[1]},omniva=${names[0]}` : `dpd=${names[0]}`;
   const route = new RegExp(`^[a-z0-9_-]+=(${names.join('|')})$`);
   const pairs = `must list carrier=provider pairs, e.g. "${example}"`;

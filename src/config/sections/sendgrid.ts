@@ -1,4 +1,4 @@
-/** Email through SendGrid (src/providers/email/sendgrid.ts); without SENDGRID_API_KEY email goes to the local outbox. */
+/** Email through SendGrid (src/providers/email/sendgrid.ts); without SENDGRID_API_KEY, email goes to the outbox. */
 import { z } from 'zod';
 import type { SendGridOptions } from '../../providers/email/sendgrid';
 import { bool, httpUrl } from '../values';
@@ -7,7 +7,7 @@ import { defineSection, requireCredential, requireTogether } from '../section';
 export interface SendGridConfig {
   /** The adapter's options (documented there); undefined: not configured. */
   sendgrid?: Omit<SendGridOptions, 'timeoutMs'>;
-  /** SendGrid's event webhook verification key (Mail Settings → Event Webhook → Signed Event Webhook), PEM or base64. */
+  /** The event webhook's verification key (Mail Settings → Event Webhook → Signed Event Webhook), PEM or base64. */
   sendgridWebhookPublicKey?: string;
 }
 

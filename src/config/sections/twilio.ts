@@ -10,13 +10,19 @@ export type TwilioConfig = Omit<TwilioOptions, 'timeoutMs'>;
 
 export const twilioSection = defineSection({
   variables: {
-    TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be "AC" followed by 32 hex digits').optional(),
+    TWILIO_ACCOUNT_SID: z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must be "AC" followed by 32 hex digits')
+      .optional(),
     TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
     TWILIO_FROM: z
       .string()
       .refine(isE164PhoneNumber, 'must be an E.164 number in a real numbering plan, such as +14155550100')
       .optional(),
-    TWILIO_MESSAGING_SERVICE_SID: z.string().regex(/^MG[0-9a-fA-F]{32}$/).optional(),
+    TWILIO_MESSAGING_SERVICE_SID: z
+      .string()
+      .regex(/^MG[0-9a-fA-F]{32}$/)
+      .optional(),
     TWILIO_STATUS_CALLBACK_URL: httpUrl.optional(),
     TWILIO_BASE_URL: httpUrl.optional(),
   },

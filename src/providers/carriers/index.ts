@@ -42,7 +42,9 @@ export class CarrierRouting implements CarrierTracking {
     private readonly fallback: CarrierTracking,
     private readonly routes: Record<string, CarrierTracking>,
   ) {
-    this.name = `${fallback.name}+${Object.entries(routes).map(([carrier, p]) => `${carrier}:${p.name}`).join(',')}`;
+    this.name = `${fallback.name}+${Object.entries(routes)
+      .map(([carrier, p]) => `${carrier}:${p.name}`)
+      .join(',')}`;
   }
 
   latestStatus(carrier: string, trackingNumber: string): Promise<TrackingUpdate | null> {
@@ -63,4 +65,8 @@ export class CarrierRouting implements CarrierTracking {
 }
 
 export type { CarrierTracking } from './types';
-export { CARRIER_TRACKING_PROVIDERS, type CarrierTrackingConfig, type CarrierTrackingProviderName } from './tracking-providers';
+export {
+  CARRIER_TRACKING_PROVIDERS,
+  type CarrierTrackingConfig,
+  type CarrierTrackingProviderName,
+} from './tracking-providers';

@@ -1,20 +1,20 @@
 /**
- * What a carrier-tracking provider brings to the service, in one table entry (src/providers/carriers/tracking-providers.ts):
- * its options schema (read from the environment by src/config/sections/carrier-tracking.ts), its adapter factory and its
+ * What a carrier-tracking provider brings to the service, in one entry of the table in ./tracking-providers.ts: its
+ * options schema (read from the environment by src/config/sections/carrier-tracking.ts), its adapter factory and its
  * webhook. Config, provider selection, the webhook routes and the API docs all walk that table, so a new provider is
  * one adapter file and one entry (README: "Add a carrier tracking provider").
  */
 import type { z } from 'zod';
 import type { CarrierTracking } from './types';
 
-/** Option values come from environment variables: strings (use `z.coerce` for numbers), optional unless a credential. */
+/** Option values come from environment variables: strings (`z.coerce` for numbers), optional unless a credential. */
 export type ProviderOptionsSchema = z.ZodObject<Record<string, z.ZodType<unknown, string | undefined>>>;
 
 export interface CarrierTrackingProvider<Schema extends ProviderOptionsSchema = ProviderOptionsSchema> {
   /** How people write it: "EasyPost". */
   label: string;
   /**
-   * The adapter's options. Each field is read from `<NAME>_<FIELD>` (easypost + webhookSecret → EASYPOST_WEBHOOK_SECRET);
+   * The adapter's options. Each field is read from `<NAME>_<FIELD>` (easypost, webhookSecret → EASYPOST_WEBHOOK_SECRET);
    * the required fields are the credentials: the provider is configured when they are set, and the optional fields have
    * no effect without them.
    */
@@ -33,7 +33,7 @@ export interface CarrierTrackingProvider<Schema extends ProviderOptionsSchema = 
   };
 }
 
-/** Checks an entry against its own schema (the factory must accept what the schema reads) and keeps its precise type. */
+/** Checks an entry against its own schema (the factory must accept what the schema reads); keeps its precise type. */
 export function defineCarrierTrackingProvider<Schema extends ProviderOptionsSchema>(
   provider: CarrierTrackingProvider<Schema>,
 ): CarrierTrackingProvider<Schema> {
@@ -46,7 +46,8 @@ export type CarrierTrackingTable = Record<string, CarrierTrackingProvider<any>>;
 /** A name in CARRIER_TRACKING_PROVIDER / CARRIER_TRACKING_BY_CARRIER: a table entry, or "none" (nothing tracks). */
 export type TrackingProviderName<Table extends CarrierTrackingTable> = (keyof Table & string) | 'none';
 
-export type TrackingProviderOptions<Entry> = Entry extends CarrierTrackingProvider<infer Schema> ? z.output<Schema> : never;
+export type TrackingProviderOptions<Entry> =
+  Entry extends CarrierTrackingProvider<infer Schema> ? z.output<Schema> : never;
 
 /** Which provider follows which parcels, and the options of each configured one: what config reads for the table. */
 export interface CarrierTrackingSettings<Table extends CarrierTrackingTable> {
@@ -74,10 +75,10 @@ export interface TrackingWebhookRoute<Name extends string = string> {
 }
 
 /** The table's providers that push webhooks, in table order. */
-export function trackingWebhookRoutes<Table extends CarrierTrackingTable>(table: Table): TrackingWebhookRoute<keyof Table & string>[] {
+export function trackingWebhookRoutes<Table extends CarrierTrackingTable>(
+  table: Table,
+): TrackingWebhookRoute<keyof Table & string>[] {
   return Object.entries(table).flatMap(([name, { label, webhook }]) =>
-    webhook
-      ? [{ name, label, ...webhook, secretVariable: providerVariable(name, webhook.secretOption) }]
-      : [],
+    webhook ? [{ name, label, ...webhook, secretVariable: providerVariable(name, webhook.secretOption) }] : [],
   );
 }

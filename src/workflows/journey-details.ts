@@ -8,13 +8,20 @@ import type { JourneyView, ShipmentView } from './journey-state';
 
 /** A short markdown timeline, no personal data. `run` counts the runs before this one (0 in the first). */
 export function detailsMarkdown(view: JourneyView, run: number): string {
-  const parcels = view.shipments.map((s) => `- ${s.direction === 'return' ? 'return ' : ''}parcel ${s.carrier.toUpperCase()} ${s.trackingNumber}: ${s.status.replace(/_/g, ' ')}`);
+  const parcels = view.shipments.map(
+    (s) =>
+      `- ${s.direction === 'return' ? 'return ' : ''}parcel ${s.carrier.toUpperCase()} ${s.trackingNumber}: ${s.status.replace(/_/g, ' ')}`,
+  );
   const next = view.plan.slice(0, 3).map((p) => `- ${p.description}${p.dueAt ? ` — ${minutesOf(p.dueAt)} UTC` : ''}`);
   const recent = view.timeline.slice(-6).map((t) => `- ${minutesOf(t.at)} ${t.event}`);
   return [
     `**Stage:** ${view.stage.replace(/_/g, ' ')}`,
     // A continued run has no static summary of its own (the TypeScript SDK cannot pass one on continue-as-new).
-    ...(run ? [`**Order** ${view.orderId} · ${view.items.length} item${view.items.length === 1 ? '' : 's'} · run ${run + 1} of this journey`] : []),
+    ...(run
+      ? [
+          `**Order** ${view.orderId} · ${view.items.length} item${view.items.length === 1 ? '' : 's'} · run ${run + 1} of this journey`,
+        ]
+      : []),
     ...(parcels.length ? ['', '**Parcels**', ...parcels] : []),
     ...(next.length ? ['', '**Next**', ...next] : []),
     '',

@@ -1,10 +1,17 @@
 /**
- * The running journey's state, all of it: the JourneyView, the journey's own bookkeeping, and the work its handlers queued
- * for the main flow (parcel news, bad reviews, returns to announce). Steps change it through its methods; it answers
- * questions about it (what was bought, kept, delivered), hands it all over to a new run, and keeps the Temporal UI
- * legible (search attributes, current details) every time the journey moves on.
+ * The running journey's state, all of it: the JourneyView, the journey's own bookkeeping, and the work its handlers
+ * queued for the main flow (parcel news, bad reviews, returns to announce). Steps change it through its methods; it
+ * answers questions about it (what was bought, kept, delivered), hands it all over to a new run, and keeps the Temporal
+ * UI legible (search attributes, current details) every time the journey moves on.
  */
-import { condition, patched, setCurrentDetails, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  patched,
+  setCurrentDetails,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { MessageOutcome } from '../activities';
 import { expectedDeliveryWindow } from '../domain/delivery-window';
 import type { Channel } from '../domain/order';
@@ -13,7 +20,15 @@ import { isoNow as now, msUntil } from './clock';
 import type { ReviewSubmitted } from './definitions';
 import { detailsMarkdown, overallShipmentStatus } from './journey-details';
 import type { JourneyInput, JourneyPhase, JourneyResume } from './journey-input';
-import type { JourneyStage, JourneyView, ParcelNews, ReturnView, ReviewView, ShipmentView, SupportCaseView } from './journey-state';
+import type {
+  JourneyStage,
+  JourneyView,
+  ParcelNews,
+  ReturnView,
+  ReviewView,
+  ShipmentView,
+  SupportCaseView,
+} from './journey-state';
 import { JourneyStageKey, ShipmentStatusKey } from './search-attributes';
 
 /**
@@ -131,7 +146,10 @@ export class Journey {
     if (this.handingOver) return true;
     if (!this.mayHandOver || this.finished) return false;
     const { historyLength, continueAsNewSuggested } = workflowInfo();
-    if (historyLength >= this.historyEventBudget || (continueAsNewSuggested && historyLength >= MIN_EVENTS_BEFORE_SUGGESTED_HANDOVER)) {
+    if (
+      historyLength >= this.historyEventBudget ||
+      (continueAsNewSuggested && historyLength >= MIN_EVENTS_BEFORE_SUGGESTED_HANDOVER)
+    ) {
       this.handingOver = true;
     }
     return this.handingOver;
@@ -255,7 +273,8 @@ export class Journey {
 
   /** A carrier update that did not move the parcel on (a repeat or older news): counted, its event id remembered. */
   noteCarrierEvent(parcel: ShipmentView, eventId: string | undefined, applied: boolean): void {
-    if (eventId && !parcel.seenEventIds.includes(eventId)) parcel.seenEventIds = [...parcel.seenEventIds.slice(-49), eventId];
+    if (eventId && !parcel.seenEventIds.includes(eventId))
+      parcel.seenEventIds = [...parcel.seenEventIds.slice(-49), eventId];
     if (!applied) parcel.ignoredUpdates += 1;
   }
 
@@ -328,7 +347,9 @@ export class Journey {
   /** Adds or moves a step in the plan; the plan stays sorted soonest first (steps without a due time last). */
   planStep(step: string, description: string, dueAt: string | null): void {
     const rest = this.view.plan.filter((p) => p.step !== step);
-    this.view.plan = [...rest, { step, description, dueAt }].sort((a, b) => (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999'));
+    this.view.plan = [...rest, { step, description, dueAt }].sort((a, b) =>
+      (a.dueAt ?? '9999').localeCompare(b.dueAt ?? '9999'),
+    );
     this.showDetails();
   }
 

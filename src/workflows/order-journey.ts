@@ -16,7 +16,12 @@ import { sendConfirmation } from './steps/confirmation';
 import { waitForDelivery } from './steps/delivery';
 import { followParcels, registerParcelHandlers } from './steps/parcels';
 import { startReplenishment } from './steps/replenishment';
-import { answerReturns, closeReturnWindow, registerReturnHandlers, stopReplenishingReturnedItems } from './steps/returns';
+import {
+  answerReturns,
+  closeReturnWindow,
+  registerReturnHandlers,
+  stopReplenishingReturnedItems,
+} from './steps/returns';
 import { escalate } from './steps/escalations';
 import { registerReviewHandler, requestReview, respondToBadReviews } from './steps/reviews';
 import { sendUnboxingTips } from './steps/unboxing';
@@ -51,8 +56,15 @@ export async function orderJourney(input: JourneyInput): Promise<JourneyResult> 
       await finishCancelled(journey);
     } else if (delivery === 'not_shipped') {
       journey.phase = 'ended';
-      journey.record(`nothing shipped within ${journey.policy.shipmentDeadlineDays ?? 30} days: the journey ends and support takes over`);
-      await escalate(journey, 'order:not_shipped', 'not_shipped', `Order ${input.order.orderId} has not shipped and was not cancelled`);
+      journey.record(
+        `nothing shipped within ${journey.policy.shipmentDeadlineDays ?? 30} days: the journey ends and support takes over`,
+      );
+      await escalate(
+        journey,
+        'order:not_shipped',
+        'not_shipped',
+        `Order ${input.order.orderId} has not shipped and was not cancelled`,
+      );
       journey.enterStage('not_shipped');
     } else if (delivery !== 'handover') {
       journey.delivery = delivery;

@@ -3,11 +3,13 @@
  * start it. Each cycle waits the item's interval and sends a reorder reminder; a reorder starts the wait over; after
  * the policy's number of unanswered reminders it stops. Every cycle continues as new, so history never grows.
  *
- * A reminder is marketing: it waits for its reserved slot (consent, the customer's quiet hours, at most one marketing
- * message a day across all their journeys) before it goes; a reorder or a stop during that wait cancels it.
+ * A reminder goes through the order journeys' own sender (send.ts): it is marketing, so it waits for its reserved slot
+ * (consent, the customer's quiet hours, at most one marketing message a day across all their journeys) before it goes;
+ * a reorder or a stop during that wait cancels it.
  *
  * The newest word wins: a stop (a return) counts only for the latest order the chain knows, and a reorder after a stop
- * starts the wait over. A reminder that cannot be sent is shown on the chain and counted; the chain goes on. Each
+ * starts the wait over. A reminder that cannot be sent within its retry window is recorded like any message (ledger
+ * "gave_up", metric), shown on the chain and counted; the chain goes on. Each
  * chain's reminders are its own in the ledger (steps keyed by the chain's first run id), so a chain started again
  * later under the same id reminds the customer again.
  */
@@ -40,7 +42,12 @@ export interface ReplenishmentInput {
   itemName: string;
   intervalDays: number;
   /** `secondsPerRetryHour`: the reminders' retry window (absent in chains started before: real hours). */
-  policy: { name: string; secondsPerDay: number; maxUnansweredReplenishmentReminders: number; secondsPerRetryHour?: number };
+  policy: {
+    name: string;
+    secondsPerDay: number;
+    maxUnansweredReplenishmentReminders: number;
+    secondsPerRetryHour?: number;
+  };
   /** The order this cycle counts from (the latest order of the item). */
   orderId: string;
   contact: ReplenishmentContact;
@@ -109,14 +116,20 @@ export async function replenishment(input: ReplenishmentInput): Promise<Replenis
   });
   if (!interrupted) {
     const reminder = input.remindersSent + 1;
-    const step = reminderStep(patched(REMINDER_STEPS_PER_CHAIN_PATCH) ? workflowInfo().firstExecutionRunId : undefined, reminder);
+    const step = reminderStep(
+      patched(REMINDER_STEPS_PER_CHAIN_PATCH) ? workflowInfo().firstExecutionRunId : undefined,
+      reminder,
+    );
     const result = await sendMessage(
       chainCorrespondent(input),
       recipientsOf(input.contact),
       step,
       {
         messageType: 'replenishment_reminder',
-        data: { order: { orderId: input.orderId, name: input.contact.name, locale: input.contact.locale }, item: { sku: input.sku, name: input.itemName } },
+        data: {
+          order: { orderId: input.orderId, name: input.contact.name, locale: input.contact.locale },
+          item: { sku: input.sku, name: input.itemName },
+        },
       },
       // A reorder or a stop while the reminder waits for its slot cancels it.
       { stillWanted: active, askAgainWhenDue: false },
@@ -124,7 +137,9 @@ export async function replenishment(input: ReplenishmentInput): Promise<Replenis
     if (result !== 'not_wanted') {
       // A reminder that could not go still counts: the chain keeps its rhythm and ends after the policy's number.
       input = { ...input, remindersSent: reminder, unanswered: input.unanswered + 1 };
-      const problems = result.filter((o) => o.status === 'failed').map((o) => `${o.channel}: ${o.error?.message ?? o.error?.code ?? 'failed'}`);
+      const problems = result
+        .filter((o) => o.status === 'failed')
+        .map((o) => `${o.channel}: ${o.error?.message ?? o.error?.code ?? 'failed'}`);
       if (problems.length) {
         const problem = `reminder ${reminder} not sent (${problems.join('; ')}) at ${minutesOf(now())} UTC`;
         log.warn('replenishment reminder not sent', { sku: input.sku, reminder, problems });
@@ -139,7 +154,12 @@ export async function replenishment(input: ReplenishmentInput): Promise<Replenis
   await condition(allHandlersFinished);
   if (stop !== undefined) return { stoppedBecause: stop, remindersSent: input.remindersSent };
   if (reorder !== undefined) {
-    return continueAsNew<typeof replenishment>({ ...input, orderId: reorder.orderId, contact: reorder.contact ?? input.contact, unanswered: 0 });
+    return continueAsNew<typeof replenishment>({
+      ...input,
+      orderId: reorder.orderId,
+      contact: reorder.contact ?? input.contact,
+      unanswered: 0,
+    });
   }
   if (input.unanswered >= max) return { stoppedBecause: 'unanswered', remindersSent: input.remindersSent };
   return continueAsNew<typeof replenishment>(input);
@@ -159,18 +179,22 @@ function recipientsOf(contact: ReplenishmentContact): [Channel, string][] {
  */
 function chainCorrespondent(input: ReplenishmentInput): Correspondent {
   const { contact } = input;
-  const show = (line: string) => setCurrentDetails(`**Replenishment** of ${input.sku} (${input.itemName})\n\n- ${line}`);
+  const show = (line: string) =>
+    setCurrentDetails(`**Replenishment** of ${input.sku} (${input.itemName})\n\n- ${line}`);
   return {
     orderId: input.orderId,
     recipient: {
       customerId: input.customerId,
       journeyId: workflowInfo().workflowId,
       zones: recipientZones(contact),
-      checkoutConsent: contact.placedAt ? { orderId: input.orderId, marketing: contact.marketingConsent === true, at: contact.placedAt } : undefined,
+      checkoutConsent: contact.placedAt
+        ? { orderId: input.orderId, marketing: contact.marketingConsent === true, at: contact.placedAt }
+        : undefined,
       policy: input.policy,
     },
     policy: input.policy,
-    planStep: (_step, description, dueAt) => show(`reminder waits: ${description}${dueAt ? ` — until ${minutesOf(dueAt)} UTC` : ''}`),
+    planStep: (_step, description, dueAt) =>
+      show(`reminder waits: ${description}${dueAt ? ` — until ${minutesOf(dueAt)} UTC` : ''}`),
     unplan: () => {},
     record: () => {},
     recordMessage: () => {},
@@ -182,10 +206,21 @@ function chainCorrespondent(input: ReplenishmentInput): Correspondent {
  * A reminder's send that failed for good, in chains from before REMINDER_GAVE_UP_IN_LEDGER_PATCH: recorded on the chain
  * only (the ledger row stays "pending"), or — before REMINDER_FAILURE_RECORDED_PATCH — the chain fails, as it did.
  */
-function failedAsBefore(err: unknown, { step, channel, message }: SendCustomerMessageInput): MessageOutcome | undefined {
+function failedAsBefore(
+  err: unknown,
+  { step, channel, message }: SendCustomerMessageInput,
+): MessageOutcome | undefined {
   if (isCancellation(err)) throw err;
   if (patched(REMINDER_GAVE_UP_IN_LEDGER_PATCH)) return undefined;
   if (!(err instanceof ActivityFailure) || !patched(REMINDER_FAILURE_RECORDED_PATCH)) throw err;
   const error = { code: 'gave_up', message: failureReason(err) };
-  return { ledgerId: '', step, channel, messageType: message.messageType, status: 'failed', alreadyRecorded: false, error };
+  return {
+    ledgerId: '',
+    step,
+    channel,
+    messageType: message.messageType,
+    status: 'failed',
+    alreadyRecorded: false,
+    error,
+  };
 }

@@ -85,19 +85,28 @@ function label(messageType: string): string {
  * then. Returns false only when `interrupted` ended the wait. A customer without marketing consent gets no slot and no
  * wait: the send right after records the message as skipped, with the reason.
  */
-export async function waitForMarketingSlot(recipient: Recipient, step: string, messageType: string, report: WaitReporter, options: WaitOptions = {}): Promise<boolean> {
+export async function waitForMarketingSlot(
+  recipient: Recipient,
+  step: string,
+  messageType: string,
+  report: WaitReporter,
+  options: WaitOptions = {},
+): Promise<boolean> {
   const reserve = () =>
-    marketingSlots.reserveMarketingSlot.executeWithOptions({ summary: `reserve a marketing slot for ${label(messageType)}` }, [
-      {
-        customerId: recipient.customerId,
-        journeyId: recipient.journeyId,
-        step,
-        earliest: now(),
-        spacingMs: spacingOf(recipient),
-        quietHours: quietHoursOf(recipient),
-        checkoutConsent: recipient.checkoutConsent,
-      },
-    ]);
+    marketingSlots.reserveMarketingSlot.executeWithOptions(
+      { summary: `reserve a marketing slot for ${label(messageType)}` },
+      [
+        {
+          customerId: recipient.customerId,
+          journeyId: recipient.journeyId,
+          step,
+          earliest: now(),
+          spacingMs: spacingOf(recipient),
+          quietHours: quietHoursOf(recipient),
+          checkoutConsent: recipient.checkoutConsent,
+        },
+      ],
+    );
   let slot: Awaited<ReturnType<typeof reserve>>;
   try {
     slot = await (patched(ONE_RESERVATION_AT_A_TIME_PATCH) ? oneAtATime(reserve) : reserve());
@@ -124,7 +133,13 @@ export async function waitForMarketingSlot(recipient: Recipient, step: string, m
 export const QUIET_HOURS_FROM_WORKER_PATCH = 'quiet-hours-from-worker';
 
 /** Waits, if needed, until the customer's quiet hours end (for an SMS that is not urgent). */
-export async function waitForQuietHours(recipient: Recipient, step: string, messageType: string, report: WaitReporter, options: WaitOptions = {}): Promise<boolean> {
+export async function waitForQuietHours(
+  recipient: Recipient,
+  step: string,
+  messageType: string,
+  report: WaitReporter,
+  options: WaitOptions = {},
+): Promise<boolean> {
   const quietHours = quietHoursOf(recipient);
   if (!quietHours) return true;
   const { sendAt, localNow } = await quietHoursEnd(quietHours.zones, quietHours.window);
@@ -135,19 +150,31 @@ export async function waitForQuietHours(recipient: Recipient, step: string, mess
 }
 
 async function quietHoursEnd(zones: string[], window: SendWindow): Promise<{ sendAt: string; localNow: string }> {
-  const inWorkflow = () => ({ sendAt: nextSendTime(workflowNow(), zones, window).toISOString(), localNow: localTime(workflowNow(), zones[0]!) });
+  const inWorkflow = () => ({
+    sendAt: nextSendTime(workflowNow(), zones, window).toISOString(),
+    localNow: localTime(workflowNow(), zones[0]!),
+  });
   if (!patched(QUIET_HOURS_FROM_WORKER_PATCH)) return inWorkflow();
   try {
     // One local activity at a time, as reservations are (see ONE_RESERVATION_AT_A_TIME_PATCH).
     return await oneAtATime(() =>
-      marketingSlots.quietHoursEnd.executeWithOptions({ summary: 'when quiet hours end for the customer' }, [{ at: now(), zones, window }]),
+      marketingSlots.quietHoursEnd.executeWithOptions({ summary: 'when quiet hours end for the customer' }, [
+        { at: now(), zones, window },
+      ]),
     );
   } catch {
     return inWorkflow(); // cannot fail in practice (pure computation); never let it stop a message
   }
 }
 
-async function waitUntil(planKey: string, description: string, at: string, summary: string, report: WaitReporter, { interrupted }: WaitOptions): Promise<boolean> {
+async function waitUntil(
+  planKey: string,
+  description: string,
+  at: string,
+  summary: string,
+  report: WaitReporter,
+  { interrupted }: WaitOptions,
+): Promise<boolean> {
   report.planStep(planKey, description, at);
   try {
     const ms = msUntil(at);

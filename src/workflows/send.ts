@@ -18,7 +18,13 @@ import type { CustomerMessage } from '../templates/types';
 import { messageRecords, messagingFor } from './activity-stubs';
 import type { Journey } from './journey';
 import { escalate } from './steps/escalations';
-import { sendTimingApplies, waitForMarketingSlot, waitForQuietHours, type Recipient, type WaitReporter } from './send-timing';
+import {
+  sendTimingApplies,
+  waitForMarketingSlot,
+  waitForQuietHours,
+  type Recipient,
+  type WaitReporter,
+} from './send-timing';
 
 /** Whom messages go out for — an order's journey or a replenishment chain — and where their outcomes are recorded. */
 export interface Correspondent extends WaitReporter {
@@ -33,8 +39,8 @@ export interface Correspondent extends WaitReporter {
   /** A transactional message that could not be sent: a person takes over (a support case). */
   escalate?(caseKey: string, kind: string, summary: string): Promise<void>;
   /**
-   * For histories from before this sender recorded give-ups in the ledger (replenishment chains): how a send that failed
-   * for good was handled then. Undefined: recorded as given up, as every message now is.
+   * For histories from before this sender recorded give-ups in the ledger (replenishment chains): how a send that
+   * failed for good was handled then. Undefined: recorded as given up, as every message now is.
    */
   failedAsBefore?(err: unknown, input: SendCustomerMessageInput): MessageOutcome | undefined;
 }
@@ -56,8 +62,8 @@ export interface SendOptions {
 export type SendResult = MessageOutcome[] | 'not_wanted';
 
 /**
- * Sends one message to `recipients`. `step` names the message within the workflow (e.g. "shipment:1Z999:delivered"): the
- * ledger sends each step once per channel, however often this is called.
+ * Sends one message to `recipients`. `step` names the message within the workflow (e.g.
+ * "shipment:1Z999:delivered"): the ledger sends each step once per channel, however often this is called.
  */
 export async function sendMessage(
   sender: Correspondent,
@@ -93,7 +99,8 @@ export async function sendMessage(
   }
   const { customerId, checkoutConsent } = recipient;
   const send = (r: [Channel, string]) => deliver(sender, { ...input(r), customerId, checkoutConsent });
-  // A transactional SMS that is not urgent waits for the morning on its own: the email goes (and is recorded) meanwhile.
+  // A transactional SMS that is not urgent waits for the morning on its own: the email goes (and is recorded)
+  // meanwhile.
   const waits = ([channel]: [Channel, string]) => !isMarketing(messageType) && waitsForQuietHours(messageType, channel);
   const outcomes: MessageOutcome[] = [];
   const recorded = (outcome: MessageOutcome) => {
@@ -150,29 +157,46 @@ function journeyCorrespondent(journey: Journey): Correspondent {
 async function deliver(sender: Correspondent, input: SendCustomerMessageInput): Promise<MessageOutcome> {
   const { channel, message } = input;
   try {
-    return await messagingFor(channel, sendDeadlineMs(message.messageType, sender.policy)).sendCustomerMessage.executeWithOptions(
-      { summary: `send ${label(message.messageType)} ${channel}` },
-      [input],
-    );
+    return await messagingFor(
+      channel,
+      sendDeadlineMs(message.messageType, sender.policy),
+    ).sendCustomerMessage.executeWithOptions({ summary: `send ${label(message.messageType)} ${channel}` }, [input]);
   } catch (err) {
     return sender.failedAsBefore?.(err, input) ?? giveUp(sender, input, failureReason(err));
   }
 }
 
-async function giveUp(sender: Correspondent, { journeyId, orderId, step, channel, message }: SendCustomerMessageInput, reason: string): Promise<MessageOutcome> {
+async function giveUp(
+  sender: Correspondent,
+  { journeyId, orderId, step, channel, message }: SendCustomerMessageInput,
+  reason: string,
+): Promise<MessageOutcome> {
   const { messageType } = message;
   let outcome: MessageOutcome;
   try {
-    outcome = await messageRecords.recordUndeliverable.executeWithOptions({ summary: `record ${label(messageType)} ${channel} as not sent` }, [
-      { journeyId, orderId, step, channel, messageType, reason },
-    ]);
+    outcome = await messageRecords.recordUndeliverable.executeWithOptions(
+      { summary: `record ${label(messageType)} ${channel} as not sent` },
+      [{ journeyId, orderId, step, channel, messageType, reason }],
+    );
   } catch (err) {
     // PostgreSQL down for a week: the workflow's own record is all there is.
     const why = `${reason}; the ledger could not be updated either (${failureReason(err)})`;
-    outcome = { ledgerId: '', step, channel, messageType, status: 'failed', alreadyRecorded: false, error: { code: 'gave_up', message: why } };
+    outcome = {
+      ledgerId: '',
+      step,
+      channel,
+      messageType,
+      status: 'failed',
+      alreadyRecorded: false,
+      error: { code: 'gave_up', message: why },
+    };
   }
   if (outcome.status === 'failed' && !isMarketing(messageType) && sender.escalate) {
-    await sender.escalate(`message:${step}:${channel}`, 'message_not_sent', `The ${label(messageType)} ${channel} could not be sent: ${reason}`);
+    await sender.escalate(
+      `message:${step}:${channel}`,
+      'message_not_sent',
+      `The ${label(messageType)} ${channel} could not be sent: ${reason}`,
+    );
   }
   return outcome;
 }
@@ -201,5 +225,10 @@ export function orderRef(journey: Journey) {
 /** Items by sku, with names, as messages show them. */
 export function itemRefs(journey: Journey, lines: { sku: string; quantity?: number }[]) {
   const bySku = new Map(journey.order.items.map((i) => [i.sku, i]));
-  return lines.map((l) => ({ sku: l.sku, name: bySku.get(l.sku)?.name ?? l.sku, quantity: l.quantity, category: bySku.get(l.sku)?.category }));
+  return lines.map((l) => ({
+    sku: l.sku,
+    name: bySku.get(l.sku)?.name ?? l.sku,
+    quantity: l.quantity,
+    category: bySku.get(l.sku)?.category,
+  }));
 }

@@ -7,7 +7,11 @@
  * Summaries are user metadata: they never change a workflow's commands, so histories replay the same with or without
  * this module (the replay tests bundle it). Registered in the workers' `interceptors.workflowModules` and bundles.
  */
-import { LocalActivityDoBackoff, type WorkflowInterceptorsFactory, type WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
+import {
+  LocalActivityDoBackoff,
+  type WorkflowInterceptorsFactory,
+  type WorkflowOutboundCallsInterceptor,
+} from '@temporalio/workflow';
 
 /** "reserveMarketingSlot" → "reserve marketing slot". */
 function words(activityType: string): string {

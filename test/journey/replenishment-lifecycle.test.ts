@@ -28,15 +28,25 @@ afterEach(async () => {
 });
 
 const SKU = 'SERUM-30';
-const serum = { items: [{ sku: SKU, name: 'Vitamin C serum 30 ml', quantity: 1, unitPrice: '24.50', category: 'cosmetics' }], total: '24.50' };
+const serum = {
+  items: [{ sku: SKU, name: 'Vitamin C serum 30 ml', quantity: 1, unitPrice: '24.50', category: 'cosmetics' }],
+  total: '24.50',
+};
 const chainId = (customerId: string) => `replenish-${customerId}-${SKU}`;
 
-async function deliveredOrder(w: JourneyWorld, customerId: string, items: Partial<OrderInput> = serum): Promise<OrderStory> {
+async function deliveredOrder(
+  w: JourneyWorld,
+  customerId: string,
+  items: Partial<OrderInput> = serum,
+): Promise<OrderStory> {
   const story = await OrderStory.place(w, { customerId, channels: ['email'], ...items });
   const trackingNumber = `RPL${Math.random().toString(36).slice(2, 8)}`;
   await story.ship({ trackingNumber });
   await story.carrierSays(trackingNumber, 'delivered');
-  await story.until((v) => v.timeline.some((t) => t.event.startsWith(`replenishment reminders for ${SKU}`)), 'replenishment started');
+  await story.until(
+    (v) => v.timeline.some((t) => t.event.startsWith(`replenishment reminders for ${SKU}`)),
+    'replenishment started',
+  );
   return story;
 }
 
@@ -72,9 +82,21 @@ function chainInput(customerId: string, orderId: string): ReplenishmentInput {
     sku: SKU,
     itemName: 'Vitamin C serum 30 ml',
     intervalDays: 70,
-    policy: { name: productionPolicy.name, secondsPerDay: productionPolicy.secondsPerDay, maxUnansweredReplenishmentReminders: 3 },
+    policy: {
+      name: productionPolicy.name,
+      secondsPerDay: productionPolicy.secondsPerDay,
+      maxUnansweredReplenishmentReminders: 3,
+    },
     orderId,
-    contact: { email: order.email, name: order.name, locale: order.locale, channels: ['email'], timeZone: order.timeZone, marketingConsent: true, placedAt: order.placedAt },
+    contact: {
+      email: order.email,
+      name: order.name,
+      locale: order.locale,
+      channels: ['email'],
+      timeZone: order.timeZone,
+      marketingConsent: true,
+      placedAt: order.placedAt,
+    },
     remindersSent: 0,
     unanswered: 0,
   };
@@ -83,7 +105,10 @@ function chainInput(customerId: string, orderId: string): ReplenishmentInput {
 describe('a customer who comes back', () => {
   // A weekly item: its chain of three reminders ends while the order's journey is still open. (A chain that completes
   // after its parent journey closed was seen to stop the Java test server's time skipping for good.)
-  const vitamins = { items: [{ sku: SKU, name: 'Vitamin C serum 30 ml', quantity: 1, unitPrice: '24.50', replenishmentIntervalDays: 7 }], total: '24.50' };
+  const vitamins = {
+    items: [{ sku: SKU, name: 'Vitamin C serum 30 ml', quantity: 1, unitPrice: '24.50', replenishmentIntervalDays: 7 }],
+    total: '24.50',
+  };
 
   it('a year after the reminders ended, a reorder starts them again and they really reach the customer', async () => {
     const w = (world = await startJourneyWorld());
@@ -99,7 +124,9 @@ describe('a customer who comes back', () => {
     // A year after the first order the customer buys it again.
     await first.wait(340 * DAY);
     const second = await deliveredOrder(w, customerId, vitamins);
-    expect((await second.view()).timeline.map((t) => t.event)).toContain(`replenishment reminders for ${SKU} every 7 days started`);
+    expect((await second.view()).timeline.map((t) => t.event)).toContain(
+      `replenishment reminders for ${SKU} every 7 days started`,
+    );
 
     await second.wait(8 * DAY);
     // today: the new chain's "reminder-1" finds the old chain's ledger row, counts as sent, and nothing goes
@@ -114,8 +141,13 @@ describe('a customer who comes back', () => {
       `SELECT order_id, status FROM message_ledger WHERE journey_id = $1 AND message_type = 'replenishment_reminder' ORDER BY created_at`,
       [chainId(customerId)],
     );
-    expect(ledger.rows).toEqual([...Array(3).fill({ order_id: first.order.orderId, status: 'sent' }), { order_id: second.order.orderId, status: 'sent' }]);
-    const slots = await w.pool.query<{ step: string }>(`SELECT step FROM marketing_slots WHERE journey_id = $1`, [chainId(customerId)]);
+    expect(ledger.rows).toEqual([
+      ...Array(3).fill({ order_id: first.order.orderId, status: 'sent' }),
+      { order_id: second.order.orderId, status: 'sent' },
+    ]);
+    const slots = await w.pool.query<{ step: string }>(`SELECT step FROM marketing_slots WHERE journey_id = $1`, [
+      chainId(customerId),
+    ]);
     expect(slots.rows.length).toBeGreaterThan(0);
     expect(new Set(slots.rows.map((r) => r.step)).size).toBe(slots.rows.length);
   });
@@ -130,9 +162,17 @@ describe('stops and reorders', () => {
    * every signal reaches the same run — as happens whenever they arrive while the chain is busy (e.g. a reminder's send
    * retrying through a provider outage).
    */
-  async function chainAfter(w: JourneyWorld, customerId: string, signals: { kind: 'reorder' | 'stop'; orderId: string }[]) {
+  async function chainAfter(
+    w: JourneyWorld,
+    customerId: string,
+    signals: { kind: 'reorder' | 'stop'; orderId: string }[],
+  ) {
     const taskQueue = `${w.taskQueue}-late`;
-    const handle = await w.env.client.workflow.start('replenishment', { workflowId: chainId(customerId), taskQueue, args: [chainInput(customerId, 'A')] });
+    const handle = await w.env.client.workflow.start('replenishment', {
+      workflowId: chainId(customerId),
+      taskQueue,
+      args: [chainInput(customerId, 'A')],
+    });
     for (const s of signals) {
       if (s.kind === 'reorder') await handle.signal(reorderedSignal, { orderId: s.orderId });
       else await handle.signal(replenishmentStopSignal, { orderId: s.orderId, reason: 'returned' });
@@ -154,7 +194,9 @@ describe('stops and reorders', () => {
       // today: the chain ended ("returned") at once and nothing is ever sent
       const reminders = await eventually(async () => {
         const sent = await remindersFor(w, customerId);
-        return sent.length > 0 ? sent : (await statusOf(handle)) !== 'RUNNING' && `chain ${await statusOf(handle)}, no reminder`;
+        return sent.length > 0
+          ? sent
+          : (await statusOf(handle)) !== 'RUNNING' && `chain ${await statusOf(handle)}, no reminder`;
       }, 'a reminder');
       expect(reminders).toEqual(['B']);
       expect(await statusOf(handle)).toBe('RUNNING');
@@ -175,7 +217,7 @@ describe('stops and reorders', () => {
   });
 });
 
-/** The local outbox, down (a retryable 503, for longer than the reminder's two-day retry window) for the first reminder. */
+/** The local outbox, down (a retryable 503, past the reminder's two-day retry window) for the first reminder. */
 class DownForTheFirstReminder implements EmailProvider {
   readonly name = 'outbox';
   constructor(private readonly outbox: EmailProvider) {}
@@ -189,12 +231,18 @@ class DownForTheFirstReminder implements EmailProvider {
 }
 
 describe('a reminder that cannot be sent', () => {
-  it('ends as gave_up in the ledger like any message, is shown on the chain, and the next reminder still goes', async () => {
+  it('ends as gave_up in the ledger, shows on the chain, and the next reminder still goes', async () => {
     const pool = testPool();
     try {
-      const w = (world = await startJourneyWorld({ email: new DownForTheFirstReminder(new OutboxProvider(new OutboxStore(pool))) }));
+      const w = (world = await startJourneyWorld({
+        email: new DownForTheFirstReminder(new OutboxProvider(new OutboxStore(pool))),
+      }));
       const customerId = uniqueId('cus');
-      const handle = await w.env.client.workflow.start('replenishment', { workflowId: chainId(customerId), taskQueue: w.taskQueue, args: [chainInput(customerId, 'A')] });
+      const handle = await w.env.client.workflow.start('replenishment', {
+        workflowId: chainId(customerId),
+        taskQueue: w.taskQueue,
+        args: [chainInput(customerId, 'A')],
+      });
       const ledgerRows = async () =>
         (
           await w.pool.query<{ step: string; status: string; error_code: string | null }>(
@@ -203,8 +251,8 @@ describe('a reminder that cannot be sent', () => {
           )
         ).rows.map((r) => [r.step.replace(/^.*:/, ''), r.status, r.error_code]);
 
-      // Day 70 (or the next morning): the first reminder is tried for its two-day window (send-deadlines.ts), then given
-      // up: the shared sender records it in the ledger.
+      // Day 70 (or the next morning): the first reminder is tried for its two-day window (send-deadlines.ts), then
+      // given up: the shared sender records it in the ledger.
       await w.env.sleep(74 * DAY);
       const gaveUp = await eventually(async () => {
         const rows = await ledgerRows();
@@ -222,13 +270,23 @@ describe('a reminder that cannot be sent', () => {
       const firstRun = w.env.client.workflow.getHandle(chainId(customerId), handle.firstExecutionRunId);
       await eventually(async () => (await statusOf(firstRun)) === 'CONTINUED_AS_NEW', 'the first run continued as new');
       const history = await firstRun.fetchHistory();
-      const scheduled = history.events!.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+      const scheduled = history
+        .events!.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+        .filter(Boolean);
       expect(scheduled).toContain('recordUndeliverable');
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: 'gave-up reminder' }, history);
+      await Worker.runReplayHistory(
+        { workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: 'gave-up reminder' },
+        history,
+      );
 
       // 70 days after the chain went on: the second reminder goes.
       await w.env.sleep(72 * DAY);
-      expect(await eventually(async () => (await remindersFor(w, customerId)).length > 0 && remindersFor(w, customerId), 'the second reminder')).toEqual(['A']);
+      expect(
+        await eventually(
+          async () => (await remindersFor(w, customerId)).length > 0 && remindersFor(w, customerId),
+          'the second reminder',
+        ),
+      ).toEqual(['A']);
       expect(await ledgerRows()).toEqual([
         ['reminder-1', 'failed', 'gave_up'],
         ['reminder-2', 'sent', null],

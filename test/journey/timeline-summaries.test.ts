@@ -19,7 +19,9 @@ const { EventType } = temporal.api.enums.v1;
 /** Each timer and activity of a history, with its summary in words (undefined when it has none). */
 async function timelineOf(events: HistoryEvent[]): Promise<{ what: string; summary?: string }[]> {
   const steps = events.filter(
-    (e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED || e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_TIMER_STARTED ||
+      e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
   );
   return Promise.all(
     steps.map(async (e) => {
@@ -77,11 +79,18 @@ it("the SDK's own backoff timer between local activity attempts says what it wai
     },
   });
   const handle = await worker.runUntil(async () => {
-    const h = await env.client.workflow.start('retriesALocalActivity', { workflowId: `summaries-${taskQueue}`, taskQueue });
+    const h = await env.client.workflow.start('retriesALocalActivity', {
+      workflowId: `summaries-${taskQueue}`,
+      taskQueue,
+    });
     expect(await h.result()).toBe('reserved');
     return h;
   });
 
-  const timers = (await timelineOf((await handle.fetchHistory()).events ?? [])).filter((t) => t.what.startsWith('timer'));
-  expect(timers).toEqual([{ what: expect.any(String), summary: 'wait 2 min before retrying flaky reservation (attempt failed)' }]);
+  const timers = (await timelineOf((await handle.fetchHistory()).events ?? [])).filter((t) =>
+    t.what.startsWith('timer'),
+  );
+  expect(timers).toEqual([
+    { what: expect.any(String), summary: 'wait 2 min before retrying flaky reservation (attempt failed)' },
+  ]);
 });

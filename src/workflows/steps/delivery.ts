@@ -20,7 +20,11 @@ function fallbackDate(journey: Journey): string | null {
   const { policy } = journey;
   // The expected window is in calendar days; a parcel is "late" only after the whole last day has passed.
   const expectedBy = endOfDate(journey.view.expectedDelivery.latest);
-  const lastParcelBy = dueAfterDays(latestOf(parcels.map((p) => p.registeredAt)), policy, policy.expectedDeliveryDays.max);
+  const lastParcelBy = dueAfterDays(
+    latestOf(parcels.map((p) => p.registeredAt)),
+    policy,
+    policy.expectedDeliveryDays.max,
+  );
   // Calendar expectations are real days; the buffer is a policy duration (seconds in the demo).
   return dueAfterDays(latestOf([expectedBy, lastParcelBy]), policy, policy.reviewFallbackBufferDays);
 }
@@ -33,7 +37,8 @@ export async function waitForDelivery(journey: Journey): Promise<DeliveryOutcome
   journey.planStep('shipment', 'waiting for the order to ship', null);
   for (;;) {
     const fallbackAt = fallbackDate(journey);
-    const settled = () => journey.everythingDelivered() || journey.view.cancellation !== null || fallbackDate(journey) !== fallbackAt;
+    const settled = () =>
+      journey.everythingDelivered() || journey.view.cancellation !== null || fallbackDate(journey) !== fallbackAt;
     const settledOrHandOver = () => settled() || journey.timeToHandOver();
     if (fallbackAt === null) {
       if (!patched(SHIPMENT_DEADLINE_PATCH)) await condition(settled);
@@ -50,14 +55,21 @@ export async function waitForDelivery(journey: Journey): Promise<DeliveryOutcome
       journey.unplan('shipment');
       journey.planStep('delivery', 'delivery expected (review falls back to this date without a scan)', fallbackAt);
       const waitMs = msUntil(fallbackAt);
-      if (waitMs === 0 || !(await condition(settledOrHandOver, waitMs, { summary: 'delivery fallback if no scan arrives' }))) {
+      if (
+        waitMs === 0 ||
+        !(await condition(settledOrHandOver, waitMs, { summary: 'delivery fallback if no scan arrives' }))
+      ) {
         return deliveredBy(journey, 'fallback', fallbackAt);
       }
     }
     if (journey.view.cancellation) return 'cancelled';
     if (journey.everythingDelivered()) {
       // Carrier time of the last delivery, never later than now (carriers' clocks drift).
-      const lastScan = journey.outboundShipments().map((p) => p.statusAt!).sort().at(-1)!;
+      const lastScan = journey
+        .outboundShipments()
+        .map((p) => p.statusAt!)
+        .sort()
+        .at(-1)!;
       return deliveredBy(journey, 'carrier', lastScan < now() ? lastScan : now());
     }
     if (journey.handingOver) return 'handover';
@@ -68,7 +80,9 @@ function deliveredBy(journey: Journey, how: 'carrier' | 'fallback', at: string):
   journey.unplan('shipment');
   journey.unplan('delivery');
   journey.markDelivered(at, how);
-  journey.record(how === 'carrier' ? 'every item delivered' : 'no delivery scan by the fallback date; assuming delivered');
+  journey.record(
+    how === 'carrier' ? 'every item delivered' : 'no delivery scan by the fallback date; assuming delivered',
+  );
   journey.enterStage('delivered');
   return how === 'carrier' ? 'delivered' : 'fallback';
 }

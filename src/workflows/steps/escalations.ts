@@ -10,9 +10,10 @@ import type { Journey } from '../journey';
 export async function escalate(journey: Journey, caseKey: string, kind: string, summary: string): Promise<void> {
   if (journey.view.supportCases.some((c) => c.caseKey === caseKey)) return;
   try {
-    const { caseId } = await support.openSupportCase.executeWithOptions({ summary: `open support case: ${kind.replace(/_/g, ' ')}` }, [
-      { journeyId: workflowInfo().workflowId, orderId: journey.order.orderId, caseKey, kind, summary },
-    ]);
+    const { caseId } = await support.openSupportCase.executeWithOptions(
+      { summary: `open support case: ${kind.replace(/_/g, ' ')}` },
+      [{ journeyId: workflowInfo().workflowId, orderId: journey.order.orderId, caseKey, kind, summary }],
+    );
     journey.addSupportCase({ caseId, caseKey, kind, summary, at: now() });
     journey.record(`support case opened: ${summary}`);
   } catch {

@@ -4,7 +4,13 @@
  * change once, escalates problems to support, asks the carrier about parcels that went quiet, and reports stalls.
  */
 import { condition, patched, setHandler } from '@temporalio/workflow';
-import { customerMessageFor, isFinal, judgeUpdate, PROBLEM_STATUSES, type TrackingUpdate } from '../../domain/tracking-status';
+import {
+  customerMessageFor,
+  isFinal,
+  judgeUpdate,
+  PROBLEM_STATUSES,
+  type TrackingUpdate,
+} from '../../domain/tracking-status';
 import { trackingUrl } from '../../domain/carriers';
 import { carrierPolling, trackerRegistration } from '../activity-stubs';
 import { daysToMs, dueAfterDays, latestOf, msBetween } from '../../domain/durations';
@@ -57,23 +63,30 @@ function validateShipment(journey: Journey, shipment: NewShipment): void {
   }
   if (journey.view.shipments.some((s) => sameParcel(s, shipment))) return; // a repeat: answered with the same parcel
   const maxParcels = journey.policy.maxParcels ?? 20;
-  if (journey.view.shipments.length >= maxParcels) throw new Error(`the order already has ${maxParcels} parcels, the most one journey follows`);
+  if (journey.view.shipments.length >= maxParcels)
+    throw new Error(`the order already has ${maxParcels} parcels, the most one journey follows`);
   const bought = journey.bought();
   // Outbound parcels together never carry more than was bought (return parcels are checked against their RMA).
   const shipped: Record<string, number> = {};
-  if (!shipment.rmaId) for (const p of journey.outboundShipments()) for (const l of p.items) shipped[l.sku] = (shipped[l.sku] ?? 0) + l.quantity;
+  if (!shipment.rmaId)
+    for (const p of journey.outboundShipments())
+      for (const l of p.items) shipped[l.sku] = (shipped[l.sku] ?? 0) + l.quantity;
   for (const line of shipment.items) {
     if (bought[line.sku] === undefined) throw new Error(`item ${line.sku} is not part of this order`);
-    if (line.quantity > bought[line.sku]!) throw new Error(`item ${line.sku}: ${line.quantity} in the parcel but only ${bought[line.sku]} bought`);
+    if (line.quantity > bought[line.sku]!)
+      throw new Error(`item ${line.sku}: ${line.quantity} in the parcel but only ${bought[line.sku]} bought`);
     const already = shipped[line.sku] ?? 0;
     if (already + line.quantity > bought[line.sku]!) {
-      throw new Error(`item ${line.sku}: ${already} already shipped, ${line.quantity} more would exceed the ${bought[line.sku]} bought`);
+      throw new Error(
+        `item ${line.sku}: ${already} already shipped, ${line.quantity} more would exceed the ${bought[line.sku]} bought`,
+      );
     }
   }
   if (shipment.rmaId) {
     const rma = journey.view.returns.find((r) => r.rmaId === shipment.rmaId);
     if (!rma) throw new Error(`no return ${shipment.rmaId} on this order`);
-    if (rma.status !== 'awaiting_parcel') throw new Error(`return ${shipment.rmaId} is ${rma.status.replace(/_/g, ' ')}`);
+    if (rma.status !== 'awaiting_parcel')
+      throw new Error(`return ${shipment.rmaId} is ${rma.status.replace(/_/g, ' ')}`);
   }
 }
 
@@ -97,10 +110,13 @@ function registerParcel(journey: Journey, shipment: NewShipment): ShipmentView {
     stalled: false,
   };
   journey.addParcel(parcel);
-  journey.record(`${direction === 'return' ? `return parcel for ${shipment.rmaId}` : 'parcel'} ${parcel.shipmentId} registered with ${parcel.carrier.toUpperCase()} (${parcel.trackingNumber})`);
+  journey.record(
+    `${direction === 'return' ? `return parcel for ${shipment.rmaId}` : 'parcel'} ${parcel.shipmentId} registered with ${parcel.carrier.toUpperCase()} (${parcel.trackingNumber})`,
+  );
   if (direction === 'outbound') {
     journey.queueParcelNews({ shipmentId: parcel.shipmentId, news: 'registered' });
-    if (journey.view.stage === 'awaiting_shipment' || journey.view.stage === 'confirming') journey.enterStage('in_transit');
+    if (journey.view.stage === 'awaiting_shipment' || journey.view.stage === 'confirming')
+      journey.enterStage('in_transit');
     journey.refreshShipmentStatus();
   } else if (patched('register-tracker')) {
     journey.queueParcelNews({ shipmentId: parcel.shipmentId, news: 'registered' }); // so its tracker is registered too
@@ -144,14 +160,24 @@ export async function followParcels(journey: Journey): Promise<void> {
     if (parallel) while (news.length) answer(news.shift()!);
     else while (news.length) await respond(journey, news.shift()!);
     const quiet = nextQuietParcel(journey, parallel);
-    for (const parcel of journey.view.shipments) if (parcel !== quiet?.parcel) journey.unplan(`check:${parcel.shipmentId}`);
-    if (quiet) journey.planStep(`check:${quiet.parcel.shipmentId}`, `ask the carrier about parcel ${quiet.parcel.shipmentId}`, quiet.at);
+    for (const parcel of journey.view.shipments)
+      if (parcel !== quiet?.parcel) journey.unplan(`check:${parcel.shipmentId}`);
+    if (quiet)
+      journey.planStep(
+        `check:${quiet.parcel.shipmentId}`,
+        `ask the carrier about parcel ${quiet.parcel.shipmentId}`,
+        quiet.at,
+      );
     const somethingToDo = () => news.length > 0 || journey.finished || journey.handingOver;
     let quietTooLong = false;
     if (!quiet) await condition(somethingToDo);
     else {
       const waitMs = msUntil(quiet.at);
-      quietTooLong = waitMs === 0 || !(await condition(somethingToDo, waitMs, { summary: `parcel ${quiet.parcel.shipmentId} quiet: check with carrier` }));
+      quietTooLong =
+        waitMs === 0 ||
+        !(await condition(somethingToDo, waitMs, {
+          summary: `parcel ${quiet.parcel.shipmentId} quiet: check with carrier`,
+        }));
     }
     if (quietTooLong && quiet && !journey.finished && !journey.handingOver) {
       journey.unplan(`check:${quiet.parcel.shipmentId}`);
@@ -161,7 +187,11 @@ export async function followParcels(journey: Journey): Promise<void> {
       } else if (!news.length) {
         // News that came in with the check is applied first (next round); a check held up by an outage only polls.
         const lateMs = msBetween(quiet.at, now());
-        const stalled = await checkWithCarrier(journey, quiet.parcel, lateMs > daysToMs(journey.policy, journey.policy.trackingPollIntervalDays) / 2);
+        const stalled = await checkWithCarrier(
+          journey,
+          quiet.parcel,
+          lateMs > daysToMs(journey.policy, journey.policy.trackingPollIntervalDays) / 2,
+        );
         if (stalled) inBackground(reportStall(journey, quiet.parcel));
       }
     }
@@ -188,7 +218,9 @@ function nextQuietParcel(journey: Journey, bounded: boolean): { parcel: Shipment
         // When it would count as stalled, and never sooner than a poll interval after the last check (a check that ran
         // late judges nothing, and the next one must not be due at once again).
         const stalledAt = dueAfterDays(p.lastProgressAt, policy, policy.stalledAfterDays);
-        const nextCheck = p.lastCheckedAt ? dueAfterDays(p.lastCheckedAt, policy, policy.trackingPollIntervalDays) : stalledAt;
+        const nextCheck = p.lastCheckedAt
+          ? dueAfterDays(p.lastCheckedAt, policy, policy.trackingPollIntervalDays)
+          : stalledAt;
         return { parcel: p, at: latestOf([stalledAt, nextCheck]) };
       }
       const since = p.lastCheckedAt && p.lastCheckedAt > p.lastProgressAt ? p.lastCheckedAt : p.lastProgressAt;
@@ -202,9 +234,10 @@ async function checkWithCarrier(journey: Journey, parcel: ShipmentView, heldUp: 
   let latest: TrackingUpdate | null = null;
   if (parcel.pollable !== false) {
     try {
-      latest = await carrierPolling.pollCarrier.executeWithOptions({ summary: `ask ${parcel.carrier.toUpperCase()} about ${parcel.shipmentId}` }, [
-        { carrier: parcel.carrier, trackingNumber: parcel.trackingNumber },
-      ]);
+      latest = await carrierPolling.pollCarrier.executeWithOptions(
+        { summary: `ask ${parcel.carrier.toUpperCase()} about ${parcel.shipmentId}` },
+        [{ carrier: parcel.carrier, trackingNumber: parcel.trackingNumber }],
+      );
     } catch {
       journey.record(`carrier ${parcel.carrier.toUpperCase()} did not answer about parcel ${parcel.shipmentId}`);
     }
@@ -215,7 +248,9 @@ async function checkWithCarrier(journey: Journey, parcel: ShipmentView, heldUp: 
   const quietFor = msBetween(parcel.lastProgressAt, now());
   if (quietFor < daysToMs(journey.policy, journey.policy.stalledAfterDays)) return false;
   if (heldUp) {
-    journey.record(`parcel ${parcel.shipmentId}: check ran late (the journey was held up); not judging a stall until the next one`);
+    journey.record(
+      `parcel ${parcel.shipmentId}: check ran late (the journey was held up); not judging a stall until the next one`,
+    );
     return false;
   }
   return true;
@@ -224,9 +259,17 @@ async function checkWithCarrier(journey: Journey, parcel: ShipmentView, heldUp: 
 async function reportStall(journey: Journey, parcel: ShipmentView): Promise<void> {
   journey.parcelStalled(parcel); // before any await: the loop does not check this parcel again meanwhile
   journey.record(`parcel ${parcel.shipmentId} stalled: no progress for ${journey.policy.stalledAfterDays} days`);
-  await escalate(journey, `parcel:${parcel.trackingNumber}:stalled`, 'tracking_stalled', `Parcel ${parcel.trackingNumber} (${parcel.carrier.toUpperCase()}) has made no progress for ${journey.policy.stalledAfterDays} days`);
+  await escalate(
+    journey,
+    `parcel:${parcel.trackingNumber}:stalled`,
+    'tracking_stalled',
+    `Parcel ${parcel.trackingNumber} (${parcel.carrier.toUpperCase()}) has made no progress for ${journey.policy.stalledAfterDays} days`,
+  );
   if (parcel.direction === 'outbound') {
-    await sendToCustomer(journey, `parcel:${parcel.trackingNumber}:stalled`, { messageType: 'tracking_stalled', data: parcelData(journey, parcel) });
+    await sendToCustomer(journey, `parcel:${parcel.trackingNumber}:stalled`, {
+      messageType: 'tracking_stalled',
+      data: parcelData(journey, parcel),
+    });
   }
 }
 
@@ -256,7 +299,12 @@ async function respond(journey: Journey, { shipmentId, news, occurrence = 1 }: P
   }
   const messageType = customerMessageFor(news);
   if (PROBLEM_STATUSES.has(news)) {
-    await escalate(journey, step(news), 'delivery_problem', `Parcel ${parcel.trackingNumber} (${parcel.carrier.toUpperCase()}): ${news.replace(/_/g, ' ')}`);
+    await escalate(
+      journey,
+      step(news),
+      'delivery_problem',
+      `Parcel ${parcel.trackingNumber} (${parcel.carrier.toUpperCase()}): ${news.replace(/_/g, ' ')}`,
+    );
     await sendToCustomer(journey, step(news), {
       messageType: 'delivery_problem',
       data: { ...parcelData(journey, parcel), status: news as 'attempt_failed' | 'exception' | 'returned_to_sender' },
@@ -279,10 +327,14 @@ function followWithTrackingProvider(journey: Journey, parcel: ShipmentView): voi
       // Older workers answered without `pollable`: they keep polling as before.
       if (registration.pollable === false && parcel.pollable !== false) {
         journey.parcelNotPollable(parcel);
-        journey.record(`no tracking provider answers for ${parcel.carrier.toUpperCase()}: parcel ${parcel.shipmentId} is not polled`);
+        journey.record(
+          `no tracking provider answers for ${parcel.carrier.toUpperCase()}: parcel ${parcel.shipmentId} is not polled`,
+        );
       }
     })
-    .catch(() => journey.record(`tracking provider could not follow parcel ${parcel.shipmentId}; polling stays the fallback`))
+    .catch(() =>
+      journey.record(`tracking provider could not follow parcel ${parcel.shipmentId}; polling stays the fallback`),
+    )
     .finally(() => journey.trackersRegistering.delete(registering));
   journey.trackersRegistering.add(registering);
 }

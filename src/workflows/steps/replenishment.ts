@@ -8,7 +8,14 @@
  * replenishment can fail the order's journey: whatever goes wrong is recorded in its timeline, and the journey goes on.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { getExternalWorkflowHandle, isCancellation, patched, startChild, type ChildWorkflowOptions, type WithWorkflowArgs } from '@temporalio/workflow';
+import {
+  getExternalWorkflowHandle,
+  isCancellation,
+  patched,
+  startChild,
+  type ChildWorkflowOptions,
+  type WithWorkflowArgs,
+} from '@temporalio/workflow';
 import { replenishmentIntervalDays, replenishmentWorkflowId } from '../../domain/replenishment';
 import { reorderedSignal, type ReplenishmentContact } from '../definitions';
 import type { Journey } from '../journey';
@@ -117,10 +124,14 @@ async function startOrReorder(journey: Journey, chain: Chain): Promise<boolean> 
         journey.record(`replenishment reminders for ${sku} had ended meanwhile; starting them again`);
       }
     }
-    journey.record(`replenishment reminders for ${sku} not started: the chain ended and started again ${MAX_START_ATTEMPTS} times meanwhile`);
+    journey.record(
+      `replenishment reminders for ${sku} not started: the chain ended and started again ${MAX_START_ATTEMPTS} times meanwhile`,
+    );
   } catch (err) {
     if (isCancellation(err)) throw err;
-    journey.record(`replenishment reminders for ${sku} not started: ${err instanceof Error ? err.message : String(err)}`);
+    journey.record(
+      `replenishment reminders for ${sku} not started: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return false;
 }

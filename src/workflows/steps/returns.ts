@@ -128,11 +128,15 @@ export async function closeReturnWindow(journey: Journey): Promise<'closed' | 'h
   for (;;) {
     const open = journey.view.returns.filter((r) => r.status === 'awaiting_parcel');
     if (!open.length) return 'closed';
-    const lapses = open.map((r) => ({ rma: r, at: parcelDueBy(journey, r) })).sort((a, b) => a.at.localeCompare(b.at))[0]!;
+    const lapses = open
+      .map((r) => ({ rma: r, at: parcelDueBy(journey, r) }))
+      .sort((a, b) => a.at.localeCompare(b.at))[0]!;
     const wait = msUntil(lapses.at);
     const arrived =
       wait > 0 &&
-      (await condition(() => lapses.rma.status !== 'awaiting_parcel' || journey.timeToHandOver(), wait, { summary: `waiting for return ${lapses.rma.rmaId}` }));
+      (await condition(() => lapses.rma.status !== 'awaiting_parcel' || journey.timeToHandOver(), wait, {
+        summary: `waiting for return ${lapses.rma.rmaId}`,
+      }));
     if (arrived && lapses.rma.status === 'awaiting_parcel') return 'handover';
     if (!arrived && lapses.rma.status === 'awaiting_parcel') {
       journey.settleReturn(lapses.rma, 'lapsed');

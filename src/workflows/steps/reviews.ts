@@ -57,7 +57,13 @@ export async function requestReview(journey: Journey): Promise<void> {
   if (!journey.done('review-request')) {
     const requestAt = dueAfterDays(journey.view.deliveredAt!, policy, policy.reviewRequestDelayDays);
     journey.planStep('review-request', 'ask for a review', requestAt);
-    if (await journey.sleepUntilOrHandOver(requestAt, `review request ${policy.reviewRequestDelayDays} days after delivery`)) return;
+    if (
+      await journey.sleepUntilOrHandOver(
+        requestAt,
+        `review request ${policy.reviewRequestDelayDays} days after delivery`,
+      )
+    )
+      return;
     journey.unplan('review-request');
 
     const items = itemsToAskAbout(journey);
@@ -74,7 +80,10 @@ export async function requestReview(journey: Journey): Promise<void> {
       { stillWanted: () => itemsToAskAbout(journey).length > 0 }, // it may wait for quiet hours or the frequency cap
     );
     journey.enterStage('awaiting_review');
-    journey.reviewReminder = { dueAt: dueAfterDays(now(), policy, policy.reviewReminderDelayDays), reviewsBefore: journey.view.reviews.length };
+    journey.reviewReminder = {
+      dueAt: dueAfterDays(now(), policy, policy.reviewReminderDelayDays),
+      reviewsBefore: journey.view.reviews.length,
+    };
     journey.markDone('review-request');
   }
   if (journey.done('review-reminder')) return;

@@ -8,7 +8,10 @@ export async function sendUnboxingTips(journey: Journey): Promise<void> {
   if (journey.done('unboxing')) return;
   const dueAt = dueAfterDays(journey.view.deliveredAt!, journey.policy, journey.policy.unboxingDelayDays);
   journey.planStep('unboxing', 'send care and usage tips', dueAt);
-  if (await journey.sleepUntilOrHandOver(dueAt, `unboxing tips ${journey.policy.unboxingDelayDays} days after delivery`)) return;
+  if (
+    await journey.sleepUntilOrHandOver(dueAt, `unboxing tips ${journey.policy.unboxingDelayDays} days after delivery`)
+  )
+    return;
   journey.unplan('unboxing');
   const items = journey.keptItems();
   if (!items.length) {
@@ -19,7 +22,16 @@ export async function sendUnboxingTips(journey: Journey): Promise<void> {
   await sendToCustomer(
     journey,
     'unboxing-tips',
-    { messageType: 'unboxing_tips', data: { order: orderRef(journey), items: itemRefs(journey, items.map((i) => ({ sku: i.sku }))) } },
+    {
+      messageType: 'unboxing_tips',
+      data: {
+        order: orderRef(journey),
+        items: itemRefs(
+          journey,
+          items.map((i) => ({ sku: i.sku })),
+        ),
+      },
+    },
     { stillWanted: () => journey.keptItems().length > 0 },
   );
   journey.markDone('unboxing');

@@ -13,7 +13,10 @@ export function declareCodecRoutes(api: ApiContract): void {
       tags: ['codec'],
       summary: `${direction === 'decode' ? 'Decrypt' : 'Encrypt'} Temporal payloads for the Web UI`,
       description:
-        "CORS for the Temporal UI's origin (CODEC_CORS_ORIGINS). The `X-Namespace` header the UI sends is accepted.",
+        "CORS for the Temporal UI's origin (CODEC_CORS_ORIGINS). The `X-Namespace` header the UI sends is accepted. " +
+        'Besides a support API key, the Bearer may be the OIDC access token the Temporal UI passes for its signed-in ' +
+        'user (when CODEC_OIDC_* are set): 401 when expired, forged, from another issuer or for another audience; ' +
+        '403 without the support role; 503 identity_provider_unavailable when the signing keys cannot be fetched.',
       roles: ['support'],
       request: api.body(Payloads),
       responses: {

@@ -1,13 +1,13 @@
 /**
  * A typed client for the Order Journeys API, for backend teams (checkout, fulfilment, support tools):
  *
- *   const journeys = new OrderJourneysClient({ baseUrl: 'https://journeys.internal', apiKey: process.env.JOURNEYS_KEY! });
- *   const { workflowId, created } = await journeys.placeOrder(order);   // safe to retry: the same order → the same journey
+ *   const journeys = new OrderJourneysClient({ baseUrl: 'https://journeys.internal', apiKey: JOURNEYS_KEY });
+ *   const { workflowId, created } = await journeys.placeOrder(order); // retry freely: same order → same journey
  *   const journey = await journeys.getJourney('1001');
  *
  * Request and response types (./contract.ts) are generated from the API's own zod schemas, so the client cannot drift
- * from the server. Every failure is an `OrderJourneysApiError` with the HTTP status and the
- * API's error code (`invalid_request`, `order_not_found`, `journey_ended`…); network failures and timeouts have status 0.
+ * from the server. Every failure is an `OrderJourneysApiError` with the HTTP status and the API's error code
+ * (`invalid_request`, `order_not_found`, `journey_ended`…); network failures and timeouts have status 0.
  *
  * No runtime dependencies: only the global `fetch` (Node ≥ 18), or the one passed in.
  */
@@ -42,7 +42,7 @@ export interface PlacedOrder extends JourneyStarted {
 export interface OrderJourneysClientOptions {
   /** Where the API runs, e.g. "https://journeys.internal" (a path prefix is kept). */
   baseUrl: string;
-  /** An API key of the role the calls need: checkout for orders and fulfilment, support for returns and cancellations. */
+  /** An API key of the role the calls need: checkout for orders and fulfilment, support for returns and cancelling. */
   apiKey: string;
   /** A fetch implementation (tests, proxies, instrumentation); the global one by default. */
   fetch?: typeof fetch;
@@ -73,7 +73,10 @@ export class OrderJourneysApiError extends Error {
   constructor(
     /** HTTP status; 0 when no answer came (network failure, timeout). */
     readonly status: number,
-    /** The API's error code (`invalid_request`, `unauthenticated`, `order_not_found`, …), or `unreachable` / `timeout` / `http_<status>`. */
+    /**
+     * The API's error code (`invalid_request`, `unauthenticated`, `order_not_found`, …), or `unreachable` /
+     * `timeout` / `http_<status>`.
+     */
     readonly code: string,
     message: string,
     /** invalid_request: `[{ path, message }]` per failing field; otherwise code-specific or null. */
@@ -108,7 +111,9 @@ export class OrderJourneysClient {
 
   /** The journey: stage, shipments, timeline, messages sent (with delivery outcomes), next steps. */
   async getJourney(orderId: string, options?: CallOptions): Promise<JourneyView> {
-    return (await this.call<JourneyView>('GET', `/v1/orders/${encodeURIComponent(orderId)}/journey`, undefined, options)).body;
+    return (
+      await this.call<JourneyView>('GET', `/v1/orders/${encodeURIComponent(orderId)}/journey`, undefined, options)
+    ).body;
   }
 
   // ---- Fulfilment
@@ -149,7 +154,11 @@ export class OrderJourneysClient {
   }
 
   /** Records what the customer told support; answers the preferences as they are then (support role). */
-  async updatePreferences(customerId: string, update: PreferencesUpdate, options?: CallOptions): Promise<CustomerPreferences> {
+  async updatePreferences(
+    customerId: string,
+    update: PreferencesUpdate,
+    options?: CallOptions,
+  ): Promise<CustomerPreferences> {
     return (await this.call<CustomerPreferences>('PUT', this.preferences(customerId), update, options)).body;
   }
 
@@ -166,10 +175,28 @@ export class OrderJourneysClient {
 
   /** A message type rendered with sample data (support role). */
   previewTemplate(type: string, query: { locale?: string; channel: 'sms' }, options?: CallOptions): Promise<SmsPreview>;
-  previewTemplate(type: string, query?: { locale?: string; channel?: 'email' }, options?: CallOptions): Promise<EmailPreview>;
-  async previewTemplate(type: string, query: { locale?: string; channel?: 'email' | 'sms' } = {}, options?: CallOptions): Promise<EmailPreview | SmsPreview> {
-    const params = new URLSearchParams({ channel: query.channel ?? 'email', ...(query.locale ? { locale: query.locale } : {}) });
-    return (await this.call<EmailPreview | SmsPreview>('GET', `/v1/templates/${encodeURIComponent(type)}/preview?${params}`, undefined, options)).body;
+  previewTemplate(
+    type: string,
+    query?: { locale?: string; channel?: 'email' },
+    options?: CallOptions,
+  ): Promise<EmailPreview>;
+  async previewTemplate(
+    type: string,
+    query: { locale?: string; channel?: 'email' | 'sms' } = {},
+    options?: CallOptions,
+  ): Promise<EmailPreview | SmsPreview> {
+    const params = new URLSearchParams({
+      channel: query.channel ?? 'email',
+      ...(query.locale ? { locale: query.locale } : {}),
+    });
+    return (
+      await this.call<EmailPreview | SmsPreview>(
+        'GET',
+        `/v1/templates/${encodeURIComponent(type)}/preview?${params}`,
+        undefined,
+        options,
+      )
+    ).body;
   }
 
   // ---- Plumbing
@@ -182,7 +209,12 @@ export class OrderJourneysClient {
     return `/v1/customers/${encodeURIComponent(customerId)}/preferences`;
   }
 
-  private async call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, options: ActionCallOptions = {}): Promise<{ status: number; body: T }> {
+  private async call<T>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body: unknown,
+    options: ActionCallOptions = {},
+  ): Promise<{ status: number; body: T }> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let res: Response;
@@ -202,7 +234,11 @@ export class OrderJourneysClient {
     } catch (err) {
       const timedOut = timeout.aborted && !options.signal?.aborted;
       const reason = err instanceof Error ? err.message : String(err);
-      throw new OrderJourneysApiError(0, timedOut ? 'timeout' : 'unreachable', timedOut ? `${method} ${path}: no answer within ${this.timeoutMs} ms` : `${method} ${path}: ${reason}`);
+      throw new OrderJourneysApiError(
+        0,
+        timedOut ? 'timeout' : 'unreachable',
+        timedOut ? `${method} ${path}: no answer within ${this.timeoutMs} ms` : `${method} ${path}: ${reason}`,
+      );
     }
     const requestId = res.headers.get('x-request-id') ?? undefined;
     const text = await res.text();
@@ -212,9 +248,23 @@ export class OrderJourneysClient {
       const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined;
       const error = (parsed as Partial<ApiErrorBody> | undefined)?.error;
       if (error && typeof error.code === 'string') {
-        throw new OrderJourneysApiError(res.status, error.code, error.message ?? `HTTP ${res.status}`, error.details ?? null, requestId, retryAfterSeconds);
+        throw new OrderJourneysApiError(
+          res.status,
+          error.code,
+          error.message ?? `HTTP ${res.status}`,
+          error.details ?? null,
+          requestId,
+          retryAfterSeconds,
+        );
       }
-      throw new OrderJourneysApiError(res.status, `http_${res.status}`, `${method} ${path}: HTTP ${res.status} ${res.statusText}`.trim(), null, requestId, retryAfterSeconds);
+      throw new OrderJourneysApiError(
+        res.status,
+        `http_${res.status}`,
+        `${method} ${path}: HTTP ${res.status} ${res.statusText}`.trim(),
+        null,
+        requestId,
+        retryAfterSeconds,
+      );
     }
     return { status: res.status, body: parsed as T };
   }

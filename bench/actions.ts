@@ -34,9 +34,14 @@ export function countHistory(history: History): HistoryCount {
   for (const e of events) {
     switch (e.eventType) {
       case T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-        // A child's start is billed to its parent (two actions at StartChildWorkflowExecutionInitiated).
-        if (!e.workflowExecutionStartedEventAttributes?.parentWorkflowExecution) add('workflow started');
+      {
+        // A child's first run is billed to its parent (two actions at StartChildWorkflowExecutionInitiated); a run
+        // that continued as new is a start of its own, child or not.
+        const started = e.workflowExecutionStartedEventAttributes;
+        if (started?.continuedExecutionRunId) add('continued as new');
+        else if (!started?.parentWorkflowExecution) add('workflow started');
         break;
+      }
       case T.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
         add('child workflow started (2 each)', 2);
         break;

@@ -12,14 +12,33 @@ export class BenchHttp {
     this.base = new URL(baseUrl);
   }
 
-  /** JSON request as checkout (or support); resolves with status and parsed body when the status is expected. */
-  async call<T = unknown>(method: string, path: string, body: unknown, expect: number[], options: { role?: 'checkout' | 'support'; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  /** 503 answers retried (after Retry-After, as a caller should) since this client was made. */
+  retried503 = 0;
+
+  /**
+   * JSON request as checkout (or support); resolves with status and parsed body when the status is expected. A 503
+   * (journey_unavailable: no worker answered in time) is retried up to `retries503` times, as fulfilment would.
+   */
+  async call<T = unknown>(
+    method: string,
+    path: string,
+    body: unknown,
+    expect: number[],
+    options: { role?: 'checkout' | 'support'; headers?: Record<string, string>; retries503?: number } = {},
+  ): Promise<{ status: number; body: T }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { authorization: `Bearer ${this.keys[options.role ?? 'checkout']}`, ...options.headers };
     if (payload !== undefined) headers['content-type'] = 'application/json';
-    const answer = await this.raw(method, path, payload, headers);
-    if (!expect.includes(answer.status)) throw new Error(`${method} ${path} → ${answer.status} ${answer.text.slice(0, 200)}`);
-    return { status: answer.status, body: (answer.text ? JSON.parse(answer.text) : undefined) as T };
+    for (let attempt = 0; ; attempt++) {
+      const answer = await this.raw(method, path, payload, headers);
+      if (answer.status === 503 && !expect.includes(503) && attempt < (options.retries503 ?? 0)) {
+        this.retried503 += 1;
+        await new Promise((r) => setTimeout(r, 1_000));
+        continue;
+      }
+      if (!expect.includes(answer.status)) throw new Error(`${method} ${path} → ${answer.status} ${answer.text.slice(0, 200)}`);
+      return { status: answer.status, body: (answer.text ? JSON.parse(answer.text) : undefined) as T };
+    }
   }
 
   raw(method: string, path: string, payload: string | undefined, headers: Record<string, string>): Promise<{ status: number; text: string }> {

@@ -15,8 +15,8 @@ export interface P1Options {
   n: number;
   concurrencies: number[];
   warmup: number;
-  /** NODE_OPTIONS for the API and the worker (e.g. --cpu-prof). */
-  nodeOptions?: string;
+  /** Extra environment of the API and the worker (e.g. the CPU profiler's preload). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface P1Side extends LoadResult {
@@ -30,7 +30,7 @@ export interface P1Result {
 }
 
 export async function benchStart(b: BenchStack, o: P1Options, say: (m: string) => void): Promise<P1Result> {
-  await b.startServices('p1', o.nodeOptions ? { NODE_OPTIONS: o.nodeOptions } : {});
+  await b.startServices('p1', o.env ?? {});
   await b.stack.worker.kill('SIGTERM'); // starts only: no worker takes the journeys
   const http = new BenchHttp(b.stack.apiUrl, CHAOS_KEYS);
   const tag = runTag();

@@ -42,6 +42,8 @@ export interface P2Result {
   baseline: P2Side;
   completionRatio: number;
   ledger: { expected: number; sent: number; lost: number; duplicated: number; failedOrSkipped: number };
+  /** Scripts that failed (after retries), and 503s retried on the way: the journeys' worker was saturated. */
+  script: { failures: number; firstFailure?: string; retried503: number; seconds: number };
 }
 
 export async function benchJourneys(b: BenchStack, taskQueue: string, shape: JourneyShape, o: P2Options, say: (m: string) => void): Promise<P2Result> {
@@ -52,13 +54,14 @@ export async function benchJourneys(b: BenchStack, taskQueue: string, shape: Jou
 
   say(`P2: ${o.journeys} journeys through the API at concurrency ${o.concurrency}`);
   let before = cpuSnapshot(b.pids());
-  const driven = await closedLoop(o.journeys, o.concurrency, (i) => playStory(http, 'happy', orderIds[i]!, LATE_REPLENISHMENT_DAYS));
+  const driven = await closedLoop(o.journeys, o.concurrency, (i) => playStory(http, 'happy', orderIds[i]!, LATE_REPLENISHMENT_DAYS).then(() => undefined));
   say(`  scripts done in ${round(driven.wallMs / 1000)} s (${driven.failures} failed${driven.firstFailure ? `: ${driven.firstFailure}` : ''}); waiting for the journeys to close`);
   const journeyQuery = `TaskQueue="${taskQueue}" AND WorkflowType="orderJourney" AND WorkflowId STARTS_WITH "order-p2${tag}-"`;
   await waitUntilClosed(client, journeyQuery, o.timeoutMs);
   const journey = await side(client, journeyQuery, o.journeys, cpuDelta(before, cpuSnapshot(b.pids())));
   say(`  journeys: ${journey.completionSeconds} s, per journey p50 ${journey.journeyP50Seconds} s, ${journey.notCompleted} not completed`);
   http.close();
+  const script = { failures: driven.failures, ...(driven.firstFailure ? { firstFailure: driven.firstFailure } : {}), retried503: http.retried503, seconds: round(driven.wallMs / 1000) };
 
   say(`P2: ${o.journeys} baseline workflows (${JSON.stringify(shape)}) through a bare client`);
   before = cpuSnapshot(b.pids());
@@ -88,6 +91,7 @@ export async function benchJourneys(b: BenchStack, taskQueue: string, shape: Jou
     baseline,
     // Baseline time over the journeys' time: 1.0 means as fast as bare Temporal, lower is slower.
     completionRatio: ratio(baseline.completionSeconds, journey.completionSeconds),
+    script,
     ledger: { expected: o.expectedMessages * o.journeys, sent: sentRows.length, lost, duplicated, failedOrSkipped: ledger.length - sentRows.length },
   };
 }

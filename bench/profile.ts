@@ -19,8 +19,12 @@ interface CpuProfile {
 }
 
 export interface ProfileSummary {
-  totalMs: number;
+  /** Sampled time the process was not idle. */
+  busyMs: number;
   selfByPlace: [string, number][];
+  /** Self time by what it does for a request (GROUPS); the rest is "other". */
+  byGroup: [string, number][];
+  selfByFunction: [string, number][];
   inclusiveOurs: [string, number][];
 }
 
@@ -35,19 +39,35 @@ function place(url: string, functionName: string): string {
   return url.replace(/^file:\/\//, '');
 }
 
+/** Places grouped by what they do for a request, first match wins (self time of a leaf frame). */
+const GROUPS: [string, RegExp][] = [
+  ['module loading at start-up (not per request)', /^(esbuild|tsx|get-tsconfig|node:internal\/modules|\(compile)/],
+  ['Temporal client: gRPC, protobuf, SDK', /^(@grpc\/|protobufjs|@protobufjs\/|@temporalio\/|long$|node:internal\/http2|node:http2)/],
+  ['logging: pino, redaction, sync writes to stdout', /^(pino|pino-http|@pinojs|sonic-boom|fast-redact|\(writeString\)|src\/logger|src\/observability\/request-logging)/],
+  ['validation: zod, the order schema', /^(zod|src\/domain\/order|src\/api\/errors)/],
+  ['fingerprint, API-key digests, payload encryption', /^(src\/journeys\/fingerprint|src\/temporal\/encryption-codec|node:internal\/crypto|\(randomFillSync\))/],
+  ['HTTP server and express', /^(express|router|body-parser|raw-body|iconv-lite|on-finished|finalhandler|send|serve-static|path-to-regexp|content-type|type-is|qs|statuses|http-errors|depd|debug|node:_http|node:http|node:net|node:internal\/stream|node:stream|node:events|\(writev\))/],
+  ['metrics (prom-client)', /^(prom-client|src\/observability\/api-metrics|src\/api\/metrics)/],
+  ['garbage collection', /^\(garbage collector\)$/],
+];
+
 export function summarize(profile: CpuProfile, top = 15): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map<string, number>();
+  const selfFn = new Map<string, number>();
   const inclusive = new Map<string, number>();
-  let totalUs = 0;
+  let busyUs = 0;
   profile.samples.forEach((id, i) => {
     const us = profile.timeDeltas[i] ?? 0;
-    totalUs += us;
     const node = byId.get(id)!;
+    if (node.callFrame.functionName === '(idle)') return;
+    busyUs += us;
     const key = place(node.callFrame.url, node.callFrame.functionName);
     self.set(key, (self.get(key) ?? 0) + us);
+    const fn = `${node.callFrame.functionName || '(anonymous)'} ${key}${node.callFrame.url ? `:${node.callFrame.lineNumber + 1}` : ''}`;
+    selfFn.set(fn, (selfFn.get(fn) ?? 0) + us);
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const f = byId.get(at)!.callFrame;
@@ -59,15 +79,25 @@ export function summarize(profile: CpuProfile, top = 15): ProfileSummary {
     }
   });
   const ms = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]) => [k, Math.round(us / 100) / 10] as [string, number]);
-  return { totalMs: Math.round(totalUs / 1000), selfByPlace: ms(self), inclusiveOurs: ms(inclusive) };
+  const groups = new Map<string, number>();
+  for (const [where, us] of self) {
+    const group = GROUPS.find(([, re]) => re.test(where))?.[0] ?? 'other (our routes, middleware, Node internals)';
+    groups.set(group, (groups.get(group) ?? 0) + us);
+  }
+  return { busyMs: Math.round(busyUs / 1000), selfByPlace: ms(self), byGroup: ms(groups), selfByFunction: ms(selfFn), inclusiveOurs: ms(inclusive) };
 }
 
 export function printSummary(s: ProfileSummary, say: (m: string) => void = console.log): void {
-  say(`CPU profile: ${s.totalMs} ms sampled`);
+  const line = ([k, v]: [string, number]) => say(`    ${String(v).padStart(9)} ms  ${((v / s.busyMs) * 100).toFixed(1).padStart(5)} %  ${k}`);
+  say(`CPU profile: ${s.busyMs} ms busy (idle left out); shares are of the busy time`);
+  say('  self time by what it does:');
+  s.byGroup.forEach(line);
   say('  self time by place:');
-  for (const [k, v] of s.selfByPlace) say(`    ${String(v).padStart(9)} ms  ${((v / s.totalMs) * 100).toFixed(1).padStart(5)} %  ${k}`);
-  say('  inclusive time of our functions (src/):');
-  for (const [k, v] of s.inclusiveOurs) say(`    ${String(v).padStart(9)} ms  ${((v / s.totalMs) * 100).toFixed(1).padStart(5)} %  ${k}`);
+  s.selfByPlace.forEach(line);
+  say('  self time by function:');
+  s.selfByFunction.forEach(line);
+  say('  inclusive time of our functions (src/; a middleware includes what runs after its next()):');
+  s.inclusiveOurs.forEach(line);
 }
 
 if (require.main === module) {

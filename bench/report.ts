@@ -12,6 +12,7 @@ export function markdownTable(run: BenchRun): string {
   }
   if (p2) {
     rows.push([`P2 ${p2.journeys} journeys, first start → last close (s)`, `${p2.journey.completionSeconds}`, `${p2.baseline.completionSeconds}`, `${p2.completionRatio}× (baseline/ours)`, '≥ 0.8×']);
+    rows.push(['P2 scripts failed / 503s retried (worker saturated)', `${p2.script.failures} / ${p2.script.retried503}`, '', '', '']);
     rows.push(['P2 messages lost / duplicated', `${p2.ledger.lost} / ${p2.ledger.duplicated} (of ${p2.ledger.expected})`, '', '', '0 / 0']);
   }
   if (p3) {

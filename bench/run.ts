@@ -4,7 +4,7 @@
  * API, the worker, the Temporal server and the bare worker as separate processes (CPU time recorded per process).
  * Writes bench/results/<date>.json and .md. Flags: `npm run bench -- --help`.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { removeStackDir } from '../chaos/stack';
@@ -87,15 +87,16 @@ export async function runBench(o: BenchOptions, say: (m: string) => void): Promi
   try {
     if (has('p1')) {
       const profileDir = path.join(b.stack.dir, 'profiles');
-      run.results.p1 = await benchStart(b, { n: o.startN, concurrencies: o.concurrencies, warmup: o.warmup, ...(o.profile ? { nodeOptions: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) }, say);
+      const profiler = { NODE_OPTIONS: `--import ${path.join(__dirname, 'cpu-profile.mjs')}`, BENCH_CPU_PROFILE_DIR: profileDir };
+      run.results.p1 = await benchStart(b, { n: o.startN, concurrencies: o.concurrencies, warmup: o.warmup, ...(o.profile ? { env: profiler } : {}) }, say);
       if (o.profile) {
         const apiPid = b.stack.api.pid;
         await b.stack.api.stop(); // the profile is written when the process exits
-        const file = readdirSync(profileDir).find((f) => f.includes(`.${apiPid}.`));
-        if (file) {
+        const file = path.join(profileDir, `${apiPid}.cpuprofile`);
+        if (existsSync(file)) {
           const kept = path.join(o.resultsDir ?? os.tmpdir(), `api-p1-${run.startedAt.replace(/[:.]/g, '-')}.cpuprofile`);
           mkdirSync(path.dirname(kept), { recursive: true });
-          writeFileSync(kept, readFileSync(path.join(profileDir, file)));
+          writeFileSync(kept, readFileSync(file));
           say(`API profile: ${kept}`);
           printSummary(summarize(JSON.parse(readFileSync(kept, 'utf8'))), say);
         } else say('no API profile was written');
@@ -112,7 +113,7 @@ export async function runBench(o: BenchOptions, say: (m: string) => void): Promi
       if (has('p5')) run.results.p5 = await benchCarrierNews(b, { journeys: o.webhookJourneys, concurrency: o.webhookConcurrency }, say);
     }
     if (has('p4')) {
-      await b.startServices('production', { JOURNEY_POLICY: 'production', WORKER_SDK_METRICS_PORT: '0' });
+      await b.startServices('production', { JOURNEY_POLICY: 'production' });
       run.results.p4 = await benchParked(b, { parked: o.parked, idleSeconds: o.idleSeconds, cacheSize: defaultCacheSize() }, say);
     }
   } finally {
@@ -189,7 +190,9 @@ if (require.main === module) {
     console.error((err as Error).message);
     process.exit(2);
   }
-  runBench(options, (m) => console.log(`[bench] ${m}`)).then(
+  const t0 = Date.now();
+  const elapsed = () => `${Math.floor((Date.now() - t0) / 60_000)}:${String(Math.floor(((Date.now() - t0) / 1000) % 60)).padStart(2, '0')}`;
+  runBench(options, (m) => console.log(`[bench ${elapsed()}] ${m}`)).then(
     (run) => {
       console.log(`\n${markdownTable(run)}\n`);
       console.log(`[bench] done in ${run.minutes} min${run.file ? `; results in ${path.relative(process.cwd(), run.file)} (and .md)` : ''}`);

@@ -18,7 +18,9 @@ export interface ChaosDatabase {
   drop(): Promise<void>;
 }
 
-export async function createChaosDatabase(serverUrl: string = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): Promise<ChaosDatabase> {
+export async function createChaosDatabase(
+  serverUrl: string = process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
+): Promise<ChaosDatabase> {
   const name = `oj_chaos_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   await withClient(serverUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = withPath(serverUrl, name);
@@ -34,7 +36,8 @@ export async function createChaosDatabase(serverUrl: string = process.env.DATABA
       via.port = String(port);
       return via.toString();
     },
-    drop: () => withClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
 

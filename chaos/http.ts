@@ -46,7 +46,9 @@ export class ApiCaller {
       const late = Date.now() > deadline || Date.now() > this.giveUpAt;
       if (!retryable || options.retry === false || late) return answer.result as CallResult<T>;
       const asked = Number(answer.retryAfter);
-      await sleep(Number.isFinite(asked) && asked > 0 ? Math.min(asked * 1000, 5_000) : Math.min(250 * 2 ** attempt, 3_000));
+      await sleep(
+        Number.isFinite(asked) && asked > 0 ? Math.min(asked * 1000, 5_000) : Math.min(250 * 2 ** attempt, 3_000),
+      );
     }
   }
 
@@ -54,7 +56,12 @@ export class ApiCaller {
     return Date.now() > this.giveUpAt;
   }
 
-  private async once(method: string, path: string, route: string, options: { role?: 'checkout' | 'support'; body?: unknown; headers?: Record<string, string> }) {
+  private async once(
+    method: string,
+    path: string,
+    route: string,
+    options: { role?: 'checkout' | 'support'; body?: unknown; headers?: Record<string, string> },
+  ) {
     const at = Date.now();
     let status = 0;
     let retryAfter: string | null = null;

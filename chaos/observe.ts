@@ -52,8 +52,13 @@ export async function describeJourney(client: Client, workflowId: string): Promi
   const handle = client.workflow.getHandle(workflowId);
   try {
     const d = await handle.describe();
-    const state: JourneyState = { workflowId, status: d.status.name, taskAttempts: d.raw.pendingWorkflowTask?.attempt ?? 0 };
-    if (d.status.name === 'COMPLETED') state.finalStage = ((await handle.result()) as { stage?: string } | undefined)?.stage;
+    const state: JourneyState = {
+      workflowId,
+      status: d.status.name,
+      taskAttempts: d.raw.pendingWorkflowTask?.attempt ?? 0,
+    };
+    if (d.status.name === 'COMPLETED')
+      state.finalStage = ((await handle.result()) as { stage?: string } | undefined)?.stage;
     return state;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return { workflowId, status: 'NOT_FOUND', taskAttempts: 0 };
@@ -82,7 +87,8 @@ export async function waitForJourneys(
       states.set(p.workflowId, await describeJourney(client, p.workflowId));
     });
     const stillOpen = open.filter((p) => !isClosed(states.get(p.workflowId)));
-    const allStuck = stillOpen.length > 0 && stillOpen.every((p) => (states.get(p.workflowId)?.taskAttempts ?? 0) >= STUCK_ATTEMPTS);
+    const allStuck =
+      stillOpen.length > 0 && stillOpen.every((p) => (states.get(p.workflowId)?.taskAttempts ?? 0) >= STUCK_ATTEMPTS);
     if (stillOpen.length === 0 || Date.now() > deadline) break;
     if (allStuck && stillOpen.length === lastOpen) {
       stuckSince ||= Date.now();
@@ -94,7 +100,8 @@ export async function waitForJourneys(
   }
   // Why the stuck ones are stuck, from their histories.
   for (const state of states.values()) {
-    if (state.status === 'RUNNING' && state.taskAttempts >= 2) state.taskFailure = await lastTaskFailure(client, state.workflowId);
+    if (state.status === 'RUNNING' && state.taskAttempts >= 2)
+      state.taskFailure = await lastTaskFailure(client, state.workflowId);
   }
   return states;
 }
@@ -106,8 +113,11 @@ function isClosed(state: JourneyState | undefined): boolean {
 async function lastTaskFailure(client: Client, workflowId: string): Promise<string | undefined> {
   try {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    const last = (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes).at(-1);
-    if (last?.workflowTaskTimedOutEventAttributes) return 'workflow task timed out (the worker died or hung while running it)';
+    const last = (history.events ?? [])
+      .filter((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes)
+      .at(-1);
+    if (last?.workflowTaskTimedOutEventAttributes)
+      return 'workflow task timed out (the worker died or hung while running it)';
     return last?.workflowTaskFailedEventAttributes?.failure?.message?.slice(0, 200) ?? undefined;
   } catch {
     return undefined;
@@ -131,7 +141,12 @@ export async function readLedger(databaseUrl: string, workflowIds: string[]): Pr
 }
 
 /** Puts Temporal's, the ledger's and the providers' view of each journey together. */
-export function collectOutcomes(plans: JourneyPlan[], states: Map<string, JourneyState>, ledger: LedgerRow[], requests: ProviderRequest[]): JourneyOutcome[] {
+export function collectOutcomes(
+  plans: JourneyPlan[],
+  states: Map<string, JourneyState>,
+  ledger: LedgerRow[],
+  requests: ProviderRequest[],
+): JourneyOutcome[] {
   const sendsByLedgerId = new Map<string, { accepted: number; refused: number }>();
   for (const r of requests) {
     if (!r.ledgerId) continue;
@@ -141,9 +156,18 @@ export function collectOutcomes(plans: JourneyPlan[], states: Map<string, Journe
     sendsByLedgerId.set(r.ledgerId, s);
   }
   return plans.map((plan) => {
-    const rows = ledger.filter((row) => row.journeyId === plan.workflowId).map((row) => ({ ...row, normalizedStep: normalizeStep(plan, row.step) }));
-    const sends = new Map(rows.filter((row) => sendsByLedgerId.has(row.id)).map((row) => [row.id, sendsByLedgerId.get(row.id)!]));
-    return { plan, ...(states.get(plan.workflowId) ?? { workflowId: plan.workflowId, status: 'UNKNOWN', taskAttempts: 0 }), ledger: rows, sends };
+    const rows = ledger
+      .filter((row) => row.journeyId === plan.workflowId)
+      .map((row) => ({ ...row, normalizedStep: normalizeStep(plan, row.step) }));
+    const sends = new Map(
+      rows.filter((row) => sendsByLedgerId.has(row.id)).map((row) => [row.id, sendsByLedgerId.get(row.id)!]),
+    );
+    return {
+      plan,
+      ...(states.get(plan.workflowId) ?? { workflowId: plan.workflowId, status: 'UNKNOWN', taskAttempts: 0 }),
+      ledger: rows,
+      sends,
+    };
   });
 }
 
@@ -171,13 +195,20 @@ function workflowBundle(treeRoot: string): Promise<WorkflowBundle> {
   quietRuntime();
   if (bundledFrom !== treeRoot) {
     bundledFrom = treeRoot;
-    bundle = bundleWorkflowCode({ workflowsPath: path.join(treeRoot, 'src', 'workflows'), logger: new DefaultLogger('ERROR') });
+    bundle = bundleWorkflowCode({
+      workflowsPath: path.join(treeRoot, 'src', 'workflows'),
+      logger: new DefaultLogger('ERROR'),
+    });
   }
   return bundle!;
 }
 
 /** Replays every closed journey's history on the current workflow code with the service's data converter. */
-export async function replayClosedJourneys(client: Client, workflowIds: string[], treeRoot: string): Promise<ReplaySummary> {
+export async function replayClosedJourneys(
+  client: Client,
+  workflowIds: string[],
+  treeRoot: string,
+): Promise<ReplaySummary> {
   const summary: ReplaySummary = { replayed: 0, nondeterminism: [], otherErrors: [] };
   if (!workflowIds.length) return summary;
   const histories: HistoryAndWorkflowId[] = [];
@@ -197,7 +228,8 @@ export async function replayClosedJourneys(client: Client, workflowIds: string[]
     summary.replayed += 1;
     if (!result.error) continue;
     const line = `${result.workflowId}: ${result.error.message.slice(0, 160)}`;
-    if (result.error instanceof DeterminismViolationError || /nondetermin/i.test(result.error.message)) summary.nondeterminism.push(line);
+    if (result.error instanceof DeterminismViolationError || /nondetermin/i.test(result.error.message))
+      summary.nondeterminism.push(line);
     else summary.otherErrors.push(line);
   }
   return summary;

@@ -69,7 +69,8 @@ export class ServiceProcess {
     alive.add(child);
     const onOutput = (chunk: Buffer) => {
       this.log.write(chunk);
-      for (const line of chunk.toString().split('\n')) if (/^\w*Error\b|FATAL|"level":60/.test(line)) this.lastError = line.slice(0, 200);
+      for (const line of chunk.toString().split('\n'))
+        if (/^\w*Error\b|FATAL|"level":60/.test(line)) this.lastError = line.slice(0, 200);
       if (readyLine && !sawReadyLine && chunk.toString().includes(readyLine)) sawReadyLine = true;
     };
     child.stdout!.on('data', onOutput);
@@ -81,13 +82,15 @@ export class ServiceProcess {
         this.log.write(`\n[chaos] ${name} exited (${signal ?? `code ${code}`})\n`);
         resolve();
         // Only a process that had served: one dying during start() fails that start() instead.
-        if (served && !this.expectedExit && !this.stopped) void this.superviseRestart(`${signal ?? `code ${code}`}${this.lastError ? `: ${this.lastError}` : ''}`);
+        if (served && !this.expectedExit && !this.stopped)
+          void this.superviseRestart(`${signal ?? `code ${code}`}${this.lastError ? `: ${this.lastError}` : ''}`);
       });
     });
 
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 180_000);
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited while starting; see ${this.options.logFile}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`${name} exited while starting; see ${this.options.logFile}`);
       if (readyLine ? sawReadyLine : await this.options.ready?.().catch(() => false)) {
         served = true;
         this.serving = true;

@@ -78,7 +78,8 @@ interface Answer {
 }
 
 function accepted(name: ProviderName): Answer {
-  if (name === 'sendgrid') return { status: 202, headers: { 'x-message-id': randomBytes(16).toString('base64url') }, body: '' };
+  if (name === 'sendgrid')
+    return { status: 202, headers: { 'x-message-id': randomBytes(16).toString('base64url') }, body: '' };
   const sid = `SM${randomBytes(16).toString('hex')}`;
   return { status: 201, body: JSON.stringify({ sid, status: 'queued', num_segments: '1', error_code: null }) };
 }
@@ -88,14 +89,21 @@ function refusal(name: ProviderName, n: number): Answer {
   const rateLimited = n % 2 === 1;
   if (name === 'sendgrid') {
     const message = rateLimited ? 'too many requests' : 'service unavailable';
-    const headers: Record<string, string> = rateLimited ? { 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 2) } : {};
+    const headers: Record<string, string> = rateLimited
+      ? { 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 2) }
+      : {};
     return { status: rateLimited ? 429 : 503, headers, body: JSON.stringify({ errors: [{ field: null, message }] }) };
   }
   const [status, code] = rateLimited ? [429, 20429] : [503, 20503];
   return {
     status,
     ...(rateLimited ? { headers: { 'retry-after': '2' } } : {}),
-    body: JSON.stringify({ code, message: rateLimited ? 'Too Many Requests' : 'Service Unavailable', more_info: `https://www.twilio.com/docs/errors/${code}`, status }),
+    body: JSON.stringify({
+      code,
+      message: rateLimited ? 'Too Many Requests' : 'Service Unavailable',
+      more_info: `https://www.twilio.com/docs/errors/${code}`,
+      status,
+    }),
   };
 }
 

@@ -37,7 +37,14 @@ export interface ScenarioResult {
     wrongStage: { workflowId: string; status: string; stage?: string; expected: string }[];
     notFound: string[];
     /** Ledger or provider sends differ from control journey i's. */
-    differingFromControl: { workflowId: string; kind: string; missing: string[]; unexpected: string[]; ledgerOnlyHere: string[]; ledgerOnlyInControl: string[] }[];
+    differingFromControl: {
+      workflowId: string;
+      kind: string;
+      missing: string[];
+      unexpected: string[];
+      ledgerOnlyHere: string[];
+      ledgerOnlyInControl: string[];
+    }[];
     withoutBaseline: number;
     scriptProblems: { workflowId: string; problems: string[] }[];
   };
@@ -62,7 +69,11 @@ export function baselineOf(outcome: JourneyOutcome): Baseline | undefined {
   if (outcome.status !== 'COMPLETED' || outcome.finalStage !== outcome.plan.expectedStage) return undefined;
   return {
     ledgerKeys: new Set(outcome.ledger.map((r) => key(r.normalizedStep, r.channel))),
-    sentKeys: new Set(outcome.ledger.filter((r) => (outcome.sends.get(r.id)?.accepted ?? 0) > 0).map((r) => key(r.normalizedStep, r.channel))),
+    sentKeys: new Set(
+      outcome.ledger
+        .filter((r) => (outcome.sends.get(r.id)?.accepted ?? 0) > 0)
+        .map((r) => key(r.normalizedStep, r.channel)),
+    ),
   };
 }
 
@@ -110,9 +121,11 @@ export function judgeScenario(
     if (o.status === 'COMPLETED' && o.finalStage === expectedStage) j.completed += 1;
     else if (o.status === 'FAILED') j.failed.push(o.workflowId);
     else if (o.status === 'NOT_FOUND') j.notFound.push(o.workflowId);
-    else if (o.status === 'RUNNING' && o.taskAttempts >= STUCK_ATTEMPTS) j.stuck.push({ workflowId: o.workflowId, attempts: o.taskAttempts, reason: o.taskFailure });
+    else if (o.status === 'RUNNING' && o.taskAttempts >= STUCK_ATTEMPTS)
+      j.stuck.push({ workflowId: o.workflowId, attempts: o.taskAttempts, reason: o.taskFailure });
     else if (o.status === 'RUNNING') j.unfinished.push(o.workflowId);
-    else j.wrongStage.push({ workflowId: o.workflowId, status: o.status, stage: o.finalStage, expected: expectedStage });
+    else
+      j.wrongStage.push({ workflowId: o.workflowId, status: o.status, stage: o.finalStage, expected: expectedStage });
 
     // What the providers did for this journey.
     const sentKeys = new Set<string>();
@@ -122,16 +135,28 @@ export function judgeScenario(
       if (sends.accepted > 0) sentKeys.add(key(row.normalizedStep, row.channel));
       if (sends.accepted > 1) {
         m.duplicated += 1;
-        m.duplicatedLedgerIds.push({ workflowId: o.workflowId, step: row.step, channel: row.channel, accepted: sends.accepted, explained: row.uncertainAttempts > 0 });
+        m.duplicatedLedgerIds.push({
+          workflowId: o.workflowId,
+          step: row.step,
+          channel: row.channel,
+          accepted: sends.accepted,
+          explained: row.uncertainAttempts > 0,
+        });
       }
-      if (row.status === 'failed') m.recordedFailedByType[row.messageType] = (m.recordedFailedByType[row.messageType] ?? 0) + 1;
+      if (row.status === 'failed')
+        m.recordedFailedByType[row.messageType] = (m.recordedFailedByType[row.messageType] ?? 0) + 1;
     }
     m.sentAll += sentKeys.size;
 
     // What should have happened: control's journey i, or (for control itself) what its own ledger says went out.
     const baseline =
       baselines === 'self'
-        ? { ledgerKeys: new Set(o.ledger.map((r) => key(r.normalizedStep, r.channel))), sentKeys: new Set(o.ledger.filter((r) => ACCEPTED_STATUSES.has(r.status)).map((r) => key(r.normalizedStep, r.channel))) }
+        ? {
+            ledgerKeys: new Set(o.ledger.map((r) => key(r.normalizedStep, r.channel))),
+            sentKeys: new Set(
+              o.ledger.filter((r) => ACCEPTED_STATUSES.has(r.status)).map((r) => key(r.normalizedStep, r.channel)),
+            ),
+          }
         : baselines.get(o.plan.index);
     if (!baseline) {
       j.withoutBaseline += 1;
@@ -140,9 +165,12 @@ export function judgeScenario(
     m.expected += baseline.sentKeys.size;
     m.sent += sentKeys.size;
     const failedRows = o.ledger.filter((r) => r.status === 'failed');
-    for (const r of failedRows.filter((row) => !mayGiveUp(row.messageType))) m.gaveUpEarly.push(`${o.workflowId}: ${key(r.normalizedStep, r.channel)}`);
+    for (const r of failedRows.filter((row) => !mayGiveUp(row.messageType)))
+      m.gaveUpEarly.push(`${o.workflowId}: ${key(r.normalizedStep, r.channel)}`);
     // A give-up the fault cannot explain (its window outlasts the fault) is a lost message, not a policy outcome.
-    const failedHere = new Set(failedRows.filter((r) => mayGiveUp(r.messageType)).map((r) => key(r.normalizedStep, r.channel)));
+    const failedHere = new Set(
+      failedRows.filter((r) => mayGiveUp(r.messageType)).map((r) => key(r.normalizedStep, r.channel)),
+    );
     const missing = [...baseline.sentKeys].filter((k) => !sentKeys.has(k) && !failedHere.has(k));
     const recordedFailed = [...baseline.sentKeys].filter((k) => !sentKeys.has(k) && failedHere.has(k));
     const unexpected = [...sentKeys].filter((k) => !baseline.sentKeys.has(k));
@@ -154,8 +182,21 @@ export function judgeScenario(
     m.unexpected += unexpected.length;
     m.missingList.push(...missing.map((k) => `${o.workflowId}: ${k}`));
     m.unexpectedList.push(...unexpected.map((k) => `${o.workflowId}: ${k}`));
-    if (missing.length || unexpected.length || recordedFailed.length || ledgerOnlyHere.length || ledgerOnlyInControl.length) {
-      j.differingFromControl.push({ workflowId: o.workflowId, kind: o.plan.kind, missing: [...missing, ...recordedFailed.map((k) => `${k} (recorded failed)`)], unexpected, ledgerOnlyHere, ledgerOnlyInControl });
+    if (
+      missing.length ||
+      unexpected.length ||
+      recordedFailed.length ||
+      ledgerOnlyHere.length ||
+      ledgerOnlyInControl.length
+    ) {
+      j.differingFromControl.push({
+        workflowId: o.workflowId,
+        kind: o.plan.kind,
+        missing: [...missing, ...recordedFailed.map((k) => `${k} (recorded failed)`)],
+        unexpected,
+        ledgerOnlyHere,
+        ledgerOnlyInControl,
+      });
     }
   }
 
@@ -164,7 +205,12 @@ export function judgeScenario(
     seconds,
     journeys: j,
     messages: m,
-    replay: { replayed: replay.replayed, nondeterminism: replay.nondeterminism.length, nondeterminismList: replay.nondeterminism, otherErrors: replay.otherErrors },
+    replay: {
+      replayed: replay.replayed,
+      nondeterminism: replay.nondeterminism.length,
+      nondeterminismList: replay.nondeterminism,
+      otherErrors: replay.otherErrors,
+    },
     faults,
   };
 }
@@ -172,7 +218,8 @@ export function judgeScenario(
 /** The one printed line per scenario. */
 export function summaryLine(r: ScenarioResult): string {
   const { journeys: j, messages: m } = r;
-  const ids = (list: string[]) => (list.length ? ` [${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}]` : '');
+  const ids = (list: string[]) =>
+    list.length ? ` [${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}]` : '';
   return (
     `${r.scenario}: journeys ${j.completed}/${j.total} completed, messages ${m.expected} expected / ${m.sent} sent / ` +
     `${m.duplicated} duplicated (${m.duplicatedLedgerIds.filter((d) => !d.explained).length} unexplained) / ${m.missing} missing (${m.unexpected} unexpected, ${m.recordedFailed} recorded failed); ` +
@@ -195,7 +242,13 @@ function faultSuffix(r: ScenarioResult): string {
     kills?: number;
     downSeconds?: number;
     injectionError?: string;
-    apiAnswersDuringFaults?: { total: number; status500: number; status503WithRetryAfter: number; status503WithoutRetryAfter: number; noAnswer: number };
+    apiAnswersDuringFaults?: {
+      total: number;
+      status500: number;
+      status503WithRetryAfter: number;
+      status503WithoutRetryAfter: number;
+      noAnswer: number;
+    };
     orders?: { got201: number; withoutJourney: string[]; answersToRetriedPost: Record<string, number> };
   };
   const parts: string[] = [];
@@ -207,15 +260,23 @@ function faultSuffix(r: ScenarioResult): string {
   if (f.kills !== undefined) parts.push(`${f.kills} worker kill${f.kills === 1 ? '' : 's'}`);
   if (r.scenario === 'postgres-outage' && f.apiAnswersDuringFaults) {
     const a = f.apiAnswersDuringFaults;
-    parts.push(`API while PostgreSQL was down: ${a.total} answers, ${a.status500} × 500, ${a.status503WithRetryAfter} × 503 with Retry-After, ${a.status503WithoutRetryAfter} × 503 without`);
+    parts.push(
+      `API while PostgreSQL was down: ${a.total} answers, ${a.status500} × 500, ${a.status503WithRetryAfter} × 503 with Retry-After, ${a.status503WithoutRetryAfter} × 503 without`,
+    );
   }
   if (r.scenario === 'provider-outage') {
     const byType = Object.entries(r.messages.recordedFailedByType).map(([type, n]) => `${type} ${n}`);
-    parts.push(`recorded failed by type: ${byType.length ? byType.join(', ') : 'none'} (${r.messages.gaveUpEarly.length} before their window ran out); ${r.messages.refusedByProviders} sends refused`);
+    parts.push(
+      `recorded failed by type: ${byType.length ? byType.join(', ') : 'none'} (${r.messages.gaveUpEarly.length} before their window ran out); ${r.messages.refusedByProviders} sends refused`,
+    );
   }
   if (f.orders) {
-    const retried = Object.entries(f.orders.answersToRetriedPost).map(([status, n]) => `${status} × ${n}`).join(', ');
-    parts.push(`${f.orders.got201} orders got 201, ${f.orders.withoutJourney.length} of them without a journey; retried POSTs: ${retried}`);
+    const retried = Object.entries(f.orders.answersToRetriedPost)
+      .map(([status, n]) => `${status} × ${n}`)
+      .join(', ');
+    parts.push(
+      `${f.orders.got201} orders got 201, ${f.orders.withoutJourney.length} of them without a journey; retried POSTs: ${retried}`,
+    );
   }
   return parts.length ? `; ${parts.join('; ')}` : '';
 }

@@ -8,7 +8,15 @@ import path from 'node:path';
 import { ApiCaller } from './http';
 import { collectOutcomes, listFailed, readLedger, replayClosedJourneys, waitForJourneys } from './observe';
 import { baselineOf, judgeScenario, summaryLine, type Baseline, type ScenarioResult } from './report';
-import { answersDuring, injectFault, SCENARIO_CODES, SCENARIOS, type FaultOptions, type FaultRecord, type ScenarioName } from './scenarios';
+import {
+  answersDuring,
+  injectFault,
+  SCENARIO_CODES,
+  SCENARIOS,
+  type FaultOptions,
+  type FaultRecord,
+  type ScenarioName,
+} from './scenarios';
 import { CHAOS_KEYS, removeStackDir, startStack, type Stack } from './stack';
 import { planJourneys, Workload } from './workload';
 import { chaosPolicyOverrides, retryWindowSeconds } from './policy';
@@ -76,7 +84,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
   const { say } = options;
   const startedAt = new Date();
   const runTag = startedAt.getTime().toString(36).slice(-5);
-  const scenarios: ScenarioName[] = options.scenarios.includes('control') ? options.scenarios : ['control', ...options.scenarios];
+  const scenarios: ScenarioName[] = options.scenarios.includes('control')
+    ? options.scenarios
+    : ['control', ...options.scenarios];
   const ordered = SCENARIOS.filter((s) => scenarios.includes(s));
   const stack = await startStack(say, options.databaseServerUrl);
   const stopSignals = () =>
@@ -86,7 +96,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
       .finally(() => process.exit(130));
   process.once('SIGINT', stopSignals);
   process.once('SIGTERM', stopSignals);
-  const run: ChaosRun = { startedAt: startedAt.toISOString(), tree: { commit: stack.tree.commit, uncommittedFiles: stack.tree.uncommittedFiles }, options: withoutSay(options), results: [], failedExecutions: [], unexpectedExits: {}, lines: [] };
+  const run: ChaosRun = {
+    startedAt: startedAt.toISOString(),
+    tree: { commit: stack.tree.commit, uncommittedFiles: stack.tree.uncommittedFiles },
+    options: withoutSay(options),
+    results: [],
+    failedExecutions: [],
+    unexpectedExits: {},
+    lines: [],
+  };
   try {
     const random = seeded(options.seed);
     let baselines: Map<number, Baseline> | undefined;
@@ -94,10 +112,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
     for (const [n, scenario] of ordered.entries()) {
       // Each scenario gets at most its share of the time left (replay and clean-up need about a minute at the end).
       const share = Math.max(60, (runEnds - Date.now() - 60_000) / 1000 / (ordered.length - n));
-      const budget = { workloadSeconds: Math.min(options.scenarioBudgetSeconds, share * 0.6), settleSeconds: Math.min(options.settleSeconds, share * 0.3) };
+      const budget = {
+        workloadSeconds: Math.min(options.scenarioBudgetSeconds, share * 0.6),
+        settleSeconds: Math.min(options.settleSeconds, share * 0.3),
+      };
       say(`scenario ${scenario}: ${options.journeys} journeys`);
-      const { result, outcomes } = await runScenario(stack, scenario, `${runTag}${SCENARIO_CODES[scenario]}`, n, options, budget, baselines ?? 'self', random);
-      if (scenario === 'control') baselines = new Map(outcomes.flatMap((o) => ((b) => (b ? [[o.plan.index, b] as const] : []))(baselineOf(o))));
+      const { result, outcomes } = await runScenario(
+        stack,
+        scenario,
+        `${runTag}${SCENARIO_CODES[scenario]}`,
+        n,
+        options,
+        budget,
+        baselines ?? 'self',
+        random,
+      );
+      if (scenario === 'control')
+        baselines = new Map(outcomes.flatMap((o) => ((b) => (b ? [[o.plan.index, b] as const] : []))(baselineOf(o))));
       run.results.push(result);
       for (const service of [stack.worker, stack.api]) {
         const exits = service.unexpectedExits.map((e) => `${new Date(e.at).toISOString()} ${e.how}`);
@@ -140,13 +171,19 @@ async function runScenario(
   random: () => number,
 ) {
   const { say } = options;
-  await stack.startServices(scenario, { JOURNEY_POLICY_OVERRIDES: JSON.stringify(chaosPolicyOverrides(scenario, options.returnWindowDays)) });
+  await stack.startServices(scenario, {
+    JOURNEY_POLICY_OVERRIDES: JSON.stringify(chaosPolicyOverrides(scenario, options.returnWindowDays)),
+  });
   const started = Date.now();
   const client = await stack.client();
   const api = new ApiCaller(stack.apiUrl, CHAOS_KEYS);
   api.giveUpAt = started + budget.workloadSeconds * 1000;
   const plans = planJourneys(prefix, options.journeys, n * 1_000_000);
-  const workload = new Workload(plans, api, { journeys: options.journeys, rate: options.rate, scanAgeSeconds: options.scanAgeSeconds });
+  const workload = new Workload(plans, api, {
+    journeys: options.journeys,
+    rate: options.rate,
+    scanAgeSeconds: options.scanAgeSeconds,
+  });
 
   // Caught at once: the Temporal worker library turns any unhandled rejection in this process into a crash.
   const fault = injectFault(scenario, { stack, workload, api, options, random, say }).catch((err: Error) => {
@@ -156,23 +193,50 @@ async function runScenario(
   await workload.run();
   const record = await fault;
   say(`  workload done after ${((Date.now() - started) / 1000).toFixed(0)} s; waiting for journeys to close`);
-  const states = await waitForJourneys(client, plans, budget.settleSeconds * 1000, say, plans.length <= 20 ? 1_000 : 5_000);
+  const states = await waitForJourneys(
+    client,
+    plans,
+    budget.settleSeconds * 1000,
+    say,
+    plans.length <= 20 ? 1_000 : 5_000,
+  );
 
   const facts: Record<string, unknown> = {
     ...record.facts,
     unexpectedExits: { worker: stack.worker.unexpectedExits.length, api: stack.api.unexpectedExits.length },
-    windows: record.windows.map((w) => ({ what: w.what, seconds: (w.to - w.from) / 1000 })) };
+    windows: record.windows.map((w) => ({ what: w.what, seconds: (w.to - w.from) / 1000 })),
+  };
   if (record.windows.length) facts.apiAnswersDuringFaults = answersDuring(api.answers, record.windows);
-  facts.apiServerErrors = answersDuring(api.answers, [{ what: 'whole scenario', from: started, to: Date.now() }]).serverErrorsByRoute;
+  facts.apiServerErrors = answersDuring(api.answers, [
+    { what: 'whole scenario', from: started, to: Date.now() },
+  ]).serverErrorsByRoute;
   if (scenario === 'api-restart') facts.orders = await checkOrdersAfterApiRestart(workload, states);
 
-  const ledger = await readLedger(stack.database.url, plans.map((p) => p.workflowId));
+  const ledger = await readLedger(
+    stack.database.url,
+    plans.map((p) => p.workflowId),
+  );
   const outcomes = collectOutcomes(plans, states, ledger, [...stack.sendgrid.requests, ...stack.twilio.requests]);
-  const closed = outcomes.filter((o) => o.status !== 'RUNNING' && o.status !== 'NOT_FOUND' && !o.status.startsWith('UNKNOWN')).map((o) => o.workflowId);
+  const closed = outcomes
+    .filter((o) => o.status !== 'RUNNING' && o.status !== 'NOT_FOUND' && !o.status.startsWith('UNKNOWN'))
+    .map((o) => o.workflowId);
   const replay = await replayClosedJourneys(client, closed, stack.tree.root);
   const scriptProblems = workload.runs.map((r) => ({ workflowId: r.plan.workflowId, problems: r.problems }));
-  const mayGiveUp = (messageType: string) => retryWindowSeconds(scenario, messageType) < faultSeconds(scenario, options) + 60;
-  return { result: judgeScenario(scenario, (Date.now() - started) / 1000, outcomes, baselines, replay, scriptProblems, facts, mayGiveUp), outcomes };
+  const mayGiveUp = (messageType: string) =>
+    retryWindowSeconds(scenario, messageType) < faultSeconds(scenario, options) + 60;
+  return {
+    result: judgeScenario(
+      scenario,
+      (Date.now() - started) / 1000,
+      outcomes,
+      baselines,
+      replay,
+      scriptProblems,
+      facts,
+      mayGiveUp,
+    ),
+    outcomes,
+  };
 }
 
 /** How long the scenario's fault keeps a send from succeeding, at most (a worker kill: seconds, not counted). */
@@ -186,21 +250,34 @@ function faultSeconds(scenario: ScenarioName, options: FaultOptions): number {
 /** Every order that got 201 has its journey; the same order POSTed again gets 200. */
 async function checkOrdersAfterApiRestart(workload: Workload, states: Map<string, { status: string }>) {
   const created = workload.runs.filter((r) => r.placeAnswers.includes(201));
-  const withoutJourney = created.filter((r) => (states.get(r.plan.workflowId)?.status ?? 'NOT_FOUND') === 'NOT_FOUND').map((r) => r.plan.workflowId);
+  const withoutJourney = created
+    .filter((r) => (states.get(r.plan.workflowId)?.status ?? 'NOT_FOUND') === 'NOT_FOUND')
+    .map((r) => r.plan.workflowId);
   const repostAnswers: Record<string, number> = {};
   for (const r of workload.runs.filter((r) => r.order)) {
     const status = await workload.repost(r);
     repostAnswers[String(status)] = (repostAnswers[String(status)] ?? 0) + 1;
   }
   const firstAnswers: Record<string, number> = {};
-  for (const r of workload.runs) for (const s of r.placeAnswers) firstAnswers[String(s)] = (firstAnswers[String(s)] ?? 0) + 1;
-  return { got201: created.length, withoutJourney, answersWhilePlacing: firstAnswers, answersToRetriedPost: repostAnswers };
+  for (const r of workload.runs)
+    for (const s of r.placeAnswers) firstAnswers[String(s)] = (firstAnswers[String(s)] ?? 0) + 1;
+  return {
+    got201: created.length,
+    withoutJourney,
+    answersWhilePlacing: firstAnswers,
+    answersToRetriedPost: repostAnswers,
+  };
 }
 
 /** Nothing lost, stuck, failed, doubled or nondeterministic. */
 export function isClean(r: ScenarioResult): boolean {
   const { journeys: j, messages: m } = r;
-  return j.completed === j.total && j.failed.length + j.stuck.length === 0 && m.duplicated + m.missing === 0 && r.replay.nondeterminism === 0;
+  return (
+    j.completed === j.total &&
+    j.failed.length + j.stuck.length === 0 &&
+    m.duplicated + m.missing === 0 &&
+    r.replay.nondeterminism === 0
+  );
 }
 
 function withoutSay({ say: _say, ...rest }: ChaosOptions): Omit<ChaosOptions, 'say'> {
@@ -259,9 +336,13 @@ export function parseArgs(argv: string[]): Omit<ChaosOptions, 'say'> {
       console.log(HELP);
       process.exit(0);
     } else if (flag === '--scenario' || flag === '--scenarios') {
-      const names = value().split(',').map((s) => s.trim()).filter(Boolean);
+      const names = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const unknown = names.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
-      if (unknown.length || !names.length) throw new Error(`unknown scenario ${unknown.join(', ') || '(none)'}; one of ${SCENARIOS.join(', ')}`);
+      if (unknown.length || !names.length)
+        throw new Error(`unknown scenario ${unknown.join(', ') || '(none)'}; one of ${SCENARIOS.join(', ')}`);
       options.scenarios = names as ScenarioName[];
     } else if (flag === '--keep') options.keep = true;
     else if (flag === '--no-results') options.resultsDir = undefined;

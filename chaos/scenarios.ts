@@ -7,7 +7,14 @@ import type { ApiCaller, ApiAnswer } from './http';
 import type { Stack } from './stack';
 import type { Workload } from './workload';
 
-export const SCENARIOS = ['control', 'worker-kill', 'temporal-restart', 'postgres-outage', 'provider-outage', 'api-restart'] as const;
+export const SCENARIOS = [
+  'control',
+  'worker-kill',
+  'temporal-restart',
+  'postgres-outage',
+  'provider-outage',
+  'api-restart',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** A short code per scenario, part of its order ids. */
@@ -134,12 +141,18 @@ async function emailOutage({ stack, workload, options, say }: FaultContext): Pro
   stack.sendgrid.endOutage();
   const refused = stack.sendgrid.requests.filter((r) => r.at >= from && r.at <= to && r.status >= 400).length;
   say(`  email provider back (${refused} requests refused meanwhile)`);
-  return { windows: [{ what: 'email provider outage', from, to }], facts: { outageSeconds: options.providerOutageSeconds, refusedRequests: refused } };
+  return {
+    windows: [{ what: 'email provider outage', from, to }],
+    facts: { outageSeconds: options.providerOutageSeconds, refusedRequests: refused },
+  };
 }
 
 async function restartApi({ stack, workload, say }: FaultContext): Promise<FaultRecord> {
   const windows: FaultWindow[] = [];
-  for (const [share, signal] of [[0.25, 'SIGKILL'], [0.6, 'SIGTERM']] as const) {
+  for (const [share, signal] of [
+    [0.25, 'SIGKILL'],
+    [0.6, 'SIGTERM'],
+  ] as const) {
     await whenPlaced(workload, share);
     const from = Date.now();
     await stack.api.restart(signal);

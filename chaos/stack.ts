@@ -53,7 +53,9 @@ export async function startStack(say: (msg: string) => void, databaseServerUrl?:
   try {
     say(`state and logs in ${dir}`);
     const tree = snapshotTree(dir);
-    say(`running the code of ${tree.commit.slice(0, 10)}${tree.uncommittedFiles ? ` + ${tree.uncommittedFiles} uncommitted files` : ''} (snapshot in ${tree.root})`);
+    say(
+      `running the code of ${tree.commit.slice(0, 10)}${tree.uncommittedFiles ? ` + ${tree.uncommittedFiles} uncommitted files` : ''} (snapshot in ${tree.root})`,
+    );
     const temporal = new ChaosTemporalServer(dir, await freePort(), await freePort(), say);
     cleanups.push(() => temporal.stop());
     await temporal.start();
@@ -73,7 +75,10 @@ export async function startStack(say: (msg: string) => void, databaseServerUrl?:
 
     const sendgrid = await startProviderStub('sendgrid');
     const twilio = await startProviderStub('twilio');
-    cleanups.push(() => sendgrid.stop(), () => twilio.stop());
+    cleanups.push(
+      () => sendgrid.stop(),
+      () => twilio.stop(),
+    );
 
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -97,7 +102,14 @@ export async function startStack(say: (msg: string) => void, databaseServerUrl?:
       await stopServices();
       // A task queue per scenario: journeys a previous scenario left stuck (or crashing their worker) stay on theirs.
       const env = { ...baseEnv, ...extraEnv, TEMPORAL_TASK_QUEUE: `${TASK_QUEUE}-${label}` };
-      const worker = new ServiceProcess({ name: 'worker', cwd: tree.root, script: 'src/worker.ts', env, logFile: path.join(dir, `worker-${label}.log`), readyLine: '"msg":"worker started"' });
+      const worker = new ServiceProcess({
+        name: 'worker',
+        cwd: tree.root,
+        script: 'src/worker.ts',
+        env,
+        logFile: path.join(dir, `worker-${label}.log`),
+        readyLine: '"msg":"worker started"',
+      });
       const api = new ServiceProcess({
         name: 'api',
         cwd: tree.root,
@@ -196,7 +208,9 @@ interface EnvInputs {
 
 /** Everything through the environment, as a deployment would configure it; fake but well-formed provider credentials. */
 function serviceEnv(i: EnvInputs): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+  const inherited = Object.fromEntries(
+    ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]),
+  );
   return {
     ...inherited,
     NODE_ENV: 'development',

@@ -7,7 +7,12 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { findTemporalBinary } from '../src/temporal/binaries';
 import { journeySearchAttributes } from '../src/workflows/search-attributes';
-import { ensureSearchAttributes, startTemporalDevServer, waitForTemporal, type TemporalDevServer } from '../scripts/temporal-dev-server';
+import {
+  ensureSearchAttributes,
+  startTemporalDevServer,
+  waitForTemporal,
+  type TemporalDevServer,
+} from '../scripts/temporal-dev-server';
 
 export const NAMESPACE = 'default';
 

@@ -8,12 +8,31 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiCaller } from './http';
 
-export type JourneyKind = 'standard' | 'two-parcels' | 'good-review' | 'bad-review' | 'return' | 'cancel' | 'problem' | 'late-scan';
+export type JourneyKind =
+  'standard' | 'two-parcels' | 'good-review' | 'bad-review' | 'return' | 'cancel' | 'problem' | 'late-scan';
 
 /** Repeats every 20 journeys: 25 % standard, 10 % each returns and cancels, the rest spread over the other stories. */
 const PATTERN: JourneyKind[] = [
-  'standard', 'bad-review', 'return', 'cancel', 'late-scan', 'two-parcels', 'good-review', 'problem', 'standard', 'two-parcels',
-  'standard', 'late-scan', 'bad-review', 'problem', 'good-review', 'standard', 'return', 'standard', 'problem', 'cancel',
+  'standard',
+  'bad-review',
+  'return',
+  'cancel',
+  'late-scan',
+  'two-parcels',
+  'good-review',
+  'problem',
+  'standard',
+  'two-parcels',
+  'standard',
+  'late-scan',
+  'bad-review',
+  'problem',
+  'good-review',
+  'standard',
+  'return',
+  'standard',
+  'problem',
+  'cancel',
 ];
 
 const SERUM = { sku: 'SERUM-30', name: 'Vitamin C serum 30 ml', quantity: 2, unitPrice: '24.50' };
@@ -61,14 +80,28 @@ export function planJourneys(prefix: string, count: number, phoneBase: number): 
         ? []
         : kind === 'two-parcels'
           ? [
-              { trackingNumber: tn(1), items: [{ sku: SERUM.sku, quantity: 2 }], statuses: ['in_transit', 'delivered'] },
-              { trackingNumber: tn(2), items: [{ sku: TOWEL.sku, quantity: 1 }], statuses: ['in_transit', 'out_for_delivery', 'delivered'] },
+              {
+                trackingNumber: tn(1),
+                items: [{ sku: SERUM.sku, quantity: 2 }],
+                statuses: ['in_transit', 'delivered'],
+              },
+              {
+                trackingNumber: tn(2),
+                items: [{ sku: TOWEL.sku, quantity: 1 }],
+                statuses: ['in_transit', 'out_for_delivery', 'delivered'],
+              },
             ]
           : [
               {
                 trackingNumber: tn(1),
-                items: [{ sku: SERUM.sku, quantity: 2 }, { sku: TOWEL.sku, quantity: 1 }],
-                statuses: kind === 'problem' ? ['in_transit', 'out_for_delivery', 'attempt_failed', 'out_for_delivery', 'delivered'] : ['in_transit', 'out_for_delivery', 'delivered'],
+                items: [
+                  { sku: SERUM.sku, quantity: 2 },
+                  { sku: TOWEL.sku, quantity: 1 },
+                ],
+                statuses:
+                  kind === 'problem'
+                    ? ['in_transit', 'out_for_delivery', 'attempt_failed', 'out_for_delivery', 'delivered']
+                    : ['in_transit', 'out_for_delivery', 'delivered'],
               },
             ];
     const returnTrackingNumber = kind === 'return' ? tn(9) : undefined;
@@ -130,10 +163,14 @@ export class Workload {
     const gap = 1000 / this.options.rate;
     const running: Promise<void>[] = [];
     for (const run of this.runs) {
-      running.push(this.script(run).catch((err: Error) => void run.problems.push(`script error: ${err.message}`)).finally(() => {
-        run.finished = true;
-        this.scriptsDone += 1;
-      }));
+      running.push(
+        this.script(run)
+          .catch((err: Error) => void run.problems.push(`script error: ${err.message}`))
+          .finally(() => {
+            run.finished = true;
+            this.scriptsDone += 1;
+          }),
+      );
       await sleep(gap);
     }
     await Promise.all(running);
@@ -150,13 +187,19 @@ export class Workload {
     await this.getJourney(run);
 
     if (plan.kind === 'cancel') {
-      await this.expect(run, 'POST', `${at}/cancel`, [200], { role: 'support', body: { reason: 'customer changed their mind' }, headers: { 'idempotency-key': `${orderId}-cancel` } });
+      await this.expect(run, 'POST', `${at}/cancel`, [200], {
+        role: 'support',
+        body: { reason: 'customer changed their mind' },
+        headers: { 'idempotency-key': `${orderId}-cancel` },
+      });
       await this.getJourney(run);
       return;
     }
 
     for (const parcel of plan.parcels) {
-      await this.expect(run, 'POST', `${at}/shipments`, [201, 200], { body: { carrier: 'ups', trackingNumber: parcel.trackingNumber, items: parcel.items } });
+      await this.expect(run, 'POST', `${at}/shipments`, [201, 200], {
+        body: { carrier: 'ups', trackingNumber: parcel.trackingNumber, items: parcel.items },
+      });
     }
     const scanAge = this.options.scanAgeSeconds + (plan.kind === 'late-scan' ? 20 : 0);
     const longest = Math.max(...plan.parcels.map((p) => p.statuses.length));
@@ -171,7 +214,9 @@ export class Workload {
       await sleep(300);
     }
     if (plan.kind === 'bad-review') {
-      await this.expect(run, 'POST', `${at}/reviews`, [202], { body: { sku: TOWEL.sku, rating: 1, text: 'Arrived torn' } });
+      await this.expect(run, 'POST', `${at}/reviews`, [202], {
+        body: { sku: TOWEL.sku, rating: 1, text: 'Arrived torn' },
+      });
     }
     if (plan.kind === 'return') await this.returnTowel(run);
     await this.getJourney(run);
@@ -204,10 +249,20 @@ export class Workload {
     // Retried by hand (not by ApiCaller) so that every answer to this order's POST is kept for the API-restart check.
     const deadline = Date.now() + 180_000;
     for (;;) {
-      const { status } = await this.api.call('POST', '/v1/orders', { body: order, retry: false, headers: { 'x-request-id': `chaos-${plan.orderId}` } });
+      const { status } = await this.api.call('POST', '/v1/orders', {
+        body: order,
+        retry: false,
+        headers: { 'x-request-id': `chaos-${plan.orderId}` },
+      });
       run.placeAnswers.push(status);
       if (run.placeAnswers.length === 1) this.placed += 1;
-      if (status === 201 || status === 200 || (status > 0 && status < 500 && status !== 429) || Date.now() > deadline || this.api.expired) {
+      if (
+        status === 201 ||
+        status === 200 ||
+        (status > 0 && status < 500 && status !== 429) ||
+        Date.now() > deadline ||
+        this.api.expired
+      ) {
         if (status !== 201 && status !== 200) run.problems.push(`POST /v1/orders → ${status}`);
         return;
       }
@@ -215,9 +270,20 @@ export class Workload {
     }
   }
 
-  private async track(run: JourneyRun, trackingNumber: string, status: Status, step: number, scanAgeSeconds: number): Promise<void> {
+  private async track(
+    run: JourneyRun,
+    trackingNumber: string,
+    status: Status,
+    step: number,
+    scanAgeSeconds: number,
+  ): Promise<void> {
     await this.expect(run, 'POST', `/v1/orders/${run.plan.orderId}/tracking-events`, [202], {
-      body: { trackingNumber, status, occurredAt: new Date(Date.now() - scanAgeSeconds * 1000).toISOString(), eventId: `${trackingNumber}-${step}-${status}` },
+      body: {
+        trackingNumber,
+        status,
+        occurredAt: new Date(Date.now() - scanAgeSeconds * 1000).toISOString(),
+        eventId: `${trackingNumber}-${step}-${status}`,
+      },
     });
   }
 
@@ -246,14 +312,21 @@ export class Workload {
       return;
     }
     await this.expect(run, 'POST', `${at}/shipments`, [201, 200], {
-      body: { carrier: 'dhl', trackingNumber: plan.returnTrackingNumber, items: [{ sku: TOWEL.sku, quantity: 1 }], rmaId },
+      body: {
+        carrier: 'dhl',
+        trackingNumber: plan.returnTrackingNumber,
+        items: [{ sku: TOWEL.sku, quantity: 1 }],
+        rmaId,
+      },
     });
     await sleep(300);
     await this.track(run, plan.returnTrackingNumber!, 'delivered', 0, 0);
   }
 
   private async getJourney(run: JourneyRun): Promise<{ stage: string } | undefined> {
-    const { status, body } = await this.api.call<{ stage: string }>('GET', `/v1/orders/${run.plan.orderId}/journey`, { role: 'support' });
+    const { status, body } = await this.api.call<{ stage: string }>('GET', `/v1/orders/${run.plan.orderId}/journey`, {
+      role: 'support',
+    });
     return status === 200 ? body : undefined;
   }
 

@@ -87,7 +87,9 @@ function stopAllAndExit(): Promise<void> {
 async function startTemporal(config: Config, port: number, uiPort: number): Promise<string> {
   const cli = findTemporalBinary('cli', { log: say });
   if (!cli) {
-    throw new Error('Temporal CLI not found: run `npm run temporal:binaries` once, set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to use a running server');
+    throw new Error(
+      'Temporal CLI not found: run `npm run temporal:binaries` once, set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to use a running server',
+    );
   }
   const server = await startTemporalDevServer({
     cli,
@@ -105,12 +107,16 @@ async function startTemporal(config: Config, port: number, uiPort: number): Prom
 }
 
 async function checkTemporal(config: Config, ownServer: boolean): Promise<void> {
-  const connection = await waitForTemporal(connectionOptions(config.temporal), config.temporal.namespace, { signal: stopRequest.signal });
+  const connection = await waitForTemporal(connectionOptions(config.temporal), config.temporal.namespace, {
+    signal: stopRequest.signal,
+  });
   try {
     const added = await ensureSearchAttributes(connection, config.temporal.namespace, journeySearchAttributes);
     if (added.length) say(`registered search attributes ${added.join(', ')}`);
   } catch (err) {
-    const hint = ownServer ? 'delete .dev/temporal.db to start afresh' : `journeys need ${journeySearchAttributes.map((k) => `${k.name} (${k.type})`).join(', ')}`;
+    const hint = ownServer
+      ? 'delete .dev/temporal.db to start afresh'
+      : `journeys need ${journeySearchAttributes.map((k) => `${k.name} (${k.type})`).join(', ')}`;
     if (ownServer) throw new Error(`${errorMessage(err)}: ${hint}`);
     say(`could not check the search attributes on ${config.temporal.address} (${errorMessage(err)}); ${hint}`);
   } finally {
@@ -120,7 +126,11 @@ async function checkTemporal(config: Config, ownServer: boolean): Promise<void> 
 
 /** Embedded PostgreSQL with an `order_journeys` database; returns that database's URL. */
 async function startPostgres(): Promise<string> {
-  const postgres = await startDevPostgres({ dir: path.join(DEV_DIR, 'pg'), port: portFromEnv('DEV_POSTGRES_PORT', 5433), log: say });
+  const postgres = await startDevPostgres({
+    dir: path.join(DEV_DIR, 'pg'),
+    port: portFromEnv('DEV_POSTGRES_PORT', 5433),
+    log: say,
+  });
   onStarted('PostgreSQL', postgres.stop);
   const admin = new PgClient({ connectionString: postgres.url });
   await admin.connect();
@@ -146,7 +156,8 @@ async function startStack(startedAt: number): Promise<void> {
   if (ownTemporal) env.TEMPORAL_ADDRESS = `127.0.0.1:${temporalPort}`;
   // The embedded database's URL is known only once it runs: check everything else before starting anything.
   const preliminary = loadConfigOrExit({ ...env, DATABASE_URL: env.DATABASE_URL || 'postgres://embedded/pending' });
-  if (!(await isPortFree(preliminary.port))) throw new Error(`port ${preliminary.port} for the API is in use: stop what holds it or set PORT`);
+  if (!(await isPortFree(preliminary.port)))
+    throw new Error(`port ${preliminary.port} for the API is in use: stop what holds it or set PORT`);
   mkdirSync(DEV_DIR, { recursive: true });
   if (ownTemporal || !env.DATABASE_URL) claimDevDir();
 
@@ -195,7 +206,8 @@ function printBanner(config: Config, temporalUi: string | undefined, policyName:
   const api = `http://localhost:${config.port}`;
   const logs = [temporalUi && '.dev/temporal.log', !process.env.DATABASE_URL && '.dev/pg/postgres.log'].filter(Boolean);
   const configured = (role: 'checkout' | 'support') => Boolean(process.env[`API_KEYS_${role.toUpperCase()}`]);
-  const keyOf = (role: 'checkout' | 'support') => (configured(role) ? `(from API_KEYS_${role.toUpperCase()})` : config.apiKeys[role][0]);
+  const keyOf = (role: 'checkout' | 'support') =>
+    configured(role) ? `(from API_KEYS_${role.toUpperCase()})` : config.apiKeys[role][0];
   const order = {
     orderId: `dev-${Date.now().toString(36)}`,
     customerId: 'cus-1',
@@ -228,7 +240,9 @@ function claimDevDir(): void {
   const lockFile = path.join(DEV_DIR, 'dev.pid');
   const other = existsSync(lockFile) ? Number(readFileSync(lockFile, 'utf8')) : 0;
   if (other && other !== process.pid && commandOf(other)?.includes('scripts/dev')) {
-    throw new Error(`another \`npm run dev\` (pid ${other}) is using .dev/: stop it first, or point this one at it with TEMPORAL_ADDRESS and DATABASE_URL`);
+    throw new Error(
+      `another \`npm run dev\` (pid ${other}) is using .dev/: stop it first, or point this one at it with TEMPORAL_ADDRESS and DATABASE_URL`,
+    );
   }
   writeFileSync(lockFile, String(process.pid));
   process.once('exit', () => rmSync(lockFile, { force: true }));
@@ -245,7 +259,8 @@ function commandOf(pid: number): string | undefined {
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
   const port = raw ? Number(raw) : fallback;
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`${name} must be a port number, not "${raw}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new Error(`${name} must be a port number, not "${raw}"`);
   return port;
 }
 

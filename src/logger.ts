@@ -7,9 +7,22 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 /** Customers' contact details, wherever they sit up to three levels deep (`{ order }`, `{ input: { order } }`, `{ args: [{ order }] }`). */
 const PERSONAL = ['email', 'phone', 'to', 'recipient', 'address', 'from'];
 /** Credentials and keys, as the config and the providers name them. */
-const SECRETS = ['apiKey', 'apiKeys', 'authToken', 'password', 'secret', 'token', 'webhookSecret', 'encryptionKeys', 'databaseUrl', 'authorization', 'cookie'];
+const SECRETS = [
+  'apiKey',
+  'apiKeys',
+  'authToken',
+  'password',
+  'secret',
+  'token',
+  'webhookSecret',
+  'encryptionKeys',
+  'databaseUrl',
+  'authorization',
+  'cookie',
+];
 
-const atDepths = (key: string, depths: number) => Array.from({ length: depths + 1 }, (_, depth) => [...Array(depth).fill('*'), key].join('.'));
+const atDepths = (key: string, depths: number) =>
+  Array.from({ length: depths + 1 }, (_, depth) => [...Array(depth).fill('*'), key].join('.'));
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',

@@ -10,7 +10,10 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ name: 'migrate', level: config.observability.logLevel });
   const applied = await migrate(config.databaseUrl);
-  logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'nothing to apply: the schema is up to date');
+  logger.info(
+    { applied },
+    applied.length ? `applied ${applied.length} migration(s)` : 'nothing to apply: the schema is up to date',
+  );
 }
 
 if (require.main === module) {

@@ -19,13 +19,23 @@ import { createLogger, type Logger } from './logger';
 import { createCarrierTracking } from './providers/carriers';
 import { connectClient } from './temporal/connection';
 
-export function buildApi(config: Config, pool: Pool, client: Client, policy: JourneyPolicy, logger: Logger, stats = new WebhookStats()) {
+export function buildApi(
+  config: Config,
+  pool: Pool,
+  client: Client,
+  policy: JourneyPolicy,
+  logger: Logger,
+  stats = new WebhookStats(),
+) {
   const ledger = new MessageLedger(pool);
   const carriers = createCarrierTracking(config).adapters;
   return createApp({
     config,
     logger,
-    journeys: new JourneyService(client, config.temporal.taskQueue, policy, { ledger, parcels: new ParcelDirectory(pool) }),
+    journeys: new JourneyService(client, config.temporal.taskQueue, policy, {
+      ledger,
+      parcels: new ParcelDirectory(pool),
+    }),
     outbox: new OutboxStore(pool),
     webhooks: { ledger, consent: new ConsentStore(pool), inbox: new WebhookInbox(pool), carriers, stats },
     preferences: new CustomerPreferenceStore(pool),

@@ -24,12 +24,22 @@ import { encryptedDataConverter } from './temporal/data-converter';
 import { createJourneyWorkers, type WorkerGroup } from './temporal/journey-workers';
 import { serveMetrics } from './observability/metrics-server';
 import { sdkLogger } from './observability/sdk-logger';
-import { createWorkerMetrics, instrumentActivities, instrumentProviders, type WorkerMetrics } from './observability/worker-metrics';
+import {
+  createWorkerMetrics,
+  instrumentActivities,
+  instrumentProviders,
+  type WorkerMetrics,
+} from './observability/worker-metrics';
 
 export const WORKFLOWS_PATH = require.resolve('./workflows');
 
 /** `metrics`: count messages and time provider calls (the worker process passes its registry; tests may leave it out). */
-export async function createJourneyWorker(config: Config, pool: Pool, connection: NativeConnection, metrics?: WorkerMetrics): Promise<WorkerGroup> {
+export async function createJourneyWorker(
+  config: Config,
+  pool: Pool,
+  connection: NativeConnection,
+  metrics?: WorkerMetrics,
+): Promise<WorkerGroup> {
   const outbox = new OutboxStore(pool);
   const providers = createProviders(config, outbox);
   const { email, sms } = metrics ? instrumentProviders(providers, metrics) : providers;
@@ -67,7 +77,15 @@ async function main(): Promise<void> {
   // Before any connection: the SDK's logs through pino, its metrics on their own Prometheus port.
   Runtime.install({
     logger: sdkLogger(logger),
-    telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${workerSdkMetricsPort}`, countersTotalSuffix: true, useSecondsForDurations: true } } },
+    telemetryOptions: {
+      metrics: {
+        prometheus: {
+          bindAddress: `0.0.0.0:${workerSdkMetricsPort}`,
+          countersTotalSuffix: true,
+          useSecondsForDurations: true,
+        },
+      },
+    },
   });
   const metrics = createWorkerMetrics({ processMetrics: true });
   const metricsServer = await serveMetrics(metrics.registry, workerMetricsPort);
@@ -76,7 +94,10 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   try {
     const worker = await createJourneyWorker(config, pool, connection, metrics);
-    logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, rateLimits: config.rateLimits }, 'worker started');
+    logger.info(
+      { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, rateLimits: config.rateLimits },
+      'worker started',
+    );
     await worker.run();
     logger.info('worker stopped');
   } finally {

@@ -84,9 +84,23 @@ export function createMarketingActivities({ preferences, marketingSlots }: Marke
       const { quietHours } = input;
       const fit = quietHours ? (at: Date) => nextSendTime(at, quietHours.zones, quietHours.window) : (at: Date) => at;
       const at = marketingSlots
-        ? (await marketingSlots.reserve({ customerId, journeyId: input.journeyId, step: input.step, earliest, spacingMs: input.spacingMs, fit })).at
+        ? (
+            await marketingSlots.reserve({
+              customerId,
+              journeyId: input.journeyId,
+              step: input.step,
+              earliest,
+              spacingMs: input.spacingMs,
+              fit,
+            })
+          ).at
         : fit(earliest);
-      const deferredBy = at.getTime() === earliest.getTime() ? null : at.getTime() === fit(earliest).getTime() ? 'quiet_hours' : 'frequency_cap';
+      const deferredBy =
+        at.getTime() === earliest.getTime()
+          ? null
+          : at.getTime() === fit(earliest).getTime()
+            ? 'quiet_hours'
+            : 'frequency_cap';
       return { status: 'reserved', at: at.toISOString(), deferredBy };
     },
   };

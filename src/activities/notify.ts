@@ -88,11 +88,21 @@ const BLOCK_REASONS: Record<SendBlock, string> = {
   contact_invalid: 'the provider reported this address cannot receive messages',
 };
 
-export function createNotifyActivities({ ledger, email, sms, shop, consent, preferences, unsubscribe, onUncertainRetry }: NotifyDeps) {
+export function createNotifyActivities({
+  ledger,
+  email,
+  sms,
+  shop,
+  consent,
+  preferences,
+  unsubscribe,
+  onUncertainRetry,
+}: NotifyDeps) {
   /** The customer's statements as of now, with this order's checkout consent noted first (once per order). */
   async function statementsOf({ customerId, checkoutConsent }: SendCustomerMessageInput): Promise<CustomerStatements> {
     if (!customerId || !preferences) return {};
-    if (checkoutConsent?.marketing) await preferences.noteCheckoutConsent(customerId, checkoutConsent.orderId, new Date(checkoutConsent.at));
+    if (checkoutConsent?.marketing)
+      await preferences.noteCheckoutConsent(customerId, checkoutConsent.orderId, new Date(checkoutConsent.at));
     return preferences.statements(customerId);
   }
 
@@ -122,19 +132,39 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent, pref
       const { journeyId, orderId, step, channel, messageType } = input;
       const entry = await ledger.claim({ journeyId, orderId, step, channel, messageType });
       const unrecorded = acceptedUnrecorded.get(entry.id);
-      if (entry.status === 'pending' && unrecorded) await recordSent(entry.id, unrecorded.provider, unrecorded.providerMessageId);
-      else if (entry.status === 'pending') await ledger.markFailed(entry.id, 'journey', GAVE_UP, input.reason.slice(0, 500));
+      if (entry.status === 'pending' && unrecorded)
+        await recordSent(entry.id, unrecorded.provider, unrecorded.providerMessageId);
+      else if (entry.status === 'pending')
+        await ledger.markFailed(entry.id, 'journey', GAVE_UP, input.reason.slice(0, 500));
       const final = await ledger.find(entry.id);
       const status = final?.status ?? 'failed';
       const error = final?.errorCode ? { code: final.errorCode, message: final.errorMessage ?? '' } : undefined;
-      return { ledgerId: entry.id, step, channel, messageType, status, alreadyRecorded: entry.status !== 'pending', ...(error ? { error } : {}) };
+      return {
+        ledgerId: entry.id,
+        step,
+        channel,
+        messageType,
+        status,
+        alreadyRecorded: entry.status !== 'pending',
+        ...(error ? { error } : {}),
+      };
     },
 
     async sendCustomerMessage(input: SendCustomerMessageInput): Promise<MessageOutcome> {
       const { journeyId, orderId, step, channel, to, message, customerId } = input;
       const entry = await ledger.claim({ journeyId, orderId, step, channel, messageType: message.messageType });
-      const outcome = (status: LedgerStatus, alreadyRecorded: boolean, error?: MessageOutcome['error']): MessageOutcome => ({
-        ledgerId: entry.id, step, channel, messageType: message.messageType, status, alreadyRecorded, ...(error ? { error } : {}),
+      const outcome = (
+        status: LedgerStatus,
+        alreadyRecorded: boolean,
+        error?: MessageOutcome['error'],
+      ): MessageOutcome => ({
+        ledgerId: entry.id,
+        step,
+        channel,
+        messageType: message.messageType,
+        status,
+        alreadyRecorded,
+        ...(error ? { error } : {}),
       });
       const unrecorded = acceptedUnrecorded.get(entry.id);
       if (entry.status === 'pending' && unrecorded) {
@@ -156,7 +186,11 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent, pref
         await ledger.markSkipped(entry.id, BLOCK_REASONS[blocked], blocked);
         return outcome('skipped', false, { code: blocked, message: BLOCK_REASONS[blocked] });
       }
-      const verdict = sendVerdict(await statementsOf(input), { messageType: message.messageType, channel }, input.checkoutConsent);
+      const verdict = sendVerdict(
+        await statementsOf(input),
+        { messageType: message.messageType, channel },
+        input.checkoutConsent,
+      );
       if (!verdict.send) {
         await ledger.markSkipped(entry.id, verdict.reason, verdict.code);
         return outcome('skipped', false, { code: verdict.code, message: verdict.reason });
@@ -166,9 +200,12 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent, pref
       const provider = channel === 'email' ? email : sms;
       const marketing = isMarketing(message.messageType);
       // Marketing email carries the customer's own signed link, in the footer and as one-click List-Unsubscribe headers.
-      const link = marketing && channel === 'email' && customerId ? unsubscribe?.forCustomer(customerId, 'email') : undefined;
+      const link =
+        marketing && channel === 'email' && customerId ? unsubscribe?.forCustomer(customerId, 'email') : undefined;
       const rendered = renderOrRefuse(() =>
-        channel === 'email' ? { email: renderEmail(message, shop, link ? { unsubscribeUrl: link.url } : {}) } : { sms: renderSms(message, shop) },
+        channel === 'email'
+          ? { email: renderEmail(message, shop, link ? { unsubscribeUrl: link.url } : {}) }
+          : { sms: renderSms(message, shop) },
       );
       // A previous call that never got an answer (worker killed mid-call, timeout) may have reached the provider: this
       // call may duplicate it. Neither provider takes an idempotency key, so it is counted and shown, not hidden.
@@ -176,7 +213,13 @@ export function createNotifyActivities({ ledger, email, sms, shop, consent, pref
       if (previousUnanswered) onUncertainRetry?.({ ledgerId: entry.id, messageType: message.messageType, channel });
       try {
         const receipt = rendered.email
-          ? await email.sendEmail({ ...context, to, ...rendered.email, marketing, ...(link ? { headers: link.headers } : {}) })
+          ? await email.sendEmail({
+              ...context,
+              to,
+              ...rendered.email,
+              marketing,
+              ...(link ? { headers: link.headers } : {}),
+            })
           : await sms.sendSms({ ...context, to, body: rendered.sms! });
         await recordSent(entry.id, provider.name, receipt.providerMessageId);
         return outcome('sent', false);
@@ -210,7 +253,10 @@ function renderOrRefuse<T>(render: () => T): T {
   try {
     return render();
   } catch (err) {
-    throw ApplicationFailure.nonRetryable(`the message could not be rendered: ${(err as Error)?.message ?? err}`, 'TemplateFailed');
+    throw ApplicationFailure.nonRetryable(
+      `the message could not be rendered: ${(err as Error)?.message ?? err}`,
+      'TemplateFailed',
+    );
   }
 }
 
@@ -219,13 +265,21 @@ function renderOrRefuse<T>(render: () => T): T {
  * 21610) → opted_out, so the next message is skipped instead of refused again; the address is invalid (Twilio 21211) →
  * invalid. `alert` is about our account, not the address: the ledger's error code is what operators watch for.
  */
-async function recordConsequence(consent: ConsentGate | undefined, err: ProviderError, channel: Channel, to: string): Promise<void> {
+async function recordConsequence(
+  consent: ConsentGate | undefined,
+  err: ProviderError,
+  channel: Channel,
+  to: string,
+): Promise<void> {
   if (!consent || (err.consequence !== 'opted_out' && err.consequence !== 'contact_invalid')) return;
   await consent.record({
     channel,
     address: to,
     status: err.consequence === 'opted_out' ? 'opted_out' : 'invalid',
     source: `${err.provider}:${err.code}`,
-    reason: err.consequence === 'opted_out' ? 'the provider refused: the recipient opted out' : 'the provider refused: invalid address',
+    reason:
+      err.consequence === 'opted_out'
+        ? 'the provider refused: the recipient opted out'
+        : 'the provider refused: invalid address',
   });
 }

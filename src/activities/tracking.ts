@@ -34,7 +34,10 @@ export function createTrackingActivities({ carriers }: TrackingDeps) {
         return { registered: true, provider: carriers.name, pollable };
       } catch (err) {
         if (err instanceof CarrierError && !err.retryable) {
-          throw ApplicationFailure.nonRetryable(`${err.provider} refused to track the parcel (${err.code}): ${err.message}`, 'CarrierRefused');
+          throw ApplicationFailure.nonRetryable(
+            `${err.provider} refused to track the parcel (${err.code}): ${err.message}`,
+            'CarrierRefused',
+          );
         }
         if (err instanceof CarrierError) throw ApplicationFailure.retryable(err.message, 'CarrierUnavailable');
         throw err;

@@ -3,7 +3,10 @@ import { z } from 'zod';
 
 /** "a, b,c" → ["a", "b", "c"]. */
 export const csv = z.string().transform((s) =>
-  s.split(',').map((part) => part.trim()).filter(Boolean),
+  s
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
 );
 
 export const bool = z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1');

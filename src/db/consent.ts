@@ -58,7 +58,14 @@ export class ConsentStore {
        ON CONFLICT ON CONSTRAINT contact_consent_one_per_address DO UPDATE
          SET status = EXCLUDED.status, source = EXCLUDED.source, reason = EXCLUDED.reason, updated_at = EXCLUDED.updated_at
          WHERE contact_consent.updated_at <= EXCLUDED.updated_at`,
-      [change.channel, normalizeAddress(change.channel, change.address), change.status, change.source, change.reason ?? null, change.at ?? new Date()],
+      [
+        change.channel,
+        normalizeAddress(change.channel, change.address),
+        change.status,
+        change.source,
+        change.reason ?? null,
+        change.at ?? new Date(),
+      ],
     );
   }
 

@@ -141,15 +141,26 @@ export class MessageLedger {
          RETURNING m.id
        )
        SELECT ${columns} FROM message_ledger WHERE id = (SELECT id FROM target)`,
-      [byId, match.provider, match.providerMessageId ?? null, report.status,
-        report.status === 'failed' ? report.errorCode : null, report.status === 'failed' ? report.errorMessage : null, allowedFrom],
+      [
+        byId,
+        match.provider,
+        match.providerMessageId ?? null,
+        report.status,
+        report.status === 'failed' ? report.errorCode : null,
+        report.status === 'failed' ? report.errorMessage : null,
+        allowedFrom,
+      ],
     );
     const entry = rows[0];
     if (!entry) return null;
     // The SELECT sees the row as it was before this statement's UPDATE (one snapshot): report what was applied.
     const applies = allowedFrom.includes(entry.status);
     return applies
-      ? { ...entry, status: report.status, ...(report.status === 'failed' ? { errorCode: report.errorCode, errorMessage: report.errorMessage } : {}) }
+      ? {
+          ...entry,
+          status: report.status,
+          ...(report.status === 'failed' ? { errorCode: report.errorCode, errorMessage: report.errorMessage } : {}),
+        }
       : entry;
   }
 

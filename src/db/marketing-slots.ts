@@ -59,13 +59,16 @@ export class MarketingSlots {
         `SELECT slot_at AS "slotAt" FROM marketing_slots WHERE customer_id = $1 AND slot_at > $2 ORDER BY slot_at`,
         [request.customerId, new Date(request.earliest.getTime() - request.spacingMs)],
       );
-      const at = firstFreeSlot(request.earliest, others.rows.map((r) => r.slotAt), request.spacingMs, request.fit);
-      await client.query(`INSERT INTO marketing_slots (customer_id, journey_id, step, slot_at) VALUES ($1, $2, $3, $4)`, [
-        request.customerId,
-        request.journeyId,
-        request.step,
-        at,
-      ]);
+      const at = firstFreeSlot(
+        request.earliest,
+        others.rows.map((r) => r.slotAt),
+        request.spacingMs,
+        request.fit,
+      );
+      await client.query(
+        `INSERT INTO marketing_slots (customer_id, journey_id, step, slot_at) VALUES ($1, $2, $3, $4)`,
+        [request.customerId, request.journeyId, request.step, at],
+      );
       await client.query(`DELETE FROM marketing_slots WHERE customer_id = $1 AND slot_at < $2`, [
         request.customerId,
         new Date(request.earliest.getTime() - KEEP_MS),

@@ -18,7 +18,9 @@ export interface OutboxMessage {
   createdAt: Date;
 }
 
-export type NewOutboxMessage = Omit<OutboxMessage, 'id' | 'createdAt' | 'headers'> & { headers?: Record<string, string> | null };
+export type NewOutboxMessage = Omit<OutboxMessage, 'id' | 'createdAt' | 'headers'> & {
+  headers?: Record<string, string> | null;
+};
 
 const columns = `id, idempotency_key AS "idempotencyKey", channel, order_id AS "orderId", journey_id AS "journeyId",
   message_type AS "messageType", recipient, subject, text_body AS "textBody", html_body AS "htmlBody", headers,
@@ -39,14 +41,25 @@ export class OutboxStore {
        UNION ALL
        SELECT ${columns} FROM outbox_messages WHERE idempotency_key = $1
        LIMIT 1`,
-      [message.idempotencyKey, message.channel, message.orderId, message.journeyId, message.messageType, message.recipient,
-        message.subject, message.textBody, message.htmlBody, message.headers ? JSON.stringify(message.headers) : null],
+      [
+        message.idempotencyKey,
+        message.channel,
+        message.orderId,
+        message.journeyId,
+        message.messageType,
+        message.recipient,
+        message.subject,
+        message.textBody,
+        message.htmlBody,
+        message.headers ? JSON.stringify(message.headers) : null,
+      ],
     );
     if (rows[0]) return rows[0];
     // A concurrent insert of the same key committed after this statement's snapshot: read it now.
-    const again = await this.pool.query<OutboxMessage>(`SELECT ${columns} FROM outbox_messages WHERE idempotency_key = $1`, [
-      message.idempotencyKey,
-    ]);
+    const again = await this.pool.query<OutboxMessage>(
+      `SELECT ${columns} FROM outbox_messages WHERE idempotency_key = $1`,
+      [message.idempotencyKey],
+    );
     return again.rows[0]!;
   }
 
@@ -57,7 +70,10 @@ export class OutboxStore {
           `SELECT ${columns} FROM outbox_messages WHERE order_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
           [filter.orderId, limit],
         )
-      : await this.pool.query<OutboxMessage>(`SELECT ${columns} FROM outbox_messages ORDER BY created_at DESC, id LIMIT $1`, [limit]);
+      : await this.pool.query<OutboxMessage>(
+          `SELECT ${columns} FROM outbox_messages ORDER BY created_at DESC, id LIMIT $1`,
+          [limit],
+        );
     return rows;
   }
 }

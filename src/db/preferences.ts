@@ -84,7 +84,14 @@ export class CustomerPreferenceStore {
     try {
       await client.query('BEGIN');
       for (const change of changes) {
-        const values = [change.customerId, change.topic, change.status, change.source, change.reason ?? null, change.at ?? new Date()];
+        const values = [
+          change.customerId,
+          change.topic,
+          change.status,
+          change.source,
+          change.reason ?? null,
+          change.at ?? new Date(),
+        ];
         await client.query(
           `INSERT INTO customer_preference_events (customer_id, topic, status, source, reason, said_at) VALUES ($1, $2, $3, $4, $5, $6)`,
           values,

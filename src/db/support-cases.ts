@@ -31,7 +31,10 @@ export class SupportCases {
   }
 
   async forOrder(orderId: string): Promise<SupportCase[]> {
-    const { rows } = await this.pool.query<SupportCase>(`SELECT ${columns} FROM support_cases WHERE order_id = $1 ORDER BY created_at`, [orderId]);
+    const { rows } = await this.pool.query<SupportCase>(
+      `SELECT ${columns} FROM support_cases WHERE order_id = $1 ORDER BY created_at`,
+      [orderId],
+    );
     return rows;
   }
 }

@@ -27,7 +27,10 @@ export class WebhookInbox {
 
   /** True when this provider event was handled before: a redelivery or a replay, to answer 2xx and leave alone. */
   async seen(provider: string, eventId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(`SELECT 1 FROM webhook_events WHERE provider = $1 AND event_id = $2`, [provider, eventId]);
+    const { rowCount } = await this.pool.query(`SELECT 1 FROM webhook_events WHERE provider = $1 AND event_id = $2`, [
+      provider,
+      eventId,
+    ]);
     return rowCount === 1;
   }
 

@@ -43,11 +43,19 @@ export type SendVerdict = { send: true } | { send: false; code: SkipCode; reason
 /** The checkout consent as a statement (only a "yes" is one). */
 export function checkoutStatement(checkout: CheckoutConsent | undefined): PreferenceStatement | undefined {
   if (!checkout?.marketing) return undefined;
-  return { status: 'opted_in', source: `checkout:order ${checkout.orderId}`, reason: 'ticked at checkout', at: new Date(checkout.at) };
+  return {
+    status: 'opted_in',
+    source: `checkout:order ${checkout.orderId}`,
+    reason: 'ticked at checkout',
+    at: new Date(checkout.at),
+  };
 }
 
 /** The newer of two statements; the recorded one when they are equally old. */
-export function latest(recorded: PreferenceStatement | undefined, other: PreferenceStatement | undefined): PreferenceStatement | undefined {
+export function latest(
+  recorded: PreferenceStatement | undefined,
+  other: PreferenceStatement | undefined,
+): PreferenceStatement | undefined {
   if (!recorded) return other;
   if (!other) return recorded;
   return other.at.getTime() > recorded.at.getTime() ? other : recorded;
@@ -56,18 +64,31 @@ export function latest(recorded: PreferenceStatement | undefined, other: Prefere
 /** Whether marketing may go to this customer now. */
 export function marketingVerdict(statements: CustomerStatements, checkout?: CheckoutConsent): SendVerdict {
   const statement = latest(statements.marketing, checkoutStatement(checkout));
-  if (!statement) return { send: false, code: 'no_marketing_consent', reason: 'the customer has not agreed to marketing messages' };
+  if (!statement)
+    return { send: false, code: 'no_marketing_consent', reason: 'the customer has not agreed to marketing messages' };
   if (statement.status === 'opted_out') {
-    return { send: false, code: 'marketing_opted_out', reason: `the customer opted out of marketing (${statement.source}, ${statement.at.toISOString()})` };
+    return {
+      send: false,
+      code: 'marketing_opted_out',
+      reason: `the customer opted out of marketing (${statement.source}, ${statement.at.toISOString()})`,
+    };
   }
   return { send: true };
 }
 
 /** Whether this message may go to this customer on this channel, by their preferences. */
-export function sendVerdict(statements: CustomerStatements, message: { messageType: string; channel: Channel }, checkout?: CheckoutConsent): SendVerdict {
+export function sendVerdict(
+  statements: CustomerStatements,
+  message: { messageType: string; channel: Channel },
+  checkout?: CheckoutConsent,
+): SendVerdict {
   const channel = statements[message.channel];
   if (channel?.status === 'opted_out') {
-    return { send: false, code: 'channel_opted_out', reason: `the customer turned off ${message.channel} messages (${channel.source})` };
+    return {
+      send: false,
+      code: 'channel_opted_out',
+      reason: `the customer turned off ${message.channel} messages (${channel.source})`,
+    };
   }
   return isMarketing(message.messageType) ? marketingVerdict(statements, checkout) : { send: true };
 }

@@ -8,7 +8,10 @@ export interface DeliveryWindow {
   latest: string;
 }
 
-export function expectedDeliveryWindow(order: Pick<Order, 'placedAt' | 'expectedDelivery'>, policy: Pick<JourneyPolicy, 'expectedDeliveryDays'>): DeliveryWindow {
+export function expectedDeliveryWindow(
+  order: Pick<Order, 'placedAt' | 'expectedDelivery'>,
+  policy: Pick<JourneyPolicy, 'expectedDeliveryDays'>,
+): DeliveryWindow {
   if (order.expectedDelivery) return order.expectedDelivery;
   const placed = new Date(order.placedAt).getTime();
   const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -13,7 +13,12 @@ export const MARKETING_SPACING_MS = 24 * 3_600_000;
  * customer's quiet-hours window. Both rules move the time only forward, so alternating them until neither moves it
  * finds the first instant that satisfies both.
  */
-export function firstFreeSlot(earliest: Date, reserved: readonly Date[], spacingMs: number, fit: (at: Date) => Date = (at) => at): Date {
+export function firstFreeSlot(
+  earliest: Date,
+  reserved: readonly Date[],
+  spacingMs: number,
+  fit: (at: Date) => Date = (at) => at,
+): Date {
   const taken = reserved.map((d) => d.getTime()).sort((a, b) => a - b);
   let at = earliest.getTime();
   // Each round moves `at` past one reserved slot or into a window, so the number of rounds is bounded.

@@ -10,22 +10,29 @@ const externalId = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'may contain only letters, digits, ".", "_", ":" and "-", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:-]*$/,
+    'may contain only letters, digits, ".", "_", ":" and "-", starting with a letter or digit',
+  );
 
 /** Money travels as a decimal string ("59.90") so no float ever rounds a price. */
 const money = z.string().regex(/^\d{1,12}(\.\d{1,4})?$/, 'must be a decimal amount such as "59.90"');
 
-const timeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be an IANA time zone such as "Europe/Riga"').meta({
-  format: 'iana-time-zone',
-  description: 'An IANA time zone name the ICU data of Node.js knows, e.g. "Europe/Riga" (also "UTC", links, any case)',
-});
+const timeZone = z
+  .string()
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as "Europe/Riga"')
+  .meta({
+    format: 'iana-time-zone',
+    description:
+      'An IANA time zone name the ICU data of Node.js knows, e.g. "Europe/Riga" (also "UTC", links, any case)',
+  });
 
 /** As validated, in the contract too: zod's own patterns (stricter than JSON Schema's "email" and "date-time"). */
 const email = z.email();
@@ -36,7 +43,10 @@ const phoneNumber = z
   .string()
   .regex(E164_SHAPE, { message: PHONE_NUMBER_RULE, abort: true })
   .refine(isE164PhoneNumber, PHONE_NUMBER_RULE)
-  .meta({ description: 'E.164, and a valid number in its country\'s numbering plan (libphonenumber)', examples: ['+37120000000'] });
+  .meta({
+    description: "E.164, and a valid number in its country's numbering plan (libphonenumber)",
+    examples: ['+37120000000'],
+  });
 
 export const channelSchema = z.enum(['email', 'sms']);
 export type Channel = z.infer<typeof channelSchema>;
@@ -60,7 +70,10 @@ export const orderSchema = z
     name: z.string().min(1).max(200).optional(),
     locale: z.string().min(2).max(35).default('en'),
     timeZone: timeZone.optional(),
-    shippingCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "LV"').optional(),
+    shippingCountry: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "LV"')
+      .optional(),
     channels: z.array(channelSchema).min(1).default(['email']),
     /**
      * The customer agreed to marketing messages at checkout (tips, review requests, replenishment reminders). Absent
@@ -88,7 +101,8 @@ export const orderSchema = z
     }
     const seen = new Set<string>();
     order.items.forEach((item, i) => {
-      if (seen.has(item.sku)) ctx.addIssue({ code: 'custom', path: ['items', i, 'sku'], message: `appears twice ("${item.sku}")` });
+      if (seen.has(item.sku))
+        ctx.addIssue({ code: 'custom', path: ['items', i, 'sku'], message: `appears twice ("${item.sku}")` });
       seen.add(item.sku);
     });
   });

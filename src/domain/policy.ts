@@ -16,7 +16,10 @@ export const journeyPolicySchema = z.object({
     .refine((w) => w.min <= w.max, { message: 'min must not exceed max' }),
   unboxingDelayDays: days,
   /** Review platforms and our own data: ask 7–15 days after the parcel arrives, never earlier or later. */
-  reviewRequestDelayDays: z.number().min(7, 'must be at least 7 days after delivery').max(15, 'must be at most 15 days after delivery'),
+  reviewRequestDelayDays: z
+    .number()
+    .min(7, 'must be at least 7 days after delivery')
+    .max(15, 'must be at most 15 days after delivery'),
   reviewReminderDelayDays: days,
   /** When no delivery scan arrives: ask for a review this long after the latest expected delivery date plus the review delay. */
   reviewFallbackBufferDays: days,
@@ -57,7 +60,12 @@ export const productionPolicy: JourneyPolicy = journeyPolicySchema.parse({
 });
 
 /** Same journey, one second per day: a person can watch a whole journey in the Temporal UI in a few minutes. */
-export const demoPolicy: JourneyPolicy = journeyPolicySchema.parse({ ...productionPolicy, name: 'demo', secondsPerDay: 1, secondsPerRetryHour: 60 });
+export const demoPolicy: JourneyPolicy = journeyPolicySchema.parse({
+  ...productionPolicy,
+  name: 'demo',
+  secondsPerDay: 1,
+  secondsPerRetryHour: 60,
+});
 
 /**
  * Fields laid over a named policy (JOURNEY_POLICY_OVERRIDES): a shop tunes one delay without a release, and the chaos
@@ -66,7 +74,12 @@ export const demoPolicy: JourneyPolicy = journeyPolicySchema.parse({ ...producti
 export const journeyPolicyOverridesSchema: z.ZodType<Partial<JourneyPolicy>> = z
   .object(
     // Without their defaults: an override absent from the JSON must leave the named policy's value alone.
-    Object.fromEntries(Object.entries(journeyPolicySchema.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()])),
+    Object.fromEntries(
+      Object.entries(journeyPolicySchema.shape).map(([key, field]) => [
+        key,
+        (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+      ]),
+    ),
   )
   .strict();
 

@@ -28,7 +28,11 @@ const DAY_MS = 24 * HOUR_MS;
  * Zones whose windows never overlap (e.g. Honolulu and Kamchatka) leave no common instant; then the first zone's window
  * is used alone, so a message is deferred, never dropped. Callers avoid such lists (see recipient-zones.ts).
  */
-export function nextSendTime(now: Date, zoneOrZones: string | readonly string[], window: SendWindow = DEFAULT_SEND_WINDOW): Date {
+export function nextSendTime(
+  now: Date,
+  zoneOrZones: string | readonly string[],
+  window: SendWindow = DEFAULT_SEND_WINDOW,
+): Date {
   const zones = typeof zoneOrZones === 'string' ? [zoneOrZones] : [...zoneOrZones];
   if (zones.length === 0) throw new Error('nextSendTime needs at least one time zone');
   const start = minutesOf(window.start);
@@ -116,7 +120,8 @@ interface WallClock {
 function wallClock(ms: number, zone: string): WallClock {
   const whole = Math.floor(ms / 1000) * 1000; // Intl shows whole seconds
   const parts: Record<string, number> = {};
-  for (const p of formatter(zone).formatToParts(new Date(whole))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  for (const p of formatter(zone).formatToParts(new Date(whole)))
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
   const dayMs = Date.UTC(parts.year!, parts.month! - 1, parts.day!);
   const secondOfDay = parts.hour! * 3600 + parts.minute! * 60 + parts.second!;
   return { dayMs, minutes: secondOfDay / 60 + (ms - whole) / MINUTE_MS, offsetMs: dayMs + secondOfDay * 1000 - whole };

@@ -2,7 +2,10 @@
 import type { OrderItem } from './order';
 import type { JourneyPolicy } from './policy';
 
-export function replenishmentIntervalDays(item: Pick<OrderItem, 'replenishmentIntervalDays' | 'category'>, policy: Pick<JourneyPolicy, 'replenishmentDaysByCategory'>): number | undefined {
+export function replenishmentIntervalDays(
+  item: Pick<OrderItem, 'replenishmentIntervalDays' | 'category'>,
+  policy: Pick<JourneyPolicy, 'replenishmentDaysByCategory'>,
+): number | undefined {
   if (item.replenishmentIntervalDays) return item.replenishmentIntervalDays;
   return item.category ? policy.replenishmentDaysByCategory[item.category.toLowerCase()] : undefined;
 }

@@ -34,7 +34,10 @@ export function judgeReturn(lines: ReturnLine[], ctx: ReturnContext): ReturnVerd
     if (bought === undefined) return { ok: false, reason: `item ${sku} is not part of this order` };
     const returnable = bought - (ctx.alreadyReturned[sku] ?? 0);
     if (quantity > returnable) {
-      return { ok: false, reason: `only ${returnable} of item ${sku} can be returned (bought ${bought}, already returned ${bought - returnable})` };
+      return {
+        ok: false,
+        reason: `only ${returnable} of item ${sku} can be returned (bought ${bought}, already returned ${bought - returnable})`,
+      };
     }
   }
   return { ok: true };

@@ -32,7 +32,11 @@ export interface ShipmentTrackingState {
 }
 
 /** Statuses that mean the parcel is in trouble: the customer is told and support gets a case. */
-export const PROBLEM_STATUSES: ReadonlySet<TrackingStatus> = new Set(['attempt_failed', 'exception', 'returned_to_sender']);
+export const PROBLEM_STATUSES: ReadonlySet<TrackingStatus> = new Set([
+  'attempt_failed',
+  'exception',
+  'returned_to_sender',
+]);
 
 /** No later update changes these, except a problem reported after a delivery. */
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['delivered', 'returned_to_sender']);
@@ -44,7 +48,8 @@ export function judgeUpdate(current: ShipmentTrackingState, update: TrackingUpda
   if (current.status === update.status && current.statusAt === update.occurredAt) return 'duplicate';
   if (current.statusAt !== null && Date.parse(update.occurredAt) < Date.parse(current.statusAt)) return 'stale';
   if (current.status === 'returned_to_sender') return 'stale';
-  if (current.status === 'delivered' && update.status !== 'exception' && update.status !== 'returned_to_sender') return 'stale';
+  if (current.status === 'delivered' && update.status !== 'exception' && update.status !== 'returned_to_sender')
+    return 'stale';
   if (current.status === update.status) return 'duplicate';
   return 'apply';
 }

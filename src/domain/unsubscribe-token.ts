@@ -29,7 +29,9 @@ function sign(secret: string, signed: string): Buffer {
 }
 
 export function createUnsubscribeToken(secret: string, claim: UnsubscribeClaim): string {
-  const payload = Buffer.from(JSON.stringify({ c: claim.customerId, ch: claim.channel, exp: Math.floor(claim.expiresAt.getTime() / 1000) })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ c: claim.customerId, ch: claim.channel, exp: Math.floor(claim.expiresAt.getTime() / 1000) }),
+  ).toString('base64url');
   const signed = `${VERSION}.${payload}`;
   return `${signed}.${sign(secret, signed).toString('base64url')}`;
 }
@@ -39,14 +41,20 @@ export function verifyUnsubscribeToken(secret: string, token: string, now: Date 
   if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2]) return { ok: false, problem: 'malformed' };
   const expected = sign(secret, `${parts[0]}.${parts[1]}`);
   const given = Buffer.from(parts[2], 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, problem: 'bad_signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, problem: 'bad_signature' };
   let payload: { c?: unknown; ch?: unknown; exp?: unknown };
   try {
     payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
   } catch {
     return { ok: false, problem: 'malformed' };
   }
-  if (typeof payload.c !== 'string' || !payload.c || (payload.ch !== 'email' && payload.ch !== 'sms') || typeof payload.exp !== 'number') {
+  if (
+    typeof payload.c !== 'string' ||
+    !payload.c ||
+    (payload.ch !== 'email' && payload.ch !== 'sms') ||
+    typeof payload.exp !== 'number'
+  ) {
     return { ok: false, problem: 'malformed' };
   }
   if (payload.exp * 1000 <= now.getTime()) return { ok: false, problem: 'expired' };
@@ -79,7 +87,10 @@ export class UnsubscribeLinks {
     const url = `${this.options.url}?token=${encodeURIComponent(token)}`;
     const targets = [`<${url}>`];
     if (this.options.mailto) targets.push(`<mailto:${this.options.mailto}?subject=unsubscribe>`);
-    return { url, headers: { 'List-Unsubscribe': targets.join(', '), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } };
+    return {
+      url,
+      headers: { 'List-Unsubscribe': targets.join(', '), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    };
   }
 
   verify(token: string, now: Date = new Date()): TokenCheck {

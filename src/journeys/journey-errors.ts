@@ -21,7 +21,9 @@ export class JourneyEndedError extends Error {
     readonly orderId: string,
     readonly stage: string,
   ) {
-    super(stage === 'cancelled' ? `order ${orderId} was cancelled` : `the journey of order ${orderId} has ended (${stage})`);
+    super(
+      stage === 'cancelled' ? `order ${orderId} was cancelled` : `the journey of order ${orderId} has ended (${stage})`,
+    );
   }
 }
 

@@ -105,7 +105,11 @@ export class JourneyService {
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         // skus: what a review may be about, readable by describe() without a worker (no personal data).
-        memo: { orderFingerprint: fingerprint, skus: order.items.map((i) => i.sku), ...(requestId ? { requestId } : {}) },
+        memo: {
+          orderFingerprint: fingerprint,
+          skus: order.items.map((i) => i.sku),
+          ...(requestId ? { requestId } : {}),
+        },
         typedSearchAttributes: [
           { key: OrderIdKey, value: order.orderId },
           { key: CustomerIdKey, value: order.customerId },
@@ -129,7 +133,10 @@ export class JourneyService {
    * message ledger, filled by the delivery webhooks, and is merged in here.
    */
   async view(orderId: string): Promise<JourneyView> {
-    const [view, ledger] = await Promise.allSettled([this.journeyState(orderId), this.records.ledger.forOrder(orderId)]);
+    const [view, ledger] = await Promise.allSettled([
+      this.journeyState(orderId),
+      this.records.ledger.forOrder(orderId),
+    ]);
     // The journey's own answer first (unknown order, failing journey); then the ledger's (e.g. PostgreSQL down → 503).
     if (view.status === 'rejected') throw view.reason;
     if (ledger.status === 'rejected') throw ledger.reason;
@@ -154,7 +161,11 @@ export class JourneyService {
   async addShipment(orderId: string, shipment: NewShipment) {
     const added = await this.act(orderId, (h) => h.executeUpdate(addShipmentUpdate, { args: [shipment] }));
     // After the journey accepted it (a refused parcel is no parcel of this order); a repeat finds the row already there.
-    await this.records.parcels.register({ trackingNumber: shipment.trackingNumber, carrier: shipment.carrier, orderId });
+    await this.records.parcels.register({
+      trackingNumber: shipment.trackingNumber,
+      carrier: shipment.carrier,
+      orderId,
+    });
     return added;
   }
 
@@ -194,22 +205,31 @@ export class JourneyService {
   async submitReview(orderId: string, review: ReviewSubmitted): Promise<void> {
     const { memo } = await this.describe(orderId);
     const skus = memo?.skus;
-    if (Array.isArray(skus) && !skus.includes(review.sku)) throw new NotInOrderError(`item ${review.sku} is not part of order ${orderId}`);
+    if (Array.isArray(skus) && !skus.includes(review.sku))
+      throw new NotInOrderError(`item ${review.sku} is not part of order ${orderId}`);
     await this.act(orderId, (h) => h.signal(reviewSubmittedSignal, review));
   }
 
   requestReturn(orderId: string, request: ReturnRequest, { idempotencyKey }: ActionOptions = {}) {
     const updateId = idempotencyKey ? `return:${idempotencyKey}` : undefined;
-    return this.act(orderId, (h) => h.executeUpdate(requestReturnUpdate, { args: [request], ...(updateId ? { updateId } : {}) }));
+    return this.act(orderId, (h) =>
+      h.executeUpdate(requestReturnUpdate, { args: [request], ...(updateId ? { updateId } : {}) }),
+    );
   }
 
   cancel(orderId: string, request: CancelRequest, { idempotencyKey }: ActionOptions = {}) {
     const updateId = idempotencyKey ? `cancel:${idempotencyKey}` : undefined;
-    return this.act(orderId, (h) => h.executeUpdate(cancelOrderUpdate, { args: [request], ...(updateId ? { updateId } : {}) }));
+    return this.act(orderId, (h) =>
+      h.executeUpdate(cancelOrderUpdate, { args: [request], ...(updateId ? { updateId } : {}) }),
+    );
   }
 
   /** Runs an action on the order's journey within a deadline, turning Temporal's answers into the service's errors. */
-  private async act<T>(orderId: string, action: (handle: WorkflowHandle) => Promise<T>, timeoutMs = this.timeouts.actionMs): Promise<T> {
+  private async act<T>(
+    orderId: string,
+    action: (handle: WorkflowHandle) => Promise<T>,
+    timeoutMs = this.timeouts.actionMs,
+  ): Promise<T> {
     const handle = this.client.workflow.getHandle(journeyWorkflowId(orderId));
     try {
       return await this.client.withDeadline(Date.now() + timeoutMs, () => action(handle));
@@ -229,12 +249,15 @@ function withDeliveryOutcomes(view: JourneyView, journeyId: string, ledger: Ledg
     ...view,
     messages: view.messages.map((message) => {
       const entry = byStep.get(`${message.step}/${message.channel}`);
-      if (!entry || entry.status === message.status || (entry.status !== 'delivered' && entry.status !== 'failed')) return message;
+      if (!entry || entry.status === message.status || (entry.status !== 'delivered' && entry.status !== 'failed'))
+        return message;
       const { error: _sendError, ...rest } = message;
       return {
         ...rest,
         status: entry.status,
-        ...(entry.status === 'failed' ? { error: { code: entry.errorCode ?? 'unknown', message: entry.errorMessage ?? '' } } : {}),
+        ...(entry.status === 'failed'
+          ? { error: { code: entry.errorCode ?? 'unknown', message: entry.errorMessage ?? '' } }
+          : {}),
       };
     }),
   };

@@ -48,13 +48,23 @@ export function grpcCode(err: unknown): number | undefined {
 export function unreachable(orderId: string, err: unknown): JourneyUnavailableError | undefined {
   const code = grpcCode(err);
   if (code === grpcStatus.UNAVAILABLE) {
-    return new JourneyUnavailableError(orderId, 'temporal_unreachable', 'Temporal does not answer', RETRY_AFTER_SECONDS.temporal_unreachable);
+    return new JourneyUnavailableError(
+      orderId,
+      'temporal_unreachable',
+      'Temporal does not answer',
+      RETRY_AFTER_SECONDS.temporal_unreachable,
+    );
   }
   return undefined;
 }
 
 /** Translates the error of an action on the journey (query, signal, update) into the service's errors. */
-export async function explainJourneyError(client: Client, orderId: string, handle: WorkflowHandle, err: unknown): Promise<unknown> {
+export async function explainJourneyError(
+  client: Client,
+  orderId: string,
+  handle: WorkflowHandle,
+  err: unknown,
+): Promise<unknown> {
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (!(cause instanceof ApplicationFailure && cause.type === 'AcceptedUpdateCompletedWorkflow')) {
@@ -81,12 +91,19 @@ export async function explainJourneyError(client: Client, orderId: string, handl
     code === grpcStatus.CANCELLED ||
     code === grpcStatus.FAILED_PRECONDITION;
   if (noAnswer) {
-    const diagnosis = await whyNoAnswer(client, orderId, handle).catch((e) => unreachable(orderId, e) ?? noTimelyAnswer(orderId));
+    const diagnosis = await whyNoAnswer(client, orderId, handle).catch(
+      (e) => unreachable(orderId, e) ?? noTimelyAnswer(orderId),
+    );
     if (err instanceof QueryNotRegisteredError && diagnosis.reason !== 'workflow_task_failing') {
       // The worker could not replay the journey to answer (its next task will fail the same way): stuck, not our 500.
       if (/TMPRL1100|nondetermin/i.test(err.message)) {
         const detail = `the worker cannot replay it — ${err.message.split('\n')[0]!.slice(0, 300)}`;
-        return new JourneyUnavailableError(orderId, 'workflow_task_failing', detail, RETRY_AFTER_SECONDS.workflow_task_failing);
+        return new JourneyUnavailableError(
+          orderId,
+          'workflow_task_failing',
+          detail,
+          RETRY_AFTER_SECONDS.workflow_task_failing,
+        );
       }
       return err; // a query the worker failed on a healthy journey is a bug of ours, not an outage: keep it a 500
     }
@@ -98,8 +115,12 @@ export async function explainJourneyError(client: Client, orderId: string, handl
 /** A closed journey: ended as planned (409 journey_ended) or stopped abnormally (500). */
 function closedOutcome(orderId: string, description: WorkflowExecutionDescription): Error {
   const status = description.status.name;
-  if (status === 'FAILED' || status === 'TERMINATED' || status === 'TIMED_OUT') return new JourneyFailedError(orderId, status);
-  return new JourneyEndedError(orderId, String(description.typedSearchAttributes.get(JourneyStageKey) ?? status.toLowerCase()));
+  if (status === 'FAILED' || status === 'TERMINATED' || status === 'TIMED_OUT')
+    return new JourneyFailedError(orderId, status);
+  return new JourneyEndedError(
+    orderId,
+    String(description.typedSearchAttributes.get(JourneyStageKey) ?? status.toLowerCase()),
+  );
 }
 
 /**
@@ -114,13 +135,23 @@ async function whyNoAnswer(client: Client, orderId: string, handle: WorkflowHand
   if (failure) {
     const attempt = description.raw.pendingWorkflowTask?.attempt;
     const detail = `its workflow task keeps failing${attempt ? ` (attempt ${attempt})` : ''} — ${failure}`;
-    return new JourneyUnavailableError(orderId, 'workflow_task_failing', detail, RETRY_AFTER_SECONDS.workflow_task_failing);
+    return new JourneyUnavailableError(
+      orderId,
+      'workflow_task_failing',
+      detail,
+      RETRY_AFTER_SECONDS.workflow_task_failing,
+    );
   }
   return noTimelyAnswer(orderId);
 }
 
 const noTimelyAnswer = (orderId: string) =>
-  new JourneyUnavailableError(orderId, 'no_timely_answer', 'no worker answered in time (workers down, restarting or busy)', RETRY_AFTER_SECONDS.no_timely_answer);
+  new JourneyUnavailableError(
+    orderId,
+    'no_timely_answer',
+    'no worker answered in time (workers down, restarting or busy)',
+    RETRY_AFTER_SECONDS.no_timely_answer,
+  );
 
 /**
  * The cause and first message line of the newest WorkflowTaskFailed event, when no workflow task completed after it

@@ -49,7 +49,11 @@ function providerOutcome(err: unknown): string {
   return err.retryable ? 'unavailable' : 'refused';
 }
 
-async function timed<T>(metrics: WorkerMetrics, labels: { provider: string; channel: string }, send: () => Promise<T>): Promise<T> {
+async function timed<T>(
+  metrics: WorkerMetrics,
+  labels: { provider: string; channel: string },
+  send: () => Promise<T>,
+): Promise<T> {
   const end = metrics.providerSendSeconds.startTimer(labels);
   try {
     const result = await send();
@@ -62,23 +66,37 @@ async function timed<T>(metrics: WorkerMetrics, labels: { provider: string; chan
 }
 
 /** The same providers, each call timed. */
-export function instrumentProviders(providers: { email: EmailProvider; sms: SmsProvider }, metrics: WorkerMetrics): { email: EmailProvider; sms: SmsProvider } {
+export function instrumentProviders(
+  providers: { email: EmailProvider; sms: SmsProvider },
+  metrics: WorkerMetrics,
+): { email: EmailProvider; sms: SmsProvider } {
   const { email, sms } = providers;
   return {
-    email: { name: email.name, sendEmail: (message) => timed(metrics, { provider: email.name, channel: 'email' }, () => email.sendEmail(message)) },
-    sms: { name: sms.name, sendSms: (message) => timed(metrics, { provider: sms.name, channel: 'sms' }, () => sms.sendSms(message)) },
+    email: {
+      name: email.name,
+      sendEmail: (message) =>
+        timed(metrics, { provider: email.name, channel: 'email' }, () => email.sendEmail(message)),
+    },
+    sms: {
+      name: sms.name,
+      sendSms: (message) => timed(metrics, { provider: sms.name, channel: 'sms' }, () => sms.sendSms(message)),
+    },
   };
 }
 
 /** The same activities; `sendCustomerMessage` counts each message by what became of it, `recordUndeliverable` the given up. */
-export function instrumentActivities<A extends Pick<JourneyActivities, 'sendCustomerMessage' | 'recordUndeliverable'>>(activities: A, metrics: WorkerMetrics): A {
+export function instrumentActivities<A extends Pick<JourneyActivities, 'sendCustomerMessage' | 'recordUndeliverable'>>(
+  activities: A,
+  metrics: WorkerMetrics,
+): A {
   const send = activities.sendCustomerMessage;
   const giveUp = activities.recordUndeliverable;
   return {
     ...activities,
     async recordUndeliverable(input) {
       const outcome = await giveUp(input);
-      if (!outcome.alreadyRecorded) metrics.messages.inc({ message_type: input.messageType, channel: input.channel, outcome: 'gave_up' });
+      if (!outcome.alreadyRecorded)
+        metrics.messages.inc({ message_type: input.messageType, channel: input.channel, outcome: 'gave_up' });
       return outcome;
     },
     async sendCustomerMessage(input) {
@@ -89,7 +107,10 @@ export function instrumentActivities<A extends Pick<JourneyActivities, 'sendCust
         return outcome;
       } catch (err) {
         // Thrown = Temporal retries it: a provider outage (ProviderUnavailable) or a failure of our own.
-        metrics.messages.inc({ ...labels, outcome: (err as { type?: string })?.type === 'ProviderUnavailable' ? 'retrying' : 'error' });
+        metrics.messages.inc({
+          ...labels,
+          outcome: (err as { type?: string })?.type === 'ProviderUnavailable' ? 'retrying' : 'error',
+        });
         throw err;
       }
     },

@@ -110,9 +110,14 @@ export interface FillOptions {
  */
 export function fill(template: string, values: CopyValues, options: FillOptions = {}): string {
   for (const name of variablesOf(template)) {
-    if (!(name in values)) throw new Error(`template "${template}" uses {{${name}}}, which is not offered here (offered: ${Object.keys(values).join(', ')})`);
+    if (!(name in values))
+      throw new Error(
+        `template "${template}" uses {{${name}}}, which is not offered here (offered: ${Object.keys(values).join(', ')})`,
+      );
   }
-  const escape = options.isolate ? (value: string) => (value ? `\u2068${value}\u2069` : value) : (value: string) => value;
+  const escape = options.isolate
+    ? (value: string) => (value ? `\u2068${value}\u2069` : value)
+    : (value: string) => value;
   const text = Mustache.render(template, values, {}, { escape });
   // A value ending in an abbreviation's period ("23. nov.") at the end of a sentence: one period ends both.
   return text.replace(/(?<!\.)\.\.(?!\.)/g, '.');

@@ -18,7 +18,9 @@ export function formatDate(isoDate: string, intlLocale: string): string {
 /** A short range of calendar dates for an SMS: "Nov 23 – 25", "23.–25. nov.". */
 export function formatShortDateRange(earliest: string, latest: string, intlLocale: string): string {
   const format = new Intl.DateTimeFormat(intlLocale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
-  return earliest === latest ? format.format(calendarDay(earliest)) : format.formatRange(calendarDay(earliest), calendarDay(latest));
+  return earliest === latest
+    ? format.format(calendarDay(earliest))
+    : format.formatRange(calendarDay(earliest), calendarDay(latest));
 }
 
 /** An instant in the customer's time zone: "Nov 20, 2026, 12:15 PM"; with "UTC" added when their zone is unknown. */
@@ -26,7 +28,11 @@ export function formatDateTime(isoInstant: string, intlLocale: string, timeZone?
   const zone = timeZone && isTimeZone(timeZone) ? timeZone : undefined;
   const instant = new Date(isoInstant);
   if (Number.isNaN(instant.getTime())) throw new RangeError(`not an ISO instant: ${isoInstant}`);
-  const formatted = new Intl.DateTimeFormat(intlLocale, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone ?? 'UTC' }).format(instant);
+  const formatted = new Intl.DateTimeFormat(intlLocale, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: zone ?? 'UTC',
+  }).format(instant);
   return zone ? formatted : `${formatted} UTC`;
 }
 

@@ -45,4 +45,11 @@ export async function prepareTemplates(): Promise<void> {
 export { LOCALES, resolveLocale, type Locale } from './locale';
 export { MESSAGE_TYPES, isMessageType } from '../domain/message-types';
 export { sampleMessage } from './samples';
-export type { CustomerMessage, MessageType, ConfirmationData, RenderedEmail, RenderOptions, ShopDetails } from './types';
+export type {
+  CustomerMessage,
+  MessageType,
+  ConfirmationData,
+  RenderedEmail,
+  RenderOptions,
+  ShopDetails,
+} from './types';

@@ -26,7 +26,8 @@ export function resolveLocale(requested: string | undefined): ResolvedLocale {
   const canonical = canonicalTag(requested ?? '');
   const language = canonical?.split('-')[0]?.toLowerCase() ?? '';
   const locale = isLocale(language) ? language : DEFAULT_LOCALE;
-  const intlLocale = canonical && locale === language && Intl.NumberFormat.supportedLocalesOf([canonical]).length ? canonical : locale;
+  const intlLocale =
+    canonical && locale === language && Intl.NumberFormat.supportedLocalesOf([canonical]).length ? canonical : locale;
   return { locale, intlLocale, dir: RTL.has(locale) ? 'rtl' : 'ltr' };
 }
 

@@ -77,7 +77,11 @@ export function smsParts(message: CustomerMessage, shop: ShopDetails): SmsParts 
   switch (message.messageType) {
     case 'confirmation': {
       const more = confirmationValues(message, ctx);
-      return { prefix: shop.name, body: () => fill(sms, { ...values, ...more }), tail: fill(copy.common.smsHelp, { email: shop.supportEmail }) };
+      return {
+        prefix: shop.name,
+        body: () => fill(sms, { ...values, ...more }),
+        tail: fill(copy.common.smsHelp, { email: shop.supportEmail }),
+      };
     }
     case 'shipped':
     case 'out_for_delivery':
@@ -87,23 +91,43 @@ export function smsParts(message: CustomerMessage, shop: ShopDetails): SmsParts 
     case 'tracking_stalled': {
       const data = message.data;
       const link = message.messageType === 'delivered' ? undefined : safeLink(data.trackingUrl);
-      return { prefix: shop.name, body: (limit) => fill(sms, { ...values, ...parcelValues(data, ctx, limit) }), tail: link };
+      return {
+        prefix: shop.name,
+        body: (limit) => fill(sms, { ...values, ...parcelValues(data, ctx, limit) }),
+        tail: link,
+      };
     }
     case 'review_request':
     case 'review_reminder': {
       const tail = fill(copy.messages[message.messageType].smsLink, { link: reviewUrl(message, shop) });
-      return { prefix: shop.name, body: (limit) => fill(sms, { ...values, items: itemNames(message.data.items, ctx, limit) }), tail };
+      return {
+        prefix: shop.name,
+        body: (limit) => fill(sms, { ...values, items: itemNames(message.data.items, ctx, limit) }),
+        tail,
+      };
     }
     case 'replenishment_reminder': {
       const tail = fill(copy.messages.replenishment_reminder.smsLink, { link: reorderUrl(message, shop) });
-      return { prefix: shop.name, body: (limit) => fill(sms, { ...values, item: shortenTo(message.data.item.name, limit?.maxName, limit?.ellipsis ?? '…') }), tail };
+      return {
+        prefix: shop.name,
+        body: (limit) =>
+          fill(sms, { ...values, item: shortenTo(message.data.item.name, limit?.maxName, limit?.ellipsis ?? '…') }),
+        tail,
+      };
     }
     case 'unboxing_tips':
     case 'bad_review_apology':
-      return { prefix: shop.name, body: (limit) => fill(sms, { ...values, items: itemNames(message.data.items, ctx, limit) }) };
+      return {
+        prefix: shop.name,
+        body: (limit) => fill(sms, { ...values, items: itemNames(message.data.items, ctx, limit) }),
+      };
     case 'return_accepted':
     case 'refund_confirmed':
-      return { prefix: shop.name, body: (limit) => fill(sms, { ...values, rmaId: message.data.rmaId, items: itemNames(message.data.items, ctx, limit) }) };
+      return {
+        prefix: shop.name,
+        body: (limit) =>
+          fill(sms, { ...values, rmaId: message.data.rmaId, items: itemNames(message.data.items, ctx, limit) }),
+      };
     case 'cancellation':
       return { prefix: shop.name, body: () => fill(sms, values) };
   }
@@ -112,7 +136,8 @@ export function smsParts(message: CustomerMessage, shop: ShopDetails): SmsParts 
 function context(message: CustomerMessage, shop: ShopDetails): Context {
   const locale = resolveLocale(message.data.order.locale);
   const values = { shop: shop.name, orderId: message.data.order.orderId };
-  const say = (template: string, more: CopyValues = {}) => fill(template, { ...values, ...more }, { isolate: locale.dir === 'rtl' });
+  const say = (template: string, more: CopyValues = {}) =>
+    fill(template, { ...values, ...more }, { isolate: locale.dir === 'rtl' });
   return { copy: catalogue(locale.locale), locale, shop, values, say };
 }
 
@@ -132,7 +157,10 @@ function emailBody(message: CustomerMessage, ctx: Context): Body {
         subject: say(copyOf.subject, more),
         paragraphs: copyOf.paragraphs.map((p) => say(p, more)),
         list: message.messageType === 'shipped' ? itemLines(message.data.items, ctx) : undefined,
-        button: message.messageType === 'delivered' ? undefined : { label: copy.common.trackParcel, url: message.data.trackingUrl },
+        button:
+          message.messageType === 'delivered'
+            ? undefined
+            : { label: copy.common.trackParcel, url: message.data.trackingUrl },
       };
     }
     case 'delivery_problem': {
@@ -151,7 +179,9 @@ function emailBody(message: CustomerMessage, ctx: Context): Body {
       return {
         subject: say(copyOf.subject, more),
         paragraphs: copyOf.paragraphs.map((p) => say(p, more)),
-        list: message.data.items.map((item) => fill(copyOf.tipLine, { name: item.name, tip: tip(item) }, { isolate: ctx.locale.dir === 'rtl' })),
+        list: message.data.items.map((item) =>
+          fill(copyOf.tipLine, { name: item.name, tip: tip(item) }, { isolate: ctx.locale.dir === 'rtl' }),
+        ),
       };
     }
     case 'review_request':
@@ -183,7 +213,11 @@ function emailBody(message: CustomerMessage, ctx: Context): Body {
     case 'refund_confirmed': {
       const copyOf = copy.messages[message.messageType];
       const more = { rmaId: message.data.rmaId, items: itemNames(message.data.items, ctx) };
-      return { subject: say(copyOf.subject, more), paragraphs: copyOf.paragraphs.map((p) => say(p, more)), list: itemLines(message.data.items, ctx) };
+      return {
+        subject: say(copyOf.subject, more),
+        paragraphs: copyOf.paragraphs.map((p) => say(p, more)),
+        list: itemLines(message.data.items, ctx),
+      };
     }
     case 'cancellation': {
       const copyOf = copy.messages.cancellation;
@@ -214,7 +248,10 @@ function confirmation(message: Message<'confirmation'>, ctx: Context): Body {
     subject: say(copyOf.subject),
     paragraphs: copyOf.paragraphs.map(say),
     receipt: {
-      lines: order.items.map((item) => ({ label: fill(copy.common.itemLine, { quantity: item.quantity, name: item.name }), amount: money(item.unitPrice) })),
+      lines: order.items.map((item) => ({
+        label: fill(copy.common.itemLine, { quantity: item.quantity, name: item.name }),
+        amount: money(item.unitPrice),
+      })),
       totalLabel: copyOf.total,
       total: more.total,
     },
@@ -226,17 +263,26 @@ function confirmation(message: Message<'confirmation'>, ctx: Context): Body {
 }
 
 function parcelValues(data: Message<'shipped'>['data'], ctx: Context, limit?: NameLimit): CopyValues {
-  return { carrier: data.carrier.toUpperCase(), trackingNumber: data.trackingNumber, items: itemNames(data.items, ctx, limit) };
+  return {
+    carrier: data.carrier.toUpperCase(),
+    trackingNumber: data.trackingNumber,
+    items: itemNames(data.items, ctx, limit),
+  };
 }
 
 /** "2 × Vitamin C serum" for several of a kind, else just the name. */
 function itemLines(items: ItemRef[], ctx: Context): string[] {
-  return items.map((i) => (i.quantity && i.quantity > 1 ? fill(ctx.copy.common.itemLine, { quantity: i.quantity, name: i.name }) : i.name));
+  return items.map((i) =>
+    i.quantity && i.quantity > 1 ? fill(ctx.copy.common.itemLine, { quantity: i.quantity, name: i.name }) : i.name,
+  );
 }
 
 /** The names as a sentence lists them; in an SMS short of room, each shortened to `limit`. */
 function itemNames(items: ItemRef[], ctx: Context, limit?: NameLimit): string {
-  return formatList(items.map((i) => shortenTo(i.name, limit?.maxName, limit?.ellipsis ?? '…')), ctx.locale.intlLocale);
+  return formatList(
+    items.map((i) => shortenTo(i.name, limit?.maxName, limit?.ellipsis ?? '…')),
+    ctx.locale.intlLocale,
+  );
 }
 
 function careCategory(category: string | undefined): 'cosmetics' | 'industrial' | 'other' {

@@ -7,7 +7,13 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
 /** Strict: a layout MJML finds invalid is a bug to fix, not a warning to ship. */
-export const MJML_OPTIONS = { validationLevel: 'strict', keepComments: false, minify: false, beautify: false, fonts: {} } as const;
+export const MJML_OPTIONS = {
+  validationLevel: 'strict',
+  keepComments: false,
+  minify: false,
+  beautify: false,
+  fonts: {},
+} as const;
 
 const SYNC_TIMEOUT_MS = 30_000;
 
@@ -46,7 +52,8 @@ export function compileMjmlSync(source: string): string {
       throw new Error(`MJML did not compile the email layout within ${SYNC_TIMEOUT_MS / 1000} s`);
     }
     const answer = receiveMessageOnPort(port1)?.message as { html?: string; error?: string } | undefined;
-    if (!answer?.html) throw new Error(`MJML could not compile the email layout: ${answer?.error ?? 'no answer from the compiler'}`);
+    if (!answer?.html)
+      throw new Error(`MJML could not compile the email layout: ${answer?.error ?? 'no answer from the compiler'}`);
     return answer.html;
   } finally {
     port1.close();

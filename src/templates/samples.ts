@@ -38,15 +38,24 @@ const SAMPLES: { [T in MessageType]: (order: OrderRef) => Extract<CustomerMessag
   out_for_delivery: (order) => ({ messageType: 'out_for_delivery', data: { order, ...parcel } }),
   ready_for_pickup: (order) => ({ messageType: 'ready_for_pickup', data: { order, ...parcel } }),
   delivered: (order) => ({ messageType: 'delivered', data: { order, ...parcel } }),
-  delivery_problem: (order) => ({ messageType: 'delivery_problem', data: { order, ...parcel, status: 'attempt_failed' } }),
+  delivery_problem: (order) => ({
+    messageType: 'delivery_problem',
+    data: { order, ...parcel, status: 'attempt_failed' },
+  }),
   tracking_stalled: (order) => ({ messageType: 'tracking_stalled', data: { order, ...parcel } }),
   unboxing_tips: (order) => ({ messageType: 'unboxing_tips', data: { order, items: [serum, towel] } }),
   review_request: (order) => ({ messageType: 'review_request', data: { order, items: [serum, towel] } }),
   review_reminder: (order) => ({ messageType: 'review_reminder', data: { order, items: [serum] } }),
   bad_review_apology: (order) => ({ messageType: 'bad_review_apology', data: { order, items: [serum] } }),
   replenishment_reminder: (order) => ({ messageType: 'replenishment_reminder', data: { order, item: serum } }),
-  return_accepted: (order) => ({ messageType: 'return_accepted', data: { order, rmaId: 'RMA-2041', items: [{ ...towel }] } }),
-  refund_confirmed: (order) => ({ messageType: 'refund_confirmed', data: { order, rmaId: 'RMA-2041', items: [{ ...towel }] } }),
+  return_accepted: (order) => ({
+    messageType: 'return_accepted',
+    data: { order, rmaId: 'RMA-2041', items: [{ ...towel }] },
+  }),
+  refund_confirmed: (order) => ({
+    messageType: 'refund_confirmed',
+    data: { order, rmaId: 'RMA-2041', items: [{ ...towel }] },
+  }),
   cancellation: (order) => ({ messageType: 'cancellation', data: { order } }),
 };
 

@@ -63,10 +63,31 @@ export function gsmFriendly(text: string): string {
 }
 
 const LOOK_ALIKE: Record<string, string> = {
-  '\u00A0': ' ', '\u2007': ' ', '\u2009': ' ', '\u200A': ' ', '\u202F': ' ', '\u2002': ' ', '\u2003': ' ',
-  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2212': '-',
-  '\u2018': "'", '\u2019': "'", '\u201A': "'", '\u201C': '"', '\u201D': '"', '\u201E': '"', '\u00AB': '"', '\u00BB': '"',
-  '\u2026': '...', '\u00D7': 'x', '\u200E': '', '\u200F': '',
+  '\u00A0': ' ',
+  '\u2007': ' ',
+  '\u2009': ' ',
+  '\u200A': ' ',
+  '\u202F': ' ',
+  '\u2002': ' ',
+  '\u2003': ' ',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2212': '-',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201A': "'",
+  '\u201C': '"',
+  '\u201D': '"',
+  '\u201E': '"',
+  '\u00AB': '"',
+  '\u00BB': '"',
+  '\u2026': '...',
+  '\u00D7': 'x',
+  '\u200E': '',
+  '\u200F': '',
 };
 const LOOK_ALIKES = new RegExp(`[${Object.keys(LOOK_ALIKE).join('')}]`, 'g');
 
@@ -83,5 +104,8 @@ export function shortenTo(text: string, max: number | undefined, ellipsis: strin
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   if (max <= ellipsis.length) return '';
-  return `${chars.slice(0, max - ellipsis.length).join('').trimEnd()}${ellipsis}`;
+  return `${chars
+    .slice(0, max - ellipsis.length)
+    .join('')
+    .trimEnd()}${ellipsis}`;
 }

@@ -48,7 +48,10 @@ export interface ItemRef {
 
 /** What the confirmation needs to say: the order as bought, and what we promised about its delivery. */
 export interface ConfirmationData {
-  order: Pick<Order, 'orderId' | 'name' | 'locale' | 'timeZone' | 'items' | 'currency' | 'total' | 'relatedProducts'> & {
+  order: Pick<
+    Order,
+    'orderId' | 'name' | 'locale' | 'timeZone' | 'items' | 'currency' | 'total' | 'relatedProducts'
+  > & {
     /** When the order was placed (ISO instant): shown in the customer's time zone when given. */
     placedAt?: string;
   };

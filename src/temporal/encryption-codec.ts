@@ -38,7 +38,8 @@ export class EncryptionCodec implements PayloadCodec {
   /** `keys[0]` encrypts; every key of the ring decrypts. */
   constructor(private readonly keys: EncryptionKey[]) {
     if (!keys.length) throw new Error('the encryption key ring is empty');
-    for (const k of keys) if (k.key.length !== 32) throw new Error(`encryption key "${k.id}" must be 32 bytes, not ${k.key.length}`);
+    for (const k of keys)
+      if (k.key.length !== 32) throw new Error(`encryption key "${k.id}" must be 32 bytes, not ${k.key.length}`);
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
   }
 
@@ -49,7 +50,10 @@ export class EncryptionCodec implements PayloadCodec {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-      return { metadata: { encoding: utf8.encode(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8.encode(id) }, data: sealed };
+      return {
+        metadata: { encoding: utf8.encode(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: utf8.encode(id) },
+        data: sealed,
+      };
     });
   }
 
@@ -66,7 +70,10 @@ export class EncryptionCodec implements PayloadCodec {
       const tag = sealed.subarray(sealed.length - TAG_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', key, iv);
       decipher.setAuthTag(tag);
-      const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+      const plain = Buffer.concat([
+        decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
       return temporal.api.common.v1.Payload.decode(plain);
     });
   }
@@ -86,7 +93,10 @@ export function parseKeyRing(spec: string): EncryptionKey[] {
       if (colon < 1) throw new Error('each key must be written as <id>:<base64 key>');
       const id = part.slice(0, colon);
       const key = Buffer.from(part.slice(colon + 1), 'base64');
-      if (key.length !== 32) throw new Error(`key "${id}" must decode to 32 bytes (it has ${key.length}); make one with: openssl rand -base64 32`);
+      if (key.length !== 32)
+        throw new Error(
+          `key "${id}" must decode to 32 bytes (it has ${key.length}); make one with: openssl rand -base64 32`,
+        );
       return { id, key };
     });
   if (!keys.length) throw new Error('no keys given');

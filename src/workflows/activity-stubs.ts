@@ -2,7 +2,13 @@
  * Activity stubs for workflow code, with the retry and timeout policies of each kind of side effect.
  * Only the activities' types are imported: their code runs in the worker, never in the workflow sandbox.
  */
-import { patched, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import {
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities';
 import type { Channel } from '../domain/order';
 import { channelTaskQueue } from '../domain/task-queues';
@@ -27,7 +33,10 @@ export const messaging = proxyActivities<Pick<JourneyActivities, 'sendCustomerMe
  */
 export function messagingFor(channel: Channel, retryWindowMs?: number): typeof messaging {
   const deadline = retryWindowMs ? { scheduleToCloseTimeout: retryWindowMs } : {};
-  if (!patched('per-channel-queues')) return retryWindowMs ? proxyActivities<Pick<JourneyActivities, 'sendCustomerMessage'>>({ ...MESSAGING_OPTIONS, ...deadline }) : messaging;
+  if (!patched('per-channel-queues'))
+    return retryWindowMs
+      ? proxyActivities<Pick<JourneyActivities, 'sendCustomerMessage'>>({ ...MESSAGING_OPTIONS, ...deadline })
+      : messaging;
   return proxyActivities<Pick<JourneyActivities, 'sendCustomerMessage'>>({
     ...MESSAGING_OPTIONS,
     ...deadline,
@@ -82,5 +91,10 @@ export const carrierPolling = proxyActivities<Pick<JourneyActivities, 'pollCarri
 export const trackerRegistration = proxyActivities<Pick<JourneyActivities, 'registerTracker'>>({
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '6 hours',
-  retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour', nonRetryableErrorTypes: ['CarrierRefused'] },
+  retry: {
+    initialInterval: '1 minute',
+    backoffCoefficient: 2,
+    maximumInterval: '1 hour',
+    nonRetryableErrorTypes: ['CarrierRefused'],
+  },
 });

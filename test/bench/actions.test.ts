@@ -22,7 +22,11 @@ function load(file: string) {
   const count = (type: string) => json.events.filter((e) => e.eventType === `EVENT_TYPE_${type}`).length;
   // The SDK's own TemporalChangeVersion upserts (one per patch) are exempt from billing.
   const upserts = json.events.filter(
-    (e) => e.eventType === 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES' && Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}).some((k) => k !== 'TemporalChangeVersion'),
+    (e) =>
+      e.eventType === 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES' &&
+      Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}).some(
+        (k) => k !== 'TemporalChangeVersion',
+      ),
   ).length;
   return { json, count, upserts, counted: countHistory(historyFromJSON(json)) };
 }
@@ -38,10 +42,18 @@ describe('Temporal Cloud actions counted from a history', () => {
     expect(counted.byKind['update accepted']).toBe(count('WORKFLOW_EXECUTION_UPDATE_ACCEPTED'));
     expect(counted.byKind['search attributes upserted']).toBe(upserts);
     expect(upserts).toBeLessThan(count('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES')); // this history has patch upserts to leave out
-    expect(counted.byKind['child workflow started (2 each)']).toBe(2 * count('START_CHILD_WORKFLOW_EXECUTION_INITIATED'));
+    expect(counted.byKind['child workflow started (2 each)']).toBe(
+      2 * count('START_CHILD_WORKFLOW_EXECUTION_INITIATED'),
+    );
     // Markers: one action per workflow task that recorded any.
-    const markerTasks = new Set(json.events.filter((e) => e.eventType === 'EVENT_TYPE_MARKER_RECORDED').map((e) => e.markerRecordedEventAttributes?.workflowTaskCompletedEventId));
-    const markerActions = (counted.byKind['workflow tasks with local activities'] ?? 0) + (counted.byKind['workflow tasks with version markers only'] ?? 0);
+    const markerTasks = new Set(
+      json.events
+        .filter((e) => e.eventType === 'EVENT_TYPE_MARKER_RECORDED')
+        .map((e) => e.markerRecordedEventAttributes?.workflowTaskCompletedEventId),
+    );
+    const markerActions =
+      (counted.byKind['workflow tasks with local activities'] ?? 0) +
+      (counted.byKind['workflow tasks with version markers only'] ?? 0);
     expect(markerActions).toBe(markerTasks.size);
     expect(counted.actions).toBe(Object.values(counted.byKind).reduce((a, b) => a + b, 0));
     expect(counted.bytes).toBeGreaterThan(0);
@@ -51,9 +63,16 @@ describe('Temporal Cloud actions counted from a history', () => {
     const { count, upserts, counted } = load('continue-as-new-v1-run-2.json');
     expect(counted.byKind['continued as new']).toBe(1);
     expect(counted.byKind['workflow started']).toBeUndefined();
-    const billable = ['ACTIVITY_TASK_SCHEDULED', 'TIMER_STARTED', 'WORKFLOW_EXECUTION_SIGNALED', 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED'];
+    const billable = [
+      'ACTIVITY_TASK_SCHEDULED',
+      'TIMER_STARTED',
+      'WORKFLOW_EXECUTION_SIGNALED',
+      'WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
+    ];
     expect(counted.byKind['activity retried']).toBeUndefined(); // this recording has first attempts only
-    const markers = (counted.byKind['workflow tasks with local activities'] ?? 0) + (counted.byKind['workflow tasks with version markers only'] ?? 0);
+    const markers =
+      (counted.byKind['workflow tasks with local activities'] ?? 0) +
+      (counted.byKind['workflow tasks with version markers only'] ?? 0);
     const children = counted.byKind['child workflow started (2 each)'] ?? 0;
     expect(counted.actions).toBe(1 + billable.reduce((a, t) => a + count(t), 0) + upserts + markers + children);
   });

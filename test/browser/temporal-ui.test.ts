@@ -49,7 +49,15 @@ beforeAll(async () => {
   api = await listen(buildApi(config, pool, env.client, productionPolicy, createLogger({ level: 'silent' })), apiPort);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }, 120_000);
 
@@ -67,7 +75,10 @@ async function untilSomeFrameShows(page: Page, text: RegExp, timeoutMs = 15_000)
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
-      const body = await frame.locator('body').innerText({ timeout: 1_000 }).catch(() => '');
+      const body = await frame
+        .locator('body')
+        .innerText({ timeout: 1_000 })
+        .catch(() => '');
       if (text.test(body)) return;
     }
     await page.waitForTimeout(250);
@@ -84,13 +95,19 @@ it('shows a journey in the Temporal UI with its summary, current details and dec
   });
   expect(res.status).toBe(201);
   const workflowId = `order-${order.orderId}`;
-  for (let i = 0; i < 100 && (await env.client.workflow.getHandle(workflowId).query(journeyQuery)).stage !== 'awaiting_shipment'; i++) {
+  for (
+    let i = 0;
+    i < 100 && (await env.client.workflow.getHandle(workflowId).query(journeyQuery)).stage !== 'awaiting_shipment';
+    i++
+  ) {
     await new Promise((r) => setTimeout(r, 100));
   }
 
   const page = await browser.newPage({ viewport: { width: 1440, height: 1800 } });
   const { runId } = await env.client.workflow.getHandle(workflowId).describe();
-  await page.goto(`${uiUrl}/namespaces/default/workflows/${workflowId}/${runId}/history`, { waitUntil: 'domcontentloaded' });
+  await page.goto(`${uiUrl}/namespaces/default/workflows/${workflowId}/${runId}/history`, {
+    waitUntil: 'domcontentloaded',
+  });
   try {
     await page.getByText(`Order ${order.orderId} · 2 items · 59.90 EUR`).first().waitFor({ timeout: 15_000 });
     // The input is encrypted in history: the UI can only show the email after the codec server decoded it.

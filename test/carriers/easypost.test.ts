@@ -3,7 +3,13 @@
  */
 import { EasyPostTracking } from '../../src/providers/carriers/easypost';
 import { CarrierError, WebhookSignatureError } from '../../src/providers/carriers/types';
-import { easyPostEvent, easyPostSignature, easyPostTracker, startEasyPostStub, type CarrierStub } from '../helpers/carrier-stubs';
+import {
+  easyPostEvent,
+  easyPostSignature,
+  easyPostTracker,
+  startEasyPostStub,
+  type CarrierStub,
+} from '../helpers/carrier-stubs';
 
 const API_KEY = 'EZTKtest0123456789abcdef';
 const SECRET = 'whsec-easypost-test';
@@ -54,11 +60,23 @@ describe('EasyPost tracking', () => {
   });
 
   it('classifies refusals: 5xx and 429 retry, other 4xx are final', async () => {
-    easypost.override({ status: 503, body: { error: { code: 'SERVICE.UNAVAILABLE', message: 'Service unavailable', errors: [] } } });
+    easypost.override({
+      status: 503,
+      body: { error: { code: 'SERVICE.UNAVAILABLE', message: 'Service unavailable', errors: [] } },
+    });
     await expect(adapter.latestStatus('usps', 'EZ1000000001')).rejects.toMatchObject({ retryable: true, code: '503' });
-    easypost.override({ status: 429, body: { error: { code: 'RATE_LIMITED', message: 'Too many requests', errors: [] } } });
-    await expect(adapter.registerTracker('usps', 'EZ1000000001')).rejects.toMatchObject({ retryable: true, code: '429' });
-    easypost.override({ status: 422, body: { error: { code: 'TRACKER.TRACKING_CODE.INVALID', message: 'Invalid tracking code', errors: [] } } });
+    easypost.override({
+      status: 429,
+      body: { error: { code: 'RATE_LIMITED', message: 'Too many requests', errors: [] } },
+    });
+    await expect(adapter.registerTracker('usps', 'EZ1000000001')).rejects.toMatchObject({
+      retryable: true,
+      code: '429',
+    });
+    easypost.override({
+      status: 422,
+      body: { error: { code: 'TRACKER.TRACKING_CODE.INVALID', message: 'Invalid tracking code', errors: [] } },
+    });
     const refusal = await adapter.registerTracker('usps', 'NOPE').catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(CarrierError);
     expect(refusal).toMatchObject({ retryable: false, code: '422', provider: 'easypost' });
@@ -66,7 +84,10 @@ describe('EasyPost tracking', () => {
 
   it('a connection that is refused is worth retrying', async () => {
     const down = new EasyPostTracking({ apiKey: API_KEY, baseUrl: 'http://127.0.0.1:9/v2' });
-    await expect(down.latestStatus('usps', 'EZ1000000001')).rejects.toMatchObject({ retryable: true, code: 'ECONNREFUSED' });
+    await expect(down.latestStatus('usps', 'EZ1000000001')).rejects.toMatchObject({
+      retryable: true,
+      code: 'ECONNREFUSED',
+    });
   });
 });
 
@@ -88,18 +109,22 @@ describe('EasyPost webhooks', () => {
 
   it('gives EasyPost’s "unknown" no status of ours', () => {
     const unknown = JSON.stringify(easyPostEvent('evt_unknown', easyPostTracker('EZ7000000007')));
-    expect(adapter.parseWebhook(Buffer.from(unknown), { 'x-hmac-signature': easyPostSignature(unknown, SECRET) })).toEqual([
-      expect.objectContaining({ trackingNumber: 'EZ7000000007', status: null }),
-    ]);
+    expect(
+      adapter.parseWebhook(Buffer.from(unknown), { 'x-hmac-signature': easyPostSignature(unknown, SECRET) }),
+    ).toEqual([expect.objectContaining({ trackingNumber: 'EZ7000000007', status: null })]);
   });
 
   it('refuses a tampered body, another secret and a missing signature', () => {
     const signature = easyPostSignature(body, SECRET);
     const tampered = body.replace('"delivered"', '"return_to_sender"');
-    expect(() => adapter.parseWebhook(Buffer.from(tampered), { 'x-hmac-signature': signature })).toThrow(WebhookSignatureError);
-    expect(() => adapter.parseWebhook(Buffer.from(body), { 'x-hmac-signature': easyPostSignature(body, 'other-secret') })).toThrow(
-      expect.objectContaining({ reason: 'bad_signature' }),
+    expect(() => adapter.parseWebhook(Buffer.from(tampered), { 'x-hmac-signature': signature })).toThrow(
+      WebhookSignatureError,
     );
-    expect(() => adapter.parseWebhook(Buffer.from(body), {})).toThrow(expect.objectContaining({ reason: 'missing_signature' }));
+    expect(() =>
+      adapter.parseWebhook(Buffer.from(body), { 'x-hmac-signature': easyPostSignature(body, 'other-secret') }),
+    ).toThrow(expect.objectContaining({ reason: 'bad_signature' }));
+    expect(() => adapter.parseWebhook(Buffer.from(body), {})).toThrow(
+      expect.objectContaining({ reason: 'missing_signature' }),
+    );
   });
 });

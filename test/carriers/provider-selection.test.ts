@@ -26,8 +26,12 @@ describe('carrier tracking selection', () => {
 
   it('uses the provider whose key is set, EasyPost first', () => {
     expect(loadConfig({ ...base, AFTERSHIP_API_KEY: 'k' }).carrierTracking.provider).toBe('aftership');
-    expect(loadConfig({ ...base, AFTERSHIP_API_KEY: 'k', EASYPOST_API_KEY: 'k' }).carrierTracking.provider).toBe('easypost');
-    expect(loadConfig({ ...base, EASYPOST_API_KEY: 'k', CARRIER_TRACKING_PROVIDER: 'none' }).carrierTracking.provider).toBe('none');
+    expect(loadConfig({ ...base, AFTERSHIP_API_KEY: 'k', EASYPOST_API_KEY: 'k' }).carrierTracking.provider).toBe(
+      'easypost',
+    );
+    expect(
+      loadConfig({ ...base, EASYPOST_API_KEY: 'k', CARRIER_TRACKING_PROVIDER: 'none' }).carrierTracking.provider,
+    ).toBe('none');
   });
 
   it('sends each carrier’s parcels to its configured provider, the rest to the default one', async () => {
@@ -55,10 +59,19 @@ describe('carrier tracking selection', () => {
         return (err as { problems: string[] }).problems;
       }
     };
-    expect(problems({ CARRIER_TRACKING_PROVIDER: 'aftership' })).toEqual([expect.stringMatching(/^AFTERSHIP_API_KEY is required when AfterShip/)]);
-    expect(problems({ CARRIER_TRACKING_BY_CARRIER: 'dpd:aftership' })).toEqual([expect.stringMatching(/^CARRIER_TRACKING_BY_CARRIER must list carrier=provider pairs/)]);
-    expect(problems({ EASYPOST_WEBHOOK_SECRET: 's' })).toEqual(['EASYPOST_WEBHOOK_SECRET has no effect without EASYPOST_API_KEY']);
+    expect(problems({ CARRIER_TRACKING_PROVIDER: 'aftership' })).toEqual([
+      expect.stringMatching(/^AFTERSHIP_API_KEY is required when AfterShip/),
+    ]);
+    expect(problems({ CARRIER_TRACKING_BY_CARRIER: 'dpd:aftership' })).toEqual([
+      expect.stringMatching(/^CARRIER_TRACKING_BY_CARRIER must list carrier=provider pairs/),
+    ]);
+    expect(problems({ EASYPOST_WEBHOOK_SECRET: 's' })).toEqual([
+      'EASYPOST_WEBHOOK_SECRET has no effect without EASYPOST_API_KEY',
+    ]);
     expect(problems({ EMAIL_MAX_PER_SECOND: '0' })).toEqual(['EMAIL_MAX_PER_SECOND must be a positive number']);
-    expect(loadConfig({ ...base, EMAIL_MAX_PER_SECOND: '25', SMS_MAX_PER_SECOND: '0.5' }).rateLimits).toEqual({ emailPerSecond: 25, smsPerSecond: 0.5 });
+    expect(loadConfig({ ...base, EMAIL_MAX_PER_SECOND: '25', SMS_MAX_PER_SECOND: '0.5' }).rateLimits).toEqual({
+      emailPerSecond: 25,
+      smsPerSecond: 0.5,
+    });
   });
 });

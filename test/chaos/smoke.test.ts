@@ -57,7 +57,14 @@ describe('fault-injection smoke', () => {
 
   it('runs the control journeys to their end with every message sent once', () => {
     const control = run.results.find((r) => r.scenario === 'control')!;
-    expect(verdict(control)).toEqual({ completed: '6/6', failed: [], stuck: [], unexplainedDuplicates: [], missing: [], nondeterministic: [] });
+    expect(verdict(control)).toEqual({
+      completed: '6/6',
+      failed: [],
+      stuck: [],
+      unexplainedDuplicates: [],
+      missing: [],
+      nondeterministic: [],
+    });
     expect(control.messages.duplicatedLedgerIds).toEqual([]); // without faults, not even an explained one
     expect(control.messages.expected).toBeGreaterThan(20);
   });
@@ -65,7 +72,14 @@ describe('fault-injection smoke', () => {
   it('survives a worker SIGKILL: 0 failed, 0 stuck, no unexplained duplicate, 0 missing, the same messages as control', () => {
     const killed = run.results.find((r) => r.scenario === 'worker-kill')!;
     expect(killed.faults.kills).toBe(1);
-    expect(verdict(killed)).toEqual({ completed: '6/6', failed: [], stuck: [], unexplainedDuplicates: [], missing: [], nondeterministic: [] });
+    expect(verdict(killed)).toEqual({
+      completed: '6/6',
+      failed: [],
+      stuck: [],
+      unexplainedDuplicates: [],
+      missing: [],
+      nondeterministic: [],
+    });
     expect(killed.messages.sent).toBe(killed.messages.expected);
   });
 

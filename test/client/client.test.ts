@@ -38,7 +38,11 @@ beforeAll(async () => {
     API_KEYS_CHECKOUT: 'client-checkout-key',
     API_KEYS_SUPPORT: 'client-support-key',
   });
-  server = await listen(buildApi(config, pool, env.client, productionPolicy, createLogger({ level: 'silent' })), 0, '127.0.0.1');
+  server = await listen(
+    buildApi(config, pool, env.client, productionPolicy, createLogger({ level: 'silent' })),
+    0,
+    '127.0.0.1',
+  );
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   checkout = new OrderJourneysClient({ baseUrl, apiKey: 'client-checkout-key' });
   support = new OrderJourneysClient({ baseUrl, apiKey: 'client-support-key' });
@@ -80,7 +84,10 @@ describe('checkout', () => {
     expect(placed).toEqual({ workflowId: `order-${order.orderId}`, runId: expect.any(String), created: true });
 
     const journey = await until(order.orderId, (j) => j.stage === 'awaiting_shipment', 'the confirmation');
-    expect(journey.messages.map((m) => `${m.messageType}/${m.channel}`).sort()).toEqual(['confirmation/email', 'confirmation/sms']);
+    expect(journey.messages.map((m) => `${m.messageType}/${m.channel}`).sort()).toEqual([
+      'confirmation/email',
+      'confirmation/sms',
+    ]);
     expect(journey.items.map((i) => i.sku)).toEqual(order.items.map((i) => i.sku));
 
     expect(await checkout.placeOrder(order)).toEqual({ ...placed, created: false });
@@ -96,14 +103,24 @@ describe('checkout', () => {
     expect(conflict.requestId).toEqual(expect.any(String));
 
     const invalid = await refusal(checkout.placeOrder({ ...anOrder(), currency: 'euro' }));
-    expect(invalid).toMatchObject({ status: 400, code: 'invalid_request', details: [expect.objectContaining({ path: 'currency' })] });
+    expect(invalid).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+      details: [expect.objectContaining({ path: 'currency' })],
+    });
     expect(invalid.message).toContain('currency');
   });
 
   it('answers 404 order_not_found for an order it never saw, 403 for the wrong role and 401 for an unknown key', async () => {
-    expect(await refusal(checkout.getJourney('never-placed-1'))).toMatchObject({ status: 404, code: 'order_not_found' });
+    expect(await refusal(checkout.getJourney('never-placed-1'))).toMatchObject({
+      status: 404,
+      code: 'order_not_found',
+    });
     expect(await refusal(support.placeOrder(anOrder()))).toMatchObject({ status: 403, code: 'forbidden' });
-    const stranger = new OrderJourneysClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: 'not-a-key' });
+    const stranger = new OrderJourneysClient({
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      apiKey: 'not-a-key',
+    });
     expect(await refusal(stranger.getJourney('x1'))).toMatchObject({ status: 401, code: 'unauthenticated' });
   });
 });
@@ -115,17 +132,39 @@ describe('fulfilment and support', () => {
     await until(order.orderId, (j) => j.stage === 'awaiting_shipment', 'the confirmation');
     const items = order.items.map(({ sku, quantity }) => ({ sku, quantity }));
 
-    expect(await checkout.addShipment(order.orderId, { carrier: 'ups', trackingNumber: '1ZCLIENT01', items })).toEqual({ shipmentId: 'S1', created: true });
-    expect(await checkout.addShipment(order.orderId, { carrier: 'ups', trackingNumber: '1ZCLIENT01', items })).toEqual({ shipmentId: 'S1', created: false });
-    await checkout.reportTracking(order.orderId, { trackingNumber: '1ZCLIENT01', status: 'in_transit', occurredAt: new Date().toISOString(), eventId: 'client-1' });
+    expect(await checkout.addShipment(order.orderId, { carrier: 'ups', trackingNumber: '1ZCLIENT01', items })).toEqual({
+      shipmentId: 'S1',
+      created: true,
+    });
+    expect(await checkout.addShipment(order.orderId, { carrier: 'ups', trackingNumber: '1ZCLIENT01', items })).toEqual({
+      shipmentId: 'S1',
+      created: false,
+    });
+    await checkout.reportTracking(order.orderId, {
+      trackingNumber: '1ZCLIENT01',
+      status: 'in_transit',
+      occurredAt: new Date().toISOString(),
+      eventId: 'client-1',
+    });
     const moving = await until(order.orderId, (j) => j.shipments[0]?.status === 'in_transit', 'the parcel in transit');
     expect(moving.stage).toBe('in_transit');
 
-    expect(await refusal(checkout.reportTracking(order.orderId, { trackingNumber: 'NOTOURS01', status: 'delivered', occurredAt: new Date().toISOString() }))).toMatchObject({
+    expect(
+      await refusal(
+        checkout.reportTracking(order.orderId, {
+          trackingNumber: 'NOTOURS01',
+          status: 'delivered',
+          occurredAt: new Date().toISOString(),
+        }),
+      ),
+    ).toMatchObject({
       status: 404,
       code: 'not_in_order',
     });
-    expect(await refusal(checkout.submitReview(order.orderId, { sku: 'NOT-OURS', rating: 5 }))).toMatchObject({ status: 404, code: 'not_in_order' });
+    expect(await refusal(checkout.submitReview(order.orderId, { sku: 'NOT-OURS', rating: 5 }))).toMatchObject({
+      status: 404,
+      code: 'not_in_order',
+    });
     await checkout.submitReview(order.orderId, { sku: order.items[0]!.sku, rating: 5, text: 'lovely' });
 
     expect(await refusal(support.cancelOrder(order.orderId, { reason: 'customer asked' }))).toMatchObject({
@@ -133,7 +172,9 @@ describe('fulfilment and support', () => {
       code: 'refused',
       message: 'already shipped; start a return',
     });
-    expect(await refusal(support.requestReturn(order.orderId, { items: [items[0]!], reason: 'too small' }))).toMatchObject({
+    expect(
+      await refusal(support.requestReturn(order.orderId, { items: [items[0]!], reason: 'too small' })),
+    ).toMatchObject({
       status: 409,
       code: 'refused',
       message: 'the order has not been delivered yet',
@@ -144,9 +185,18 @@ describe('fulfilment and support', () => {
     const order = anOrder({ channels: ['email'] });
     await checkout.placeOrder(order);
     await until(order.orderId, (j) => j.stage === 'awaiting_shipment', 'the confirmation');
-    expect(await support.cancelOrder(order.orderId, { reason: 'customer asked' })).toEqual({ status: 'cancelled', cancelledAt: expect.any(String) });
+    expect(await support.cancelOrder(order.orderId, { reason: 'customer asked' })).toEqual({
+      status: 'cancelled',
+      cancelledAt: expect.any(String),
+    });
     await until(order.orderId, (j) => j.stage === 'cancelled', 'the cancellation');
-    const refused = await refusal(checkout.addShipment(order.orderId, { carrier: 'dhl', trackingNumber: 'DHLCLIENT1', items: [{ sku: order.items[0]!.sku, quantity: 1 }] }));
+    const refused = await refusal(
+      checkout.addShipment(order.orderId, {
+        carrier: 'dhl',
+        trackingNumber: 'DHLCLIENT1',
+        items: [{ sku: order.items[0]!.sku, quantity: 1 }],
+      }),
+    );
     expect(refused).toMatchObject({ status: 409, code: 'journey_ended' });
   });
 
@@ -159,21 +209,32 @@ describe('fulfilment and support', () => {
     expect(messages[0]!.createdAt).toEqual(expect.any(String));
 
     const sms = await support.previewTemplate('shipped', { channel: 'sms', locale: 'lv' });
-    expect(sms).toMatchObject({ locale: 'lv', segments: expect.any(Number), encoding: expect.stringMatching(/GSM-7|UCS-2/) });
+    expect(sms).toMatchObject({
+      locale: 'lv',
+      segments: expect.any(Number),
+      encoding: expect.stringMatching(/GSM-7|UCS-2/),
+    });
     const email = await support.previewTemplate('confirmation');
     expect(email.subject).toEqual(expect.any(String));
-    expect(await refusal(support.previewTemplate('no_such_message'))).toMatchObject({ status: 404, code: 'template_not_found' });
+    expect(await refusal(support.previewTemplate('no_such_message'))).toMatchObject({
+      status: 404,
+      code: 'template_not_found',
+    });
   });
 });
 
-describe('retrying support\'s actions', () => {
+describe("retrying support's actions", () => {
   it('a return retried with the same idempotencyKey opens one return and answers the same RMA id; a malformed key is 400', async () => {
     const order = anOrder({ channels: ['email'] });
     await checkout.placeOrder(order);
     await until(order.orderId, (j) => j.stage === 'awaiting_shipment', 'the confirmation');
     const items = order.items.map(({ sku, quantity }) => ({ sku, quantity }));
     await checkout.addShipment(order.orderId, { carrier: 'ups', trackingNumber: '1ZCLIENTRETRY1', items });
-    await checkout.reportTracking(order.orderId, { trackingNumber: '1ZCLIENTRETRY1', status: 'delivered', occurredAt: new Date().toISOString() });
+    await checkout.reportTracking(order.orderId, {
+      trackingNumber: '1ZCLIENTRETRY1',
+      status: 'delivered',
+      occurredAt: new Date().toISOString(),
+    });
     await until(order.orderId, (j) => j.shipments[0]?.status === 'delivered', 'the delivery');
 
     const request = { items: [items[0]!], reason: 'too small' };
@@ -183,17 +244,30 @@ describe('retrying support\'s actions', () => {
     expect(retried).toEqual(first);
     expect((await checkout.getJourney(order.orderId)).returns.map((r) => r.rmaId)).toEqual([first.rmaId]);
 
-    expect(await refusal(support.requestReturn(order.orderId, request, { idempotencyKey: 'not a token' }))).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(
+      await refusal(support.requestReturn(order.orderId, request, { idempotencyKey: 'not a token' })),
+    ).toMatchObject({ status: 400, code: 'invalid_request' });
   });
 });
 
 describe('when a dependency of the API is down', () => {
-  it('fails with status 503, the API\'s code and its Retry-After', async () => {
+  it("fails with status 503, the API's code and its Retry-After", async () => {
     const deadPool = createPool(`postgres://postgres@127.0.0.1:${await freePort()}/postgres`, 1);
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: process.env.TEST_DATABASE_URL, API_KEYS_SUPPORT: 'client-support-key' });
-    const down = await listen(buildApi(config, deadPool, env.client, productionPolicy, createLogger({ level: 'silent' })), 0, '127.0.0.1');
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: process.env.TEST_DATABASE_URL,
+      API_KEYS_SUPPORT: 'client-support-key',
+    });
+    const down = await listen(
+      buildApi(config, deadPool, env.client, productionPolicy, createLogger({ level: 'silent' })),
+      0,
+      '127.0.0.1',
+    );
     try {
-      const client = new OrderJourneysClient({ baseUrl: `http://127.0.0.1:${(down.address() as AddressInfo).port}`, apiKey: 'client-support-key' });
+      const client = new OrderJourneysClient({
+        baseUrl: `http://127.0.0.1:${(down.address() as AddressInfo).port}`,
+        apiKey: 'client-support-key',
+      });
       const err = await refusal(client.getPreferences('cus-any-1'));
       expect(err).toMatchObject({ status: 503, code: 'database_unavailable', retryAfterSeconds: expect.any(Number) });
       expect(err.retryAfterSeconds).toBeGreaterThan(0);
@@ -206,12 +280,28 @@ describe('when a dependency of the API is down', () => {
 });
 
 describe('customer preferences (support)', () => {
-  it('reads the defaults for a customer nobody recorded anything for, records a change, and refuses checkout\'s key', async () => {
+  it("reads the defaults for a customer nobody recorded anything for, records a change, and refuses checkout's key", async () => {
     const customerId = `cus-client-${Date.now().toString(36)}`;
-    expect(await support.getPreferences(customerId)).toMatchObject({ customerId, known: false, channels: { email: true, sms: true } });
-    const updated = await support.updatePreferences(customerId, { marketing: false, channels: { sms: false }, reason: 'asked on the phone' });
-    expect(updated).toMatchObject({ customerId, known: true, marketing: 'opted_out', channels: { email: true, sms: false } });
-    expect(await refusal(support.updatePreferences(customerId, {}))).toMatchObject({ status: 400, code: 'invalid_request' });
+    expect(await support.getPreferences(customerId)).toMatchObject({
+      customerId,
+      known: false,
+      channels: { email: true, sms: true },
+    });
+    const updated = await support.updatePreferences(customerId, {
+      marketing: false,
+      channels: { sms: false },
+      reason: 'asked on the phone',
+    });
+    expect(updated).toMatchObject({
+      customerId,
+      known: true,
+      marketing: 'opted_out',
+      channels: { email: true, sms: false },
+    });
+    expect(await refusal(support.updatePreferences(customerId, {}))).toMatchObject({
+      status: 400,
+      code: 'invalid_request',
+    });
     expect(await refusal(checkout.getPreferences(customerId))).toMatchObject({ status: 403, code: 'forbidden' });
   });
 });
@@ -227,7 +317,10 @@ describe('when the API cannot be reached', () => {
       baseUrl: 'http://127.0.0.1:1',
       apiKey: 'k',
       timeoutMs: 50,
-      fetch: (_url, init) => new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted')))),
+      fetch: (_url, init) =>
+        new Promise<Response>((_resolve, reject) =>
+          init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+        ),
     });
     expect(await refusal(silent.getJourney('x1'))).toMatchObject({ status: 0, code: 'timeout' });
   });

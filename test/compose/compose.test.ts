@@ -43,24 +43,36 @@ const services = compose.services;
 
 /** Compose's interpolation, as far as this file uses it: ${NAME}, ${NAME:-default}, ${NAME:?message}. */
 function interpolate(value: string, env: Record<string, string>): string {
-  return value.replace(/\$\{([A-Z0-9_]+)(?:(:?[-?])([^}]*))?\}/g, (_m, name: string, op: string | undefined, arg: string) => {
-    const set = env[name] !== undefined && (env[name] !== '' || !op?.startsWith(':'));
-    if (set) return env[name]!;
-    if (op?.endsWith('?')) throw new Error(`${name} must be set: ${arg}`);
-    return op ? arg : '';
-  });
+  return value.replace(
+    /\$\{([A-Z0-9_]+)(?:(:?[-?])([^}]*))?\}/g,
+    (_m, name: string, op: string | undefined, arg: string) => {
+      const set = env[name] !== undefined && (env[name] !== '' || !op?.startsWith(':'));
+      if (set) return env[name]!;
+      if (op?.endsWith('?')) throw new Error(`${name} must be set: ${arg}`);
+      return op ? arg : '';
+    },
+  );
 }
 
 function environmentOf(service: string, env: Record<string, string> = SECRETS): Record<string, string> {
-  return Object.fromEntries(Object.entries(services[service]?.environment ?? {}).map(([k, v]) => [k, interpolate(String(v ?? ''), env)]));
+  return Object.fromEntries(
+    Object.entries(services[service]?.environment ?? {}).map(([k, v]) => [k, interpolate(String(v ?? ''), env)]),
+  );
 }
 
 describe('temporal-compose.yml', () => {
-  it('is valid Compose: `docker-compose config` accepts it (Debian\'s docker-compose; .ci/run installs it)', () => {
+  it("is valid Compose: `docker-compose config` accepts it (Debian's docker-compose; .ci/run installs it)", () => {
     const run = (env: Record<string, string>) =>
-      spawnSync('docker-compose', ['-f', COMPOSE_FILE, 'config', '-q'], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+      spawnSync('docker-compose', ['-f', COMPOSE_FILE, 'config', '-q'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, ...env },
+      });
     const checked = run(SECRETS);
-    if (checked.error) throw new Error(`docker-compose is not installed (${checked.error.message}): apt-get install docker-compose, as .ci/run does`);
+    if (checked.error)
+      throw new Error(
+        `docker-compose is not installed (${checked.error.message}): apt-get install docker-compose, as .ci/run does`,
+      );
     expect({ status: checked.status, stderr: checked.stderr }).toEqual({ status: 0, stderr: '' });
     // Without the secrets the stack refuses to start rather than run with empty keys.
     const unset = run({});
@@ -71,7 +83,10 @@ describe('temporal-compose.yml', () => {
   it('gives the API, the worker and the migrations only variables src/config.ts reads, making a valid production config', () => {
     for (const service of APP_SERVICES) {
       const env = environmentOf(service);
-      expect({ service, unknown: Object.keys(env).filter((name) => !CONFIG_VARIABLES.includes(name)) }).toEqual({ service, unknown: [] });
+      expect({ service, unknown: Object.keys(env).filter((name) => !CONFIG_VARIABLES.includes(name)) }).toEqual({
+        service,
+        unknown: [],
+      });
       const config = loadConfig(env); // throws, naming the variable, when the compose environment is not a valid config
       expect(config.env).toBe('production');
       expect(config.temporal.address).toBe('temporal:7233');
@@ -79,22 +94,37 @@ describe('temporal-compose.yml', () => {
     }
     const worker = loadConfig(environmentOf('worker'));
     expect(services.worker!.ports).toEqual(
-      expect.arrayContaining([expect.stringMatching(new RegExp(`:${worker.observability.workerMetricsPort}$`)), expect.stringMatching(new RegExp(`:${worker.observability.workerSdkMetricsPort}$`))]),
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`:${worker.observability.workerMetricsPort}$`)),
+        expect.stringMatching(new RegExp(`:${worker.observability.workerSdkMetricsPort}$`)),
+      ]),
     );
   });
 
   it('bootstraps exactly the search attributes the code defines, in the namespace the service uses', () => {
     const bootstrap = environmentOf('temporal-bootstrap');
     const registered = bootstrap.SEARCH_ATTRIBUTES!.split(/\s+/).filter(Boolean).sort();
-    const CLI_TYPE: Record<string, string> = { KEYWORD: 'Keyword', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' };
+    const CLI_TYPE: Record<string, string> = {
+      KEYWORD: 'Keyword',
+      TEXT: 'Text',
+      INT: 'Int',
+      DOUBLE: 'Double',
+      BOOL: 'Bool',
+      DATETIME: 'Datetime',
+      KEYWORD_LIST: 'KeywordList',
+    };
     expect(registered).toEqual(journeySearchAttributes.map((key) => `${key.name}=${CLI_TYPE[key.type]}`).sort());
-    for (const service of APP_SERVICES) expect(environmentOf(service).TEMPORAL_NAMESPACE).toBe(bootstrap.TEMPORAL_NAMESPACE);
+    for (const service of APP_SERVICES)
+      expect(environmentOf(service).TEMPORAL_NAMESPACE).toBe(bootstrap.TEMPORAL_NAMESPACE);
     // SQL visibility's per-namespace limits (10 Keyword; 3 of each other type).
-    const perType = registered.reduce<Record<string, number>>((n, a) => ({ ...n, [a.split('=')[1]!]: (n[a.split('=')[1]!] ?? 0) + 1 }), {});
+    const perType = registered.reduce<Record<string, number>>(
+      (n, a) => ({ ...n, [a.split('=')[1]!]: (n[a.split('=')[1]!] ?? 0) + 1 }),
+      {},
+    );
     for (const [type, count] of Object.entries(perType)) expect(count).toBeLessThanOrEqual(type === 'Keyword' ? 10 : 3);
   });
 
-  it('points the Temporal UI at the API\'s codec server, which allows the UI\'s origin', () => {
+  it("points the Temporal UI at the API's codec server, which allows the UI's origin", () => {
     const ui = environmentOf('temporal-ui');
     const api = loadConfig(environmentOf('api'));
     expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe(`${api.publicBaseUrl}/codec`);
@@ -103,12 +133,15 @@ describe('temporal-compose.yml', () => {
   });
 
   it('pins every image to a release (no latest, no auto-setup), server and admin tools of the same one', () => {
-    const images = Object.entries(services).filter(([, s]) => s.image && !s.build).map(([name, s]) => [name, s.image!] as const);
+    const images = Object.entries(services)
+      .filter(([, s]) => s.image && !s.build)
+      .map(([name, s]) => [name, s.image!] as const);
     for (const [name, image] of images) {
       expect({ name, image, pinned: /^[\w./-]+:\d+(\.\d+)+$/.test(image) }).toEqual({ name, image, pinned: true });
       expect(image).not.toMatch(/auto-setup|latest/);
     }
-    const tagOf = (repo: string) => new Set(images.filter(([, i]) => i.startsWith(`${repo}:`)).map(([, i]) => i.split(':')[1]));
+    const tagOf = (repo: string) =>
+      new Set(images.filter(([, i]) => i.startsWith(`${repo}:`)).map(([, i]) => i.split(':')[1]));
     expect([...tagOf('temporalio/server')]).toEqual([...tagOf('temporalio/admin-tools')]);
   });
 
@@ -119,24 +152,35 @@ describe('temporal-compose.yml', () => {
       for (const [dependency, { condition }] of Object.entries(deps as Record<string, { condition: string }>)) {
         const expected = JOBS.includes(dependency) ? 'service_completed_successfully' : 'service_healthy';
         expect({ name, dependency, condition }).toEqual({ name, dependency, condition: expected });
-        if (expected === 'service_healthy') expect({ dependency, healthcheck: Boolean(services[dependency]?.healthcheck) }).toEqual({ dependency, healthcheck: true });
+        if (expected === 'service_healthy')
+          expect({ dependency, healthcheck: Boolean(services[dependency]?.healthcheck) }).toEqual({
+            dependency,
+            healthcheck: true,
+          });
       }
     }
     // Long-running services report their health (the support shell aside); jobs run once.
     for (const [name, service] of Object.entries(services)) {
       if (JOBS.includes(name)) expect({ name, restart: service.restart }).toEqual({ name, restart: 'no' });
-      else if (name !== 'temporal-admin-tools') expect({ name, healthcheck: Boolean(service.healthcheck) }).toEqual({ name, healthcheck: true });
+      else if (name !== 'temporal-admin-tools')
+        expect({ name, healthcheck: Boolean(service.healthcheck) }).toEqual({ name, healthcheck: true });
     }
     expect(Object.keys(services.api!.depends_on!)).toEqual(expect.arrayContaining(['migrate', 'temporal-bootstrap']));
-    expect(Object.keys(services.worker!.depends_on!)).toEqual(expect.arrayContaining(['migrate', 'temporal-bootstrap']));
+    expect(Object.keys(services.worker!.depends_on!)).toEqual(
+      expect.arrayContaining(['migrate', 'temporal-bootstrap']),
+    );
   });
 
-  it('keeps the app\'s database apart from Temporal\'s, and mounts only files that exist', () => {
+  it("keeps the app's database apart from Temporal's, and mounts only files that exist", () => {
     expect(environmentOf('api').DATABASE_URL).toContain('@app-db:');
     expect(environmentOf('temporal').POSTGRES_SEEDS).toBe('temporal-db');
-    const mounted = Object.values(services).flatMap((s) => s.volumes ?? []).filter((v) => v.startsWith('./')).map((v) => v.split(':')[0]!);
+    const mounted = Object.values(services)
+      .flatMap((s) => s.volumes ?? [])
+      .filter((v) => v.startsWith('./'))
+      .map((v) => v.split(':')[0]!);
     expect(mounted.length).toBeGreaterThan(0);
-    for (const hostPath of mounted) expect({ hostPath, exists: existsSync(path.join(ROOT, hostPath)) }).toEqual({ hostPath, exists: true });
+    for (const hostPath of mounted)
+      expect({ hostPath, exists: existsSync(path.join(ROOT, hostPath)) }).toEqual({ hostPath, exists: true });
     expect(environmentOf('temporal').DYNAMIC_CONFIG_FILE_PATH).toBe('config/dynamicconfig/production-sql.yaml');
     expect(existsSync(path.join(ROOT, 'deploy/temporal/dynamicconfig/production-sql.yaml'))).toBe(true);
   });
@@ -144,7 +188,10 @@ describe('temporal-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-  const stages = [...dockerfile.matchAll(/^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/gim)].map((m) => ({ from: m[1]!, name: m[2] }));
+  const stages = [...dockerfile.matchAll(/^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/gim)].map((m) => ({
+    from: m[1]!,
+    name: m[2],
+  }));
 
   it('builds the targets compose asks for, from a pinned Node 20 image, running as a non-root user', () => {
     const targets = Object.values(services).flatMap((s) => (s.build?.target ? [s.build.target] : []));

@@ -49,12 +49,33 @@ describe('marketing slots', () => {
     const customerId = uniqueId('cus');
     const fit = (at: Date) => nextSendTime(at, 'Europe/Riga');
     const evening = new Date('2027-06-01T17:30:00Z'); // 20:30 in Riga
-    const first = await slots.reserve({ customerId, journeyId: `order-a-${customerId}`, step: 'review-request', earliest: evening, spacingMs: MARKETING_SPACING_MS, fit });
-    const second = await slots.reserve({ customerId, journeyId: `order-b-${customerId}`, step: 'review-request', earliest: new Date(evening.getTime() + 3_600_000), spacingMs: MARKETING_SPACING_MS, fit });
+    const first = await slots.reserve({
+      customerId,
+      journeyId: `order-a-${customerId}`,
+      step: 'review-request',
+      earliest: evening,
+      spacingMs: MARKETING_SPACING_MS,
+      fit,
+    });
+    const second = await slots.reserve({
+      customerId,
+      journeyId: `order-b-${customerId}`,
+      step: 'review-request',
+      earliest: new Date(evening.getTime() + 3_600_000),
+      spacingMs: MARKETING_SPACING_MS,
+      fit,
+    });
     expect(first.at).toEqual(evening);
     expect(second.at).toEqual(new Date('2027-06-02T17:30:00Z')); // 24 h later is 20:30 again: inside the window
     // Due 23:00 local on the 2nd → 08:00 on the 3rd, only 11.5 h after the second → 20:30 on the 3rd.
-    const third = await slots.reserve({ customerId, journeyId: `order-c-${customerId}`, step: 'review-request', earliest: new Date('2027-06-02T20:00:00Z'), spacingMs: MARKETING_SPACING_MS, fit });
+    const third = await slots.reserve({
+      customerId,
+      journeyId: `order-c-${customerId}`,
+      step: 'review-request',
+      earliest: new Date('2027-06-02T20:00:00Z'),
+      spacingMs: MARKETING_SPACING_MS,
+      fit,
+    });
     expect(third.at).toEqual(new Date('2027-06-03T17:30:00Z'));
   });
 });

@@ -34,7 +34,12 @@ async function startStub(route: (call: RecordedCall) => StubAnswer): Promise<Car
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const call = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const call = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
       calls.push(call);
       const answer = override ?? route(call);
       res.writeHead(answer.status, { 'content-type': 'application/json' });
@@ -147,7 +152,9 @@ export function easyPostEvent(eventId: string, tracker: ReturnType<typeof easyPo
 
 /** `X-Hmac-Signature` as EasyPost sends it: "hmac-sha256-hex=" + hex HMAC-SHA256 of the body, secret NFKD-normalized. */
 export function easyPostSignature(body: string, secret: string): string {
-  return `hmac-sha256-hex=${createHmac('sha256', Buffer.from(secret.normalize('NFKD'), 'utf8')).update(body, 'utf8').digest('hex')}`;
+  return `hmac-sha256-hex=${createHmac('sha256', Buffer.from(secret.normalize('NFKD'), 'utf8'))
+    .update(body, 'utf8')
+    .digest('hex')}`;
 }
 
 /** EasyPost's Trackers API: create (returns the tracker for a test code) and list by tracking code. */
@@ -163,7 +170,10 @@ export function startEasyPostStub(): Promise<CarrierStub> {
       const known = code in EASYPOST_TEST_CODES;
       return { status: 200, body: { trackers: known ? [easyPostTracker(code)] : [], has_more: false } };
     }
-    return { status: 404, body: { error: { code: 'NOT_FOUND', message: 'The requested resource could not be found.', errors: [] } } };
+    return {
+      status: 404,
+      body: { error: { code: 'NOT_FOUND', message: 'The requested resource could not be found.', errors: [] } },
+    };
   });
 }
 
@@ -180,13 +190,21 @@ const AFTERSHIP_CHECKPOINT_MESSAGES: Record<string, string> = {
 };
 
 /** A tracking as AfterShip returns it (fields from its Tracking API reference). */
-export function afterShipTracking(trackingNumber: string, tag: string, options: { slug?: string; subtag?: string; at?: string } = {}) {
+export function afterShipTracking(
+  trackingNumber: string,
+  tag: string,
+  options: { slug?: string; subtag?: string; at?: string } = {},
+) {
   const at = options.at ?? '2026-11-24T09:30:00+00:00';
   const checkpoints =
     tag === 'Pending'
       ? []
       : [
-          { tag: 'InfoReceived', subtag: 'InfoReceived_001', at: new Date(Date.parse(at) - 2 * 86_400_000).toISOString() },
+          {
+            tag: 'InfoReceived',
+            subtag: 'InfoReceived_001',
+            at: new Date(Date.parse(at) - 2 * 86_400_000).toISOString(),
+          },
           ...(tag === 'InfoReceived' ? [] : [{ tag, subtag: options.subtag ?? `${tag}_001`, at }]),
         ].map((c) => ({
           slug: options.slug ?? 'dpd',
@@ -223,7 +241,13 @@ export function afterShipTracking(trackingNumber: string, tag: string, options: 
 }
 
 export function afterShipWebhook(eventId: string, tracking: ReturnType<typeof afterShipTracking>) {
-  return { event: 'tracking_update', event_id: eventId, is_tracking_first_tag: true, msg: tracking, ts: Math.floor(Date.parse(tracking.updated_at) / 1000) };
+  return {
+    event: 'tracking_update',
+    event_id: eventId,
+    is_tracking_first_tag: true,
+    msg: tracking,
+    ts: Math.floor(Date.parse(tracking.updated_at) / 1000),
+  };
 }
 
 /** `aftership-hmac-sha256`: base64 HMAC-SHA256 of the raw body with the webhook secret. */
@@ -232,7 +256,9 @@ export function afterShipSignature(body: string, secret: string): string {
 }
 
 /** AfterShip's Tracking API: create (4003 when it exists) and list by tracking number; `tags` says each number's tag. */
-export function startAfterShipStub(tags: Record<string, { tag: string; subtag?: string }> = {}): Promise<CarrierStub & { created: Set<string> }> {
+export function startAfterShipStub(
+  tags: Record<string, { tag: string; subtag?: string }> = {},
+): Promise<CarrierStub & { created: Set<string> }> {
   const created = new Set<string>();
   const meta = (code: number, message = 'OK', type = 'OK') => ({ code, message, type });
   return startStub((call) => {
@@ -240,7 +266,14 @@ export function startAfterShipStub(tags: Record<string, { tag: string; subtag?: 
     const base = '/tracking/2026-07/trackings';
     if (call.method === 'POST' && url.pathname === base) {
       const { tracking_number: number, slug } = JSON.parse(call.body) as { tracking_number: string; slug: string };
-      if (created.has(number)) return { status: 400, body: { meta: meta(4003, 'Tracking already exists.', 'BadRequest'), data: { tracking: { slug, tracking_number: number } } } };
+      if (created.has(number))
+        return {
+          status: 400,
+          body: {
+            meta: meta(4003, 'Tracking already exists.', 'BadRequest'),
+            data: { tracking: { slug, tracking_number: number } },
+          },
+        };
       created.add(number);
       return { status: 201, body: { meta: meta(201), data: afterShipTracking(number, 'Pending', { slug }) } };
     }
@@ -249,8 +282,20 @@ export function startAfterShipStub(tags: Record<string, { tag: string; subtag?: 
       const slug = url.searchParams.get('slug') ?? 'dpd';
       const known = tags[number];
       const trackings = known ? [afterShipTracking(number, known.tag, { slug, subtag: known.subtag })] : [];
-      return { status: 200, body: { meta: meta(200), data: { pagination: { total: trackings.length, next_cursor: null, has_next_page: false }, trackings } } };
+      return {
+        status: 200,
+        body: {
+          meta: meta(200),
+          data: { pagination: { total: trackings.length, next_cursor: null, has_next_page: false }, trackings },
+        },
+      };
     }
-    return { status: 404, body: { meta: meta(404, 'The URI requested is invalid or the resource requested does not exist.', 'NotFound'), data: {} } };
+    return {
+      status: 404,
+      body: {
+        meta: meta(404, 'The URI requested is invalid or the resource requested does not exist.', 'NotFound'),
+        data: {},
+      },
+    };
   }).then((stub) => Object.assign(stub, { created }));
 }

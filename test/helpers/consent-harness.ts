@@ -20,7 +20,14 @@ import type { JourneyView, SentMessage } from '../../src/workflows/journey-state
 /** The API on the test database, for the routes that need no Temporal (unsubscribe, preferences). */
 export function consentApi(pool: Pool): Express {
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: process.env.TEST_DATABASE_URL });
-  const noTemporal = new Proxy({}, { get: () => { throw new Error('the consent routes need no Temporal'); } }) as Client;
+  const noTemporal = new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('the consent routes need no Temporal');
+      },
+    },
+  ) as Client;
   return buildApi(config, pool, noTemporal, productionPolicy, createLogger({ level: 'silent' }));
 }
 
@@ -42,12 +49,22 @@ export class CustomerSide {
   async clickUnsubscribe(link: string): Promise<void> {
     this.app ??= consentApi(this.pool);
     const url = new URL(link);
-    await request(this.app).post(url.pathname + url.search).type('form').send('List-Unsubscribe=One-Click').expect(200);
+    await request(this.app)
+      .post(url.pathname + url.search)
+      .type('form')
+      .send('List-Unsubscribe=One-Click')
+      .expect(200);
   }
 
   /** The customer replies STOP to one of our texts: what the Twilio inbound webhook records. */
   async replyStop(phone: string): Promise<void> {
-    await this.consent.record({ channel: 'sms', address: phone, status: 'opted_out', source: 'twilio:inbound', reason: 'replied STOP' });
+    await this.consent.record({
+      channel: 'sms',
+      address: phone,
+      status: 'opted_out',
+      source: 'twilio:inbound',
+      reason: 'replied STOP',
+    });
   }
 }
 
@@ -60,5 +77,9 @@ export function unsubscribeLinkIn(headers: Record<string, string> | null): strin
 
 /** The journey's messages of a type, as "status" per channel, e.g. `{ email: 'sent', sms: 'skipped' }`. */
 export function outcomes(view: JourneyView, messageType: string): Partial<Record<SentMessage['channel'], string>> {
-  return Object.fromEntries(view.messages.filter((m) => m.messageType === messageType).map((m) => [m.channel, m.error ? `${m.status}: ${m.error.code}` : m.status]));
+  return Object.fromEntries(
+    view.messages
+      .filter((m) => m.messageType === messageType)
+      .map((m) => [m.channel, m.error ? `${m.status}: ${m.error.code}` : m.status]),
+  );
 }

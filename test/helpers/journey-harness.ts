@@ -82,7 +82,11 @@ export class OrderStory {
     readonly handle: WorkflowHandle,
   ) {}
 
-  static async place(world: JourneyWorld, overrides: Partial<OrderInput> = {}, policy: JourneyPolicy = productionPolicy): Promise<OrderStory> {
+  static async place(
+    world: JourneyWorld,
+    overrides: Partial<OrderInput> = {},
+    policy: JourneyPolicy = productionPolicy,
+  ): Promise<OrderStory> {
     const order = orderSchema.parse(anOrder(overrides));
     const handle = await world.env.client.workflow.start('orderJourney', {
       workflowId: journeyWorkflowId(order.orderId),
@@ -105,7 +109,9 @@ export class OrderStory {
       if (predicate(v)) return v;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`journey of ${this.order.orderId} never got to: ${what}\n${JSON.stringify(await this.view(), null, 1)}`);
+    throw new Error(
+      `journey of ${this.order.orderId} never got to: ${what}\n${JSON.stringify(await this.view(), null, 1)}`,
+    );
   }
 
   /** Waits until the journey has nothing in flight (see `untilIdle`): then what has not happened, will not by this time. */
@@ -134,9 +140,18 @@ export class OrderStory {
   }
 
   /** The carrier reports a status, by default as happening now. */
-  async carrierSays(trackingNumber: string, status: TrackingStatus, options: { occurredAt?: Date; eventId?: string } = {}): Promise<void> {
+  async carrierSays(
+    trackingNumber: string,
+    status: TrackingStatus,
+    options: { occurredAt?: Date; eventId?: string } = {},
+  ): Promise<void> {
     const occurredAt = (options.occurredAt ?? (await this.now())).toISOString();
-    await this.handle.signal(trackingEventSignal, { trackingNumber, status, occurredAt, ...(options.eventId ? { eventId: options.eventId } : {}) });
+    await this.handle.signal(trackingEventSignal, {
+      trackingNumber,
+      status,
+      occurredAt,
+      ...(options.eventId ? { eventId: options.eventId } : {}),
+    });
   }
 
   review(sku: string, rating: number) {

@@ -87,10 +87,22 @@ async function startRecorder(prismPort: number) {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const recorded: ContractRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: body.toString(), violations: '' };
+      const recorded: ContractRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: body.toString(),
+        violations: '',
+      };
       requests.push(recorded);
       const upstream = http.request(
-        { host: '127.0.0.1', port: prismPort, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${prismPort}` } },
+        {
+          host: '127.0.0.1',
+          port: prismPort,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: `127.0.0.1:${prismPort}` },
+        },
         (answer) => {
           const reply: Buffer[] = [];
           answer.on('data', (c: Buffer) => reply.push(c));

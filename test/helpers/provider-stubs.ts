@@ -37,9 +37,15 @@ export async function startProviderStub(): Promise<ProviderStub> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
       if (answer.hang) return;
-      const body = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+      const body =
+        answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       res.end(body);
     });
@@ -66,6 +72,10 @@ export function twilioError(status: number, code: number, message: string): Stub
 }
 
 /** SendGrid's error body: `{errors: [{field, message}]}`. */
-export function sendGridError(status: number, errors: { field: string | null; message: string }[], headers?: Record<string, string>): StubAnswer {
+export function sendGridError(
+  status: number,
+  errors: { field: string | null; message: string }[],
+  headers?: Record<string, string>,
+): StubAnswer {
   return { status, headers, body: { errors } };
 }

@@ -19,7 +19,11 @@ import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
 import { testingExecutable } from '../../src/temporal/binaries';
 import { journeySearchAttributes } from '../../src/workflows/search-attributes';
 import { WORKFLOWS_PATH } from '../../src/worker';
-import { createJourneyWorkers, WORKFLOW_INTERCEPTOR_MODULES, type WorkerGroup } from '../../src/temporal/journey-workers';
+import {
+  createJourneyWorkers,
+  WORKFLOW_INTERCEPTOR_MODULES,
+  type WorkerGroup,
+} from '../../src/temporal/journey-workers';
 import { encryptedDataConverter } from '../../src/temporal/data-converter';
 import { parseKeyRing } from '../../src/temporal/encryption-codec';
 import { DEV_ENCRYPTION_KEYS, DEV_UNSUBSCRIBE_SECRET } from '../../src/config';
@@ -45,7 +49,9 @@ export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /** The dev server; with `uiPort`, its Web UI too, decoding payloads through `codecEndpoint`. */
-export async function startDevServerEnv(ui: { uiPort?: number; codecEndpoint?: string } = {}): Promise<TestWorkflowEnvironment> {
+export async function startDevServerEnv(
+  ui: { uiPort?: number; codecEndpoint?: string } = {},
+): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: testingExecutable('cli'),
@@ -61,7 +67,11 @@ export async function startDevServerEnv(ui: { uiPort?: number; codecEndpoint?: s
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling the workflows takes seconds: do it once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: quietLogger,
+  });
   return bundle;
 }
 

@@ -29,7 +29,9 @@ describe('marketing consent', () => {
   it('a customer who unsubscribes mid-journey gets no review request, but still the delivery SMS', async () => {
     const { story, trackingNumber } = await shipped();
     // While the parcel travels, the customer leaves marketing (as the link of an earlier email or support's PUT records it).
-    await customer.preferences.record([{ customerId: story.order.customerId, topic: 'marketing', status: 'opted_out', source: 'unsubscribe-link:email' }]);
+    await customer.preferences.record([
+      { customerId: story.order.customerId, topic: 'marketing', status: 'opted_out', source: 'unsubscribe-link:email' },
+    ]);
 
     await story.carrierSays(trackingNumber, 'out_for_delivery');
     await story.carrierSays(trackingNumber, 'delivered');
@@ -39,7 +41,11 @@ describe('marketing consent', () => {
     expect(outcomes(view, 'out_for_delivery')).toEqual({ email: 'sent', sms: 'sent' });
     expect(outcomes(view, 'delivered')).toEqual({ email: 'sent', sms: 'sent' });
     for (const marketing of ['unboxing_tips', 'review_request', 'review_reminder']) {
-      expect({ marketing, ...outcomes(view, marketing) }).toEqual({ marketing, email: 'skipped: marketing_opted_out', sms: 'skipped: marketing_opted_out' });
+      expect({ marketing, ...outcomes(view, marketing) }).toEqual({
+        marketing,
+        email: 'skipped: marketing_opted_out',
+        sms: 'skipped: marketing_opted_out',
+      });
     }
     expect(view.timeline.map((t) => t.event)).toContain('review request email skipped: marketing_opted_out');
     expect(await story.receivedTypes('sms')).toEqual(['confirmation', 'shipped', 'out_for_delivery', 'delivered']);
@@ -58,10 +64,18 @@ describe('marketing consent', () => {
     const { story, trackingNumber } = await shipped();
     await story.carrierSays(trackingNumber, 'delivered');
     await story.wait(3 * DAY); // tips two days after delivery (08:00 local at the latest)
-    await story.until((v) => v.messages.some((m) => m.messageType === 'unboxing_tips' && m.channel === 'email'), 'tips sent');
+    await story.until(
+      (v) => v.messages.some((m) => m.messageType === 'unboxing_tips' && m.channel === 'email'),
+      'tips sent',
+    );
 
-    const tips = (await world.outbox.list({ orderId: story.order.orderId })).find((m) => m.messageType === 'unboxing_tips' && m.channel === 'email')!;
-    expect(tips.headers).toEqual({ 'List-Unsubscribe': expect.stringMatching(/^<http:\/\/localhost:3000\/v1\/unsubscribe\?token=v1\.[\w.%-]+>$/), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+    const tips = (await world.outbox.list({ orderId: story.order.orderId })).find(
+      (m) => m.messageType === 'unboxing_tips' && m.channel === 'email',
+    )!;
+    expect(tips.headers).toEqual({
+      'List-Unsubscribe': expect.stringMatching(/^<http:\/\/localhost:3000\/v1\/unsubscribe\?token=v1\.[\w.%-]+>$/),
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
     const link = unsubscribeLinkIn(tips.headers);
     expect(tips.htmlBody).toContain(`href="${link}"`); // the footer's link is the customer's own, too
     expect(tips.textBody).toContain(link);
@@ -72,9 +86,16 @@ describe('marketing consent', () => {
 
     const view = await story.view();
     expect(outcomes(view, 'unboxing_tips')).toEqual({ email: 'sent', sms: 'sent' });
-    expect(outcomes(view, 'review_request')).toEqual({ email: 'skipped: marketing_opted_out', sms: 'skipped: marketing_opted_out' });
+    expect(outcomes(view, 'review_request')).toEqual({
+      email: 'skipped: marketing_opted_out',
+      sms: 'skipped: marketing_opted_out',
+    });
     expect((await customer.preferences.get(story.order.customerId)).optOuts).toEqual([
-      expect.objectContaining({ topic: 'marketing', source: 'unsubscribe-link:email', reason: 'one-click unsubscribe' }),
+      expect.objectContaining({
+        topic: 'marketing',
+        source: 'unsubscribe-link:email',
+        reason: 'one-click unsubscribe',
+      }),
     ]);
   });
 
@@ -85,16 +106,24 @@ describe('marketing consent', () => {
 
     const view = await story.view();
     expect(outcomes(view, 'delivered')).toEqual({ email: 'sent', sms: 'sent' });
-    expect(outcomes(view, 'review_request')).toEqual({ email: 'skipped: no_marketing_consent', sms: 'skipped: no_marketing_consent' });
+    expect(outcomes(view, 'review_request')).toEqual({
+      email: 'skipped: no_marketing_consent',
+      sms: 'skipped: no_marketing_consent',
+    });
     expect(await story.receivedTypes('email')).toEqual(['confirmation', 'shipped', 'delivered']);
     expect((await customer.preferences.get(story.order.customerId)).marketing).toBe('not_asked');
   });
 
-  it('consent ticked at checkout is on the customer\'s record from the confirmation on, dated when the order was placed', async () => {
+  it("consent ticked at checkout is on the customer's record from the confirmation on, dated when the order was placed", async () => {
     const { story } = await shipped();
     const prefs = await customer.preferences.get(story.order.customerId);
     expect(prefs).toMatchObject({ known: true, marketing: 'opted_in' });
-    expect(prefs.statements.marketing).toEqual({ status: 'opted_in', source: `checkout:order ${story.order.orderId}`, reason: 'ticked at checkout', at: new Date(story.order.placedAt) });
+    expect(prefs.statements.marketing).toEqual({
+      status: 'opted_in',
+      source: `checkout:order ${story.order.orderId}`,
+      reason: 'ticked at checkout',
+      at: new Date(story.order.placedAt),
+    });
   });
 });
 
@@ -115,6 +144,14 @@ describe('SMS STOP', () => {
     expect(outcomes(view, 'delivered')).toEqual({ email: 'sent', sms: 'skipped: opted_out' });
     expect(outcomes(view, 'review_request')).toEqual({ email: 'sent', sms: 'skipped: opted_out' });
     expect(await story.receivedTypes('sms')).toEqual(['confirmation', 'shipped']);
-    expect(await story.receivedTypes('email')).toEqual(['confirmation', 'shipped', 'out_for_delivery', 'delivered', 'unboxing_tips', 'review_request', 'review_reminder']);
+    expect(await story.receivedTypes('email')).toEqual([
+      'confirmation',
+      'shipped',
+      'out_for_delivery',
+      'delivered',
+      'unboxing_tips',
+      'review_request',
+      'review_reminder',
+    ]);
   });
 });

@@ -43,7 +43,11 @@ async function startJourney(order: Order, historyEventBudget: number): Promise<W
   return handle;
 }
 
-async function until(handle: WorkflowHandle, predicate: (v: JourneyView) => boolean, what: string): Promise<JourneyView> {
+async function until(
+  handle: WorkflowHandle,
+  predicate: (v: JourneyView) => boolean,
+  what: string,
+): Promise<JourneyView> {
   for (let i = 0; i < 300; i++) {
     const view = await handle.query(journeyQuery);
     if (predicate(view)) return view;
@@ -60,18 +64,25 @@ async function until(handle: WorkflowHandle, predicate: (v: JourneyView) => bool
 async function untilClosed(handle: WorkflowHandle): Promise<void> {
   for (let step = 0; step < 40 && (await handle.describe()).status.name === 'RUNNING'; step++) {
     let timeout: NodeJS.Timeout | undefined;
-    const skipped = await Promise.race([world.env.sleep(DAY + 3 * HOUR).then(() => true), new Promise((r) => (timeout = setTimeout(() => r(false), 20_000)))]);
+    const skipped = await Promise.race([
+      world.env.sleep(DAY + 3 * HOUR).then(() => true),
+      new Promise((r) => (timeout = setTimeout(() => r(false), 20_000))),
+    ]);
     clearTimeout(timeout);
     if (!skipped) throw new Error(`time stopped: ${JSON.stringify((await handle.query(journeyQuery)).plan)}`);
   }
 }
 
 /** Every run of the journey, first to last, with its history length (following each continue-as-new). */
-async function runsOf(handle: WorkflowHandle & { firstExecutionRunId: string }): Promise<{ runId: string; events: number }[]> {
+async function runsOf(
+  handle: WorkflowHandle & { firstExecutionRunId: string },
+): Promise<{ runId: string; events: number }[]> {
   const runs: { runId: string; events: number }[] = [];
   let runId: string | undefined = handle.firstExecutionRunId;
   while (runId) {
-    const history: temporal.api.history.v1.IHistory = await world.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    const history: temporal.api.history.v1.IHistory = await world.env.client.workflow
+      .getHandle(handle.workflowId, runId)
+      .fetchHistory();
     const events = history.events ?? [];
     runs.push({ runId, events: events.length });
     runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
@@ -84,10 +95,25 @@ describe('continue-as-new', () => {
     const order = orderSchema.parse(anOrder({ channels: ['email'] }));
     const handle = (await startJourney(order, 40)) as WorkflowHandle & { firstExecutionRunId: string };
     const { items } = await handle.query(journeyQuery);
-    await handle.executeUpdate(addShipmentUpdate, { args: [{ carrier: 'ups', trackingNumber: '1ZCAN0001', items: items.map(({ sku, quantity }) => ({ sku, quantity })) }] });
+    await handle.executeUpdate(addShipmentUpdate, {
+      args: [
+        { carrier: 'ups', trackingNumber: '1ZCAN0001', items: items.map(({ sku, quantity }) => ({ sku, quantity })) },
+      ],
+    });
     const says = async (status: TrackingStatus) =>
-      handle.signal(trackingEventSignal, { trackingNumber: '1ZCAN0001', status, occurredAt: new Date(await world.env.currentTimeMs()).toISOString() });
-    for (const status of ['label_created', 'in_transit', 'available_for_pickup', 'in_transit', 'in_transit', 'out_for_delivery'] as const) {
+      handle.signal(trackingEventSignal, {
+        trackingNumber: '1ZCAN0001',
+        status,
+        occurredAt: new Date(await world.env.currentTimeMs()).toISOString(),
+      });
+    for (const status of [
+      'label_created',
+      'in_transit',
+      'available_for_pickup',
+      'in_transit',
+      'in_transit',
+      'out_for_delivery',
+    ] as const) {
       await world.env.sleep(6 * HOUR + 10 * 60_000); // never a whole number of days (see history-bound.test.ts, ROUND)
       await says(status);
     }
@@ -122,7 +148,14 @@ describe('continue-as-new', () => {
     const view = await handle.query(journeyQuery);
     const emails = view.messages.filter((m) => m.channel === 'email');
     expect(emails.map((m) => m.messageType)).toEqual([
-      'confirmation', 'shipped', 'ready_for_pickup', 'out_for_delivery', 'delivered', 'unboxing_tips', 'review_request', 'review_reminder',
+      'confirmation',
+      'shipped',
+      'ready_for_pickup',
+      'out_for_delivery',
+      'delivered',
+      'unboxing_tips',
+      'review_request',
+      'review_reminder',
     ]);
     const sentAt = (type: string) => Date.parse(emails.find((m) => m.messageType === type)!.at);
     const dueOrMorning = (days: number) => nextSendTime(new Date(deliveredAt + days * DAY), 'Europe/Riga').getTime();
@@ -143,7 +176,9 @@ describe('continue-as-new', () => {
       'SELECT step, channel, attempts FROM message_ledger WHERE journey_id = $1',
       [handle.workflowId],
     );
-    expect(ledger.rows.map((r) => `${r.step}/${r.channel}`).sort()).toEqual(view.messages.map((m) => `${m.step}/${m.channel}`).sort());
+    expect(ledger.rows.map((r) => `${r.step}/${r.channel}`).sort()).toEqual(
+      view.messages.map((m) => `${m.step}/${m.channel}`).sort(),
+    );
     expect(ledger.rows.filter((r) => r.attempts !== 1)).toEqual([]);
     const outbox = await world.outbox.list({ orderId: order.orderId });
     expect(outbox.filter((m) => m.journeyId === handle.workflowId)).toHaveLength(view.messages.length);
@@ -151,7 +186,9 @@ describe('continue-as-new', () => {
     const runs = await runsOf(handle);
     const requestRun = runs.findIndex((r) => r.runId === runBeforeReminder);
     expect(runs.length).toBeGreaterThan(requestRun + 1); // the reminder went from a later run than the request
-    const handovers = view.timeline.filter((t) => t.event.includes('continues in a new run')).map((t) => Date.parse(t.at));
+    const handovers = view.timeline
+      .filter((t) => t.event.includes('continues in a new run'))
+      .map((t) => Date.parse(t.at));
     expect(handovers.some((at) => at > sentAt('review_request') && at < sentAt('review_reminder'))).toBe(true);
     console.info(`continue-as-new story: runs ${runs.map((r) => r.events).join(' + ')} events`);
     expect(runs.length).toBeGreaterThanOrEqual(3); // at least once in transit and once after delivery
@@ -166,6 +203,8 @@ describe('continue-as-new', () => {
     expect(last.memo).toEqual({ orderFingerprint: 'fingerprint-of-the-order', skus: order.items.map((i) => i.sku) });
     const first = await world.env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
     // The static summary stays with the first run (neither the server nor the TypeScript SDK's continueAsNew carries it).
-    console.info(`static summary: first run ${JSON.stringify(await first.staticSummary())}, last run ${JSON.stringify(await last.staticSummary())}`);
+    console.info(
+      `static summary: first run ${JSON.stringify(await first.staticSummary())}, last run ${JSON.stringify(await last.staticSummary())}`,
+    );
   }, 120_000);
 });

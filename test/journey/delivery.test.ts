@@ -48,14 +48,27 @@ describe('delivery', () => {
     expect(result).toEqual({ orderId: story.order.orderId, stage: 'completed' });
 
     expect(await story.receivedTypes('email')).toEqual([
-      'confirmation', 'shipped', 'out_for_delivery', 'delivered', 'unboxing_tips', 'review_request', 'review_reminder',
+      'confirmation',
+      'shipped',
+      'out_for_delivery',
+      'delivered',
+      'unboxing_tips',
+      'review_request',
+      'review_reminder',
     ]);
     expect(await story.receivedTypes('sms')).toEqual([
-      'confirmation', 'shipped', 'out_for_delivery', 'delivered', 'unboxing_tips', 'review_request', 'review_reminder',
+      'confirmation',
+      'shipped',
+      'out_for_delivery',
+      'delivered',
+      'unboxing_tips',
+      'review_request',
+      'review_reminder',
     ]);
 
     const view = await story.view();
-    const sentAt = (type: string) => Date.parse(view.messages.find((m) => m.messageType === type && m.channel === 'email')!.at);
+    const sentAt = (type: string) =>
+      Date.parse(view.messages.find((m) => m.messageType === type && m.channel === 'email')!.at);
     // Due 2 and 10 days after delivery; marketing due during the night in Riga goes at 08:00 local (quiet hours).
     const dueOrMorning = (days: number) => nextSendTime(new Date(deliveredAt + days * DAY), 'Europe/Riga').getTime();
     expect(sentAt('unboxing_tips')).toBeGreaterThanOrEqual(dueOrMorning(2));
@@ -78,20 +91,31 @@ describe('delivery', () => {
   it('split shipment: each parcel is announced and tracked on its own; the order counts as delivered when both are', async () => {
     const story = await OrderStory.place(world, { channels: ['email'] });
     const [serum, towel] = story.order.items;
-    await story.ship({ trackingNumber: 'DHL0001', carrier: 'dhl', items: [{ sku: serum!.sku, quantity: serum!.quantity }] });
+    await story.ship({
+      trackingNumber: 'DHL0001',
+      carrier: 'dhl',
+      items: [{ sku: serum!.sku, quantity: serum!.quantity }],
+    });
     await story.carrierSays('DHL0001', 'delivered');
     await story.wait(HOUR);
     await story.until((v) => v.shipments[0]?.status === 'delivered', 'the serum parcel delivered');
     await story.settled();
     expect((await story.view()).stage).toBe('in_transit'); // the towel has not even shipped
 
-    await story.ship({ trackingNumber: 'DHL0002', carrier: 'dhl', items: [{ sku: towel!.sku, quantity: towel!.quantity }] });
+    await story.ship({
+      trackingNumber: 'DHL0002',
+      carrier: 'dhl',
+      items: [{ sku: towel!.sku, quantity: towel!.quantity }],
+    });
     await story.carrierSays('DHL0002', 'out_for_delivery');
     await story.carrierSays('DHL0002', 'delivered');
     await story.until((v) => v.stage === 'delivered', 'both parcels delivered');
     const view = await story.untilMessages(6);
 
-    expect(view.shipments.map((s) => [s.trackingNumber, s.status])).toEqual([['DHL0001', 'delivered'], ['DHL0002', 'delivered']]);
+    expect(view.shipments.map((s) => [s.trackingNumber, s.status])).toEqual([
+      ['DHL0001', 'delivered'],
+      ['DHL0002', 'delivered'],
+    ]);
     const stepsSent = view.messages.map((m) => m.step);
     expect(stepsSent).toEqual([
       'confirmation',
@@ -145,7 +169,9 @@ describe('delivery', () => {
     await story.wait(5 * DAY + 2 * HOUR);
     await story.until((v) => v.shipments[0]!.stalled, 'stalled');
     const view = await story.untilMessages(3);
-    expect(view.supportCases).toEqual([expect.objectContaining({ kind: 'tracking_stalled', caseKey: 'parcel:STALL001:stalled' })]);
+    expect(view.supportCases).toEqual([
+      expect.objectContaining({ kind: 'tracking_stalled', caseKey: 'parcel:STALL001:stalled' }),
+    ]);
     expect(await story.receivedTypes()).toEqual(['confirmation', 'shipped', 'tracking_stalled']);
     const cases = await world.supportCases.forOrder(story.order.orderId);
     expect(cases).toEqual([expect.objectContaining({ kind: 'tracking_stalled', status: 'open' })]);
@@ -161,7 +187,10 @@ describe('delivery', () => {
     await story.ship({ trackingNumber: 'EXC00001' });
     await story.carrierSays('EXC00001', 'exception', { eventId: 'x1' });
     await story.carrierSays('EXC00001', 'exception', { eventId: 'x1' });
-    const view = await story.until((v) => v.supportCases.length === 1 && v.messages.some((m) => m.messageType === 'delivery_problem'), 'escalated');
+    const view = await story.until(
+      (v) => v.supportCases.length === 1 && v.messages.some((m) => m.messageType === 'delivery_problem'),
+      'escalated',
+    );
 
     expect(view.supportCases[0]).toMatchObject({ kind: 'delivery_problem', caseKey: 'parcel:EXC00001:exception' });
     expect(await story.receivedTypes('sms')).toEqual(['confirmation', 'shipped', 'delivery_problem']);

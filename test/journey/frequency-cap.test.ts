@@ -25,7 +25,13 @@ describe('frequency cap', () => {
     const customerId = uniqueId('cus');
     // Placed and delivered together; the serum's reminders come every 10 days, so the first one is due with the review
     // requests, ten days after delivery: three journeys want the same instant.
-    const serum = { sku: 'SERUM-30', name: 'Vitamin C serum 30 ml', quantity: 1, unitPrice: '24.50', replenishmentIntervalDays: 10 };
+    const serum = {
+      sku: 'SERUM-30',
+      name: 'Vitamin C serum 30 ml',
+      quantity: 1,
+      unitPrice: '24.50',
+      replenishmentIntervalDays: 10,
+    };
     const towel = { sku: 'TOWEL-01', name: 'Bamboo towel', quantity: 1, unitPrice: '10.90' };
     const [first, second] = await Promise.all([
       OrderStory.place(world, { customerId, channels: ['email'], items: [serum], total: '24.50' }),
@@ -33,23 +39,39 @@ describe('frequency cap', () => {
     ]);
     await Promise.all([first.ship({ trackingNumber: 'CAP00001' }), second.ship({ trackingNumber: 'CAP00002' })]);
     const deliveredAt = await first.now();
-    await Promise.all([first.carrierSays('CAP00001', 'delivered', { occurredAt: deliveredAt }), second.carrierSays('CAP00002', 'delivered', { occurredAt: deliveredAt })]);
+    await Promise.all([
+      first.carrierSays('CAP00001', 'delivered', { occurredAt: deliveredAt }),
+      second.carrierSays('CAP00002', 'delivered', { occurredAt: deliveredAt }),
+    ]);
 
     // One result awaited at a time: the test server skips time only while a result is awaited, and two concurrent
     // waits were seen to leave it locked.
     await first.finish();
     await second.finish();
-    const reminders: ReplenishmentOutcome = await world.env.client.workflow.getHandle(`replenish-${customerId}-SERUM-30`).result();
+    const reminders: ReplenishmentOutcome = await world.env.client.workflow
+      .getHandle(`replenish-${customerId}-SERUM-30`)
+      .result();
     expect(reminders).toEqual({ stoppedBecause: 'unanswered', remindersSent: 3 });
 
     // None lost: each order's tips, review request and reminder, and three reorder reminders (sent for the first order).
-    const journeyMessages = ['confirmation', 'shipped', 'delivered', 'unboxing_tips', 'review_request', 'review_reminder'];
+    const journeyMessages = [
+      'confirmation',
+      'shipped',
+      'delivered',
+      'unboxing_tips',
+      'review_request',
+      'review_reminder',
+    ];
     expect(await second.receivedTypes('email')).toEqual(journeyMessages);
-    expect((await first.receivedTypes('email')).sort()).toEqual([...journeyMessages, ...Array(3).fill('replenishment_reminder')].sort());
+    expect((await first.receivedTypes('email')).sort()).toEqual(
+      [...journeyMessages, ...Array(3).fill('replenishment_reminder')].sort(),
+    );
 
     // At least 24 hours apart, in workflow time: the journeys' own record of when each message went…
     const views = await Promise.all([first.view(), second.view()]);
-    const sent = views.flatMap((v) => v.messages.filter((m) => MARKETING.has(m.messageType)).map((m) => Date.parse(m.at))).sort((a, b) => a - b);
+    const sent = views
+      .flatMap((v) => v.messages.filter((m) => MARKETING.has(m.messageType)).map((m) => Date.parse(m.at)))
+      .sort((a, b) => a - b);
     expect(sent).toHaveLength(6);
     // …and every reservation, the replenishment reminders' included.
     const slots = (await customer.slots.forCustomer(customerId)).map((s) => s.at.getTime());

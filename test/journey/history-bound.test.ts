@@ -9,9 +9,20 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { journeyWorkflowId, orderSchema } from '../../src/domain/order';
 import { productionPolicy } from '../../src/domain/policy';
-import { customerMessageFor, PROBLEM_STATUSES, type TrackingStatus, type TrackingUpdate } from '../../src/domain/tracking-status';
+import {
+  customerMessageFor,
+  PROBLEM_STATUSES,
+  type TrackingStatus,
+  type TrackingUpdate,
+} from '../../src/domain/tracking-status';
 import type { CarrierTracking } from '../../src/providers/carriers/types';
-import { addShipmentUpdate, journeyQuery, requestReturnUpdate, reviewSubmittedSignal, trackingEventSignal } from '../../src/workflows/definitions';
+import {
+  addShipmentUpdate,
+  journeyQuery,
+  requestReturnUpdate,
+  reviewSubmittedSignal,
+  trackingEventSignal,
+} from '../../src/workflows/definitions';
 import type { JourneyView } from '../../src/workflows/journey-state';
 import { anOrder } from '../helpers/fixtures';
 import { DAY, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
@@ -53,14 +64,23 @@ beforeAll(async () => {
 });
 afterAll(() => world?.stop());
 
-async function until(handle: WorkflowHandle, predicate: (v: JourneyView) => boolean, what: string): Promise<JourneyView> {
+async function until(
+  handle: WorkflowHandle,
+  predicate: (v: JourneyView) => boolean,
+  what: string,
+): Promise<JourneyView> {
   for (let i = 0; i < 600; i++) {
     const view = await handle.query(journeyQuery);
     if (predicate(view)) return view;
     await new Promise((r) => setTimeout(r, 100));
   }
   const view = await handle.query(journeyQuery);
-  const summary = { stage: view.stage, parcels: view.shipments.map((s) => `${s.trackingNumber} ${s.status} ${JSON.stringify(s.statusCounts)}`), plan: view.plan, recent: view.timeline.slice(-15) };
+  const summary = {
+    stage: view.stage,
+    parcels: view.shipments.map((s) => `${s.trackingNumber} ${s.status} ${JSON.stringify(s.statusCounts)}`),
+    plan: view.plan,
+    recent: view.timeline.slice(-15),
+  };
   throw new Error(`never got to: ${what}\n${JSON.stringify(summary, null, 1)}`);
 }
 
@@ -69,7 +89,9 @@ async function runsOf(workflowId: string, firstRunId: string): Promise<{ runId: 
   const runs: { runId: string; events: number }[] = [];
   let runId: string | undefined = firstRunId;
   while (runId) {
-    const history: temporal.api.history.v1.IHistory = await world.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const history: temporal.api.history.v1.IHistory = await world.env.client.workflow
+      .getHandle(workflowId, runId)
+      .fetchHistory();
     const events = history.events ?? [];
     runs.push({ runId, events: events.length });
     runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
@@ -81,7 +103,15 @@ async function runsOf(workflowId: string, firstRunId: string): Promise<{ runId: 
 function messagesOwed(view: JourneyView, rmaId: string): string[] {
   // Tips only after a carrier's delivery scan; here the journey went on at the fallback date.
   const tips = view.deliveryConfirmedBy === 'carrier' ? ['unboxing-tips'] : [];
-  const steps = ['confirmation', ...tips, 'review-request', 'review-reminder', 'review:SERUM-30:apology', `return:${rmaId}:accepted`, `return:${rmaId}:refund`];
+  const steps = [
+    'confirmation',
+    ...tips,
+    'review-request',
+    'review-reminder',
+    'review:SERUM-30:apology',
+    `return:${rmaId}:accepted`,
+    `return:${rmaId}:refund`,
+  ];
   for (const parcel of view.shipments.filter((s) => s.direction === 'outbound')) {
     steps.push(`parcel:${parcel.trackingNumber}:shipped`);
     for (const [status, count] of Object.entries(parcel.statusCounts ?? {}) as [TrackingStatus, number][]) {
@@ -114,13 +144,18 @@ it('20 parcels, hundreds of carrier events, three weeks of polling, a return and
   const t0 = (await now()).getTime();
 
   // 19 parcels of one item each: 15 reported by webhooks, 4 that only the journey's polling follows.
-  const parcels = Array.from({ length: 19 }, (_, i) => ({ trackingNumber: `1ZWORST${String(i + 1).padStart(2, '0')}`, sku: i < 10 ? 'SERUM-30' : 'TOWEL-01' }));
+  const parcels = Array.from({ length: 19 }, (_, i) => ({
+    trackingNumber: `1ZWORST${String(i + 1).padStart(2, '0')}`,
+    sku: i < 10 ? 'SERUM-30' : 'TOWEL-01',
+  }));
   const byWebhook = parcels.slice(0, 15);
   const slow = parcels.slice(15);
   for (const p of slow) carrier.slow.add(p.trackingNumber);
   carrier.deliverFrom = t0 + WEEKS_OF_POLLING * 7 * DAY;
   for (const p of parcels) {
-    await handle.executeUpdate(addShipmentUpdate, { args: [{ carrier: 'ups', trackingNumber: p.trackingNumber, items: [{ sku: p.sku, quantity: 1 }] }] });
+    await handle.executeUpdate(addShipmentUpdate, {
+      args: [{ carrier: 'ups', trackingNumber: p.trackingNumber, items: [{ sku: p.sku, quantity: 1 }] }],
+    });
   }
 
   // Every webhook parcel gets fifteen carrier events, about two hours apart (repeats, duplicate ids, a failed attempt, a
@@ -128,7 +163,12 @@ it('20 parcels, hundreds of carrier events, three weeks of polling, a return and
   const signalsSent = new Map<string, number>();
   const says = async (trackingNumber: string, status: TrackingStatus, occurredAt: number, eventId?: string) => {
     signalsSent.set(trackingNumber, (signalsSent.get(trackingNumber) ?? 0) + 1);
-    await handle.signal(trackingEventSignal, { trackingNumber, status, occurredAt: new Date(occurredAt).toISOString(), ...(eventId ? { eventId } : {}) });
+    await handle.signal(trackingEventSignal, {
+      trackingNumber,
+      status,
+      occurredAt: new Date(occurredAt).toISOString(),
+      ...(eventId ? { eventId } : {}),
+    });
   };
   const script: [TrackingStatus, string | undefined, number][] = [
     ['label_created', 'e1', 0],
@@ -167,16 +207,24 @@ it('20 parcels, hundreds of carrier events, three weeks of polling, a return and
   await world.env.sleep(WEEKS_OF_POLLING * 7 * DAY + 2 * DAY + 5 * HOUR);
   await until(
     handle,
-    (v) => v.messages.filter((m) => m.messageType === 'delivered').length === 38 && v.messages.some((m) => m.messageType === 'review_reminder'),
+    (v) =>
+      v.messages.filter((m) => m.messageType === 'delivered').length === 38 &&
+      v.messages.some((m) => m.messageType === 'review_reminder'),
     'everything delivered, review reminder sent',
   );
 
   // A return; its parcel is the twentieth: a twenty-first is refused.
-  const { rmaId } = await handle.executeUpdate(requestReturnUpdate, { args: [{ items: [{ sku: 'TOWEL-01', quantity: 1 }], reason: 'too small' }] });
+  const { rmaId } = await handle.executeUpdate(requestReturnUpdate, {
+    args: [{ items: [{ sku: 'TOWEL-01', quantity: 1 }], reason: 'too small' }],
+  });
   await world.env.sleep(DAY + 5 * HOUR);
-  await handle.executeUpdate(addShipmentUpdate, { args: [{ carrier: 'ups', trackingNumber: '1ZBACK01', items: [{ sku: 'TOWEL-01', quantity: 1 }], rmaId }] });
+  await handle.executeUpdate(addShipmentUpdate, {
+    args: [{ carrier: 'ups', trackingNumber: '1ZBACK01', items: [{ sku: 'TOWEL-01', quantity: 1 }], rmaId }],
+  });
   await expect(
-    handle.executeUpdate(addShipmentUpdate, { args: [{ carrier: 'ups', trackingNumber: '1ZBACK02', items: [{ sku: 'TOWEL-01', quantity: 1 }], rmaId }] }),
+    handle.executeUpdate(addShipmentUpdate, {
+      args: [{ carrier: 'ups', trackingNumber: '1ZBACK02', items: [{ sku: 'TOWEL-01', quantity: 1 }], rmaId }],
+    }),
   ).rejects.toThrow();
   for (const status of ['label_created', 'in_transit', 'delivered'] as const) {
     await world.env.sleep(19 * HOUR);
@@ -186,9 +234,15 @@ it('20 parcels, hundreds of carrier events, three weeks of polling, a return and
   // Days pass until the return window closes. A skip that does not come back means a stranded workflow task (see ROUND).
   for (let day = 0; day < 20 && (await handle.describe()).status.name === 'RUNNING'; day++) {
     let timeout: NodeJS.Timeout | undefined;
-    const skipped = await Promise.race([world.env.sleep(DAY + 3 * HOUR).then(() => true), new Promise((r) => (timeout = setTimeout(() => r(false), 20_000)))]);
+    const skipped = await Promise.race([
+      world.env.sleep(DAY + 3 * HOUR).then(() => true),
+      new Promise((r) => (timeout = setTimeout(() => r(false), 20_000))),
+    ]);
     clearTimeout(timeout);
-    if (!skipped) throw new Error(`time stopped on day ${day} after the return: ${JSON.stringify((await handle.query(journeyQuery)).plan)}`);
+    if (!skipped)
+      throw new Error(
+        `time stopped on day ${day} after the return: ${JSON.stringify((await handle.query(journeyQuery)).plan)}`,
+      );
   }
   expect(await handle.result()).toEqual({ orderId: order.orderId, stage: 'completed' });
 
@@ -196,7 +250,9 @@ it('20 parcels, hundreds of carrier events, three weeks of polling, a return and
   const runs = await runsOf(handle.workflowId, handle.firstExecutionRunId);
   const largest = Math.max(...runs.map((r) => r.events));
   const total = runs.reduce((sum, r) => sum + r.events, 0);
-  console.info(`worst case: ${runs.length} runs, ${total} events in all, largest run ${largest} events (${runs.map((r) => r.events).join(' + ')})`);
+  console.info(
+    `worst case: ${runs.length} runs, ${total} events in all, largest run ${largest} events (${runs.map((r) => r.events).join(' + ')})`,
+  );
   expect(runs.length).toBeGreaterThan(1);
   expect(largest).toBeLessThan(2_000);
 
@@ -212,7 +268,10 @@ it('20 parcels, hundreds of carrier events, three weeks of polling, a return and
   for (const parcel of view.shipments) {
     const applied = Object.values(parcel.statusCounts ?? {}).reduce((sum, n) => sum + n, 0);
     const received = (signalsSent.get(parcel.trackingNumber) ?? 0) + (carrier.answered.get(parcel.trackingNumber) ?? 0);
-    expect({ parcel: parcel.trackingNumber, seen: applied + parcel.ignoredUpdates }).toEqual({ parcel: parcel.trackingNumber, seen: received });
+    expect({ parcel: parcel.trackingNumber, seen: applied + parcel.ignoredUpdates }).toEqual({
+      parcel: parcel.trackingNumber,
+      seen: received,
+    });
   }
   const slowParcel = view.shipments.find((s) => s.trackingNumber === slow[0]!.trackingNumber)!;
   expect(carrier.answered.get(slowParcel.trackingNumber)).toBeGreaterThanOrEqual(WEEKS_OF_POLLING * 7 - 1);
@@ -231,5 +290,7 @@ it('20 parcels, hundreds of carrier events, three weeks of polling, a return and
   expect(ledger.rows.filter((r) => r.attempts !== 1)).toEqual([]);
   const outbox = await world.outbox.list({ orderId: order.orderId, limit: 1_000 });
   expect(outbox.filter((m) => m.journeyId === handle.workflowId)).toHaveLength(sent.length);
-  console.info(`worst case: ${sent.length} messages, ${view.supportCases.length} support cases, ${[...signalsSent.values()].reduce((a, b) => a + b, 0)} carrier signals, ${[...carrier.answered.values()].reduce((a, b) => a + b, 0)} polls answered`);
+  console.info(
+    `worst case: ${sent.length} messages, ${view.supportCases.length} support cases, ${[...signalsSent.values()].reduce((a, b) => a + b, 0)} carrier signals, ${[...carrier.answered.values()].reduce((a, b) => a + b, 0)} polls answered`,
+  );
 }, 300_000);

@@ -23,8 +23,10 @@ const slowConfirmation = new Set<string>();
 const email: EmailProvider = {
   name: 'outbox',
   sendEmail: async (message) => {
-    if (failing.get(message.orderId) === message.messageType) throw new ProviderError('sendgrid', 'email', '503', 'Service Unavailable', true);
-    if (slowConfirmation.has(message.orderId) && message.messageType === 'confirmation') await new Promise((r) => setTimeout(r, 1_500));
+    if (failing.get(message.orderId) === message.messageType)
+      throw new ProviderError('sendgrid', 'email', '503', 'Service Unavailable', true);
+    if (slowConfirmation.has(message.orderId) && message.messageType === 'confirmation')
+      await new Promise((r) => setTimeout(r, 1_500));
     return outboxEmail.sendEmail(message);
   },
 };
@@ -57,7 +59,10 @@ it('a return is answered as soon as its RMA is recorded, while its email is stil
 
   failing.delete(story.order.orderId);
   await story.wait(DAY);
-  await story.until((v) => v.messages.some((m) => m.messageType === 'return_accepted' && m.status === 'sent'), 'return email sent');
+  await story.until(
+    (v) => v.messages.some((m) => m.messageType === 'return_accepted' && m.status === 'sent'),
+    'return email sent',
+  );
   expect((await story.receivedTypes()).filter((t) => t === 'return_accepted')).toHaveLength(1);
 });
 
@@ -70,7 +75,13 @@ it('a parcel registered during a slow confirmation keeps the journey "in transit
     args: [{ order, policy: productionPolicy }],
   });
   await handle.executeUpdate(addShipmentUpdate, {
-    args: [{ carrier: 'ups', trackingNumber: `SLOW${order.orderId.slice(-6)}`, items: order.items.map(({ sku, quantity }) => ({ sku, quantity })) }],
+    args: [
+      {
+        carrier: 'ups',
+        trackingNumber: `SLOW${order.orderId.slice(-6)}`,
+        items: order.items.map(({ sku, quantity }) => ({ sku, quantity })),
+      },
+    ],
   });
   let view: JourneyView = await handle.query(journeyQuery);
   for (let i = 0; i < 100 && !view.messages.some((m) => m.messageType === 'confirmation'); i++) {
@@ -106,6 +117,9 @@ it('a return accepted while the replenishment reminders are starting stops the r
     if (!/not (been )?delivered/.test(refused) || attempt > 100) throw new Error(`return refused: ${refused}`);
   }
   const chain = world.env.client.workflow.getHandle(replenishmentWorkflowId(story.order.customerId, 'SERUM-30'));
-  await story.until((v) => v.timeline.some((t) => t.event.startsWith('replenishment reminders for SERUM-30')), 'reminders started');
+  await story.until(
+    (v) => v.timeline.some((t) => t.event.startsWith('replenishment reminders for SERUM-30')),
+    'reminders started',
+  );
   expect(await chain.result()).toMatchObject({ stoppedBecause: 'returned', remindersSent: 0 });
 });

@@ -36,13 +36,20 @@ it('a journey whose tips and review request fall due together replays on its own
   await story.ship({ trackingNumber });
   // The scan reports a delivery eleven days ago: tips (2 days after) and review request (10 days after) are both overdue.
   await story.wait(2 * DAY);
-  await story.carrierSays(trackingNumber, 'delivered', { occurredAt: new Date((await story.now()).getTime() - 11 * DAY) });
+  await story.carrierSays(trackingNumber, 'delivered', {
+    occurredAt: new Date((await story.now()).getTime() - 11 * DAY),
+  });
   await story.finish();
 
   const received = await story.receivedTypes();
   expect(received).toEqual(expect.arrayContaining(['unboxing_tips', 'review_request']));
   const history = await story.handle.fetchHistory();
-  const reservations = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+  const reservations = history.events!.filter(
+    (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+  );
   expect(reservations.length).toBeGreaterThanOrEqual(2);
-  await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: story.order.orderId }, history);
+  await Worker.runReplayHistory(
+    { workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: story.order.orderId },
+    history,
+  );
 });

@@ -39,7 +39,14 @@ async function stopWorker(): Promise<void> {
 beforeAll(async () => {
   const env = await startDevServerEnv();
   const taskQueue = `late-stall-${Math.random().toString(36).slice(2, 8)}`;
-  world = { env, pool, outbox: new OutboxStore(pool), supportCases: new SupportCases(pool), taskQueue, stop: async () => {} };
+  world = {
+    env,
+    pool,
+    outbox: new OutboxStore(pool),
+    supportCases: new SupportCases(pool),
+    taskQueue,
+    stop: async () => {},
+  };
   await startWorker();
 });
 afterAll(async () => {
@@ -55,7 +62,10 @@ async function shippedParcel(prefix: string): Promise<{ story: OrderStory; parce
   const story = await OrderStory.place(world, { channels: ['email'] }, policy);
   const parcel = tn(prefix);
   await story.ship({ trackingNumber: parcel });
-  await story.until((v) => v.shipments[0]?.pollable === false && v.messages.some((m) => m.messageType === 'shipped'), 'shipped');
+  await story.until(
+    (v) => v.shipments[0]?.pollable === false && v.messages.some((m) => m.messageType === 'shipped'),
+    'shipped',
+  );
   return { story, parcel };
 }
 
@@ -72,7 +82,10 @@ it('applies carrier news that arrived during the outage before judging the parce
   await story.wait(DAY / 2);
   await startWorker();
 
-  const view = await story.until((v) => v.messages.some((m) => m.messageType === 'out_for_delivery'), 'out for delivery sent');
+  const view = await story.until(
+    (v) => v.messages.some((m) => m.messageType === 'out_for_delivery'),
+    'out for delivery sent',
+  );
   expect(view.shipments[0]!.stalled).toBe(false);
   expect(view.supportCases.filter((c) => c.kind === 'tracking_stalled')).toHaveLength(0);
   await story.carrierSays(parcel, 'delivered');
@@ -104,7 +117,10 @@ it('still reports a parcel stalled when it stays quiet after the late check (con
   await story.until((v) => v.timeline.some((t) => /check ran late/.test(t.event)), 'the late check ran');
   // A poll interval later the next check is on time, and the parcel is still quiet.
   await story.until((v) => v.shipments[0]!.stalled, 'stalled');
-  const view = await story.until((v) => v.messages.some((m) => m.messageType === 'tracking_stalled'), 'the customer told');
+  const view = await story.until(
+    (v) => v.messages.some((m) => m.messageType === 'tracking_stalled'),
+    'the customer told',
+  );
   expect(view.supportCases.filter((c) => c.kind === 'tracking_stalled')).toHaveLength(1);
   expect((await story.receivedTypes()).filter((t) => t === 'tracking_stalled')).toHaveLength(1);
 });

@@ -31,7 +31,10 @@ afterAll(async () => {
 });
 
 /** Runs one journey (email only) on a worker with the given activities until the journey leaves confirmation. */
-async function confirmOneOrder(activities: ReturnType<typeof journeyActivities>, channels: ('email' | 'sms')[] = ['email']) {
+async function confirmOneOrder(
+  activities: ReturnType<typeof journeyActivities>,
+  channels: ('email' | 'sms')[] = ['email'],
+) {
   const taskQueue = `ledger-${Math.random().toString(36).slice(2)}`;
   const worker: Worker = await createTestWorker(env, taskQueue, activities);
   const order = orderSchema.parse(anOrder({ channels }));
@@ -131,11 +134,19 @@ describe('the message ledger', () => {
     expect(view.messages).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ channel: 'email', status: 'sent' }),
-        expect.objectContaining({ channel: 'sms', status: 'failed', error: { code: '21211', message: expect.stringContaining('not a valid') } }),
+        expect.objectContaining({
+          channel: 'sms',
+          status: 'failed',
+          error: { code: '21211', message: expect.stringContaining('not a valid') },
+        }),
       ]),
     );
     const entries = await ledger.forOrder(order.orderId);
-    expect(entries.find((e) => e.channel === 'sms')).toMatchObject({ status: 'failed', errorCode: '21211', attempts: 1 });
+    expect(entries.find((e) => e.channel === 'sms')).toMatchObject({
+      status: 'failed',
+      errorCode: '21211',
+      attempts: 1,
+    });
     expect((await outbox.list({ orderId: order.orderId })).map((m) => m.channel)).toEqual(['email']);
   });
 });

@@ -49,7 +49,10 @@ it("a parcel's message that keeps retrying does not hold up another parcel's del
   const [lamp, bulb] = [tn('LAMP'), tn('BULB')];
   await story.ship({ trackingNumber: lamp, items: [{ sku: 'LAMP-01', quantity: 1 }] });
   await story.ship({ trackingNumber: bulb, items: [{ sku: 'BULB-01', quantity: 1 }] });
-  await story.until((v) => v.messages.filter((m) => m.messageType === 'shipped').length === 2, 'both parcels announced');
+  await story.until(
+    (v) => v.messages.filter((m) => m.messageType === 'shipped').length === 2,
+    'both parcels announced',
+  );
 
   await story.carrierSays(lamp, 'exception'); // its email retries for up to a day
   await story.wait(HOUR);
@@ -70,7 +73,10 @@ it('a second "out for delivery" after a failed attempt is sent again, as its own
     await story.carrierSays(parcel, status);
   }
   await story.until((v) => v.stage === 'delivered', 'delivered');
-  const view = await story.until((v) => v.messages.filter((m) => m.messageType === 'out_for_delivery').length === 2, 'two out-for-delivery');
+  const view = await story.until(
+    (v) => v.messages.filter((m) => m.messageType === 'out_for_delivery').length === 2,
+    'two out-for-delivery',
+  );
   expect(view.messages.filter((m) => m.messageType === 'out_for_delivery').map((m) => [m.step, m.status])).toEqual([
     [`parcel:${parcel}:out_for_delivery`, 'sent'],
     [`parcel:${parcel}:out_for_delivery:2`, 'sent'],
@@ -86,7 +92,9 @@ it('a parcel no tracking provider can answer for is never polled, and is reporte
   await story.wait(12 * DAY);
   await story.until((v) => v.shipments[0]!.stalled, 'stalled');
   const history = await (story.handle as WorkflowHandle).fetchHistory();
-  const polls = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'pollCarrier');
+  const polls = history.events!.filter(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'pollCarrier',
+  );
   expect(polls).toHaveLength(0);
   const view = await story.view();
   expect(view.supportCases.filter((c) => c.kind === 'tracking_stalled')).toHaveLength(1);
@@ -96,7 +104,9 @@ it('a parcel no tracking provider can answer for is never polled, and is reporte
 it('refuses parcels that would ship more than was bought', async () => {
   const story = await OrderStory.place(world, { channels: ['email'], ...twoItems });
   await story.ship({ trackingNumber: tn('ONE'), items: [{ sku: 'LAMP-01', quantity: 1 }] });
-  await expect(story.ship({ trackingNumber: tn('TWO'), items: [{ sku: 'LAMP-01', quantity: 1 }] })).rejects.toMatchObject({
+  await expect(
+    story.ship({ trackingNumber: tn('TWO'), items: [{ sku: 'LAMP-01', quantity: 1 }] }),
+  ).rejects.toMatchObject({
     cause: { message: 'item LAMP-01: 1 already shipped, 1 more would exceed the 1 bought' },
   });
 });

@@ -37,7 +37,10 @@ it('an SMS outage longer than the "out for delivery" window loses that SMS only,
   const trackingNumber = `OUT${Math.random().toString(36).slice(2, 8)}`;
   await story.ship({ trackingNumber });
   await story.untilMessages(3); // confirmation email + SMS, shipped email (the shipped SMS may still be on its way)
-  await story.until((v) => v.messages.filter((m) => m.step.endsWith(':shipped')).length === 2, 'shipped on both channels');
+  await story.until(
+    (v) => v.messages.filter((m) => m.step.endsWith(':shipped')).length === 2,
+    'shipped on both channels',
+  );
 
   smsDown = true;
   await story.carrierSays(trackingNumber, 'out_for_delivery');
@@ -53,7 +56,10 @@ it('an SMS outage longer than the "out for delivery" window loses that SMS only,
   expect(gaveUp.timeline.map((t) => t.event)).toContain('out for delivery sms failed: gave_up');
   expect(gaveUp.supportCases).toEqual([expect.objectContaining({ kind: 'message_not_sent' })]);
   const rows = await new MessageLedger(pool).forOrder(story.order.orderId);
-  expect(rows.find((r) => r.step.endsWith(':out_for_delivery') && r.channel === 'sms')).toMatchObject({ status: 'failed', errorCode: 'gave_up' });
+  expect(rows.find((r) => r.step.endsWith(':out_for_delivery') && r.channel === 'sms')).toMatchObject({
+    status: 'failed',
+    errorCode: 'gave_up',
+  });
 
   await story.carrierSays(trackingNumber, 'delivered');
   await story.wait(60 * DAY);

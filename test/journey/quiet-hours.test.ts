@@ -32,7 +32,12 @@ const lamp = { items: [{ sku: 'LAMP-01', name: 'Desk lamp', quantity: 1, unitPri
 /** An order delivered (by the carrier's scan) at `deliveredAt`, its journey running just after. */
 async function deliveredAt(deliveredIso: string) {
   await travelTo(new Date(Date.parse(deliveredIso) + 30 * MINUTE).toISOString());
-  const story = await OrderStory.place(world, { channels: ['email', 'sms'], timeZone: RIGA, ...lamp, placedAt: new Date(Date.parse(deliveredIso) - 2 * DAY).toISOString() });
+  const story = await OrderStory.place(world, {
+    channels: ['email', 'sms'],
+    timeZone: RIGA,
+    ...lamp,
+    placedAt: new Date(Date.parse(deliveredIso) - 2 * DAY).toISOString(),
+  });
   const trackingNumber = `QH${Math.random().toString(36).slice(2, 8)}`;
   await story.ship({ trackingNumber });
   await story.carrierSays(trackingNumber, 'delivered', { occurredAt: new Date(deliveredIso) });
@@ -58,10 +63,15 @@ describe('quiet hours', () => {
     const view = await story.view();
     for (const channel of ['email', 'sms']) {
       const sent = sentAt(view, 'review_request', channel);
-      expect({ channel, sent: sent.getTime() - Date.parse('2027-03-28T05:00:00Z') < MINUTE && sent >= new Date('2027-03-28T05:00:00Z') }).toEqual({ channel, sent: true });
+      expect({
+        channel,
+        sent: sent.getTime() - Date.parse('2027-03-28T05:00:00Z') < MINUTE && sent >= new Date('2027-03-28T05:00:00Z'),
+      }).toEqual({ channel, sent: true });
       expect(localTime(sent, RIGA)).toBe('08:00'); // 05:00 UTC: the night was an hour shorter
     }
-    expect(view.timeline.map((t) => t.event)).toContain('review request deferred to 2027-03-28T05:00:00.000Z (quiet hours: wait until 08:00 local)');
+    expect(view.timeline.map((t) => t.event)).toContain(
+      'review request deferred to 2027-03-28T05:00:00.000Z (quiet hours: wait until 08:00 local)',
+    );
     // The tips were due at 23:30 too (two days after delivery) and waited as well; the delivery SMS went at once.
     expect(localTime(sentAt(view, 'unboxing_tips'), RIGA)).toBe('08:00');
     expect(localTime(sentAt(view, 'delivered', 'sms'), RIGA)).toBe('00:00');
@@ -85,7 +95,10 @@ describe('quiet hours', () => {
     const story = await deliveredAt('2027-12-01T10:00:00Z');
     await travelTo('2027-12-03T00:00:00Z'); // 02:00 in Riga
     const { rmaId } = await story.requestReturn([{ sku: 'LAMP-01', quantity: 1 }]);
-    await story.until((v) => v.messages.some((m) => m.messageType === 'return_accepted' && m.channel === 'sms'), 'return accepted');
+    await story.until(
+      (v) => v.messages.some((m) => m.messageType === 'return_accepted' && m.channel === 'sms'),
+      'return accepted',
+    );
     await story.ship({ trackingNumber: 'QHRETURN1', rmaId, items: [{ sku: 'LAMP-01', quantity: 1 }] });
     await story.carrierSays('QHRETURN1', 'delivered');
     await story.until((v) => v.messages.some((m) => m.messageType === 'refund_confirmed'), 'refund confirmed');
@@ -93,7 +106,11 @@ describe('quiet hours', () => {
     let view = await story.view();
     expect(localTime(sentAt(view, 'return_accepted', 'sms'), RIGA)).toBe('02:00');
     expect(localTime(sentAt(view, 'refund_confirmed', 'email'), RIGA)).toBe('02:00');
-    expect(view.plan).toEqual(expect.arrayContaining([expect.objectContaining({ step: `send:return:${rmaId}:refund:sms`, dueAt: '2027-12-03T06:00:00.000Z' })]));
+    expect(view.plan).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ step: `send:return:${rmaId}:refund:sms`, dueAt: '2027-12-03T06:00:00.000Z' }),
+      ]),
+    );
 
     await story.finish();
     view = await story.view();
@@ -102,9 +119,15 @@ describe('quiet hours', () => {
 
     // The decision came from the worker and is in history: a replay never asks its own time-zone data.
     const history = await story.handle.fetchHistory();
-    const decisions = history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    const decisions = history.events!.filter(
+      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    );
     const recorded = await Promise.all(
-      decisions.flatMap((e) => Object.values(e.markerRecordedEventAttributes!.details!).map((d) => TEST_DATA_CONVERTER.payloadCodecs![0]!.decode(d.payloads!))),
+      decisions.flatMap((e) =>
+        Object.values(e.markerRecordedEventAttributes!.details!).map((d) =>
+          TEST_DATA_CONVERTER.payloadCodecs![0]!.decode(d.payloads!),
+        ),
+      ),
     );
     const texts = recorded.flat().map((p) => Buffer.from(p.data!).toString());
     expect(texts).toEqual(expect.arrayContaining([expect.stringContaining('"activity_type":"quietHoursEnd"')]));

@@ -32,7 +32,10 @@ beforeEach(async () => {
 });
 afterEach(() => world?.stop());
 
-const serum = { items: [{ sku: 'SERUM-30', name: 'Vitamin C serum 30 ml', quantity: 1, unitPrice: '24.50', category: 'cosmetics' }], total: '24.50' };
+const serum = {
+  items: [{ sku: 'SERUM-30', name: 'Vitamin C serum 30 ml', quantity: 1, unitPrice: '24.50', category: 'cosmetics' }],
+  total: '24.50',
+};
 
 async function delivered(customerId: string): Promise<OrderStory> {
   const story = await OrderStory.place(world, { customerId, channels: ['email'], ...serum });
@@ -63,12 +66,18 @@ describe('a reorder racing the end of the reminder chain', () => {
     const chain = world.env.client.workflow.getHandle(`replenish-${customerId}-SERUM-30`);
 
     const first = await delivered(customerId);
-    await first.until((v) => v.timeline.some((t) => t.event === 'replenishment reminders for SERUM-30 every 70 days started'), 'chain started');
+    await first.until(
+      (v) => v.timeline.some((t) => t.event === 'replenishment reminders for SERUM-30 every 70 days started'),
+      'chain started',
+    );
     const { runId: endedRunId } = await chain.describe();
 
     // The second order finds the chain running, and (held back by the interceptor) has not signalled it yet…
     const second = await delivered(customerId);
-    await eventually(() => historyHas(second.handle, 'startChildWorkflowExecutionFailedEventAttributes'), 'second order: already started');
+    await eventually(
+      () => historyHas(second.handle, 'startChildWorkflowExecutionFailedEventAttributes'),
+      'second order: already started',
+    );
 
     // …when the first order's serum is returned: the chain (still counting from the first order) ends.
     await first.requestReturn([{ sku: 'SERUM-30', quantity: 1 }]);
@@ -76,13 +85,22 @@ describe('a reorder racing the end of the reminder chain', () => {
 
     // Now the reorder signal goes, to a chain that no longer runs.
     await second.wait(REORDER_HELD_BACK_MS + 60_000);
-    const startedAgain = (events: string[]) => events.includes('replenishment reminders for SERUM-30 every 70 days started');
+    const startedAgain = (events: string[]) =>
+      events.includes('replenishment reminders for SERUM-30 every 70 days started');
     await eventually(
-      async () => (await second.handle.describe()).status.name !== 'RUNNING' || startedAgain((await second.view()).timeline.map((t) => t.event)),
+      async () =>
+        (await second.handle.describe()).status.name !== 'RUNNING' ||
+        startedAgain((await second.view()).timeline.map((t) => t.event)),
       'the second order either starts the reminders again or its journey ends',
     );
     const journeyFailure = async (h: WorkflowHandle) =>
-      (await h.describe()).status.name === 'FAILED' ? await h.result().catch((err: { message: string; cause?: { message: string } }) => `FAILED: ${err.cause?.message ?? err.message}`) : 'not failed';
+      (await h.describe()).status.name === 'FAILED'
+        ? await h
+            .result()
+            .catch(
+              (err: { message: string; cause?: { message: string } }) => `FAILED: ${err.cause?.message ?? err.message}`,
+            )
+        : 'not failed';
     expect(await journeyFailure(second.handle)).toBe('not failed'); // today: FAILED: Unable to signal external workflow because it was not found
     expect((await second.handle.describe()).status.name).toBe('RUNNING');
     expect((await second.view()).timeline.map((t) => t.event)).toEqual(

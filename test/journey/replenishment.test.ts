@@ -16,14 +16,20 @@ beforeEach(async () => {
 });
 afterEach(() => world?.stop());
 
-const serum = { items: [{ sku: 'SERUM-30', name: 'Vitamin C serum 30 ml', quantity: 1, unitPrice: '24.50', category: 'cosmetics' }], total: '24.50' };
+const serum = {
+  items: [{ sku: 'SERUM-30', name: 'Vitamin C serum 30 ml', quantity: 1, unitPrice: '24.50', category: 'cosmetics' }],
+  total: '24.50',
+};
 
 async function deliveredOrder(customerId: string) {
   const story = await OrderStory.place(world, { customerId, channels: ['email'], ...serum });
   const trackingNumber = `RPL${Math.random().toString(36).slice(2, 8)}`;
   await story.ship({ trackingNumber });
   await story.carrierSays(trackingNumber, 'delivered');
-  await story.until((v) => v.timeline.some((t) => t.event.startsWith('replenishment reminders for SERUM-30')), 'replenishment started');
+  await story.until(
+    (v) => v.timeline.some((t) => t.event.startsWith('replenishment reminders for SERUM-30')),
+    'replenishment started',
+  );
   return story;
 }
 
@@ -84,7 +90,9 @@ describe('replenishment', () => {
     const customerId = uniqueId('cus');
     const story = await deliveredOrder(customerId);
     await story.requestReturn([{ sku: 'SERUM-30', quantity: 1 }]);
-    const outcome: ReplenishmentOutcome = await world.env.client.workflow.getHandle(`replenish-${customerId}-SERUM-30`).result();
+    const outcome: ReplenishmentOutcome = await world.env.client.workflow
+      .getHandle(`replenish-${customerId}-SERUM-30`)
+      .result();
     expect(outcome).toEqual({ stoppedBecause: 'returned', remindersSent: 0 });
   });
 });

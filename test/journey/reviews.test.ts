@@ -60,12 +60,19 @@ describe('a bad review', () => {
   it('is escalated to support, and the customer gets an apology saying someone will be in touch', async () => {
     const story = await deliveredOrder(oneItem);
     await story.review('LAMP-01', 2);
-    const view = await story.until((v) => v.messages.some((m) => m.messageType === 'bad_review_apology'), 'apology sent');
+    const view = await story.until(
+      (v) => v.messages.some((m) => m.messageType === 'bad_review_apology'),
+      'apology sent',
+    );
 
     expect(view.supportCases).toEqual([expect.objectContaining({ kind: 'bad_review', caseKey: 'review:LAMP-01' })]);
-    const apology = (await world.outbox.list({ orderId: story.order.orderId })).find((m) => m.messageType === 'bad_review_apology');
+    const apology = (await world.outbox.list({ orderId: story.order.orderId })).find(
+      (m) => m.messageType === 'bad_review_apology',
+    );
     expect(apology!.textBody).toContain('will be in touch');
-    expect(await world.supportCases.forOrder(story.order.orderId)).toEqual([expect.objectContaining({ kind: 'bad_review', status: 'open' })]);
+    expect(await world.supportCases.forOrder(story.order.orderId)).toEqual([
+      expect.objectContaining({ kind: 'bad_review', status: 'open' }),
+    ]);
   });
 
   it('a good review is just recorded', async () => {

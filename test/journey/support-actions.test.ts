@@ -103,7 +103,9 @@ describe('returns', () => {
   it('refuses items that are not in the order, and more than was bought minus already returned', async () => {
     const story = await deliveredOrder();
     const [serum] = story.order.items; // two bought
-    expect(await refusal(story.requestReturn([{ sku: 'NOT-OURS', quantity: 1 }]))).toBe('item NOT-OURS is not part of this order');
+    expect(await refusal(story.requestReturn([{ sku: 'NOT-OURS', quantity: 1 }]))).toBe(
+      'item NOT-OURS is not part of this order',
+    );
     await story.requestReturn([{ sku: serum!.sku, quantity: 1 }]);
     expect(await refusal(story.requestReturn([{ sku: serum!.sku, quantity: 2 }]))).toBe(
       `only 1 of item ${serum!.sku} can be returned (bought 2, already returned 1)`,
@@ -112,7 +114,9 @@ describe('returns', () => {
 
   it('refuses a return before delivery', async () => {
     const story = await OrderStory.place(world, { channels: ['email'] });
-    expect(await refusal(story.requestReturn([{ sku: story.order.items[0]!.sku, quantity: 1 }]))).toBe('the order has not been delivered yet');
+    expect(await refusal(story.requestReturn([{ sku: story.order.items[0]!.sku, quantity: 1 }]))).toBe(
+      'the order has not been delivered yet',
+    );
   });
 
   it('partial return: the review request asks only about the items the customer kept', async () => {
@@ -122,18 +126,25 @@ describe('returns', () => {
     await story.requestReturn([{ sku: towel!.sku, quantity: 1 }], 'wrong colour');
     await story.finish();
 
-    const reviewRequest = (await world.outbox.list({ orderId: story.order.orderId })).find((m) => m.messageType === 'review_request');
+    const reviewRequest = (await world.outbox.list({ orderId: story.order.orderId })).find(
+      (m) => m.messageType === 'review_request',
+    );
     expect(reviewRequest!.textBody).toContain(serum!.name);
     expect(reviewRequest!.textBody).not.toContain(towel!.name);
   });
 
   it('returning everything leaves nothing to review: no request, no reminder', async () => {
     const story = await deliveredOrder();
-    await story.requestReturn(story.order.items.map(({ sku, quantity }) => ({ sku, quantity })), 'not needed');
+    await story.requestReturn(
+      story.order.items.map(({ sku, quantity }) => ({ sku, quantity })),
+      'not needed',
+    );
     await story.finish();
     const received = await story.receivedTypes();
     expect(received).not.toContain('review_request');
     expect(received).not.toContain('review_reminder');
-    expect((await story.view()).timeline.map((t) => t.event)).toContain('review request skipped: every item was returned or already reviewed');
+    expect((await story.view()).timeline.map((t) => t.event)).toContain(
+      'review request skipped: every item was returned or already reviewed',
+    );
   });
 });

@@ -23,7 +23,10 @@ const email: EmailProvider = {
     const first = message.messageType === 'confirmation' && n === 1 ? firstCall.get(message.orderId) : undefined;
     if (first === '503') throw new ProviderError('sendgrid', 'email', '503', 'Service Unavailable', true);
     const receipt = await outbox.sendEmail(message);
-    if (first === 'unanswered') throw new ProviderError('sendgrid', 'email', 'timeout', 'SendGrid did not answer (ETIMEDOUT)', true, { unanswered: true });
+    if (first === 'unanswered')
+      throw new ProviderError('sendgrid', 'email', 'timeout', 'SendGrid did not answer (ETIMEDOUT)', true, {
+        unanswered: true,
+      });
     return receipt;
   },
 };

@@ -33,7 +33,14 @@ let app: Express;
 const lines: string[] = [];
 
 /** Everything the API logged, one parsed JSON object per line. */
-const logged = () => lines.map((line) => JSON.parse(line) as Record<string, unknown> & { req?: { id?: string; path?: string }; res?: { statusCode?: number } });
+const logged = () =>
+  lines.map(
+    (line) =>
+      JSON.parse(line) as Record<string, unknown> & {
+        req?: { id?: string; path?: string };
+        res?: { statusCode?: number };
+      },
+  );
 
 beforeAll(async () => {
   env = await startDevServerEnv();
@@ -60,13 +67,23 @@ afterAll(async () => {
 });
 
 describe('request ids', () => {
-  it('echoes the caller\'s X-Request-Id, logs the request under it and keeps it in the journey\'s memo', async () => {
+  it("echoes the caller's X-Request-Id, logs the request under it and keeps it in the journey's memo", async () => {
     const order = anOrder();
-    const res = await request(app).post('/v1/orders').set('Authorization', CHECKOUT).set('X-Request-Id', 'checkout-7f3a-0001').send(order).expect(201);
+    const res = await request(app)
+      .post('/v1/orders')
+      .set('Authorization', CHECKOUT)
+      .set('X-Request-Id', 'checkout-7f3a-0001')
+      .send(order)
+      .expect(201);
     expect(res.headers['x-request-id']).toBe('checkout-7f3a-0001');
 
     const line = logged().find((l) => l.req?.id === 'checkout-7f3a-0001');
-    expect(line).toMatchObject({ name: 'api', msg: 'request completed', req: { method: 'POST', path: '/v1/orders' }, res: { statusCode: 201 } });
+    expect(line).toMatchObject({
+      name: 'api',
+      msg: 'request completed',
+      req: { method: 'POST', path: '/v1/orders' },
+      res: { statusCode: 201 },
+    });
 
     const description = await env.client.workflow.getHandle(res.body.workflowId).describe();
     expect(description.memo).toMatchObject({ requestId: 'checkout-7f3a-0001' });
@@ -82,9 +99,18 @@ describe('request ids', () => {
 
 describe('redaction', () => {
   it('a logged order shows no email, phone or name; a logged config no key, token or password', async () => {
-    const order = orderSchema.parse(anOrder({ email: 'maija.ozola@example.lv', phone: '+37129999999', name: 'Maija Ozola' }));
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://journeys:db-password-SECRET-5@db.internal/journeys', ...SECRETS });
-    const logger = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line.trimEnd()) } });
+    const order = orderSchema.parse(
+      anOrder({ email: 'maija.ozola@example.lv', phone: '+37129999999', name: 'Maija Ozola' }),
+    );
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: 'postgres://journeys:db-password-SECRET-5@db.internal/journeys',
+      ...SECRETS,
+    });
+    const logger = createLogger({
+      level: 'info',
+      destination: { write: (line: string) => void lines.push(line.trimEnd()) },
+    });
     const before = lines.length;
     logger.info({ order }, 'order received');
     logger.info({ input: { order } }, 'journey input');
@@ -92,13 +118,24 @@ describe('redaction', () => {
     logger.info({ to: order.email, recipient: order.phone }, 'sending');
     logger.info({ config }, 'configuration');
     // And the API's own line for a request whose body is an order.
-    await request(app).post('/v1/orders').set('Authorization', CHECKOUT).set('X-Request-Id', 'redaction-1').send({ ...order, orderId: `${order.orderId}-b` }).expect(201);
+    await request(app)
+      .post('/v1/orders')
+      .set('Authorization', CHECKOUT)
+      .set('X-Request-Id', 'redaction-1')
+      .send({ ...order, orderId: `${order.orderId}-b` })
+      .expect(201);
 
     const output = [...lines.slice(before), ...lines.filter((l) => l.includes('redaction-1'))].join('\n');
     expect(output).toContain('order received');
     expect(output).toContain('[redacted]');
-    for (const personal of ['maija.ozola@example.lv', '+37129999999', 'Maija Ozola']) expect(output).not.toContain(personal);
-    for (const secret of [...Object.values(SECRETS).filter((v) => /SECRET/.test(v)), 'db-password-SECRET-5', 'obs-checkout-key', 'dev-checkout-key']) {
+    for (const personal of ['maija.ozola@example.lv', '+37129999999', 'Maija Ozola'])
+      expect(output).not.toContain(personal);
+    for (const secret of [
+      ...Object.values(SECRETS).filter((v) => /SECRET/.test(v)),
+      'db-password-SECRET-5',
+      'obs-checkout-key',
+      'dev-checkout-key',
+    ]) {
       expect(output).not.toContain(secret);
     }
     // What support needs to follow an order is still there.
@@ -110,10 +147,20 @@ describe('redaction', () => {
     const calls = [
       { id: 'auth-log-answered', key: SUPPORT, method: 'get', path: '/v1/outbox?orderId=auth-log-0', status: 200 },
       { id: 'auth-log-wrong-role', key: SUPPORT, method: 'post', path: '/v1/orders', status: 403 },
-      { id: 'auth-log-unknown-key', key: 'Bearer obs-checkout-key-revoked', method: 'get', path: '/v1/outbox', status: 401 },
+      {
+        id: 'auth-log-unknown-key',
+        key: 'Bearer obs-checkout-key-revoked',
+        method: 'get',
+        path: '/v1/outbox',
+        status: 401,
+      },
     ] as const;
     for (const call of calls) {
-      await request(app)[call.method](call.path).set('Authorization', call.key).set('X-Request-Id', call.id).expect(call.status);
+      await request(app)
+        [call.method](call.path)
+        .set('Authorization', call.key)
+        .set('X-Request-Id', call.id)
+        .expect(call.status);
     }
     const own = lines.filter((line) => calls.some((call) => line.includes(call.id)));
     for (const call of calls) expect(own.filter((line) => line.includes(call.id)).length).toBeGreaterThan(0);
@@ -131,19 +178,41 @@ describe('GET /metrics', () => {
     const order = anOrder();
     await request(app).post('/v1/orders').set('Authorization', CHECKOUT).send(order).expect(201);
     await request(app).post('/v1/orders').set('Authorization', CHECKOUT).send(order).expect(200); // a repeat starts nothing
-    await request(app).post('/v1/webhooks/twilio/status').type('form').send({ MessageSid: 'SM1', MessageStatus: 'delivered' }).expect(401);
-    await request(app).post('/v1/webhooks/twilio/status').set('X-Twilio-Signature', 'forged').type('form').send({ MessageSid: 'SM1', MessageStatus: 'delivered' }).expect(401);
+    await request(app)
+      .post('/v1/webhooks/twilio/status')
+      .type('form')
+      .send({ MessageSid: 'SM1', MessageStatus: 'delivered' })
+      .expect(401);
+    await request(app)
+      .post('/v1/webhooks/twilio/status')
+      .set('X-Twilio-Signature', 'forged')
+      .type('form')
+      .send({ MessageSid: 'SM1', MessageStatus: 'delivered' })
+      .expect(401);
 
-    const res = await request(app).get('/metrics').expect(200).expect('content-type', /text\/plain/);
+    const res = await request(app)
+      .get('/metrics')
+      .expect(200)
+      .expect('content-type', /text\/plain/);
     const metrics = res.text;
-    expect(metrics).toContain('order_journeys_http_requests_total{method="GET",route="/v1/orders/:orderId/journey",status="404"} 2');
+    expect(metrics).toContain(
+      'order_journeys_http_requests_total{method="GET",route="/v1/orders/:orderId/journey",status="404"} 2',
+    );
     expect(metrics).toContain('order_journeys_http_requests_total{method="GET",route="(unmatched)",status="404"} 1');
-    expect(metrics).toMatch(/order_journeys_http_requests_total\{method="POST",route="\/v1\/orders",status="201"\} \d+/);
-    expect(metrics).toMatch(/order_journeys_http_request_duration_seconds_count\{method="POST",route="\/v1\/orders"\} \d+/);
+    expect(metrics).toMatch(
+      /order_journeys_http_requests_total\{method="POST",route="\/v1\/orders",status="201"\} \d+/,
+    );
+    expect(metrics).toMatch(
+      /order_journeys_http_request_duration_seconds_count\{method="POST",route="\/v1\/orders"\} \d+/,
+    );
     // Three journeys started in this file so far (the request-id story, the redaction story, this one); the repeat is not counted.
     expect(metrics).toContain('order_journeys_journeys_started_total 3');
-    expect(metrics).toContain('order_journeys_webhook_signature_failures_total{provider="twilio",reason="missing_signature"} 1');
-    expect(metrics).toContain('order_journeys_webhook_signature_failures_total{provider="twilio",reason="bad_signature"} 1');
+    expect(metrics).toContain(
+      'order_journeys_webhook_signature_failures_total{provider="twilio",reason="missing_signature"} 1',
+    );
+    expect(metrics).toContain(
+      'order_journeys_webhook_signature_failures_total{provider="twilio",reason="bad_signature"} 1',
+    );
     // Route patterns only: no order id ever becomes a label.
     expect(metrics).not.toContain('never-seen-1');
   });

@@ -22,7 +22,10 @@ let twilioAnswer: 'accept' | 'invalid_number' | 'down' = 'accept';
 const scriptedTwilio: SmsProvider = {
   name: 'twilio',
   async sendSms() {
-    if (twilioAnswer === 'invalid_number') throw new ProviderError('twilio', 'sms', '21211', 'invalid phone number', false, { consequence: 'contact_invalid' });
+    if (twilioAnswer === 'invalid_number')
+      throw new ProviderError('twilio', 'sms', '21211', 'invalid phone number', false, {
+        consequence: 'contact_invalid',
+      });
     if (twilioAnswer === 'down') throw new ProviderError('twilio', 'sms', '503', 'service unavailable', true);
     return { providerMessageId: `SM${randomUUID().replace(/-/g, '')}` };
   },
@@ -41,7 +44,14 @@ afterAll(async () => {
 });
 
 function send(step: string, channel: 'email' | 'sms', to: string, orderId = `ord-${randomUUID().slice(0, 8)}`) {
-  return activities.sendCustomerMessage({ journeyId: `order-${orderId}`, orderId, step, channel, to, message: sampleMessage('confirmation', 'en', { orderId }) });
+  return activities.sendCustomerMessage({
+    journeyId: `order-${orderId}`,
+    orderId,
+    step,
+    channel,
+    to,
+    message: sampleMessage('confirmation', 'en', { orderId }),
+  });
 }
 
 async function scrape(): Promise<string> {
@@ -62,17 +72,26 @@ it('counts each message by type, channel and outcome, and times each provider ca
   await expect(send('confirmation', 'sms', '+37126000003')).rejects.toMatchObject({ type: 'ProviderUnavailable' });
 
   const text = await scrape();
-  const line = (labels: string) => text.split('\n').find((l) => l.startsWith(`order_journeys_messages_total{${labels}}`));
+  const line = (labels: string) =>
+    text.split('\n').find((l) => l.startsWith(`order_journeys_messages_total{${labels}}`));
   expect(line('message_type="confirmation",channel="email",outcome="sent"')).toMatch(/ 1$/);
   expect(line('message_type="confirmation",channel="email",outcome="already_recorded"')).toMatch(/ 1$/);
   expect(line('message_type="confirmation",channel="sms",outcome="sent"')).toMatch(/ 1$/);
   expect(line('message_type="confirmation",channel="sms",outcome="failed"')).toMatch(/ 1$/);
   expect(line('message_type="confirmation",channel="sms",outcome="retrying"')).toMatch(/ 1$/);
 
-  expect(text).toContain('order_journeys_provider_send_duration_seconds_count{provider="outbox",channel="email",outcome="ok"} 1');
-  expect(text).toContain('order_journeys_provider_send_duration_seconds_count{provider="twilio",channel="sms",outcome="ok"} 1');
-  expect(text).toContain('order_journeys_provider_send_duration_seconds_count{provider="twilio",channel="sms",outcome="refused"} 1');
-  expect(text).toContain('order_journeys_provider_send_duration_seconds_count{provider="twilio",channel="sms",outcome="unavailable"} 1');
+  expect(text).toContain(
+    'order_journeys_provider_send_duration_seconds_count{provider="outbox",channel="email",outcome="ok"} 1',
+  );
+  expect(text).toContain(
+    'order_journeys_provider_send_duration_seconds_count{provider="twilio",channel="sms",outcome="ok"} 1',
+  );
+  expect(text).toContain(
+    'order_journeys_provider_send_duration_seconds_count{provider="twilio",channel="sms",outcome="refused"} 1',
+  );
+  expect(text).toContain(
+    'order_journeys_provider_send_duration_seconds_count{provider="twilio",channel="sms",outcome="unavailable"} 1',
+  );
   // Counted by kind, never by person: no address becomes a label.
   expect(text).not.toContain('anna@example.com');
   expect(text).not.toContain('+3712600000');

@@ -18,7 +18,10 @@ let world: JourneyWorld;
 const pool = testPool();
 
 beforeAll(async () => {
-  [sendgridApi, twilioApi] = await Promise.all([startPrism(specPath('tsg_mail_v3.json')), startPrism(specPath('twilio_api_v2010.json'))]);
+  [sendgridApi, twilioApi] = await Promise.all([
+    startPrism(specPath('tsg_mail_v3.json')),
+    startPrism(specPath('twilio_api_v2010.json')),
+  ]);
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: process.env.TEST_DATABASE_URL,
@@ -50,14 +53,30 @@ it('sends every message of a journey through SendGrid and Twilio, each request a
   await story.finish();
 
   // The order's own journey (its replenishment reminders, a workflow of their own, may add more later).
-  const ledger = (await new MessageLedger(pool).forOrder(story.order.orderId)).filter((e) => e.journeyId === story.handle.workflowId);
-  const types = ['confirmation', 'shipped', 'out_for_delivery', 'delivered', 'unboxing_tips', 'review_request', 'review_reminder'];
+  const ledger = (await new MessageLedger(pool).forOrder(story.order.orderId)).filter(
+    (e) => e.journeyId === story.handle.workflowId,
+  );
+  const types = [
+    'confirmation',
+    'shipped',
+    'out_for_delivery',
+    'delivered',
+    'unboxing_tips',
+    'review_request',
+    'review_reminder',
+  ];
   expect(ledger.filter((e) => e.channel === 'email').map((e) => e.messageType)).toEqual(types);
   expect(ledger.filter((e) => e.channel === 'sms').map((e) => e.messageType)).toEqual(types);
   for (const entry of ledger) {
-    expect(entry).toMatchObject({ status: 'sent', provider: entry.channel === 'email' ? 'sendgrid' : 'twilio', errorCode: null });
+    expect(entry).toMatchObject({
+      status: 'sent',
+      provider: entry.channel === 'email' ? 'sendgrid' : 'twilio',
+      errorCode: null,
+    });
   }
-  expect(ledger.filter((e) => e.channel === 'sms').every((e) => /^SM[0-9a-f]{32}$/i.test(e.providerMessageId ?? ''))).toBe(true);
+  expect(
+    ledger.filter((e) => e.channel === 'sms').every((e) => /^SM[0-9a-f]{32}$/i.test(e.providerMessageId ?? '')),
+  ).toBe(true);
 
   // Nothing went to the local outbox, and the contract servers accepted every request they saw.
   expect(await world.outbox.list({ orderId: story.order.orderId })).toEqual([]);

@@ -30,7 +30,12 @@ export function aRestockReminderEmail(overrides: Partial<OutgoingEmail> = {}): O
 }
 
 export function aConfirmationSms(overrides: Partial<OutgoingSms> = {}): OutgoingSms {
-  return { ...context(), to: '+37126000000', body: 'Test Shop: thank you for your order! Delivery 25–27 Nov. Help: +37120000001', ...overrides };
+  return {
+    ...context(),
+    to: '+37126000000',
+    body: 'Test Shop: thank you for your order! Delivery 25–27 Nov. Help: +37120000001',
+    ...overrides,
+  };
 }
 
 /** Real-looking credentials: the contract specs check their shape, nothing checks them for real. */

@@ -29,8 +29,17 @@ afterAll(async () => {
 });
 
 it('waits for SendGrid’s rate-limit reset before trying the confirmation again, then sends it once', async () => {
-  const email = new SendGridEmailProvider({ apiKey: SENDGRID_API_KEY, from: 'orders@test-shop.example', baseUrl: sendgrid.url });
-  const { sendCustomerMessage } = createNotifyActivities({ ledger, email, sms: new OutboxProvider(new OutboxStore(pool)), shop });
+  const email = new SendGridEmailProvider({
+    apiKey: SENDGRID_API_KEY,
+    from: 'orders@test-shop.example',
+    baseUrl: sendgrid.url,
+  });
+  const { sendCustomerMessage } = createNotifyActivities({
+    ledger,
+    email,
+    sms: new OutboxProvider(new OutboxStore(pool)),
+    shop,
+  });
   const order = orderSchema.parse(anOrder());
   const input = {
     journeyId: `order-${order.orderId}`,
@@ -38,11 +47,16 @@ it('waits for SendGrid’s rate-limit reset before trying the confirmation again
     step: 'confirmation',
     channel: 'email' as const,
     to: order.email,
-    message: { messageType: 'confirmation' as const, data: { order, deliveryWindow: { earliest: '2026-11-25', latest: '2026-11-27' } } },
+    message: {
+      messageType: 'confirmation' as const,
+      data: { order, deliveryWindow: { earliest: '2026-11-25', latest: '2026-11-27' } },
+    },
   };
 
   sendgrid.answerWith(
-    sendGridError(429, [{ field: null, message: 'too many requests' }], { 'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 20) }),
+    sendGridError(429, [{ field: null, message: 'too many requests' }], {
+      'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 20),
+    }),
   );
   const failure = await sendCustomerMessage(input).catch((err: unknown) => err);
 
@@ -57,7 +71,12 @@ it('waits for SendGrid’s rate-limit reset before trying the confirmation again
   await expect(sendCustomerMessage(input)).resolves.toMatchObject({ status: 'sent', alreadyRecorded: false });
 
   expect(await ledger.forOrder(order.orderId)).toEqual([
-    expect.objectContaining({ status: 'sent', attempts: 2, provider: 'sendgrid', providerMessageId: 'rate-limited-then-sent' }),
+    expect.objectContaining({
+      status: 'sent',
+      attempts: 2,
+      provider: 'sendgrid',
+      providerMessageId: 'rate-limited-then-sent',
+    }),
   ]);
   expect(sendgrid.requests.filter((r) => r.path === '/v3/mail/send')).toHaveLength(2);
 });

@@ -45,7 +45,13 @@ describe('SendGrid email, against the published contract', () => {
       personalizations: [
         {
           to: [{ email: 'anna.berzina@example.com' }],
-          custom_args: { journeyId: email.journeyId, orderId: email.orderId, step: 'confirmation', ledgerId: email.idempotencyKey, messageType: 'confirmation' },
+          custom_args: {
+            journeyId: email.journeyId,
+            orderId: email.orderId,
+            step: 'confirmation',
+            ledgerId: email.idempotencyKey,
+            messageType: 'confirmation',
+          },
         },
       ],
       from: { email: 'orders@test-shop.example', name: 'Test Shop' },
@@ -56,16 +62,24 @@ describe('SendGrid email, against the published contract', () => {
 
   it('accepts a marketing reminder in the unsubscribe group, with one-click unsubscribe headers, in sandbox mode', async () => {
     const link = 'https://journeys.test-shop.example/v1/unsubscribe?token=v1.eyJjIjoiY3VzLTQyIn0.c2lnbmF0dXJl';
-    const headers = { 'List-Unsubscribe': `<${link}>, <mailto:unsubscribe@test-shop.example?subject=unsubscribe>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+    const headers = {
+      'List-Unsubscribe': `<${link}>, <mailto:unsubscribe@test-shop.example?subject=unsubscribe>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    };
     const email = aRestockReminderEmail({ headers });
-    await provider({ unsubscribeGroupId: 12345, sandboxMode: true }).sendEmail(email).catch(withContractVerdicts(sendgrid));
+    await provider({ unsubscribeGroupId: 12345, sandboxMode: true })
+      .sendEmail(email)
+      .catch(withContractVerdicts(sendgrid));
 
     expect(lastAccepted()).toMatchObject({
       asm: { group_id: 12345 },
       mail_settings: { sandbox_mode: { enable: true } },
       categories: ['replenishment_reminder'],
       // RFC 8058 headers, byte for byte: the SDK must not re-case their names.
-      headers: { 'List-Unsubscribe': headers['List-Unsubscribe'], 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      headers: {
+        'List-Unsubscribe': headers['List-Unsubscribe'],
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
     });
   });
 
@@ -75,7 +89,9 @@ describe('SendGrid email, against the published contract', () => {
   });
 
   it('is a real contract check: a sender address the spec rejects is refused as final, not retried', async () => {
-    const error = await provider({ from: 'orders-at-test-shop' }).sendEmail(aConfirmationEmail()).catch((err: unknown) => err);
+    const error = await provider({ from: 'orders-at-test-shop' })
+      .sendEmail(aConfirmationEmail())
+      .catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ provider: 'sendgrid', code: '400', retryable: false });

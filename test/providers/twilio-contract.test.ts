@@ -28,7 +28,11 @@ function provider(options: Partial<TwilioOptions>) {
 /** The form Prism accepted last, as Twilio would read it. */
 function lastAccepted(): Record<string, string> {
   const last = twilioApi.requests.at(-1)!;
-  expect(last).toMatchObject({ method: 'POST', path: `/2010-04-01/Accounts/${TWILIO_ACCOUNT.accountSid}/Messages.json`, status: 201 });
+  expect(last).toMatchObject({
+    method: 'POST',
+    path: `/2010-04-01/Accounts/${TWILIO_ACCOUNT.accountSid}/Messages.json`,
+    status: 201,
+  });
   return Object.fromEntries(new URLSearchParams(last.body));
 }
 
@@ -63,7 +67,9 @@ describe('Twilio SMS, against the published contract', () => {
   });
 
   it('is a real contract check: a malformed Messaging Service SID is refused as final, not retried', async () => {
-    const error = await provider({ messagingServiceSid: 'MG-not-a-sid' }).sendSms(aConfirmationSms()).catch((err: unknown) => err);
+    const error = await provider({ messagingServiceSid: 'MG-not-a-sid' })
+      .sendSms(aConfirmationSms())
+      .catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ provider: 'twilio', code: '422', retryable: false });

@@ -19,7 +19,9 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { TEST_DATA_CONVERTER, workflowBundle } from '../helpers/temporal';
 
 const dir = path.join(__dirname, 'evidence');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 /**
  * Per history: the cause, the event where replay diverged on SDK 1.24.0 with the code of 521fe64 (informational: a
@@ -47,7 +49,10 @@ describe('evidence: histories of journeys stuck after a worker kill', () => {
     const history = historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
     let failure: unknown;
     try {
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: file }, history);
+      await Worker.runReplayHistory(
+        { workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: file },
+        history,
+      );
     } catch (err) {
       failure = err;
     }
@@ -59,7 +64,9 @@ describe('evidence: histories of journeys stuck after a worker kill', () => {
       );
     }
     if (!isNondeterminism(failure)) {
-      throw new Error(`${file} failed to replay, but not with a nondeterminism error (expected near event ${divergedAt}; reset point ${resetTo}): ${String(failure)}`);
+      throw new Error(
+        `${file} failed to replay, but not with a nondeterminism error (expected near event ${divergedAt}; reset point ${resetTo}): ${String(failure)}`,
+      );
     }
   });
 });

@@ -42,11 +42,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
  * How long a workflow task (or a query) waits on a dead worker's sticky queue before the server moves it to the normal
  * queue: the journey workers' setting when they export one, else the SDK's default of 10 s.
  */
-const stickyTimeoutMs = Number((journeyWorkers as Record<string, unknown>).STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT_MS ?? 10_000);
+const stickyTimeoutMs = Number(
+  (journeyWorkers as Record<string, unknown>).STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT_MS ?? 10_000,
+);
 
 /** A tracking provider that follows every parcel and never knows anything new: the journey keeps polling. */
 function silentCarrier(): CarrierTracking {
-  const carrier = { name: 'silent', latestStatus: async () => null, registerTracker: async () => {}, canTrack: () => true };
+  const carrier = {
+    name: 'silent',
+    latestStatus: async () => null,
+    registerTracker: async () => {},
+    canTrack: () => true,
+  };
   return carrier;
 }
 
@@ -62,7 +69,9 @@ async function childWorker(): Promise<void> {
     workflows: { workflowBundle: JSON.parse(readFileSync(process.env.KQS_BUNDLE!, 'utf8')) },
   });
   process.stdout.write('created\n');
-  await new Promise<void>((resolve) => process.stdin.on('data', (d: Buffer) => d.toString().includes('go') && resolve()));
+  await new Promise<void>((resolve) =>
+    process.stdin.on('data', (d: Buffer) => d.toString().includes('go') && resolve()),
+  );
   const running = workers.run();
   process.stdout.write('ready\n');
   await running;
@@ -76,10 +85,21 @@ interface ChildWorker {
 }
 
 /** Spawns this file as a worker process and waits until its workers are built (not yet polling). */
-async function spawnWorker(address: string, taskQueue: string, bundleFile: string, spawned: ChildProcess[]): Promise<ChildWorker> {
+async function spawnWorker(
+  address: string,
+  taskQueue: string,
+  bundleFile: string,
+  spawned: ChildProcess[],
+): Promise<ChildWorker> {
   const child = spawn(process.execPath, ['--import', 'tsx', __filename], {
     cwd: path.resolve(__dirname, '../..'),
-    env: { ...process.env, KQS_CHILD_WORKER: '1', KQS_ADDRESS: address, KQS_TASK_QUEUE: taskQueue, KQS_BUNDLE: bundleFile },
+    env: {
+      ...process.env,
+      KQS_CHILD_WORKER: '1',
+      KQS_ADDRESS: address,
+      KQS_TASK_QUEUE: taskQueue,
+      KQS_BUNDLE: bundleFile,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   spawned.push(child);
@@ -88,7 +108,9 @@ async function spawnWorker(address: string, taskQueue: string, bundleFile: strin
   const said = (word: string) =>
     new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (d: Buffer) => d.toString().includes(word) && resolve());
-      child.on('exit', (code, signal) => reject(new Error(`worker process exited (${code ?? signal}) before "${word}": ${err}`)));
+      child.on('exit', (code, signal) =>
+        reject(new Error(`worker process exited (${code ?? signal}) before "${word}": ${err}`)),
+      );
     });
   const ready = said('ready');
   ready.catch(() => {});
@@ -118,18 +140,37 @@ async function untilOnlyAPollTimerRuns(handle: WorkflowHandle, timeoutMs = 20_00
   while (Date.now() < deadline) {
     const events = (await handle.fetchHistory()).events ?? [];
     const last = events.at(-1);
-    const open = new Set(events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).map((e) => Number(e.eventId)));
+    const open = new Set(
+      events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).map((e) => Number(e.eventId)),
+    );
     for (const e of events) {
       if (!closesActivity.has(e.eventType!)) continue;
-      const attrs = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+      const attrs =
+        e.activityTaskCompletedEventAttributes ??
+        e.activityTaskFailedEventAttributes ??
+        e.activityTaskTimedOutEventAttributes ??
+        e.activityTaskCanceledEventAttributes;
       open.delete(Number(attrs?.scheduledEventId));
     }
-    const childStarts = events.filter((e) => e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED).length;
-    const childOutcomes = events.filter(
-      (e) => e.eventType === EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED || e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED,
+    const childStarts = events.filter(
+      (e) => e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
     ).length;
-    const fireMs = Number(last?.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 99) * 1000 + (last?.timerStartedEventAttributes?.startToFireTimeout?.nanos ?? 0) / 1e6;
-    if (last?.eventType === EventType.EVENT_TYPE_TIMER_STARTED && fireMs <= 1_500 && fireMs >= 700 && open.size === 0 && childStarts === childOutcomes) return;
+    const childOutcomes = events.filter(
+      (e) =>
+        e.eventType === EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED ||
+        e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED,
+    ).length;
+    const fireMs =
+      Number(last?.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 99) * 1000 +
+      (last?.timerStartedEventAttributes?.startToFireTimeout?.nanos ?? 0) / 1e6;
+    if (
+      last?.eventType === EventType.EVENT_TYPE_TIMER_STARTED &&
+      fireMs <= 1_500 &&
+      fireMs >= 700 &&
+      open.size === 0 &&
+      childStarts === childOutcomes
+    )
+      return;
     await sleep(25);
   }
   throw new Error('the journey never settled on a parcel poll timer');
@@ -168,13 +209,20 @@ if (process.env.KQS_CHILD_WORKER) {
       const taskQueue = `kill-query-signal-${Date.now()}-${attempt}`;
       const workerA = await spawnWorker(env.address, taskQueue, bundleFile, spawned);
       await workerA.go();
-      const journeys = new JourneyService(env.client, taskQueue, demoPolicy, { ledger: new MessageLedger(pool), parcels: new ParcelDirectory(pool) });
+      const journeys = new JourneyService(env.client, taskQueue, demoPolicy, {
+        ledger: new MessageLedger(pool),
+        parcels: new ParcelDirectory(pool),
+      });
       const order = orderSchema.parse(anOrder());
       await journeys.start(order);
       const handle = env.client.workflow.getHandle(journeyWorkflowId(order.orderId));
       while ((await handle.query(journeyQuery)).stage === 'confirming') await sleep(100);
       const trackingNumber = `1ZKQS${Date.now()}`;
-      await journeys.addShipment(order.orderId, { carrier: 'ups', trackingNumber, items: order.items.map(({ sku, quantity }) => ({ sku, quantity })) });
+      await journeys.addShipment(order.orderId, {
+        carrier: 'ups',
+        trackingNumber,
+        items: order.items.map(({ sku, quantity }) => ({ sku, quantity })),
+      });
 
       const workerB = await spawnWorker(env.address, taskQueue, bundleFile, spawned); // built now, polls only when told
       await untilOnlyAPollTimerRuns(handle);
@@ -192,7 +240,8 @@ if (process.env.KQS_CHILD_WORKER) {
 
       // Let the journey go on on the new worker until it has completed a few tasks, then take what it recorded.
       const by = (pid: number | undefined) => (e: temporal.api.history.v1.IHistoryEvent) =>
-        e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && e.workflowTaskCompletedEventAttributes?.identity?.startsWith(`${pid}@`);
+        e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED &&
+        e.workflowTaskCompletedEventAttributes?.identity?.startsWith(`${pid}@`);
       let events: temporal.api.history.v1.IHistoryEvent[] = [];
       for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(200)) {
         events = (await handle.fetchHistory()).events ?? [];
@@ -206,12 +255,20 @@ if (process.env.KQS_CHILD_WORKER) {
       const lastOfA = events.map(by(workerA.child.pid)).lastIndexOf(true);
       const firstOfB = events.findIndex(by(workerB.child.pid));
       const between = events.slice(lastOfA + 1, firstOfB).map((e) => e.eventType);
-      const hit = lastOfA >= 0 && firstOfB > lastOfA && between.includes(EventType.EVENT_TYPE_TIMER_FIRED) && between.includes(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
-      const name = (e: temporal.api.history.v1.IHistoryEvent) => `${e.eventId} ${String(EventType[e.eventType!]).replace('EVENT_TYPE_', '')}`;
+      const hit =
+        lastOfA >= 0 &&
+        firstOfB > lastOfA &&
+        between.includes(EventType.EVENT_TYPE_TIMER_FIRED) &&
+        between.includes(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+      const name = (e: temporal.api.history.v1.IHistoryEvent) =>
+        `${e.eventId} ${String(EventType[e.eventType!]).replace('EVENT_TYPE_', '')}`;
       // What happened around the kill, for whoever reads a failure (or wonders whether the window was hit).
       console.log(
         `try ${attempt}: window ${hit ? 'hit' : 'missed'}; reportTracking returned ${reportedAfterMs} ms after the kill; ` +
-          `from the dead worker's last task: ${events.slice(Math.max(0, lastOfA), firstOfB + 4).map(name).join(', ')}`,
+          `from the dead worker's last task: ${events
+            .slice(Math.max(0, lastOfA), firstOfB + 4)
+            .map(name)
+            .join(', ')}`,
       );
       return { history, hit, orderId: order.orderId, workerStderr: workerB.stderr() };
     }
@@ -223,7 +280,10 @@ if (process.env.KQS_CHILD_WORKER) {
       for (let attempt = 2; !run.hit && attempt <= 3; attempt++) run = await killQuerySignal(attempt);
       expect(run.hit).toBe(true);
       await expect(
-        Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: run.orderId }, run.history),
+        Worker.runReplayHistory(
+          { workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: run.orderId },
+          run.history,
+        ),
       ).resolves.toBeUndefined();
       expect(run.workerStderr).not.toMatch(/TMPRL1100/);
     }, 90_000);

@@ -44,9 +44,20 @@ const scenarios: Record<string, Scenario> = {
     await untilConfirmed(handle);
     const { items } = await handle.query(journeyQuery);
     await handle.executeUpdate(addShipmentUpdate, { args: [{ carrier: 'ups', trackingNumber: '1ZREPLAY1', items }] });
-    for (const status of ['label_created', 'in_transit', 'in_transit', 'in_transit', 'out_for_delivery', 'delivered'] as const) {
+    for (const status of [
+      'label_created',
+      'in_transit',
+      'in_transit',
+      'in_transit',
+      'out_for_delivery',
+      'delivered',
+    ] as const) {
       await env.sleep(4 * HOUR);
-      await handle.signal(trackingEventSignal, { trackingNumber: '1ZREPLAY1', status, occurredAt: new Date(await env.currentTimeMs()).toISOString() });
+      await handle.signal(trackingEventSignal, {
+        trackingNumber: '1ZREPLAY1',
+        status,
+        occurredAt: new Date(await env.currentTimeMs()).toISOString(),
+      });
     }
     await handle.result();
   },
@@ -59,8 +70,15 @@ const scenarios: Record<string, Scenario> = {
   'many-paths': async (env, handle) => {
     await untilConfirmed(handle);
     const at = async (offsetMs = 0) => new Date((await env.currentTimeMs()) + offsetMs).toISOString();
-    const ship = (trackingNumber: string, carrier: string, items: { sku: string; quantity: number }[], rmaId?: string) =>
-      handle.executeUpdate(addShipmentUpdate, { args: [{ carrier, trackingNumber, items, ...(rmaId ? { rmaId } : {}) }] });
+    const ship = (
+      trackingNumber: string,
+      carrier: string,
+      items: { sku: string; quantity: number }[],
+      rmaId?: string,
+    ) =>
+      handle.executeUpdate(addShipmentUpdate, {
+        args: [{ carrier, trackingNumber, items, ...(rmaId ? { rmaId } : {}) }],
+      });
     await ship('1ZPATHS1', 'ups', [{ sku: 'SERUM-30', quantity: 2 }]);
     await ship('DHLPATHS2', 'dhl', [{ sku: 'TOWEL-01', quantity: 1 }]);
     for (const status of ['out_for_delivery', 'attempt_failed', 'out_for_delivery', 'delivered'] as const) {
@@ -68,15 +86,29 @@ const scenarios: Record<string, Scenario> = {
       await handle.signal(trackingEventSignal, { trackingNumber: '1ZPATHS1', status, occurredAt: await at() });
     }
     await env.sleep(6 * DAY); // the DHL parcel stalls after five silent days
-    await handle.signal(trackingEventSignal, { trackingNumber: 'DHLPATHS2', status: 'delivered', occurredAt: await at(-HOUR) });
+    await handle.signal(trackingEventSignal, {
+      trackingNumber: 'DHLPATHS2',
+      status: 'delivered',
+      occurredAt: await at(-HOUR),
+    });
     await env.sleep(DAY);
     await handle.signal(reviewSubmittedSignal, { sku: 'TOWEL-01', rating: 1, text: 'recorded for replay' });
-    const refund = await handle.executeUpdate(requestReturnUpdate, { args: [{ items: [{ sku: 'TOWEL-01', quantity: 1 }], reason: 'recorded for replay' }] });
-    await handle.executeUpdate(requestReturnUpdate, { args: [{ items: [{ sku: 'SERUM-30', quantity: 1 }], reason: 'lapses' }] });
-    await handle.executeUpdate(requestReturnUpdate, { args: [{ items: [{ sku: 'SERUM-30', quantity: 2 }], reason: 'refused' }] }).catch(() => undefined);
+    const refund = await handle.executeUpdate(requestReturnUpdate, {
+      args: [{ items: [{ sku: 'TOWEL-01', quantity: 1 }], reason: 'recorded for replay' }],
+    });
+    await handle.executeUpdate(requestReturnUpdate, {
+      args: [{ items: [{ sku: 'SERUM-30', quantity: 1 }], reason: 'lapses' }],
+    });
+    await handle
+      .executeUpdate(requestReturnUpdate, { args: [{ items: [{ sku: 'SERUM-30', quantity: 2 }], reason: 'refused' }] })
+      .catch(() => undefined);
     await ship('1ZPATHSR', 'ups', [{ sku: 'TOWEL-01', quantity: 1 }], refund.rmaId);
     await env.sleep(2 * DAY);
-    await handle.signal(trackingEventSignal, { trackingNumber: '1ZPATHSR', status: 'delivered', occurredAt: await at() });
+    await handle.signal(trackingEventSignal, {
+      trackingNumber: '1ZPATHSR',
+      status: 'delivered',
+      occurredAt: await at(),
+    });
     await handle.result();
   },
   /** A scan reporting a delivery eleven days ago: tips and review request fall due together (issue 9, cause B). */
@@ -98,7 +130,11 @@ const scenarios: Record<string, Scenario> = {
     const { items } = await handle.query(journeyQuery);
     await handle.executeUpdate(addShipmentUpdate, { args: [{ carrier: 'ups', trackingNumber: '1ZCANEW1', items }] });
     const says = async (status: 'label_created' | 'in_transit' | 'out_for_delivery' | 'delivered') =>
-      handle.signal(trackingEventSignal, { trackingNumber: '1ZCANEW1', status, occurredAt: new Date(await env.currentTimeMs()).toISOString() });
+      handle.signal(trackingEventSignal, {
+        trackingNumber: '1ZCANEW1',
+        status,
+        occurredAt: new Date(await env.currentTimeMs()).toISOString(),
+      });
     for (const status of ['label_created', 'in_transit', 'in_transit', 'out_for_delivery', 'delivered'] as const) {
       await env.sleep(7 * HOUR);
       await says(status);
@@ -107,7 +143,7 @@ const scenarios: Record<string, Scenario> = {
     for (let i = 0; i < 8; i++) await says('in_transit');
     await handle.result();
     const runs: string[] = [];
-    for (let runId: string | undefined = (await handle.describe()).runId; runId; ) {
+    for (let runId: string | undefined = (await handle.describe()).runId; runId;) {
       const history = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
       runs.unshift(historyToJSON(history));
       runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
@@ -135,7 +171,11 @@ const scenarios: Record<string, Scenario> = {
     await untilConfirmed(handle);
     const { items, orderId, customerId } = await handle.query(journeyQuery);
     await handle.executeUpdate(addShipmentUpdate, { args: [{ carrier: 'ups', trackingNumber: '1ZREPLAY2', items }] });
-    await handle.signal(trackingEventSignal, { trackingNumber: '1ZREPLAY2', status: 'delivered', occurredAt: new Date(await env.currentTimeMs()).toISOString() });
+    await handle.signal(trackingEventSignal, {
+      trackingNumber: '1ZREPLAY2',
+      status: 'delivered',
+      occurredAt: new Date(await env.currentTimeMs()).toISOString(),
+    });
     await handle.result(); // 30 days on: the return window closed
     const chain = env.client.workflow.getHandle(replenishmentWorkflowId(customerId, 'SERUM-30'));
     const runOf = async () => (await chain.describe()).runId;
@@ -153,10 +193,11 @@ const scenarios: Record<string, Scenario> = {
     await env.sleep(HOUR);
     await chain.signal(replenishmentStopSignal, { orderId: newerOrder, reason: 'returned' });
     const outcome = await chain.result();
-    if (outcome.stoppedBecause !== 'returned' || outcome.remindersSent !== 1) throw new Error(`unexpected chain outcome ${JSON.stringify(outcome)}`);
+    if (outcome.stoppedBecause !== 'returned' || outcome.remindersSent !== 1)
+      throw new Error(`unexpected chain outcome ${JSON.stringify(outcome)}`);
 
     const runs: string[] = [];
-    for (let runId: string | undefined = await runOf(); runId; ) {
+    for (let runId: string | undefined = await runOf(); runId;) {
       const history = await env.client.workflow.getHandle(chain.workflowId, runId).fetchHistory();
       runs.unshift(historyToJSON(history));
       runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;

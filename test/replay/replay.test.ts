@@ -18,6 +18,9 @@ describe('released journey histories', () => {
 
   it.each(files)('%s replays on the current workflow code', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: file }, history);
+    await Worker.runReplayHistory(
+      { workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: file },
+      history,
+    );
   });
 });

@@ -51,7 +51,11 @@ async function untilAwaitingShipment(client: Client, workflowId: string) {
 
 describe('personal data in Temporal', () => {
   it('never appears in the raw history bytes, memo, search attributes or summaries of a journey', async () => {
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: process.env.TEST_DATABASE_URL, TEMPORAL_TASK_QUEUE: taskQueue });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: process.env.TEST_DATABASE_URL,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+    });
     const app = buildApi(config, pool, env.client, productionPolicy, createLogger({ level: 'silent' }));
     const order = anOrder({ ...customer, channels: ['email', 'sms'] });
     await request(app).post('/v1/orders').set('Authorization', 'Bearer dev-checkout-key').send(order).expect(201);
@@ -61,8 +65,13 @@ describe('personal data in Temporal', () => {
     const handle = keyless.workflow.getHandle(workflowId);
     const history = await handle.fetchHistory();
     const historyBytes = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
-    const raw = await keyless.workflowService.describeWorkflowExecution({ namespace: env.namespace ?? 'default', execution: { workflowId } });
-    const infoBytes = Buffer.from(temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse.encode(raw).finish());
+    const raw = await keyless.workflowService.describeWorkflowExecution({
+      namespace: env.namespace ?? 'default',
+      execution: { workflowId },
+    });
+    const infoBytes = Buffer.from(
+      temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse.encode(raw).finish(),
+    );
 
     for (const secret of [customer.email, customer.phone, customer.name, 'Ilze']) {
       expect(historyBytes.includes(secret)).toBe(false);

@@ -4,7 +4,15 @@
  * to left, money and dates as the customer's locale writes them.
  */
 import { isMarketing } from '../../src/domain/message-kinds';
-import { LOCALES, MESSAGE_TYPES, renderEmail, renderSms, sampleMessage, type CustomerMessage, type MessageType } from '../../src/templates';
+import {
+  LOCALES,
+  MESSAGE_TYPES,
+  renderEmail,
+  renderSms,
+  sampleMessage,
+  type CustomerMessage,
+  type MessageType,
+} from '../../src/templates';
 import { fill } from '../../src/templates/catalogue';
 import { layoutMjml } from '../../src/templates/email-layout';
 import { compileMjml, compileMjmlSync } from '../../src/templates/mjml-compiler';
@@ -37,17 +45,22 @@ describe.each(cases)('%s %s', (locale, type) => {
     expect(email.html).toMatch(/^<!doctype html>/i);
   });
 
-  it(isMarketing(type) ? 'adds the postal address and an unsubscribe link (marketing)' : 'has no unsubscribe link (transactional)', () => {
-    const email = renderEmail(message, SHOP);
-    if (isMarketing(type)) {
-      for (const part of [email.text, email.html]) expect(part).toContain(SHOP.postalAddress);
-      expect(email.text).toContain(SHOP.unsubscribeUrl);
-      expect(email.html).toContain(`href="${SHOP.unsubscribeUrl}"`);
-    } else {
-      expect(email.html).not.toContain(SHOP.unsubscribeUrl);
-      expect(email.text).not.toContain(SHOP.unsubscribeUrl);
-    }
-  });
+  it(
+    isMarketing(type)
+      ? 'adds the postal address and an unsubscribe link (marketing)'
+      : 'has no unsubscribe link (transactional)',
+    () => {
+      const email = renderEmail(message, SHOP);
+      if (isMarketing(type)) {
+        for (const part of [email.text, email.html]) expect(part).toContain(SHOP.postalAddress);
+        expect(email.text).toContain(SHOP.unsubscribeUrl);
+        expect(email.html).toContain(`href="${SHOP.unsubscribeUrl}"`);
+      } else {
+        expect(email.html).not.toContain(SHOP.unsubscribeUrl);
+        expect(email.text).not.toContain(SHOP.unsubscribeUrl);
+      }
+    },
+  );
 
   it('writes right to left in Arabic only', () => {
     const { html } = renderEmail(message, SHOP);
@@ -62,7 +75,12 @@ describe.each(cases)('%s %s', (locale, type) => {
     const sms = renderSms(message, SHOP);
     expectComplete(sms);
     expect(smsSegments(sms)).toBeLessThanOrEqual(2);
-    const mustName = ({ replenishment_reminder: 'Vitamin C serum 30 ml', refund_confirmed: 'RMA-2041' } as Partial<Record<MessageType, string>>)[type] ?? ORDER_ID;
+    const mustName =
+      (
+        { replenishment_reminder: 'Vitamin C serum 30 ml', refund_confirmed: 'RMA-2041' } as Partial<
+          Record<MessageType, string>
+        >
+      )[type] ?? ORDER_ID;
     expect(sms).toContain(mustName);
   });
 });
@@ -70,7 +88,10 @@ describe.each(cases)('%s %s', (locale, type) => {
 describe('every variant of the copy', () => {
   it.each(LOCALES)('%s: each delivery problem and each care tip has its own words', (locale) => {
     const problems = (['attempt_failed', 'exception', 'returned_to_sender'] as const).map((status) => {
-      const message = sampleMessage('delivery_problem', locale) as Extract<CustomerMessage, { messageType: 'delivery_problem' }>;
+      const message = sampleMessage('delivery_problem', locale) as Extract<
+        CustomerMessage,
+        { messageType: 'delivery_problem' }
+      >;
       const { text } = renderEmail({ ...message, data: { ...message.data, status } }, SHOP);
       expectComplete(text);
       return text;
@@ -78,17 +99,36 @@ describe('every variant of the copy', () => {
     expect(new Set(problems).size).toBe(3);
 
     const tips = renderEmail(
-      { messageType: 'unboxing_tips', data: { order: { orderId: ORDER_ID, locale }, items: ['cosmetics', 'industrial', undefined].map((category, i) => ({ sku: `S${i}`, name: `Item ${i}`, category })) } },
+      {
+        messageType: 'unboxing_tips',
+        data: {
+          order: { orderId: ORDER_ID, locale },
+          items: ['cosmetics', 'industrial', undefined].map((category, i) => ({
+            sku: `S${i}`,
+            name: `Item ${i}`,
+            category,
+          })),
+        },
+      },
       SHOP,
     );
     expectComplete(tips.text);
-    const tipLines = tips.text.replace(/[\u2068\u2069]/g, '').split('\n').filter((l) => l.startsWith('- Item'));
+    const tipLines = tips.text
+      .replace(/[\u2068\u2069]/g, '')
+      .split('\n')
+      .filter((l) => l.startsWith('- Item'));
     expect(new Set(tipLines.map((l) => l.split(': ')[1])).size).toBe(3);
   });
 
   it('greets a customer without a name, and leaves out the order date when checkout sent none', () => {
-    const message = sampleMessage('confirmation', 'en', { name: undefined }) as Extract<CustomerMessage, { messageType: 'confirmation' }>;
-    const { text } = renderEmail({ ...message, data: { ...message.data, order: { ...message.data.order, placedAt: undefined } } }, SHOP);
+    const message = sampleMessage('confirmation', 'en', { name: undefined }) as Extract<
+      CustomerMessage,
+      { messageType: 'confirmation' }
+    >;
+    const { text } = renderEmail(
+      { ...message, data: { ...message.data, order: { ...message.data.order, placedAt: undefined } } },
+      SHOP,
+    );
     expect(text.startsWith('Hi,\n')).toBe(true);
     expect(text).not.toContain('Order date');
     expectComplete(text);
@@ -119,7 +159,10 @@ describe('locale', () => {
   });
 
   it('formats calendar dates for the locale, and a regional tag for its region', () => {
-    const delivery = (locale: string) => plainSpaces(renderEmail(sampleMessage('confirmation', locale), SHOP).text).split('\n').find((l) => /2026/.test(l) && /25/.test(l));
+    const delivery = (locale: string) =>
+      plainSpaces(renderEmail(sampleMessage('confirmation', locale), SHOP).text)
+        .split('\n')
+        .find((l) => /2026/.test(l) && /25/.test(l));
     expect(delivery('en')).toBe('Expected delivery: Nov 23, 2026 – Nov 25, 2026');
     expect(delivery('en-GB')).toBe('Expected delivery: 23 Nov 2026 – 25 Nov 2026');
     expect(delivery('lv')).toBe('Paredzamā piegāde: 2026. gada 23. nov. – 2026. gada 25. nov.');
@@ -129,7 +172,9 @@ describe('locale', () => {
 
   it("shows when the order was placed in the customer's time zone, and says UTC when it is unknown", () => {
     const orderDate = (timeZone?: string) =>
-      plainSpaces(renderEmail(sampleMessage('confirmation', 'en', { timeZone }), SHOP).text).split('\n').find((l) => l.startsWith('Order date'));
+      plainSpaces(renderEmail(sampleMessage('confirmation', 'en', { timeZone }), SHOP).text)
+        .split('\n')
+        .find((l) => l.startsWith('Order date'));
     expect(orderDate('Europe/Riga')).toBe('Order date: Nov 20, 2026, 12:15 PM');
     expect(orderDate('America/New_York')).toBe('Order date: Nov 20, 2026, 5:15 AM');
     expect(orderDate(undefined)).toBe('Order date: Nov 20, 2026, 10:15 AM UTC');
@@ -139,7 +184,13 @@ describe('locale', () => {
   it('lists item names as a sentence in the locale', () => {
     const message = (locale: string): CustomerMessage => ({
       messageType: 'bad_review_apology',
-      data: { order: { orderId: ORDER_ID, locale }, items: [{ sku: 'A', name: 'Lamp' }, { sku: 'B', name: 'Towel' }] },
+      data: {
+        order: { orderId: ORDER_ID, locale },
+        items: [
+          { sku: 'A', name: 'Lamp' },
+          { sku: 'B', name: 'Towel' },
+        ],
+      },
     });
     expect(renderEmail(message('en'), SHOP).text).toContain('your review of Lamp and Towel.');
     expect(renderEmail(message('lv'), SHOP).text).toContain('(Lamp un Towel)');
@@ -178,12 +229,18 @@ describe('links and escaping', () => {
     const email = renderEmail({ ...message, data: { ...message.data, trackingUrl: 'javascript:alert(1)' } }, SHOP);
     expect(email.html).not.toContain('javascript:');
     expect(email.text).not.toContain('javascript:');
-    expect(renderSms({ ...message, data: { ...message.data, trackingUrl: 'javascript:alert(1)' } }, SHOP)).not.toContain('javascript:');
+    expect(
+      renderSms({ ...message, data: { ...message.data, trackingUrl: 'javascript:alert(1)' } }, SHOP),
+    ).not.toContain('javascript:');
   });
 
   it('links related products and the tracking page as plain anchors', () => {
-    expect(renderEmail(sampleMessage('confirmation', 'en'), SHOP).html).toContain('<a href="https://shop.example/p/cream-50">Night cream 50 ml</a>');
-    expect(renderEmail(sampleMessage('shipped', 'en'), SHOP).html).toContain('href="https://www.dhl.com/lv-en/home/tracking.html?tracking-id=JD014600006281230704"');
+    expect(renderEmail(sampleMessage('confirmation', 'en'), SHOP).html).toContain(
+      '<a href="https://shop.example/p/cream-50">Night cream 50 ml</a>',
+    );
+    expect(renderEmail(sampleMessage('shipped', 'en'), SHOP).html).toContain(
+      'href="https://www.dhl.com/lv-en/home/tracking.html?tracking-id=JD014600006281230704"',
+    );
   });
 });
 

@@ -31,6 +31,8 @@ describe('shop details in config', () => {
 
   it('names a shop address that is no web address', () => {
     expect(() => loadConfig({ ...base, SHOP_URL: 'shop.example' })).toThrow(ConfigError);
-    expect(() => loadConfig({ ...base, SHOP_URL: 'shop.example' })).toThrow(/SHOP_URL must be an http:\/\/ or https:\/\/ URL/);
+    expect(() => loadConfig({ ...base, SHOP_URL: 'shop.example' })).toThrow(
+      /SHOP_URL must be an http:\/\/ or https:\/\/ URL/,
+    );
   });
 });

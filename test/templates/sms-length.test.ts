@@ -3,7 +3,15 @@
  * data fits whole, long data (long names, long tracking links) gives way in a fixed order, and nothing can make an
  * SMS longer than two segments.
  */
-import { LOCALES, MESSAGE_TYPES, renderSms, sampleMessage, type CustomerMessage, type MessageType, type ShopDetails } from '../../src/templates';
+import {
+  LOCALES,
+  MESSAGE_TYPES,
+  renderSms,
+  sampleMessage,
+  type CustomerMessage,
+  type MessageType,
+  type ShopDetails,
+} from '../../src/templates';
 import { gsmFriendly } from '../../src/templates/sms';
 import { smsLength, smsSegments } from '../../src/templates/sms-segments';
 import { SHOP } from './shop';
@@ -11,11 +19,15 @@ import { SHOP } from './shop';
 const cases = LOCALES.flatMap((locale) => MESSAGE_TYPES.map((type) => [locale, type] as const));
 
 /** Replaces every name, id and link of the sample with the given ones. */
-function withData(message: CustomerMessage, data: { orderId: string; itemName: string; trackingUrl: string; rmaId: string }): CustomerMessage {
+function withData(
+  message: CustomerMessage,
+  data: { orderId: string; itemName: string; trackingUrl: string; rmaId: string },
+): CustomerMessage {
   const copy = structuredClone(message) as CustomerMessage & { data: Record<string, unknown> };
   const d = copy.data as Record<string, unknown> & { order: { orderId: string } };
   d.order.orderId = data.orderId;
-  if (Array.isArray(d.items)) d.items = (d.items as { name: string }[]).map((i, n) => ({ ...i, name: `${data.itemName} ${n + 1}` }));
+  if (Array.isArray(d.items))
+    d.items = (d.items as { name: string }[]).map((i, n) => ({ ...i, name: `${data.itemName} ${n + 1}` }));
   if (d.item) d.item = { ...(d.item as object), name: data.itemName };
   if ('trackingUrl' in d) d.trackingUrl = data.trackingUrl;
   if ('rmaId' in d) d.rmaId = data.rmaId;
@@ -47,7 +59,8 @@ describe('an ordinary SMS (sample data: a 78-character DHL tracking link) fits w
     expect(smsSegments(text)).toBeLessThanOrEqual(2);
     expect(text.startsWith(`${SHOP.name}: `)).toBe(true);
     const link = LINKED[type];
-    if (link === 'tracking') expect(text).toContain('https://www.dhl.com/lv-en/home/tracking.html?tracking-id=JD014600006281230704');
+    if (link === 'tracking')
+      expect(text).toContain('https://www.dhl.com/lv-en/home/tracking.html?tracking-id=JD014600006281230704');
     if (link === 'review') expect(text).toContain('https://shop.example/reviews/new?order=A-100234');
     if (link === 'reorder') expect(text).toContain('https://shop.example/reorder?sku=SERUM-30');
     expect(text).not.toMatch(/(\.\.\.|…)$/); // never cut
@@ -55,11 +68,16 @@ describe('an ordinary SMS (sample data: a 78-character DHL tracking link) fits w
 });
 
 describe('a long SMS (long shop and product names, long order numbers and tracking links) gives way, never past 2 segments', () => {
-  const longShop: ShopDetails = { ...SHOP, name: 'Ziemeļu Dabas Kosmētika un Mājas Preces', url: 'https://www.ziemelu-dabas-kosmetika-un-majas-preces.example' };
+  const longShop: ShopDetails = {
+    ...SHOP,
+    name: 'Ziemeļu Dabas Kosmētika un Mājas Preces',
+    url: 'https://www.ziemelu-dabas-kosmetika-un-majas-preces.example',
+  };
   const long = {
     orderId: 'LV-2026-11-000123456',
     itemName: 'Hyaluronic acid & vitamin C brightening serum with niacinamide, 30 ml, fragrance-free',
-    trackingUrl: 'https://www.dhl.com/lv-en/home/tracking/tracking-parcel.html?submit=1&tracking-id=JVGL06123456789012345678',
+    trackingUrl:
+      'https://www.dhl.com/lv-en/home/tracking/tracking-parcel.html?submit=1&tracking-id=JVGL06123456789012345678',
     rmaId: 'RMA-2026-11-000987',
   };
 
@@ -69,7 +87,10 @@ describe('a long SMS (long shop and product names, long order numbers and tracki
     const { segments } = smsLength(text);
     expect(segments).toBeLessThanOrEqual(2);
     expect(text).not.toMatch(/(\.\.\.|…)$/); // gave way by design, not by cutting
-    const essential = ({ replenishment_reminder: 'Hyaluronic', refund_confirmed: long.rmaId } as Partial<Record<MessageType, string>>)[type] ?? long.orderId;
+    const essential =
+      ({ replenishment_reminder: 'Hyaluronic', refund_confirmed: long.rmaId } as Partial<Record<MessageType, string>>)[
+        type
+      ] ?? long.orderId;
     expect(text).toContain(essential);
   });
 });
@@ -91,7 +112,7 @@ describe('an absurd SMS (64-character ids, 200-character names, a 300-character 
 });
 
 describe('GSM-7 where the words allow it', () => {
-  it("keeps the English confirmation in GSM-7 though Intl writes no-break spaces and dashes in its dates", () => {
+  it('keeps the English confirmation in GSM-7 though Intl writes no-break spaces and dashes in its dates', () => {
     const text = renderSms(sampleMessage('confirmation', 'en'), SHOP);
     expect(smsLength(text).encoding).toBe('GSM-7');
     expect(text).toContain('(€59.90)');

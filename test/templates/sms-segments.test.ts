@@ -12,7 +12,14 @@ describe('SMS encoding', () => {
   });
 
   it('needs UCS-2 for one character outside it: Latvian, Hungarian ő, Cyrillic, Arabic, emoji, lower-case ç', () => {
-    for (const text of ['Paldies par pasūtījumu', 'Köszönjük a rendelését, ő', 'Благодарим', 'شكراً', 'Thanks 🎉', 'façade']) {
+    for (const text of [
+      'Paldies par pasūtījumu',
+      'Köszönjük a rendelését, ő',
+      'Благодарим',
+      'شكراً',
+      'Thanks 🎉',
+      'façade',
+    ]) {
       expect(smsEncoding(text)).toBe('UCS-2');
     }
   });

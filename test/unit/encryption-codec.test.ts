@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { DefaultPayloadConverter } from '@temporalio/common';
-import { ENCRYPTED_ENCODING, EncryptionCodec, KEY_ID_METADATA, parseKeyRing, UnknownEncryptionKeyError } from '../../src/temporal/encryption-codec';
+import {
+  ENCRYPTED_ENCODING,
+  EncryptionCodec,
+  KEY_ID_METADATA,
+  parseKeyRing,
+  UnknownEncryptionKeyError,
+} from '../../src/temporal/encryption-codec';
 
 const converter = new DefaultPayloadConverter();
 const order = { orderId: '1001', email: 'anna.berzina@example.com', phone: '+37126000000' };

@@ -67,13 +67,20 @@ function compile(roots: string[], edits: Record<string, Edit> = {}): CompileErro
 const filesWithErrors = (errors: CompileError[]) => [...new Set(errors.map((e) => e.file))].sort();
 
 /** Inserts `addition` after `anchor` (which must be there: a moved anchor fails the test, not silently passes it). */
-const after = (anchor: string, addition: string): Edit => (text) => {
-  if (!text.includes(anchor)) throw new Error(`recipe edit: "${anchor}" not found`);
-  return text.replace(anchor, `${anchor}${addition}`);
-};
-const before = (anchor: string, addition: string): Edit => (text) =>
-  after(anchor, '')(text).replace(anchor, `${addition}${anchor}`);
-const both = (first: Edit, second: Edit): Edit => (text) => second(first(text));
+const after =
+  (anchor: string, addition: string): Edit =>
+  (text) => {
+    if (!text.includes(anchor)) throw new Error(`recipe edit: "${anchor}" not found`);
+    return text.replace(anchor, `${anchor}${addition}`);
+  };
+const before =
+  (anchor: string, addition: string): Edit =>
+  (text) =>
+    after(anchor, '')(text).replace(anchor, `${addition}${anchor}`);
+const both =
+  (first: Edit, second: Edit): Edit =>
+  (text) =>
+    second(first(text));
 
 /** Step 1 of the recipe: the new name in the list. */
 const ADD_THE_NAME = { 'src/domain/message-types.ts': after("  'cancellation',\n", "  'gift_card_expiring',\n") };
@@ -116,46 +123,66 @@ const CATALOGUES = ['src/templates/index.ts', 'src/domain/send-deadlines.ts', 't
 const COMPILING = 180_000; // each compilation type-checks the templates: seconds, more on a busy machine
 
 describe('adding a message type: the compiler walks you through the recipe', () => {
-  it('a name added to MESSAGE_TYPES alone fails in its kind, retry window, data, copy, sample and rendering', () => {
-    const errors = compile(CATALOGUES, ADD_THE_NAME);
-    expect(filesWithErrors(errors)).toEqual([
-      'src/domain/message-kinds.ts',
-      'src/domain/send-deadlines.ts',
-      'src/templates/catalogue.ts',
-      'src/templates/messages.ts',
-      'src/templates/samples.ts',
-      'src/templates/types.ts',
-    ]);
-    for (const file of ['src/domain/message-kinds.ts', 'src/domain/send-deadlines.ts', 'src/templates/catalogue.ts']) {
-      expect(errors.find((e) => e.file === file)?.message).toMatch(/Property 'gift_card_expiring' is missing/);
-    }
-  }, COMPILING);
+  it(
+    'a name added to MESSAGE_TYPES alone fails in its kind, retry window, data, copy, sample and rendering',
+    () => {
+      const errors = compile(CATALOGUES, ADD_THE_NAME);
+      expect(filesWithErrors(errors)).toEqual([
+        'src/domain/message-kinds.ts',
+        'src/domain/send-deadlines.ts',
+        'src/templates/catalogue.ts',
+        'src/templates/messages.ts',
+        'src/templates/samples.ts',
+        'src/templates/types.ts',
+      ]);
+      for (const file of [
+        'src/domain/message-kinds.ts',
+        'src/domain/send-deadlines.ts',
+        'src/templates/catalogue.ts',
+      ]) {
+        expect(errors.find((e) => e.file === file)?.message).toMatch(/Property 'gift_card_expiring' is missing/);
+      }
+    },
+    COMPILING,
+  );
 
-  it('with every code step done, what is left is the copy, in each of the five locale files', () => {
-    const errors = compile(CATALOGUES, CODE_STEPS);
-    expect(filesWithErrors(errors)).toEqual(['test/templates/locale-files.ts']);
-    expect(errors.map((e) => e.at).sort()).toEqual([...LOCALES].sort());
-    expect(errors.every((e) => /Property 'gift_card_expiring' is missing/.test(e.message))).toBe(true);
-  }, COMPILING);
+  it(
+    'with every code step done, what is left is the copy, in each of the five locale files',
+    () => {
+      const errors = compile(CATALOGUES, CODE_STEPS);
+      expect(filesWithErrors(errors)).toEqual(['test/templates/locale-files.ts']);
+      expect(errors.map((e) => e.at).sort()).toEqual([...LOCALES].sort());
+      expect(errors.every((e) => /Property 'gift_card_expiring' is missing/.test(e.message))).toBe(true);
+    },
+    COMPILING,
+  );
 
-  it('with the copy written too, it all compiles: the recipe is complete', () => {
-    expect(compile(CATALOGUES, { ...CODE_STEPS, ...COPY_STEPS })).toEqual([]);
-  }, COMPILING);
+  it(
+    'with the copy written too, it all compiles: the recipe is complete',
+    () => {
+      expect(compile(CATALOGUES, { ...CODE_STEPS, ...COPY_STEPS })).toEqual([]);
+    },
+    COMPILING,
+  );
 });
 
 describe('a catalogue lacking a message type does not compile (the @ts-expect-error fixture)', () => {
   const text = readFileSync(path.join(ROOT, FIXTURE), 'utf8');
   const directives = text.split('\n').flatMap((line, i) => (line.includes('// @ts-expect-error') ? [i + 1] : []));
 
-  it('without its directives, each line they guard fails, and nothing else in fixture or catalogues does', () => {
-    expect(directives.length).toBeGreaterThanOrEqual(8);
-    // The directives become blank lines (line numbers hold): what each one silenced must show, on the line after it.
-    // tsc --noEmit in npm test checks the other half: with the directives, the fixture compiles.
-    const withoutDirectives = (t: string) => t.replace(/^[ \t]*\/\/ @ts-expect-error.*$/gm, '');
-    const bare = compile([...CATALOGUES, FIXTURE], { [FIXTURE]: withoutDirectives });
-    const failing = [...new Set(bare.map((e) => `${e.file}:${e.line}`))].sort();
-    expect(failing).toEqual(directives.map((line) => `${FIXTURE}:${line + 1}`).sort());
-  }, COMPILING);
+  it(
+    'without its directives, each line they guard fails, and nothing else in fixture or catalogues does',
+    () => {
+      expect(directives.length).toBeGreaterThanOrEqual(8);
+      // The directives become blank lines (line numbers hold): what each one silenced must show, on the line after it.
+      // tsc --noEmit in npm test checks the other half: with the directives, the fixture compiles.
+      const withoutDirectives = (t: string) => t.replace(/^[ \t]*\/\/ @ts-expect-error.*$/gm, '');
+      const bare = compile([...CATALOGUES, FIXTURE], { [FIXTURE]: withoutDirectives });
+      const failing = [...new Set(bare.map((e) => `${e.file}:${e.line}`))].sort();
+      expect(failing).toEqual(directives.map((line) => `${FIXTURE}:${line + 1}`).sort());
+    },
+    COMPILING,
+  );
 });
 
 describe('every catalogue covers every message type at run time too', () => {

@@ -14,7 +14,10 @@ describe('an order from checkout', () => {
   it('needs a phone number when the customer chose SMS', () => {
     const result = orderSchema.safeParse(anOrder({ phone: undefined, channels: ['sms'] }));
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]).toMatchObject({ path: ['phone'], message: 'is required when channels include "sms"' });
+    expect(result.error?.issues[0]).toMatchObject({
+      path: ['phone'],
+      message: 'is required when channels include "sms"',
+    });
   });
 
   it('refuses an unknown time zone, a float price and a repeated sku', () => {
@@ -35,7 +38,9 @@ describe('an order from checkout', () => {
     const order = orderSchema.parse(withoutConsent);
     expect(order).not.toHaveProperty('marketingConsent'); // so an order sent before the field existed keeps its fingerprint
     expect(orderSchema.parse(anOrder({ marketingConsent: true })).marketingConsent).toBe(true);
-    expect(orderSchema.safeParse(anOrder({ marketingConsent: 'yes' as never })).error?.issues[0]?.path).toEqual(['marketingConsent']);
+    expect(orderSchema.safeParse(anOrder({ marketingConsent: 'yes' as never })).error?.issues[0]?.path).toEqual([
+      'marketingConsent',
+    ]);
   });
 
   it('has the same fingerprint whatever the key order, and another one when any value differs', () => {
@@ -53,13 +58,18 @@ describe('an order from checkout', () => {
 
 describe('the journey policy', () => {
   it('asks for reviews 10 days after delivery and keeps returns open 30 days, by default', () => {
-    expect(productionPolicy).toMatchObject({ reviewRequestDelayDays: 10, unboxingDelayDays: 2, returnWindowDays: 30, secondsPerDay: 86_400 });
+    expect(productionPolicy).toMatchObject({
+      reviewRequestDelayDays: 10,
+      unboxingDelayDays: 2,
+      returnWindowDays: 30,
+      secondsPerDay: 86_400,
+    });
   });
 
   it('refuses a review delay outside 7 to 15 days', () => {
-    expect(journeyPolicySchema.safeParse({ ...productionPolicy, reviewRequestDelayDays: 6 }).error?.issues[0]?.message).toBe(
-      'must be at least 7 days after delivery',
-    );
+    expect(
+      journeyPolicySchema.safeParse({ ...productionPolicy, reviewRequestDelayDays: 6 }).error?.issues[0]?.message,
+    ).toBe('must be at least 7 days after delivery');
     expect(journeyPolicySchema.safeParse({ ...productionPolicy, reviewRequestDelayDays: 16 }).success).toBe(false);
   });
 

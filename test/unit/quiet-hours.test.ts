@@ -6,7 +6,8 @@ import { DEFAULT_SEND_WINDOW, isInsideWindow, localTime, nextSendTime } from '..
 import { zonesOfCountry } from '../../src/domain/recipient-zones';
 
 const at = (iso: string) => new Date(iso);
-const next = (iso: string, zones: string | string[], window = DEFAULT_SEND_WINDOW) => nextSendTime(at(iso), zones, window).toISOString();
+const next = (iso: string, zones: string | string[], window = DEFAULT_SEND_WINDOW) =>
+  nextSendTime(at(iso), zones, window).toISOString();
 const RIGA = 'Europe/Riga';
 const NEW_YORK = 'America/New_York';
 
@@ -75,10 +76,18 @@ describe('quiet hours against a minute-by-minute scan', () => {
   }
 
   // Half-hour and 45-minute offsets, a 30-minute DST shift (Lord Howe), southern-hemisphere DST, no DST at all.
-  const zones = ['Europe/Riga', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/St_Johns', 'Asia/Dubai'];
+  const zones = [
+    'Europe/Riga',
+    'America/New_York',
+    'Australia/Lord_Howe',
+    'Asia/Kathmandu',
+    'Pacific/Chatham',
+    'America/St_Johns',
+    'Asia/Dubai',
+  ];
   // Deterministic pseudo-random instants through 2027, denser around the EU and US changes.
   let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const instants = [
     ...Array.from({ length: 60 }, () => Date.UTC(2027, 0, 1) + Math.floor(random() * 365 * 86_400_000)),
     ...Array.from({ length: 20 }, () => Date.UTC(2027, 2, 27) + Math.floor(random() * 2 * 86_400_000)),
@@ -89,7 +98,10 @@ describe('quiet hours against a minute-by-minute scan', () => {
   it.each(zones)('%s: the same answer as the scan, at 110 instants of 2027', (zone) => {
     for (const ms of instants) {
       const now = new Date(ms);
-      expect({ now, sent: nextSendTime(now, zone).toISOString() }).toEqual({ now, sent: scan(now, [zone]).toISOString() });
+      expect({ now, sent: nextSendTime(now, zone).toISOString() }).toEqual({
+        now,
+        sent: scan(now, [zone]).toISOString(),
+      });
     }
   });
 });

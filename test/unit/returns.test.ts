@@ -14,7 +14,15 @@ const context = (overrides: Partial<ReturnContext> = {}): ReturnContext => ({
 
 describe('a return request', () => {
   it('is accepted inside the window for items and quantities bought', () => {
-    expect(judgeReturn([{ sku: 'SERUM', quantity: 2 }, { sku: 'TOWEL', quantity: 1 }], context())).toEqual({ ok: true });
+    expect(
+      judgeReturn(
+        [
+          { sku: 'SERUM', quantity: 2 },
+          { sku: 'TOWEL', quantity: 1 },
+        ],
+        context(),
+      ),
+    ).toEqual({ ok: true });
   });
 
   it('is accepted on the last moment of the window and refused a moment later', () => {
@@ -27,21 +35,39 @@ describe('a return request', () => {
   });
 
   it('counts repeated lines of one item together', () => {
-    expect(judgeReturn([{ sku: 'SERUM', quantity: 1 }, { sku: 'SERUM', quantity: 2 }], context())).toEqual({
+    expect(
+      judgeReturn(
+        [
+          { sku: 'SERUM', quantity: 1 },
+          { sku: 'SERUM', quantity: 2 },
+        ],
+        context(),
+      ),
+    ).toEqual({
       ok: false,
       reason: 'only 2 of item SERUM can be returned (bought 2, already returned 0)',
     });
   });
 
   it('takes earlier returns into account', () => {
-    expect(judgeReturn([{ sku: 'SERUM', quantity: 2 }], context({ alreadyReturned: { SERUM: 1 } }))).toMatchObject({ ok: false });
-    expect(judgeReturn([{ sku: 'SERUM', quantity: 1 }], context({ alreadyReturned: { SERUM: 1 } }))).toEqual({ ok: true });
+    expect(judgeReturn([{ sku: 'SERUM', quantity: 2 }], context({ alreadyReturned: { SERUM: 1 } }))).toMatchObject({
+      ok: false,
+    });
+    expect(judgeReturn([{ sku: 'SERUM', quantity: 1 }], context({ alreadyReturned: { SERUM: 1 } }))).toEqual({
+      ok: true,
+    });
   });
 
   it('is refused before delivery, after cancellation, without items, or for items not bought', () => {
-    expect(judgeReturn([{ sku: 'SERUM', quantity: 1 }], context({ deliveredAt: null }))).toEqual({ ok: false, reason: 'the order has not been delivered yet' });
+    expect(judgeReturn([{ sku: 'SERUM', quantity: 1 }], context({ deliveredAt: null }))).toEqual({
+      ok: false,
+      reason: 'the order has not been delivered yet',
+    });
     expect(judgeReturn([{ sku: 'SERUM', quantity: 1 }], context({ cancelled: true }))).toMatchObject({ ok: false });
     expect(judgeReturn([], context())).toEqual({ ok: false, reason: 'no items to return' });
-    expect(judgeReturn([{ sku: 'LAMP', quantity: 1 }], context())).toEqual({ ok: false, reason: 'item LAMP is not part of this order' });
+    expect(judgeReturn([{ sku: 'LAMP', quantity: 1 }], context())).toEqual({
+      ok: false,
+      reason: 'item LAMP is not part of this order',
+    });
   });
 });

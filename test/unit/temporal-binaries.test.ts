@@ -21,7 +21,9 @@ describe('finding the Temporal binaries without internet', () => {
 
   it('says so when the configured path is not an executable', () => {
     process.env.TEMPORAL_TEST_SERVER_PATH = '/nonexistent/temporal-test-server';
-    expect(() => findTemporalBinary('testServer')).toThrow('TEMPORAL_TEST_SERVER_PATH=/nonexistent/temporal-test-server is not an executable file');
+    expect(() => findTemporalBinary('testServer')).toThrow(
+      'TEMPORAL_TEST_SERVER_PATH=/nonexistent/temporal-test-server is not an executable file',
+    );
   });
 
   it('finds the pip-installed binaries on PATH or in Python’s scripts folder', () => {

@@ -36,30 +36,48 @@ function confirmationSms(phone: string, step = 'confirmation') {
     step,
     channel: 'sms' as const,
     to: phone,
-    message: { messageType: 'confirmation' as const, data: { order, deliveryWindow: { earliest: '2026-11-25', latest: '2026-11-27' } } },
+    message: {
+      messageType: 'confirmation' as const,
+      data: { order, deliveryWindow: { earliest: '2026-11-25', latest: '2026-11-27' } },
+    },
   };
 }
 
 function activities() {
   const sms = new TwilioSmsProvider({ ...TWILIO_ACCOUNT, from: '+14155550100', baseUrl: twilioApi.url });
-  return createNotifyActivities({ ledger, email: new OutboxProvider(new OutboxStore(pool)), sms, shop: TEST_SHOP, consent });
+  return createNotifyActivities({
+    ledger,
+    email: new OutboxProvider(new OutboxStore(pool)),
+    sms,
+    shop: TEST_SHOP,
+    consent,
+  });
 }
 
 it.each([
   [21610, 'Attempt to send to unsubscribed recipient', 'opted_out'],
   [21211, "The 'To' number is not a valid phone number.", 'contact_invalid'],
-] as const)('Twilio %s: the message fails, the address is recorded, and the next SMS to it is skipped', async (code, message, block) => {
-  const phone = `+3712${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-  const { sendCustomerMessage } = activities();
-  twilioApi.answerWith(twilioError(400, code, message));
+] as const)(
+  'Twilio %s: the message fails, the address is recorded, and the next SMS to it is skipped',
+  async (code, message, block) => {
+    const phone = `+3712${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+    const { sendCustomerMessage } = activities();
+    twilioApi.answerWith(twilioError(400, code, message));
 
-  await expect(sendCustomerMessage(confirmationSms(phone))).resolves.toMatchObject({ status: 'failed', error: { code: String(code) } });
-  expect(await consent.get('sms', phone)).toMatchObject({
-    status: block === 'opted_out' ? 'opted_out' : 'invalid',
-    source: `twilio:${code}`,
-  });
+    await expect(sendCustomerMessage(confirmationSms(phone))).resolves.toMatchObject({
+      status: 'failed',
+      error: { code: String(code) },
+    });
+    expect(await consent.get('sms', phone)).toMatchObject({
+      status: block === 'opted_out' ? 'opted_out' : 'invalid',
+      source: `twilio:${code}`,
+    });
 
-  const calls = twilioApi.requests.length;
-  await expect(sendCustomerMessage(confirmationSms(phone, 'parcel:1Z9:shipped'))).resolves.toMatchObject({ status: 'skipped', error: { code: block } });
-  expect(twilioApi.requests).toHaveLength(calls); // Twilio was not asked again
-});
+    const calls = twilioApi.requests.length;
+    await expect(sendCustomerMessage(confirmationSms(phone, 'parcel:1Z9:shipped'))).resolves.toMatchObject({
+      status: 'skipped',
+      error: { code: block },
+    });
+    expect(twilioApi.requests).toHaveLength(calls); // Twilio was not asked again
+  },
+);

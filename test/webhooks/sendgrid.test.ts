@@ -33,7 +33,11 @@ const now = () => String(Math.floor(Date.now() / 1000));
 
 /** Signs like SendGrid: ECDSA P-256 / SHA-256 over timestamp + payload, base64 DER signature. */
 function signed(payload: string, timestamp = now()) {
-  return { payload, timestamp, signature: sign('sha256', Buffer.from(timestamp + payload), privateKey).toString('base64') };
+  return {
+    payload,
+    timestamp,
+    signature: sign('sha256', Buffer.from(timestamp + payload), privateKey).toString('base64'),
+  };
 }
 
 function post({ payload, timestamp, signature }: ReturnType<typeof signed>) {
@@ -74,7 +78,12 @@ describe('POST /v1/webhooks/sendgrid/events', () => {
   it('a hard bounce fails the message with the reason, without the address, and stops email to the address', async () => {
     const sent = await aSentMessage(ledger, 'email', 'sendgrid', uniqueId('x-msg'));
     const email = `${uniqueId('bounce')}@example.com`;
-    const bounce = anEvent('bounce', sent.id, { email, type: 'bounce', status: '5.1.1', reason: `550 5.1.1 <${email}>: Recipient address rejected: User unknown` });
+    const bounce = anEvent('bounce', sent.id, {
+      email,
+      type: 'bounce',
+      status: '5.1.1',
+      reason: `550 5.1.1 <${email}>: Recipient address rejected: User unknown`,
+    });
     await post(signed(JSON.stringify([bounce]))).expect(200);
 
     expect(await ledgerRow(ledger, sent.orderId)).toMatchObject({
@@ -82,14 +91,27 @@ describe('POST /v1/webhooks/sendgrid/events', () => {
       errorCode: 'bounce',
       errorMessage: 'bounced: 550 5.1.1 <[email]>: Recipient address rejected: User unknown',
     });
-    expect(await consent.get('email', email.toUpperCase())).toMatchObject({ status: 'opted_out', source: 'sendgrid:bounce' });
+    expect(await consent.get('email', email.toUpperCase())).toMatchObject({
+      status: 'opted_out',
+      source: 'sendgrid:bounce',
+    });
 
     // The journey's next email to that address is skipped.
     const provider = new OutboxProvider(new OutboxStore(pool));
-    const { sendCustomerMessage } = createNotifyActivities({ ledger, email: provider, sms: provider, shop: TEST_SHOP, consent });
+    const { sendCustomerMessage } = createNotifyActivities({
+      ledger,
+      email: provider,
+      sms: provider,
+      shop: TEST_SHOP,
+      consent,
+    });
     const orderId = uniqueId('ord');
     const outcome = await sendCustomerMessage({
-      journeyId: `order-${orderId}`, orderId, step: 'confirmation', channel: 'email', to: email,
+      journeyId: `order-${orderId}`,
+      orderId,
+      step: 'confirmation',
+      channel: 'email',
+      to: email,
       message: { messageType: 'confirmation', data: {} } as never,
     });
     expect(outcome).toMatchObject({ status: 'skipped', error: { code: 'opted_out' } });
@@ -98,7 +120,9 @@ describe('POST /v1/webhooks/sendgrid/events', () => {
   it('a soft block fails the message but keeps the address', async () => {
     const sent = await aSentMessage(ledger, 'email', 'sendgrid', uniqueId('x-msg'));
     const email = `${uniqueId('blocked')}@example.com`;
-    await post(signed(JSON.stringify([anEvent('bounce', sent.id, { email, type: 'blocked', reason: '421 try again later' })]))).expect(200);
+    await post(
+      signed(JSON.stringify([anEvent('bounce', sent.id, { email, type: 'blocked', reason: '421 try again later' })])),
+    ).expect(200);
     expect(await ledgerRow(ledger, sent.orderId)).toMatchObject({ status: 'failed', errorCode: 'blocked' });
     expect(await consent.get('email', email)).toBeNull();
   });
@@ -116,9 +140,16 @@ describe('POST /v1/webhooks/sendgrid/events', () => {
         ]),
       ),
     ).expect(200);
-    expect(await ledgerRow(ledger, dropped.orderId)).toMatchObject({ status: 'failed', errorCode: 'dropped', errorMessage: 'dropped: Bounced Address' });
+    expect(await ledgerRow(ledger, dropped.orderId)).toMatchObject({
+      status: 'failed',
+      errorCode: 'dropped',
+      errorMessage: 'dropped: Bounced Address',
+    });
     expect(await consent.get('email', spam)).toMatchObject({ status: 'opted_out', source: 'sendgrid:spamreport' });
-    expect(await consent.get('email', unsubscribed)).toMatchObject({ status: 'opted_out', source: 'sendgrid:unsubscribe' });
+    expect(await consent.get('email', unsubscribed)).toMatchObject({
+      status: 'opted_out',
+      source: 'sendgrid:unsubscribe',
+    });
   });
 
   it('refuses a tampered batch, a missing signature and another key’s signature (401), and changes nothing', async () => {
@@ -127,9 +158,16 @@ describe('POST /v1/webhooks/sendgrid/events', () => {
     const genuine = signed(JSON.stringify([anEvent('delivered', sent.id)]));
     const tampered = { ...genuine, payload: genuine.payload.replace('"delivered"', '"bounce"') };
     await post(tampered).expect(401);
-    await request(app).post('/v1/webhooks/sendgrid/events').set('Content-Type', 'application/json').send(genuine.payload).expect(401);
+    await request(app)
+      .post('/v1/webhooks/sendgrid/events')
+      .set('Content-Type', 'application/json')
+      .send(genuine.payload)
+      .expect(401);
     const stranger = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
-    await post({ ...genuine, signature: sign('sha256', Buffer.from(genuine.timestamp + genuine.payload), stranger).toString('base64') }).expect(401);
+    await post({
+      ...genuine,
+      signature: sign('sha256', Buffer.from(genuine.timestamp + genuine.payload), stranger).toString('base64'),
+    }).expect(401);
     await post({ ...genuine, signature: 'not-a-signature' }).expect(401);
     expect(await ledgerRow(ledger, sent.orderId)).toMatchObject({ status: 'sent' });
     expect(stats.refusedFor('sendgrid')).toBe(before + 4);
@@ -154,7 +192,10 @@ describe('POST /v1/webhooks/sendgrid/events', () => {
     const ledgerId = randomUUID();
     await post(signed(JSON.stringify([anEvent('delivered', ledgerId)]))).expect(202);
     expect(await inbox.unmatched({ provider: 'sendgrid', lookupKey: ledgerId })).toEqual([
-      expect.objectContaining({ reason: 'unknown_message', event: expect.objectContaining({ event: 'delivered', ledgerId, status: 'delivered' }) }),
+      expect.objectContaining({
+        reason: 'unknown_message',
+        event: expect.objectContaining({ event: 'delivered', ledgerId, status: 'delivered' }),
+      }),
     ]);
   });
 });

@@ -74,9 +74,21 @@ beforeAll(async () => {
     env.client,
   ));
   // The worker tracks parcels as configured: EasyPost by default, AfterShip for DPD; messages go to the outbox.
-  const config = { carrierTracking: { provider: 'easypost' as const, byCarrier: { dpd: 'aftership' as const }, options: {
-    easypost: { apiKey: 'EZTKtest0123456789', baseUrl: `${easypost.url}/v2` }, aftership: { apiKey: 'asat_test_0123456789', baseUrl: aftership.url } } } };
-  worker = await createTestWorker(env, taskQueue, journeyActivities(pool, { carriers: createCarrierTracking(config).tracking }));
+  const config = {
+    carrierTracking: {
+      provider: 'easypost' as const,
+      byCarrier: { dpd: 'aftership' as const },
+      options: {
+        easypost: { apiKey: 'EZTKtest0123456789', baseUrl: `${easypost.url}/v2` },
+        aftership: { apiKey: 'asat_test_0123456789', baseUrl: aftership.url },
+      },
+    },
+  };
+  worker = await createTestWorker(
+    env,
+    taskQueue,
+    journeyActivities(pool, { carriers: createCarrierTracking(config).tracking }),
+  );
   running = worker.run();
 });
 
@@ -89,25 +101,41 @@ afterAll(async () => {
   await pool.end();
 });
 
-const journeyOf = async (orderId: string) => (await request(app).get(`/v1/orders/${orderId}/journey`).set('Authorization', SUPPORT).expect(200)).body;
+const journeyOf = async (orderId: string) =>
+  (await request(app).get(`/v1/orders/${orderId}/journey`).set('Authorization', SUPPORT).expect(200)).body;
 
 async function shippedOrder(carrier: string, trackingNumber: string) {
   const order = anOrder();
   await request(app).post('/v1/orders').set('Authorization', CHECKOUT).send(order).expect(201);
-  await eventually(async () => ((await journeyOf(order.orderId)).stage === 'awaiting_shipment' ? true : undefined), 'confirmation');
+  await eventually(
+    async () => ((await journeyOf(order.orderId)).stage === 'awaiting_shipment' ? true : undefined),
+    'confirmation',
+  );
   const items = order.items.map(({ sku, quantity }) => ({ sku, quantity }));
-  await request(app).post(`/v1/orders/${order.orderId}/shipments`).set('Authorization', CHECKOUT).send({ carrier, trackingNumber, items }).expect(201);
+  await request(app)
+    .post(`/v1/orders/${order.orderId}/shipments`)
+    .set('Authorization', CHECKOUT)
+    .send({ carrier, trackingNumber, items })
+    .expect(201);
   return order;
 }
 
 const parcelStatus = async (orderId: string) => (await journeyOf(orderId)).shipments[0]?.status as string | undefined;
 
 function postEasyPost(body: string, signature = easyPostSignature(body, EASYPOST_SECRET)) {
-  return request(app).post('/v1/webhooks/tracking/easypost').set('Content-Type', 'application/json').set('X-Hmac-Signature', signature).send(body);
+  return request(app)
+    .post('/v1/webhooks/tracking/easypost')
+    .set('Content-Type', 'application/json')
+    .set('X-Hmac-Signature', signature)
+    .send(body);
 }
 
 function postAfterShip(body: string, signature = afterShipSignature(body, AFTERSHIP_SECRET)) {
-  return request(app).post('/v1/webhooks/tracking/aftership').set('Content-Type', 'application/json').set('aftership-hmac-sha256', signature).send(body);
+  return request(app)
+    .post('/v1/webhooks/tracking/aftership')
+    .set('Content-Type', 'application/json')
+    .set('aftership-hmac-sha256', signature)
+    .send(body);
 }
 
 describe('carrier webhooks', () => {
@@ -120,25 +148,43 @@ describe('carrier webhooks', () => {
     );
     expect(JSON.parse(registration.body)).toEqual({ tracker: { tracking_code: trackingNumber, carrier: 'USPS' } });
 
-    const body = JSON.stringify(easyPostEvent(`evt_${randomUUID().replace(/-/g, '')}`, easyPostTracker(trackingNumber, undefined, new Date().toISOString())));
+    const body = JSON.stringify(
+      easyPostEvent(
+        `evt_${randomUUID().replace(/-/g, '')}`,
+        easyPostTracker(trackingNumber, undefined, new Date().toISOString()),
+      ),
+    );
     // A tampered copy first: refused, and the parcel stays where it was.
     const refusedBefore = stats.refusedFor('easypost');
-    await postEasyPost(body.replace('"out_for_delivery"', '"delivered"'), easyPostSignature(body, EASYPOST_SECRET)).expect(401);
+    await postEasyPost(
+      body.replace('"out_for_delivery"', '"delivered"'),
+      easyPostSignature(body, EASYPOST_SECRET),
+    ).expect(401);
     await postEasyPost(body, '').expect(401);
     expect(stats.refusedFor('easypost')).toBe(refusedBefore + 2);
 
     const res = await postEasyPost(body).expect(200);
     expect(res.body).toEqual({ received: 1, outcomes: ['applied'] });
-    expect(await eventually(async () => ((await parcelStatus(order.orderId)) === 'out_for_delivery' ? 'out_for_delivery' : undefined), 'out for delivery')).toBe(
-      'out_for_delivery',
-    );
+    expect(
+      await eventually(
+        async () => ((await parcelStatus(order.orderId)) === 'out_for_delivery' ? 'out_for_delivery' : undefined),
+        'out for delivery',
+      ),
+    ).toBe('out_for_delivery');
 
     const outForDelivery = async () => {
-      const outbox = await request(app).get(`/v1/outbox?orderId=${order.orderId}`).set('Authorization', CHECKOUT).expect(200);
-      return outbox.body.messages.filter((m: { messageType: string }) => m.messageType === 'out_for_delivery').length as number;
+      const outbox = await request(app)
+        .get(`/v1/outbox?orderId=${order.orderId}`)
+        .set('Authorization', CHECKOUT)
+        .expect(200);
+      return outbox.body.messages.filter((m: { messageType: string }) => m.messageType === 'out_for_delivery')
+        .length as number;
     };
     // The parcel's status moves first; its messages follow from the journey's parcel loop.
-    await eventually(async () => ((await outForDelivery()) === 2 ? true : undefined), 'the out-for-delivery email and SMS');
+    await eventually(
+      async () => ((await outForDelivery()) === 2 ? true : undefined),
+      'the out-for-delivery email and SMS',
+    );
 
     // EasyPost retries the same event: handled once.
     await postEasyPost(body).expect(200, { received: 1, outcomes: ['duplicate'] });
@@ -148,12 +194,20 @@ describe('carrier webhooks', () => {
   it('AfterShip: a DPD parcel is registered with AfterShip, and its signed webhook moves the parcel on', async () => {
     const trackingNumber = `0522${Date.now().toString().slice(-8)}`;
     const order = await shippedOrder('dpd', trackingNumber);
-    await eventually(async () => aftership.calls.find((c) => c.method === 'POST' && c.body.includes(trackingNumber)), 'the tracking registered with AfterShip');
+    await eventually(
+      async () => aftership.calls.find((c) => c.method === 'POST' && c.body.includes(trackingNumber)),
+      'the tracking registered with AfterShip',
+    );
 
-    const body = JSON.stringify(afterShipWebhook(randomUUID(), afterShipTracking(trackingNumber, 'InTransit', { at: new Date().toISOString() })));
+    const body = JSON.stringify(
+      afterShipWebhook(randomUUID(), afterShipTracking(trackingNumber, 'InTransit', { at: new Date().toISOString() })),
+    );
     await postAfterShip(body.replace('InTransit', 'Delivered'), afterShipSignature(body, AFTERSHIP_SECRET)).expect(401);
     await postAfterShip(body).expect(200);
-    await eventually(async () => ((await parcelStatus(order.orderId)) === 'in_transit' ? true : undefined), 'in transit');
+    await eventually(
+      async () => ((await parcelStatus(order.orderId)) === 'in_transit' ? true : undefined),
+      'in transit',
+    );
   });
 
   it('an update for a tracking number no order has is answered 202 and kept for support', async () => {
@@ -163,13 +217,21 @@ describe('carrier webhooks', () => {
     const res = await postEasyPost(body).expect(202);
     expect(res.body.outcomes).toEqual(['unmatched']);
     expect(await inbox.unmatched({ provider: 'easypost', lookupKey: trackingNumber })).toEqual([
-      expect.objectContaining({ eventId, reason: 'unknown_tracking_number', event: expect.objectContaining({ trackingNumber, status: 'in_transit' }) }),
+      expect.objectContaining({
+        eventId,
+        reason: 'unknown_tracking_number',
+        event: expect.objectContaining({ trackingNumber, status: 'in_transit' }),
+      }),
     ]);
   });
 
   it('a webhook without its secret configured is answered 503, so the provider retries later', async () => {
     const { app: bare } = webhookApp(pool, {}, env.client);
-    await request(bare).post('/v1/webhooks/tracking/aftership').set('Content-Type', 'application/json').send('{}').expect(503);
+    await request(bare)
+      .post('/v1/webhooks/tracking/aftership')
+      .set('Content-Type', 'application/json')
+      .send('{}')
+      .expect(503);
   });
 });
 
@@ -177,36 +239,64 @@ describe('delivery status in the journey', () => {
   it('shows each message as the provider last reported it: delivered, or failed with the reason', async () => {
     const order = anOrder();
     await request(app).post('/v1/orders').set('Authorization', CHECKOUT).send(order).expect(201);
-    await eventually(async () => ((await journeyOf(order.orderId)).stage === 'awaiting_shipment' ? true : undefined), 'confirmation');
+    await eventually(
+      async () => ((await journeyOf(order.orderId)).stage === 'awaiting_shipment' ? true : undefined),
+      'confirmation',
+    );
     const rows = await ledger.forOrder(order.orderId);
     const email = rows.find((r) => r.channel === 'email')!;
     const sms = rows.find((r) => r.channel === 'sms')!;
 
     // SendGrid reports the email delivered.
-    const payload = JSON.stringify([{ email: order.email, timestamp: Math.floor(Date.now() / 1000), event: 'delivered', sg_event_id: randomUUID(), sg_message_id: 'abc.filter1', ledgerId: email.id }]);
+    const payload = JSON.stringify([
+      {
+        email: order.email,
+        timestamp: Math.floor(Date.now() / 1000),
+        event: 'delivered',
+        sg_event_id: randomUUID(),
+        sg_message_id: 'abc.filter1',
+        ledgerId: email.id,
+      },
+    ]);
     const timestamp = String(Math.floor(Date.now() / 1000));
     await request(app)
       .post('/v1/webhooks/sendgrid/events')
       .set('Content-Type', 'application/json')
-      .set('X-Twilio-Email-Event-Webhook-Signature', sign('sha256', Buffer.from(timestamp + payload), sendgridKeys.privateKey).toString('base64'))
+      .set(
+        'X-Twilio-Email-Event-Webhook-Signature',
+        sign('sha256', Buffer.from(timestamp + payload), sendgridKeys.privateKey).toString('base64'),
+      )
       .set('X-Twilio-Email-Event-Webhook-Timestamp', timestamp)
       .send(payload)
       .expect(200);
 
     // Twilio reports the SMS undelivered.
     const path = `/v1/webhooks/twilio/status?ledgerId=${sms.id}`;
-    const form = { MessageSid: `SM${'c3'.repeat(16)}`, MessageStatus: 'undelivered', ErrorCode: '30003', To: order.phone! };
+    const form = {
+      MessageSid: `SM${'c3'.repeat(16)}`,
+      MessageStatus: 'undelivered',
+      ErrorCode: '30003',
+      To: order.phone!,
+    };
     await request(app)
       .post(path)
       .type('form')
-      .set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(TWILIO_ACCOUNT.authToken, `${PUBLIC_BASE_URL}${path}`, form))
+      .set(
+        'X-Twilio-Signature',
+        twilio.getExpectedTwilioSignature(TWILIO_ACCOUNT.authToken, `${PUBLIC_BASE_URL}${path}`, form),
+      )
       .send(form)
       .expect(200);
 
     const journey = await journeyOf(order.orderId);
     expect(journey.messages).toEqual([
       expect.objectContaining({ step: 'confirmation', channel: 'email', status: 'delivered' }),
-      expect.objectContaining({ step: 'confirmation', channel: 'sms', status: 'failed', error: { code: '30003', message: 'undelivered: unreachable destination handset' } }),
+      expect.objectContaining({
+        step: 'confirmation',
+        channel: 'sms',
+        status: 'failed',
+        error: { code: '30003', message: 'undelivered: unreachable destination handset' },
+      }),
     ]);
   });
 });

@@ -31,7 +31,11 @@ const { app, stats } = webhookApp(pool, {
 afterAll(() => pool.end());
 
 /** Posts the form as Twilio would, signed for `path` (query included), or with the signature given. */
-function twilioPost(path: string, form: Record<string, string>, signature = twilio.getExpectedTwilioSignature(TWILIO_ACCOUNT.authToken, `${PUBLIC_BASE_URL}${path}`, form)) {
+function twilioPost(
+  path: string,
+  form: Record<string, string>,
+  signature = twilio.getExpectedTwilioSignature(TWILIO_ACCOUNT.authToken, `${PUBLIC_BASE_URL}${path}`, form),
+) {
   return request(app).post(path).type('form').set('X-Twilio-Signature', signature).send(form);
 }
 
@@ -39,14 +43,26 @@ const sid = () => `SM${uniqueId('x').replace(/\W/g, '').padEnd(32, '0').slice(0,
 const aPhone = () => `+3712${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
 function statusReport(messageSid: string, status: string, extra: Record<string, string> = {}) {
-  return { AccountSid: TWILIO_ACCOUNT.accountSid, MessageSid: messageSid, SmsSid: messageSid, MessageStatus: status, SmsStatus: status, To: aPhone(), From: '+14155550100', ApiVersion: '2010-04-01', ...extra };
+  return {
+    AccountSid: TWILIO_ACCOUNT.accountSid,
+    MessageSid: messageSid,
+    SmsSid: messageSid,
+    MessageStatus: status,
+    SmsStatus: status,
+    To: aPhone(),
+    From: '+14155550100',
+    ApiVersion: '2010-04-01',
+    ...extra,
+  };
 }
 
 describe('POST /v1/webhooks/twilio/status', () => {
   it('marks the SMS delivered, found by the ledger id in the callback URL', async () => {
     const messageSid = sid();
     const sent = await aSentMessage(ledger, 'sms', 'twilio', messageSid);
-    await twilioPost(`/v1/webhooks/twilio/status?ledgerId=${sent.id}`, statusReport(messageSid, 'delivered')).expect(200);
+    await twilioPost(`/v1/webhooks/twilio/status?ledgerId=${sent.id}`, statusReport(messageSid, 'delivered')).expect(
+      200,
+    );
     expect(await ledgerRow(ledger, sent.orderId)).toMatchObject({ status: 'delivered', providerMessageId: messageSid });
   });
 
@@ -54,7 +70,10 @@ describe('POST /v1/webhooks/twilio/status', () => {
     const messageSid = sid();
     const phone = aPhone();
     const sent = await aSentMessage(ledger, 'sms', 'twilio', messageSid);
-    await twilioPost(`/v1/webhooks/twilio/status?ledgerId=${sent.id}`, statusReport(messageSid, 'undelivered', { ErrorCode: '30006', To: phone })).expect(200);
+    await twilioPost(
+      `/v1/webhooks/twilio/status?ledgerId=${sent.id}`,
+      statusReport(messageSid, 'undelivered', { ErrorCode: '30006', To: phone }),
+    ).expect(200);
     expect(await ledgerRow(ledger, sent.orderId)).toMatchObject({
       status: 'failed',
       errorCode: '30006',
@@ -66,7 +85,9 @@ describe('POST /v1/webhooks/twilio/status', () => {
   it('finds the message by its Twilio sid when the callback has no ledger id', async () => {
     const messageSid = sid();
     const sent = await aSentMessage(ledger, 'sms', 'twilio', messageSid);
-    await twilioPost('/v1/webhooks/twilio/status', statusReport(messageSid, 'failed', { ErrorCode: '30007' })).expect(200);
+    await twilioPost('/v1/webhooks/twilio/status', statusReport(messageSid, 'failed', { ErrorCode: '30007' })).expect(
+      200,
+    );
     expect(await ledgerRow(ledger, sent.orderId)).toMatchObject({ status: 'failed', errorCode: '30007' });
   });
 
@@ -75,10 +96,18 @@ describe('POST /v1/webhooks/twilio/status', () => {
     const sent = await aSentMessage(ledger, 'sms', 'twilio', messageSid);
     const path = `/v1/webhooks/twilio/status?ledgerId=${sent.id}`;
     const signedFor = statusReport(messageSid, 'delivered');
-    const signature = twilio.getExpectedTwilioSignature(TWILIO_ACCOUNT.authToken, `${PUBLIC_BASE_URL}${path}`, signedFor);
+    const signature = twilio.getExpectedTwilioSignature(
+      TWILIO_ACCOUNT.authToken,
+      `${PUBLIC_BASE_URL}${path}`,
+      signedFor,
+    );
     const before = stats.refusedFor('twilio');
 
-    const res = await twilioPost(path, { ...signedFor, MessageStatus: 'undelivered', ErrorCode: '30003' }, signature).expect(401);
+    const res = await twilioPost(
+      path,
+      { ...signedFor, MessageStatus: 'undelivered', ErrorCode: '30003' },
+      signature,
+    ).expect(401);
     expect(res.body.error.code).toBe('invalid_signature');
     await request(app).post(path).type('form').send(signedFor).expect(401); // no signature at all
     // Signed for another message's URL: the ledger id is part of what Twilio signs.
@@ -98,7 +127,10 @@ describe('POST /v1/webhooks/twilio/status', () => {
     await pool.query(`UPDATE message_ledger SET status = 'sent', error_code = NULL WHERE id = $1`, [sent.id]); // as if undone
     await twilioPost(path, statusReport(messageSid, 'undelivered', { ErrorCode: '30003' })).expect(200);
     expect(await ledgerRow(ledger, sent.orderId)).toMatchObject({ status: 'sent', errorCode: null });
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM webhook_events WHERE provider = 'twilio' AND event_id = $1`, [`status:${messageSid}:undelivered`]);
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n FROM webhook_events WHERE provider = 'twilio' AND event_id = $1`,
+      [`status:${messageSid}:undelivered`],
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -120,15 +152,25 @@ describe('POST /v1/webhooks/twilio/status', () => {
 
 describe('POST /v1/webhooks/twilio/inbound', () => {
   const inbound = (from: string, body: string, messageSid = sid()) =>
-    twilioPost('/v1/webhooks/twilio/inbound', { AccountSid: TWILIO_ACCOUNT.accountSid, MessageSid: messageSid, From: from, To: '+14155550100', Body: body, NumMedia: '0' });
+    twilioPost('/v1/webhooks/twilio/inbound', {
+      AccountSid: TWILIO_ACCOUNT.accountSid,
+      MessageSid: messageSid,
+      From: from,
+      To: '+14155550100',
+      Body: body,
+      NumMedia: '0',
+    });
 
-  it.each(['STOP', 'stop', ' Stop. ', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'])('"%s" opts the number out of SMS', async (keyword) => {
-    const phone = aPhone();
-    const res = await inbound(phone, keyword).expect(200);
-    expect(res.type).toBe('text/xml');
-    expect(res.text).toContain('<Response/>'); // Twilio confirms the opt-out itself
-    expect(await consent.get('sms', phone)).toMatchObject({ status: 'opted_out', source: 'twilio:inbound' });
-  });
+  it.each(['STOP', 'stop', ' Stop. ', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'])(
+    '"%s" opts the number out of SMS',
+    async (keyword) => {
+      const phone = aPhone();
+      const res = await inbound(phone, keyword).expect(200);
+      expect(res.type).toBe('text/xml');
+      expect(res.text).toContain('<Response/>'); // Twilio confirms the opt-out itself
+      expect(await consent.get('sms', phone)).toMatchObject({ status: 'opted_out', source: 'twilio:inbound' });
+    },
+  );
 
   it.each(['START', 'yes', 'UNSTOP'])('"%s" opts the number back in', async (keyword) => {
     const phone = aPhone();
@@ -137,12 +179,17 @@ describe('POST /v1/webhooks/twilio/inbound', () => {
     expect(await consent.get('sms', phone)).toMatchObject({ status: 'opted_in' });
   });
 
-  it.each(['HELP', 'info'])('"%s" gets a help reply with the shop’s contact, and changes no consent', async (keyword) => {
-    const phone = aPhone();
-    const res = await inbound(phone, keyword).expect(200);
-    expect(res.text).toMatch(/<Response><Message>Test Shop: .*help@test-shop\.example.*STOP.*<\/Message><\/Response>/);
-    expect(await consent.get('sms', phone)).toBeNull();
-  });
+  it.each(['HELP', 'info'])(
+    '"%s" gets a help reply with the shop’s contact, and changes no consent',
+    async (keyword) => {
+      const phone = aPhone();
+      const res = await inbound(phone, keyword).expect(200);
+      expect(res.text).toMatch(
+        /<Response><Message>Test Shop: .*help@test-shop\.example.*STOP.*<\/Message><\/Response>/,
+      );
+      expect(await consent.get('sms', phone)).toBeNull();
+    },
+  );
 
   it('leaves a message that only mentions a keyword alone', async () => {
     const phone = aPhone();
@@ -153,9 +200,17 @@ describe('POST /v1/webhooks/twilio/inbound', () => {
   it('refuses an unsigned or tampered STOP', async () => {
     const phone = aPhone();
     const form = { MessageSid: sid(), From: phone, Body: 'HELP' };
-    const signature = twilio.getExpectedTwilioSignature(TWILIO_ACCOUNT.authToken, `${PUBLIC_BASE_URL}/v1/webhooks/twilio/inbound`, form);
+    const signature = twilio.getExpectedTwilioSignature(
+      TWILIO_ACCOUNT.authToken,
+      `${PUBLIC_BASE_URL}/v1/webhooks/twilio/inbound`,
+      form,
+    );
     await twilioPost('/v1/webhooks/twilio/inbound', { ...form, Body: 'STOP' }, signature).expect(401);
-    await request(app).post('/v1/webhooks/twilio/inbound').type('form').send({ ...form, Body: 'STOP' }).expect(401);
+    await request(app)
+      .post('/v1/webhooks/twilio/inbound')
+      .type('form')
+      .send({ ...form, Body: 'STOP' })
+      .expect(401);
     expect(await consent.get('sms', phone)).toBeNull();
   });
 
@@ -164,7 +219,13 @@ describe('POST /v1/webhooks/twilio/inbound', () => {
     await inbound(phone, 'STOP').expect(200);
     const outbox = new OutboxStore(pool);
     const provider = new OutboxProvider(outbox);
-    const { sendCustomerMessage } = createNotifyActivities({ ledger, email: provider, sms: provider, shop: TEST_SHOP, consent });
+    const { sendCustomerMessage } = createNotifyActivities({
+      ledger,
+      email: provider,
+      sms: provider,
+      shop: TEST_SHOP,
+      consent,
+    });
     const orderId = uniqueId('ord');
     const outcome = await sendCustomerMessage({
       journeyId: `order-${orderId}`,

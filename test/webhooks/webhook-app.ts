@@ -15,18 +15,41 @@ import { uniqueId } from '../helpers/fixtures';
 
 export const PUBLIC_BASE_URL = 'https://journeys.test-shop.example';
 
-export function webhookApp(pool: Pool, env: Record<string, string>, client?: Client, policy: JourneyPolicy = productionPolicy) {
+export function webhookApp(
+  pool: Pool,
+  env: Record<string, string>,
+  client?: Client,
+  policy: JourneyPolicy = productionPolicy,
+) {
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: process.env.TEST_DATABASE_URL, PUBLIC_BASE_URL, ...env });
   const stats = new WebhookStats();
-  const noTemporal = new Proxy({}, { get: () => { throw new Error('this test runs without Temporal'); } }) as Client;
+  const noTemporal = new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('this test runs without Temporal');
+      },
+    },
+  ) as Client;
   const app = buildApi(config, pool, client ?? noTemporal, policy, createLogger({ level: 'silent' }), stats);
   return { app, stats, config };
 }
 
 /** A message the journey sent through a provider: its ledger row, as the notify activity leaves it. */
-export async function aSentMessage(ledger: MessageLedger, channel: Channel, provider: string, providerMessageId: string) {
+export async function aSentMessage(
+  ledger: MessageLedger,
+  channel: Channel,
+  provider: string,
+  providerMessageId: string,
+) {
   const orderId = uniqueId('ord');
-  const entry = await ledger.claim({ journeyId: `order-${orderId}`, orderId, step: 'confirmation', channel, messageType: 'confirmation' });
+  const entry = await ledger.claim({
+    journeyId: `order-${orderId}`,
+    orderId,
+    step: 'confirmation',
+    channel,
+    messageType: 'confirmation',
+  });
   await ledger.markSent(entry.id, provider, providerMessageId);
   return { ...entry, orderId };
 }

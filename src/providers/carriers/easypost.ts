@@ -47,8 +47,16 @@ const STATUSES: Record<string, TrackingStatus | null> = {
 };
 
 /** EasyPost's carrier names for our carrier codes; others are left for EasyPost to detect from the tracking code. */
-const CARRIER_NAMES: Record<string, string> = { ups: 'UPS', usps: 'USPS', fedex: 'FedEx', dhl: 'DHLExpress', dpd: 'DPD' };
-const OUR_CODES: Record<string, string> = Object.fromEntries(Object.entries(CARRIER_NAMES).map(([ours, theirs]) => [theirs.toLowerCase(), ours]));
+const CARRIER_NAMES: Record<string, string> = {
+  ups: 'UPS',
+  usps: 'USPS',
+  fedex: 'FedEx',
+  dhl: 'DHLExpress',
+  dpd: 'DPD',
+};
+const OUR_CODES: Record<string, string> = Object.fromEntries(
+  Object.entries(CARRIER_NAMES).map(([ours, theirs]) => [theirs.toLowerCase(), ours]),
+);
 
 /** The parts of EasyPost's Tracker object we read (see its API reference). */
 interface EasyPostTracker {
@@ -103,7 +111,11 @@ export class EasyPostTracking implements CarrierTracking {
     if (typeof signature !== 'string' || !signature) throw new WebhookSignatureError(PROVIDER, 'missing_signature');
     let event: EasyPostEvent;
     try {
-      event = this.client.Utils.validateWebhook(rawBody, { 'X-Hmac-Signature': signature }, this.options.webhookSecret) as EasyPostEvent;
+      event = this.client.Utils.validateWebhook(
+        rawBody,
+        { 'X-Hmac-Signature': signature },
+        this.options.webhookSecret,
+      ) as EasyPostEvent;
     } catch {
       throw new WebhookSignatureError(PROVIDER, 'bad_signature');
     }
@@ -144,7 +156,11 @@ function ourCarrierCode(easyPostCarrier: string | undefined): string {
 }
 
 /** The tracker's status, with the time and message of the newest scan that reported it. */
-function normalize(tracker: EasyPostTracker): { status: TrackingStatus | null; occurredAt: string; description?: string } {
+function normalize(tracker: EasyPostTracker): {
+  status: TrackingStatus | null;
+  occurredAt: string;
+  description?: string;
+} {
   const details = tracker.tracking_details ?? [];
   const scan = [...details].reverse().find((d) => d.status === tracker.status) ?? details.at(-1);
   const when = scan?.datetime && !Number.isNaN(Date.parse(scan.datetime)) ? scan.datetime : tracker.updated_at;

@@ -64,18 +64,35 @@ export class CarrierError extends Error {
 
 /** Transport failures: the request may not have reached the provider, or its answer did not reach us. */
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_HEADERS_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_HEADERS_TIMEOUT',
 ]);
 
 /** Classifies a failure by HTTP status or transport code; undefined for anything else (a bug: rethrow as is). */
-export function classifyCarrierFailure(provider: string, status: number | undefined, code: unknown, message: string): CarrierError | undefined {
+export function classifyCarrierFailure(
+  provider: string,
+  status: number | undefined,
+  code: unknown,
+  message: string,
+): CarrierError | undefined {
   if (typeof status === 'number' && status > 0) {
     const retryable = status === 429 || status === 408 || status >= 500;
     return new CarrierError(provider, String(status), `${provider} refused (HTTP ${status}): ${message}`, retryable);
   }
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return new CarrierError(provider, code, `${provider} did not answer (${code})`, true);
-  if (code === 'ABORT_ERR' || code === 23 /* DOMException TIMEOUT_ERR */) return new CarrierError(provider, 'timeout', `${provider} did not answer in time`, true);
+  if (typeof code === 'string' && NETWORK_CODES.has(code))
+    return new CarrierError(provider, code, `${provider} did not answer (${code})`, true);
+  if (code === 'ABORT_ERR' || code === 23 /* DOMException TIMEOUT_ERR */)
+    return new CarrierError(provider, 'timeout', `${provider} did not answer in time`, true);
   return undefined;
 }
 

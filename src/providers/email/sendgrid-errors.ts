@@ -9,7 +9,15 @@ const PROVIDER = 'sendgrid';
 
 /** Transport failures: the request may not have reached SendGrid, or its answer did not reach us. */
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
   'ERR_NETWORK',
 ]);
 /** axios reports its own request timeout as ECONNABORTED; both name the same thing for an operator. */
@@ -26,7 +34,9 @@ interface SendGridResponseError {
 }
 
 function isResponseError(err: unknown): err is SendGridResponseError {
-  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'number' && 'response' in err;
+  return (
+    typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'number' && 'response' in err
+  );
 }
 
 /**
@@ -39,7 +49,9 @@ export function classifySendGridError(err: unknown, now: number = Date.now()): P
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) {
     const normalized = TIMEOUT_CODES.has(code) ? 'timeout' : code;
-    return new ProviderError(PROVIDER, 'email', normalized, `SendGrid did not answer (${code})`, true, { unanswered: true });
+    return new ProviderError(PROVIDER, 'email', normalized, `SendGrid did not answer (${code})`, true, {
+      unanswered: true,
+    });
   }
   return undefined;
 }
@@ -68,7 +80,9 @@ function describe(body: unknown): string {
   const errors = (body as { errors?: unknown } | null)?.errors;
   if (!Array.isArray(errors) || errors.length === 0) return 'no details';
   return errors
-    .map((e: { field?: unknown; message?: unknown }) => [e.field, e.message].filter((part) => typeof part === 'string' && part).join(': '))
+    .map((e: { field?: unknown; message?: unknown }) =>
+      [e.field, e.message].filter((part) => typeof part === 'string' && part).join(': '),
+    )
     .join('; ')
     .replace(/[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g, '[email]');
 }

@@ -55,7 +55,10 @@ export class SendGridEmailProvider implements EmailProvider {
       const messageId = response.headers['x-message-id'];
       // SendGrid sends X-Message-Id with every real 202. Without it (sandbox mode, a contract mock) the message was still
       // accepted: record that, not a failure, since events are matched on custom_args.ledgerId anyway.
-      return { providerMessageId: typeof messageId === 'string' && messageId ? messageId : `no-x-message-id:${email.idempotencyKey}` };
+      return {
+        providerMessageId:
+          typeof messageId === 'string' && messageId ? messageId : `no-x-message-id:${email.idempotencyKey}`,
+      };
     } catch (err) {
       throw classifySendGridError(err) ?? err;
     }

@@ -18,7 +18,15 @@ const KNOWN_CODES: Record<number, { retryable: boolean } & ProviderErrorDetails>
 
 /** Transport failures: the request may not have reached Twilio, or its answer did not reach us. */
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
   'ERR_NETWORK',
 ]);
 /** axios reports its own request timeout as ECONNABORTED; both name the same thing for an operator. */
@@ -52,7 +60,9 @@ export function classifyTwilioError(err: unknown): ProviderError | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) {
     const normalized = TIMEOUT_CODES.has(code) ? 'timeout' : code;
-    return new ProviderError(PROVIDER, 'sms', normalized, `Twilio did not answer (${code})`, true, { unanswered: true });
+    return new ProviderError(PROVIDER, 'sms', normalized, `Twilio did not answer (${code})`, true, {
+      unanswered: true,
+    });
   }
   return undefined;
 }

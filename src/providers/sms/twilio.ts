@@ -29,7 +29,10 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  * auth, form body) and only moves it to another origin, keeping any path prefix the base URL has (e.g. a proxy's).
  */
 class BaseUrlRequestClient extends twilio.RequestClient {
-  constructor(private readonly baseUrl: URL, timeoutMs: number) {
+  constructor(
+    private readonly baseUrl: URL,
+    timeoutMs: number,
+  ) {
     super({ timeout: timeoutMs });
   }
 

@@ -5,6 +5,8 @@ export const TOWEL = { sku: 'TOWEL-01', name: 'Bamboo towel', quantity: 1, unitP
 export interface OrderOptions {
   /** Days between replenishment reminders for the serum (the policy's cosmetics default when left out). */
   replenishmentIntervalDays?: number;
+  /** The customer's phone, as checkout sends it (validated against its country's numbering plan). */
+  phone?: string;
 }
 
 export function benchOrder(orderId: string, options: OrderOptions = {}): Record<string, unknown> {
@@ -13,6 +15,7 @@ export function benchOrder(orderId: string, options: OrderOptions = {}): Record<
     orderId,
     customerId: `cus-${orderId}`,
     email: `anna+${orderId}@example.com`,
+    ...(options.phone ? { phone: options.phone } : {}),
     name: 'Anna',
     locale: 'en',
     timeZone: 'Europe/Riga',

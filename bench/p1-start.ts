@@ -35,17 +35,21 @@ export async function benchStart(b: BenchStack, o: P1Options, say: (m: string) =
   const http = new BenchHttp(b.stack.apiUrl, CHAOS_KEYS);
   const tag = runTag();
   // The bare side's argument: a string as long as the journey's input ({ order, policy }) in JSON.
-  const payload = 'x'.repeat(JSON.stringify({ order: benchOrder(`p1${tag}-sample`), policy: demoPolicy }).length);
+  // Orders carry a phone, as checkout's usually do (email is still their only channel).
+  const order = (orderId: string, i: number) => benchOrder(orderId, { phone: `+3712${String(10_000_000 + i).slice(1)}` });
+  const payload = 'x'.repeat(JSON.stringify({ order: order(`p1${tag}-sample`, 0), policy: demoPolicy }).length);
   const bareStart = (id: string) => b.bare.workflow.start('benchTrivial', { workflowId: id, taskQueue: 'bench-p1-bare', args: [payload] }).then(() => undefined);
-  const apiStart = (orderId: string) => http.call('POST', '/v1/orders', benchOrder(orderId), [201]).then(() => undefined);
+  const apiStart = (orderId: string, i: number) => http.call('POST', '/v1/orders', order(orderId, i), [201]).then(() => undefined);
 
   say(`P1: warm-up (${o.warmup} starts each)`);
-  await closedLoop(o.warmup, 16, (i) => bareStart(`bare-${tag}-w-${i}`));
-  await closedLoop(o.warmup, 16, (i) => apiStart(`p1${tag}-w-${i}`));
+  for (const warm of [await closedLoop(o.warmup, 16, (i) => bareStart(`bare-${tag}-w-${i}`)), await closedLoop(o.warmup, 16, (i) => apiStart(`p1${tag}-w-${i}`, i))]) {
+    const died = b.stack.temporal.unexpectedExits;
+    if (warm.failures) throw new Error(`P1 warm-up: ${warm.failures} of ${warm.n} starts failed (${warm.firstFailure})${died.length ? `; Temporal exited: ${died.join('; ')}` : ''}`);
+  }
 
   const measure = async (side: 'bare' | 'api', c: number): Promise<P1Side> => {
     const before = cpuSnapshot(b.pids());
-    const result = await closedLoop(o.n, c, (i) => (side === 'bare' ? bareStart(`bare-${tag}-c${c}-${i}`) : apiStart(`p1${tag}-c${c}-${i}`)));
+    const result = await closedLoop(o.n, c, (i) => (side === 'bare' ? bareStart(`bare-${tag}-c${c}-${i}`) : apiStart(`p1${tag}-c${c}-${i}`, i)));
     const cpu = cpuDelta(before, cpuSnapshot(b.pids()));
     const cpuMsPerStart = Object.fromEntries(Object.entries(cpu).filter(([k]) => k !== 'baselineWorker').map(([k, ms]) => [k, Math.round((ms / o.n) * 100) / 100]));
     say(`  ${side} c${c}: ${result.perSecond}/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failures ${result.failures} · CPU ms/start ${JSON.stringify(cpuMsPerStart)}`);

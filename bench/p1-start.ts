@@ -4,12 +4,16 @@
  * stopped, and nothing polls the bare queue): both sides measure the start path only, not the journeys' work.
  */
 import { CHAOS_KEYS } from '../chaos/stack';
+import type { JourneyRecords } from '../src/journeys/journey-service';
+import { JourneyService } from '../src/journeys/journey-service';
+import { orderSchema } from '../src/domain/order';
 import { demoPolicy } from '../src/domain/policy';
 import { closedLoop, ratio, type LoadResult } from './load';
 import { BenchHttp } from './http';
 import { cpuDelta, cpuSnapshot } from './meter';
 import { benchOrder, runTag } from './orders';
 import type { BenchStack } from './stack';
+import { TASK_QUEUE as TASK_QUEUE_PREFIX } from '../chaos/stack';
 
 export interface P1Options {
   n: number;
@@ -26,7 +30,23 @@ export interface P1Side extends LoadResult {
 
 export interface P1Result {
   payloadBytes: number;
-  runs: { concurrency: number; bare: P1Side; api: P1Side; throughputRatio: number; p50Ratio: number; p99Ratio: number }[];
+  /**
+   * bare: a trivial start of the same payload size; inProcess: JourneyService.start called in this process (the
+   * journey's real start options: encrypted input, memo, search attributes, summary) without HTTP; api: POST /v1/orders.
+   * api/inProcess is the HTTP API's own cost (HTTP, express, validation, logging); inProcess/bare is what the start
+   * options cost, most of it on the Temporal server.
+   */
+  runs: {
+    concurrency: number;
+    bare: P1Side;
+    inProcess: P1Side;
+    api: P1Side;
+    throughputRatio: number;
+    p50Ratio: number;
+    p99Ratio: number;
+    apiVsInProcess: { throughput: number; p99: number };
+    inProcessVsBare: { throughput: number; p99: number };
+  }[];
 }
 
 export async function benchStart(b: BenchStack, o: P1Options, say: (m: string) => void): Promise<P1Result> {
@@ -40,6 +60,10 @@ export async function benchStart(b: BenchStack, o: P1Options, say: (m: string) =
   const payload = 'x'.repeat(JSON.stringify({ order: order(`p1${tag}-sample`, 0), policy: demoPolicy }).length);
   const bareStart = (id: string) => b.bare.workflow.start('benchTrivial', { workflowId: id, taskQueue: 'bench-p1-bare', args: [payload] }).then(() => undefined);
   const apiStart = (orderId: string, i: number) => http.call('POST', '/v1/orders', order(orderId, i), [201]).then(() => undefined);
+  // The service's own start code, in this process, on the API's task queue (records are not used by start()).
+  const service = new JourneyService(await b.stack.client(), `${TASK_QUEUE_PREFIX}-p1`, demoPolicy, {} as JourneyRecords);
+  const parsed = (orderId: string, i: number) => orderSchema.parse(order(orderId, i));
+  const inProcessStart = (orderId: string, i: number) => service.start(parsed(orderId, i)).then(() => undefined);
 
   say(`P1: warm-up (${o.warmup} starts each)`);
   for (const warm of [await closedLoop(o.warmup, 16, (i) => bareStart(`bare-${tag}-w-${i}`)), await closedLoop(o.warmup, 16, (i) => apiStart(`p1${tag}-w-${i}`, i))]) {
@@ -47,9 +71,10 @@ export async function benchStart(b: BenchStack, o: P1Options, say: (m: string) =
     if (warm.failures) throw new Error(`P1 warm-up: ${warm.failures} of ${warm.n} starts failed (${warm.firstFailure})${died.length ? `; Temporal exited: ${died.join('; ')}` : ''}`);
   }
 
-  const measure = async (side: 'bare' | 'api', c: number): Promise<P1Side> => {
+  const starts = { bare: (i: number, c: number) => bareStart(`bare-${tag}-c${c}-${i}`), inProcess: (i: number, c: number) => inProcessStart(`p1${tag}-in-c${c}-${i}`, i), api: (i: number, c: number) => apiStart(`p1${tag}-c${c}-${i}`, i) };
+  const measure = async (side: keyof typeof starts, c: number): Promise<P1Side> => {
     const before = cpuSnapshot(b.pids());
-    const result = await closedLoop(o.n, c, (i) => (side === 'bare' ? bareStart(`bare-${tag}-c${c}-${i}`) : apiStart(`p1${tag}-c${c}-${i}`, i)));
+    const result = await closedLoop(o.n, c, (i) => starts[side](i, c));
     const cpu = cpuDelta(before, cpuSnapshot(b.pids()));
     const cpuMsPerStart = Object.fromEntries(Object.entries(cpu).filter(([k]) => k !== 'baselineWorker').map(([k, ms]) => [k, Math.round((ms / o.n) * 100) / 100]));
     say(`  ${side} c${c}: ${result.perSecond}/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failures ${result.failures} · CPU ms/start ${JSON.stringify(cpuMsPerStart)}`);
@@ -58,12 +83,22 @@ export async function benchStart(b: BenchStack, o: P1Options, say: (m: string) =
   const runs: P1Result['runs'] = [];
   for (const [k, c] of o.concurrencies.entries()) {
     say(`P1: ${o.n} starts at concurrency ${c}`);
-    // Alternate which side goes first, so that drift (the server's database growing) does not favour one side.
-    const first = k % 2 === 0 ? 'bare' : 'api';
-    const a = await measure(first, c);
-    const z = await measure(first === 'bare' ? 'api' : 'bare', c);
-    const [bare, api] = first === 'bare' ? [a, z] : [z, a];
-    runs.push({ concurrency: c, bare, api, throughputRatio: ratio(api.perSecond, bare.perSecond), p50Ratio: ratio(api.p50Ms, bare.p50Ms), p99Ratio: ratio(api.p99Ms, bare.p99Ms) });
+    // Alternate the order of the sides, so that drift (the server's database growing) favours none of them.
+    const order: (keyof typeof starts)[] = k % 2 === 0 ? ['bare', 'inProcess', 'api'] : ['api', 'inProcess', 'bare'];
+    const sides = {} as Record<keyof typeof starts, P1Side>;
+    for (const side of order) sides[side] = await measure(side, c);
+    const { bare, inProcess, api } = sides;
+    runs.push({
+      concurrency: c,
+      bare,
+      inProcess,
+      api,
+      throughputRatio: ratio(api.perSecond, bare.perSecond),
+      p50Ratio: ratio(api.p50Ms, bare.p50Ms),
+      p99Ratio: ratio(api.p99Ms, bare.p99Ms),
+      apiVsInProcess: { throughput: ratio(api.perSecond, inProcess.perSecond), p99: ratio(api.p99Ms, inProcess.p99Ms) },
+      inProcessVsBare: { throughput: ratio(inProcess.perSecond, bare.perSecond), p99: ratio(inProcess.p99Ms, bare.p99Ms) },
+    });
   }
   http.close();
   return { payloadBytes: payload.length, runs };

@@ -43,6 +43,8 @@ export interface P4Result {
   journey: P4Side;
   baseline: P4Side;
   rssPerParkedRatio: number;
+  /** The journey worker's sticky cache size (SDK default for its heap limit). */
+  cacheSize: number;
   extrapolated10k: { workerRssMb: number; note: string };
 }
 
@@ -101,6 +103,7 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
     journey,
     baseline,
     rssPerParkedRatio: Math.round((journey.rssPerParkedKb / baseline.rssPerParkedKb) * 100) / 100,
+    cacheSize: o.cacheSize,
     extrapolated10k: {
       workerRssMb: Math.round(journey.rssBeforeMb + (cached * journey.rssPerParkedKb) / 1024),
       note:

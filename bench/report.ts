@@ -9,6 +9,10 @@ export function markdownTable(run: BenchRun): string {
     rows.push([`P1 starts/s, c${r.concurrency}`, `${r.api.perSecond}`, `${r.bare.perSecond}`, `${r.throughputRatio}×`, '≥ 0.9×']);
     rows.push([`P1 p50 ms, c${r.concurrency}`, `${r.api.p50Ms}`, `${r.bare.p50Ms}`, `${r.p50Ratio}×`, '']);
     rows.push([`P1 p99 ms, c${r.concurrency}`, `${r.api.p99Ms}`, `${r.bare.p99Ms}`, `${r.p99Ratio}×`, '≤ 1.5×']);
+    if (r.inProcess) {
+      rows.push([`P1 c${r.concurrency}: in-process JourneyService.start vs bare (starts/s · p99)`, `${r.inProcess.perSecond} · ${r.inProcess.p99Ms}`, `${r.bare.perSecond} · ${r.bare.p99Ms}`, `${r.inProcessVsBare.throughput}× · ${r.inProcessVsBare.p99}×`, '']);
+      rows.push([`P1 c${r.concurrency}: API vs in-process (the HTTP API's own cost)`, '', '', `${r.apiVsInProcess.throughput}× · ${r.apiVsInProcess.p99}×`, '']);
+    }
   }
   if (p2) {
     rows.push([`P2 ${p2.journeys} journeys, first start → last close (s)`, `${p2.journey.completionSeconds}`, `${p2.baseline.completionSeconds}`, `${p2.completionRatio}× (baseline/ours)`, '≥ 0.8×']);

@@ -67,8 +67,8 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
       const http = new BenchHttp(b.stack.apiUrl, CHAOS_KEYS);
       await closedLoop(o.parked, 16, (i) => http.call('POST', '/v1/orders', benchOrder(journeyIds[i]!, { replenishmentIntervalDays: LATE_REPLENISHMENT_DAYS }), [201]).then(() => undefined));
       http.close();
-      const short = await waitForSends(b.stack.sendgrid, journeyIds.map((id) => `order-${id}`), 1, 300_000);
-      if (short) say(`  ${short} confirmations missing after 5 minutes`);
+      const short = await waitForSends(b.stack.sendgrid, journeyIds.map((id) => `order-${id}`), 1, 240_000);
+      if (short) say(`  ${short} confirmations missing after 4 minutes`);
     },
     historyBytes: async () => sampleHistoryBytes(client, journeyIds.slice(0, 20).map((id) => `order-${id}`)),
   });
@@ -86,8 +86,8 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
       idleSeconds: o.idleSeconds,
       start: async () => {
         await closedLoop(o.parked, 16, (i) => b.bare.workflow.start('benchParked', { workflowId: ids[i]!, taskQueue: BASELINE_TASK_QUEUE, args: [`${stub.url}/v3/mail/send`, ids[i]!] }).then(() => undefined));
-        const short = await waitForSends(stub, ids, 1, 300_000);
-        if (short) say(`  ${short} baseline workflows did not run their activity in 5 minutes`);
+        const short = await waitForSends(stub, ids, 1, 240_000);
+        if (short) say(`  ${short} baseline workflows did not run their activity in 4 minutes`);
       },
       historyBytes: async () => sampleHistoryBytes(b.bare, ids.slice(0, 20)),
     });

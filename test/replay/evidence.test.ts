@@ -10,6 +10,13 @@
  * by accident: find out which, and say so, rather than loosening this test.
  *
  * Reset points (last good WorkflowTaskCompleted) per history, for the runbook: 014 → 79, 030 → 48, 042 → 52, 053 → 46.
+ *
+ * Cause C (found 2026-12-02, not fixed): `order-chaos-starved-*` come from a 200-journey control run on a machine at
+ * load ~12 on 2 cores, no fault injected. The worker was starved for up to 90 s: a reserveMarketingSlot local activity
+ * was still outstanding when its workflow task timed out twice; the worker kept the cached run, whose next task
+ * recorded the sends the reservation released BEFORE the next reservation, while replay (both resolutions in one
+ * activation) schedules that reservation first. Both journeys completed (their worker kept them cached); a restart
+ * mid-journey would have left them stuck. See the closing note of issue 9.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,11 +34,13 @@ const files = readdirSync(dir)
  * Per history: the cause, the event where replay diverged on SDK 1.24.0 with the code of 521fe64 (informational: a
  * patched workflow may diverge elsewhere, and still must diverge), and the last good WorkflowTaskCompleted to reset to.
  */
-const expectedMismatch: Record<string, { cause: 'A' | 'B'; divergedAt: number; resetTo: number }> = {
+const expectedMismatch: Record<string, { cause: 'A' | 'B' | 'C'; divergedAt: number; resetTo: number }> = {
   'order-chaos-014.json': { cause: 'B', divergedAt: 91, resetTo: 79 },
   'order-chaos-030.json': { cause: 'A', divergedAt: 59, resetTo: 48 },
   'order-chaos-042.json': { cause: 'B', divergedAt: 67, resetTo: 52 },
   'order-chaos-053.json': { cause: 'A', divergedAt: 55, resetTo: 46 },
+  'order-chaos-starved-15.json': { cause: 'C', divergedAt: 82, resetTo: 57 },
+  'order-chaos-starved-151.json': { cause: 'C', divergedAt: 94, resetTo: 69 },
 };
 
 function isNondeterminism(err: unknown): boolean {

@@ -42,7 +42,17 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
 }
 
-export function createApp({ config, journeys, outbox, readiness, logger, webhooks, preferences, idempotencyKeys, metrics: given }: ApiDeps): Express {
+export function createApp({
+  config,
+  journeys,
+  outbox,
+  readiness,
+  logger,
+  webhooks,
+  preferences,
+  idempotencyKeys,
+  metrics: given,
+}: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   const webhookStats = webhooks?.stats ?? new WebhookStats();

@@ -2,7 +2,7 @@
  * Every error the API returns has the same JSON shape: `{ error: { code, message, details } }`.
  * Client mistakes are 4xx with what is wrong; only our own failures are 5xx, and they never echo internals.
  */
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-faults';
 
@@ -17,6 +17,21 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The request's id (X-Request-Id, set by the request logging) as text. */
+export function requestIdOf(req: Request): string {
+  const id: unknown = req.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : JSON.stringify(id);
+}
+
+/** What body-parser's errors carry besides a message. */
+interface ParserError {
+  status?: unknown;
+  statusCode?: unknown;
+  type?: unknown;
+  expose?: unknown;
+  message?: unknown;
 }
 
 /** Field-by-field reasons, e.g. `[{ path: "items.0.quantity", message: "Too small: expected number to be >0" }]`. */
@@ -54,31 +69,58 @@ export const notFoundRoute: RequestHandler = (req, _res, next) => {
  * `translate`: turns known errors of the layers below (e.g. the journey service's) into HttpErrors, for routes that
  * let them through (webhooks). 5xx answers carry the request id in `details.requestId` and are logged.
  */
-export function errorHandler(log: (err: unknown) => void, translate: (err: unknown) => unknown = (e) => e): ErrorRequestHandler {
+export function errorHandler(
+  log: (err: unknown) => void,
+  translate: (err: unknown) => unknown = (e) => e,
+): ErrorRequestHandler {
   return (err, req, res, _next) => {
     err = translate(err);
     if (isDatabaseUnavailable(err)) {
-      err = new HttpError(503, 'database_unavailable', 'the database does not answer; try again shortly', null, DATABASE_RETRY_AFTER_SECONDS);
+      err = new HttpError(
+        503,
+        'database_unavailable',
+        'the database does not answer; try again shortly',
+        null,
+        DATABASE_RETRY_AFTER_SECONDS,
+      );
     }
     if (err instanceof HttpError) {
       if (err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
       let details = err.details ?? null;
       if (err.status === 500) {
         log(err);
-        details = { ...(details && typeof details === 'object' ? details : {}), requestId: String(req.id) };
+        details = { ...(details && typeof details === 'object' ? details : {}), requestId: requestIdOf(req) };
       }
       res.status(err.status).json({ error: { code: err.code, message: err.message, details } });
       return;
     }
     // body-parser's errors: malformed JSON, too large, wrong charset. They carry a 4xx status and an `expose` flag.
-    const status = typeof err?.status === 'number' ? err.status : typeof err?.statusCode === 'number' ? err.statusCode : 500;
+    const parser = (err && typeof err === 'object' ? err : {}) as ParserError;
+    const status =
+      typeof parser.status === 'number'
+        ? parser.status
+        : typeof parser.statusCode === 'number'
+          ? parser.statusCode
+          : 500;
     if (status >= 400 && status < 500) {
-      const code = err.type === 'entity.parse.failed' ? 'malformed_json' : err.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request';
-      res.status(status).json({ error: { code, message: err.expose ? err.message : 'bad request', details: null } });
+      const code =
+        parser.type === 'entity.parse.failed'
+          ? 'malformed_json'
+          : parser.type === 'entity.too.large'
+            ? 'payload_too_large'
+            : 'bad_request';
+      const message = parser.expose && typeof parser.message === 'string' ? parser.message : 'bad request';
+      res.status(status).json({ error: { code, message, details: null } });
       return;
     }
     log(err);
     // The request id finds the log line: what support quotes when they report it.
-    res.status(500).json({ error: { code: 'internal', message: 'internal error; it has been logged', details: { requestId: String(req.id) } } });
+    res.status(500).json({
+      error: {
+        code: 'internal',
+        message: 'internal error; it has been logged',
+        details: { requestId: requestIdOf(req) },
+      },
+    });
   };
 }

@@ -3,7 +3,7 @@
  * schema in src/domain/order.ts.
  *
  * Every rule a schema checks is in the OpenAPI document too: zod's own checks become JSON Schema words (pattern,
- * minLength, enum…); a check JSON Schema has no word for carries its `x-` rule via `.meta()` (see `xRules`), so a client
+ * minLength, enum…); a check JSON Schema has no word for carries its `x-` rule via `.meta()` (`xRules`), so a client
  * generated from the contract sends nothing these schemas refuse (test/api/contract-properties.test.ts).
  */
 import { z } from 'zod';
@@ -19,7 +19,13 @@ export type XRule =
   | { rule: 'unique-by'; path: string; key: string; description: string }
   | { rule: 'not-after'; path: string; other: string; description: string }
   | { rule: 'required-when-contains'; path: string; when: { path: string; contains: string }; description: string }
-  | { rule: 'allowed-when-equals'; path: string; value: string; when: { path: string; equals: string }; description: string }
+  | {
+      rule: 'allowed-when-equals';
+      path: string;
+      value: string;
+      when: { path: string; equals: string };
+      description: string;
+    }
   | { rule: 'at-least-one-of'; paths: string[]; description: string };
 
 /** `.meta()` of a schema whose refinements are the rules given. */
@@ -102,7 +108,7 @@ export const preferencesUpdateSchema = z
     }),
   );
 
-/** `v1.<payload>.<signature>`, both base64url (src/domain/unsubscribe-token.ts); whether it is ours, the server checks. */
+/** `v1.<payload>.<signature>`, both base64url (src/domain/unsubscribe-token.ts); the server checks it is ours. */
 export const UNSUBSCRIBE_TOKEN_SHAPE = /^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 const tokenMissing = 'is required: use the whole link from the email';
@@ -113,6 +119,7 @@ export const unsubscribeQuery = z.object({
     .max(2_000)
     .regex(UNSUBSCRIBE_TOKEN_SHAPE, 'is incomplete or damaged: use the whole link from the email')
     .meta({
-      'x-signed': 'HMAC-SHA256 by the shop, with an expiry: only tokens from our emails are accepted (else 400 invalid_token)',
+      'x-signed':
+        'HMAC-SHA256 by the shop, with an expiry: only tokens from our emails are accepted (else 400 invalid_token)',
     }),
 });

@@ -1,6 +1,7 @@
 /**
- * The routes an express app really has, read from its router stack (Express 5 / router 2): what the OpenAPI completeness
- * test compares with the document, and what the HTTP metrics label requests with (the route pattern, never the raw path,
+ * The routes an express app really has, read from its router stack (Express 5 / router 2): what the OpenAPI
+ * completeness test compares with the document, what the 405 answer lists in `Allow`, and what the HTTP metrics label
+ * requests with (the route pattern, never the raw path,
  * so `/v1/orders/1001/journey` and `/v1/orders/1002/journey` count as one route).
  */
 import type { Express } from 'express';
@@ -38,7 +39,8 @@ function collect(stack: Layer[], prefix: string): MountedRoute[] {
     }
     const nested = layer.handle?.stack;
     // A router mounted with `use`: at "/" (rawPath "/") or under a prefix.
-    if (Array.isArray(nested)) for (const mount of pathsOf(layer.rawPath ?? '/')) routes.push(...collect(nested, join(prefix, mount)));
+    if (Array.isArray(nested))
+      for (const mount of pathsOf(layer.rawPath ?? '/')) routes.push(...collect(nested, join(prefix, mount)));
   }
   return routes;
 }
@@ -64,7 +66,8 @@ type CompiledRoute = { method: string; pattern: string; regexp: RegExp };
 /** The app's routes with their patterns compiled, read once on first use (when every router has been mounted). */
 function compiledRoutes(app: Express): () => CompiledRoute[] {
   let compiled: CompiledRoute[] | undefined;
-  return () => (compiled ??= listRoutes(app).map((r) => ({ method: r.method, pattern: r.path, regexp: patternRegExp(r.path) })));
+  return () =>
+    (compiled ??= listRoutes(app).map((r) => ({ method: r.method, pattern: r.path, regexp: patternRegExp(r.path) })));
 }
 
 /**
@@ -87,7 +90,11 @@ export function routePatternMatcher(app: Express): (method: string, path: string
 export function allowedMethodsMatcher(app: Express): (path: string) => string[] {
   const routes = compiledRoutes(app);
   return (path) => {
-    const methods = new Set(routes().filter((r) => r.method !== 'all' && r.regexp.test(path)).map((r) => r.method.toUpperCase()));
+    const methods = new Set(
+      routes()
+        .filter((r) => r.method !== 'all' && r.regexp.test(path))
+        .map((r) => r.method.toUpperCase()),
+    );
     if (methods.has('GET')) methods.add('HEAD');
     return [...methods];
   };
@@ -100,7 +107,9 @@ function patternRegExp(pattern: string): RegExp {
     .map((segment) =>
       segment
         .split(/([:*][A-Za-z_$][\w$]*)/)
-        .map((part) => (part.startsWith(':') ? '[^/]+' : part.startsWith('*') ? '.+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+        .map((part) =>
+          part.startsWith(':') ? '[^/]+' : part.startsWith('*') ? '.+' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+        )
         .join(''),
     )
     .join('/');

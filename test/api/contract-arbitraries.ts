@@ -4,6 +4,8 @@
  * `x-trimmed`); `invalid(schema)` — values that break exactly one stated rule somewhere inside. A schema word or format
  * this file does not know fails loudly, so a new kind of rule in the contract has to be taught here, not skipped.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON Schema documents and the values they describe are walked
+   by key at run time: their shape is what the document says, not a TypeScript type. */
 import fc from 'fast-check';
 import { getCountries, getExampleNumber } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
@@ -51,10 +53,12 @@ export class ContractArbitraries {
 
   valid(input: Schema): fc.Arbitrary<unknown> {
     const schema = this.resolve(input);
-    for (const word of Object.keys(schema)) if (!KNOWN.has(word)) throw new Error(`the generator does not know "${word}"`);
+    for (const word of Object.keys(schema))
+      if (!KNOWN.has(word)) throw new Error(`the generator does not know "${word}"`);
     if (schema.const !== undefined) return fc.constant(schema.const);
     if (schema.enum) return fc.constantFrom(...schema.enum);
-    if (schema.anyOf || schema.oneOf) return fc.oneof(...(schema.anyOf ?? schema.oneOf).map((s: Schema) => this.valid(s)));
+    if (schema.anyOf || schema.oneOf)
+      return fc.oneof(...(schema.anyOf ?? schema.oneOf).map((s: Schema) => this.valid(s)));
     switch (schema.type) {
       case 'string':
         return this.validString(schema);
@@ -95,7 +99,9 @@ export class ContractArbitraries {
           .date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
           .map((d) => d.toISOString().slice(0, 10));
       case 'date-time':
-        return fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+        return fc
+          .date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+          .map((d) => d.toISOString());
       case 'uri':
         return fc.webUrl({ withQueryParameters: true, withFragments: true });
       case 'iana-time-zone':
@@ -129,14 +135,15 @@ export class ContractArbitraries {
 
   private validObject(schema: Schema): fc.Arbitrary<Record<string, unknown>> {
     const properties: Record<string, Schema> = schema.properties ?? {};
-    const record = fc.record(
-      Object.fromEntries(Object.entries(properties).map(([name, s]) => [name, this.valid(s)])),
-      { requiredKeys: schema.required ?? [] },
-    );
+    const record = fc.record(Object.fromEntries(Object.entries(properties).map(([name, s]) => [name, this.valid(s)])), {
+      requiredKeys: schema.required ?? [],
+    });
     const rules: Rule[] = schema['x-rules'] ?? [];
-    if (!rules.length) return record as fc.Arbitrary<Record<string, unknown>>;
+    if (!rules.length) return record;
     // Rules that need a value of their own come first: "required when" may add a field another rule then shapes.
-    const ordered = [...rules].sort((a, b) => Number(b.rule === 'required-when-contains') - Number(a.rule === 'required-when-contains'));
+    const ordered = [...rules].sort(
+      (a, b) => Number(b.rule === 'required-when-contains') - Number(a.rule === 'required-when-contains'),
+    );
     return fc
       .tuple(record, ...ordered.map((rule) => this.ruleFixer(schema, rule)))
       .map(([value, ...fixes]) => fixes.reduce((v: any, fix) => fix(v), structuredClone(value)));
@@ -146,18 +153,26 @@ export class ContractArbitraries {
   ruleFixer(schema: Schema, rule: Rule): fc.Arbitrary<Edit> {
     switch (rule.rule) {
       case 'phone-number':
-        return fc.constantFrom(...PHONE_NUMBERS).map((phone) => (v) => (get(v, rule.path) === undefined ? v : set(v, rule.path, phone)));
+        return fc
+          .constantFrom(...PHONE_NUMBERS)
+          .map((phone) => (v) => (get(v, rule.path) === undefined ? v : set(v, rule.path, phone)));
       case 'required-when-contains':
         return this.valid(this.schemaAt(schema, rule.path)).map((placeholder) => (v) => {
           const list = get(v, rule.when.path) ?? this.defaultAt(schema, rule.when.path);
-          return Array.isArray(list) && list.includes(rule.when.contains) && get(v, rule.path) === undefined ? set(v, rule.path, placeholder) : v;
+          return Array.isArray(list) && list.includes(rule.when.contains) && get(v, rule.path) === undefined
+            ? set(v, rule.path, placeholder)
+            : v;
         });
       case 'unique-by':
         return fc.constant((v) => {
           const list = get(v, rule.path);
           if (!Array.isArray(list)) return v;
           const seen = new Set<unknown>();
-          return set(v, rule.path, list.filter((item) => !seen.has(item[rule.key]) && seen.add(item[rule.key])));
+          return set(
+            v,
+            rule.path,
+            list.filter((item) => !seen.has(item[rule.key]) && seen.add(item[rule.key])),
+          );
         });
       case 'not-after':
         return fc.constant((v) => {
@@ -165,7 +180,11 @@ export class ContractArbitraries {
           return a !== undefined && b !== undefined && a > b ? set(set(v, rule.path, b), rule.other, a) : v;
         });
       case 'at-least-one-of':
-        return fc.boolean().map((yes) => (v) => (rule.paths.some((p: string) => get(v, p) !== undefined) ? v : set(v, rule.paths[0], yes)));
+        return fc
+          .boolean()
+          .map(
+            (yes) => (v) => (rule.paths.some((p: string) => get(v, p) !== undefined) ? v : set(v, rule.paths[0], yes)),
+          );
       case 'allowed-when-equals':
         return fc.constant((v) => {
           const other = get(v, rule.when.path) ?? this.defaultAt(schema, rule.when.path);
@@ -203,7 +222,9 @@ export class ContractArbitraries {
         return fc.constant((v) => rule.paths.reduce((acc: any, p: string) => unset(acc, p), v));
       case 'allowed-when-equals': {
         const choices = this.schemaAt(schema, rule.when.path).enum.filter((x: unknown) => x !== rule.when.equals);
-        return fc.constantFrom(...choices).map((other) => (v) => set(set(v, rule.path, rule.value), rule.when.path, other));
+        return fc
+          .constantFrom(...choices)
+          .map((other) => (v) => set(set(v, rule.path, rule.value), rule.when.path, other));
       }
       default:
         throw new Error(`the generator does not know x-rule "${rule.rule}"`);
@@ -224,8 +245,20 @@ export class ContractArbitraries {
   /** Every way the schema can be broken (none for a payload of any shape), each named after the rule it breaks. */
   invalid(input: Schema, at = '(value)'): Way[] {
     const schema = this.resolve(input);
-    if (schema.const !== undefined) return [way(`${at} const`, anyText().filter((s) => s !== schema.const))];
-    if (schema.enum) return [way(`${at} enum`, anyText().filter((s) => !schema.enum.includes(s)))];
+    if (schema.const !== undefined)
+      return [
+        way(
+          `${at} const`,
+          anyText().filter((s) => s !== schema.const),
+        ),
+      ];
+    if (schema.enum)
+      return [
+        way(
+          `${at} enum`,
+          anyText().filter((s) => !schema.enum.includes(s)),
+        ),
+      ];
     switch (schema.type) {
       case 'string':
         return [way(`${at} type`, fc.integer()), ...this.stringViolations(schema, at)];
@@ -256,7 +289,12 @@ export class ContractArbitraries {
       const edges = [schema.minimum - 1, schema.maximum + 1].filter((n) => !Number.isNaN(n)).map(String);
       ways = [way(`${at} integer`, fc.constantFrom('seven', '1.5', 'true', ...edges))];
     } else throw new Error(`the generator does not know parameters of type ${schema.type}`);
-    return ways.map((w) => way(w.name, w.arbitrary.filter((v): v is string => typeof v === 'string')));
+    return ways.map((w) =>
+      way(
+        w.name,
+        w.arbitrary.filter((v): v is string => typeof v === 'string'),
+      ),
+    );
   }
 
   private stringViolations(schema: Schema, at: string): Way[] {
@@ -267,12 +305,28 @@ export class ContractArbitraries {
       .filter((s) => /\S/.test(s as string))
       .map((s) => (s as string).trim()[0]!);
     if (schema.minLength) {
-      ways.push(way(`${at} minLength`, filler.map((c) => (trimmed ? ' '.repeat(schema.minLength) : c.repeat(schema.minLength - 1)))));
+      ways.push(
+        way(
+          `${at} minLength`,
+          filler.map((c) => (trimmed ? ' '.repeat(schema.minLength) : c.repeat(schema.minLength - 1))),
+        ),
+      );
     }
-    if (schema.maxLength !== undefined) ways.push(way(`${at} maxLength`, filler.map((c) => c.repeat(schema.maxLength + 1))));
+    if (schema.maxLength !== undefined)
+      ways.push(
+        way(
+          `${at} maxLength`,
+          filler.map((c) => c.repeat(schema.maxLength + 1)),
+        ),
+      );
     if (schema.pattern) {
       const pattern = new RegExp(schema.pattern);
-      ways.push(way(`${at} pattern`, anyText().filter((s) => !pattern.test(s))));
+      ways.push(
+        way(
+          `${at} pattern`,
+          anyText().filter((s) => !pattern.test(s)),
+        ),
+      );
     }
     if (schema.format) ways.push(way(`${at} format`, fc.constantFrom(...this.invalidFormat(schema.format))));
     return ways;
@@ -300,13 +354,25 @@ export class ContractArbitraries {
   private numberViolations(schema: Schema, at: string): Way[] {
     const ways: Way[] = [way(`${at} type`, fc.constantFrom('7', 'seven', true, null))];
     if (schema.type === 'integer') ways.push(way(`${at} integer`, fc.constantFrom(1.5, 0.25)));
-    if (schema.minimum !== undefined) ways.push(way(`${at} minimum`, fc.integer({ max: schema.minimum - 1, min: schema.minimum - 1000 })));
+    if (schema.minimum !== undefined)
+      ways.push(way(`${at} minimum`, fc.integer({ max: schema.minimum - 1, min: schema.minimum - 1000 })));
     if (schema.exclusiveMinimum !== undefined) {
-      ways.push(way(`${at} exclusiveMinimum`, fc.integer({ max: schema.exclusiveMinimum, min: schema.exclusiveMinimum - 1000 })));
+      ways.push(
+        way(
+          `${at} exclusiveMinimum`,
+          fc.integer({ max: schema.exclusiveMinimum, min: schema.exclusiveMinimum - 1000 }),
+        ),
+      );
     }
-    if (schema.maximum !== undefined) ways.push(way(`${at} maximum`, fc.integer({ min: schema.maximum + 1, max: schema.maximum + 1000 })));
+    if (schema.maximum !== undefined)
+      ways.push(way(`${at} maximum`, fc.integer({ min: schema.maximum + 1, max: schema.maximum + 1000 })));
     if (schema.exclusiveMaximum !== undefined) {
-      ways.push(way(`${at} exclusiveMaximum`, fc.integer({ min: schema.exclusiveMaximum, max: schema.exclusiveMaximum + 1000 })));
+      ways.push(
+        way(
+          `${at} exclusiveMaximum`,
+          fc.integer({ min: schema.exclusiveMaximum, max: schema.exclusiveMaximum + 1000 }),
+        ),
+      );
     }
     return ways;
   }
@@ -315,14 +381,29 @@ export class ContractArbitraries {
     const item = schema.items ?? {};
     const ways: Way[] = [way(`${at} type`, fc.constantFrom('a list', 42, {}))];
     if (schema.minItems) {
-      ways.push(way(`${at} minItems`, fc.array(this.valid(item), { minLength: schema.minItems - 1, maxLength: schema.minItems - 1 })));
+      ways.push(
+        way(
+          `${at} minItems`,
+          fc.array(this.valid(item), { minLength: schema.minItems - 1, maxLength: schema.minItems - 1 }),
+        ),
+      );
     }
     if (schema.maxItems !== undefined) {
-      ways.push(way(`${at} maxItems`, this.valid(item).map((one) => Array.from({ length: schema.maxItems + 1 }, () => structuredClone(one)))));
+      ways.push(
+        way(
+          `${at} maxItems`,
+          this.valid(item).map((one) => Array.from({ length: schema.maxItems + 1 }, () => structuredClone(one))),
+        ),
+      );
     }
     const list = this.validArray({ ...schema, minItems: Math.max(1, schema.minItems ?? 0) });
     for (const bad of this.invalid(item, `${at}[]`)) {
-      ways.push(way(bad.name, fc.tuple(list, bad.arbitrary, fc.nat()).map(([l, b, i]) => l.map((x, j) => (j === i % l.length ? b : x)))));
+      ways.push(
+        way(
+          bad.name,
+          fc.tuple(list, bad.arbitrary, fc.nat()).map(([l, b, i]) => l.map((x, j) => (j === i % l.length ? b : x))),
+        ),
+      );
     }
     return ways;
   }
@@ -330,20 +411,41 @@ export class ContractArbitraries {
   private objectViolations(schema: Schema, at: string): Way[] {
     const whole = this.validObject(schema);
     const ways: Way[] = [way(`${at} type`, fc.constantFrom('an object', 42, [], null))];
-    for (const name of schema.required ?? []) ways.push(way(`${at}.${name} required`, whole.map((v) => unset(v, name))));
+    for (const name of schema.required ?? [])
+      ways.push(
+        way(
+          `${at}.${name} required`,
+          whole.map((v) => unset(v, name)),
+        ),
+      );
     for (const [name, property] of Object.entries<Schema>(schema.properties ?? {})) {
       for (const bad of this.invalid(property, `${at}.${name}`)) {
-        ways.push(way(bad.name, fc.tuple(whole, bad.arbitrary).map(([v, b]) => ({ ...v, [name]: b }))));
+        ways.push(
+          way(
+            bad.name,
+            fc.tuple(whole, bad.arbitrary).map(([v, b]) => ({ ...v, [name]: b })),
+          ),
+        );
       }
     }
     if (schema.additionalProperties === false) {
       const known = Object.keys(schema.properties ?? {});
       const extra = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !known.includes(k) && k !== '__proto__');
-      ways.push(way(`${at} additionalProperties`, fc.tuple(whole, extra).map(([v, k]) => ({ ...v, [k]: 'unexpected' }))));
+      ways.push(
+        way(
+          `${at} additionalProperties`,
+          fc.tuple(whole, extra).map(([v, k]) => ({ ...v, [k]: 'unexpected' })),
+        ),
+      );
     }
     for (const rule of (schema['x-rules'] ?? []) as Rule[]) {
       const breaker = this.ruleBreaker(schema, rule);
-      ways.push(way(`${at} x-rules ${rule.rule} ${rule.path ?? rule.paths}`, fc.tuple(whole, breaker).map(([v, breakIt]) => breakIt(structuredClone(v)))));
+      ways.push(
+        way(
+          `${at} x-rules ${rule.rule} ${rule.path ?? rule.paths}`,
+          fc.tuple(whole, breaker).map(([v, breakIt]) => breakIt(structuredClone(v))),
+        ),
+      );
     }
     return ways;
   }

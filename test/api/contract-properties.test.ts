@@ -41,7 +41,12 @@ interface Operation {
   spec: Schema;
 }
 const OPERATIONS: Operation[] = Object.entries<Schema>(document.paths).flatMap(([path, item]) =>
-  HTTP_METHODS.filter((m) => item[m]).map((method) => ({ key: `${method.toUpperCase()} ${path}`, method, path, spec: item[method] })),
+  HTTP_METHODS.filter((m) => item[m]).map((method) => ({
+    key: `${method.toUpperCase()} ${path}`,
+    method,
+    path,
+    spec: item[method],
+  })),
 );
 
 /** A request as the generator builds it: parameter values as the strings they travel as, and a body. */
@@ -68,7 +73,11 @@ function requestSchema(operation: Operation): Schema {
   });
   return {
     type: 'object',
-    properties: { [LOCATION.path]: group('path'), [LOCATION.query]: group('query'), [LOCATION.header]: group('header') },
+    properties: {
+      [LOCATION.path]: group('path'),
+      [LOCATION.query]: group('query'),
+      [LOCATION.header]: group('header'),
+    },
     'x-rules': operation.spec['x-rules'] ?? [],
   };
 }
@@ -88,7 +97,7 @@ function validParameters(group: Schema, header = false): fc.Arbitrary<Record<str
     if (header) value = value.filter(headerSafe);
     return [name, value] as const;
   });
-  return fc.record(Object.fromEntries(entries), { requiredKeys: group.required }) as fc.Arbitrary<Record<string, string>>;
+  return fc.record(Object.fromEntries(entries), { requiredKeys: group.required });
 }
 
 function validRequest(operation: Operation): fc.Arbitrary<GeneratedRequest> {
@@ -98,13 +107,21 @@ function validRequest(operation: Operation): fc.Arbitrary<GeneratedRequest> {
     ? fc.constant(undefined)
     : media.required
       ? arbitraries.valid(media.schema).map((value) => ({ type: media.type, value }))
-      : fc.option(arbitraries.valid(media.schema).map((value) => ({ type: media.type, value })), { nil: undefined });
-  const rules: fc.Arbitrary<(r: GeneratedRequest) => GeneratedRequest>[] = shape['x-rules'].map((rule: Schema & { rule: string }) =>
-    arbitraries.ruleFixer(shape, rule),
+      : fc.option(
+          arbitraries.valid(media.schema).map((value) => ({ type: media.type, value })),
+          { nil: undefined },
+        );
+  const rules: fc.Arbitrary<(r: GeneratedRequest) => GeneratedRequest>[] = shape['x-rules'].map(
+    (rule: Schema & { rule: string }) => arbitraries.ruleFixer(shape, rule),
   );
   const { path, query, headers } = shape.properties;
   return fc
-    .record({ path: validParameters(path), query: validParameters(query), headers: validParameters(headers, true), body })
+    .record({
+      path: validParameters(path),
+      query: validParameters(query),
+      headers: validParameters(headers, true),
+      body,
+    })
     .chain((req): fc.Arbitrary<GeneratedRequest> => {
       if (!rules.length) return fc.constant(req);
       return fc.tuple(...rules).map((fixes) => fixes.reduce((r: GeneratedRequest, fix) => fix(r), req));
@@ -125,26 +142,39 @@ function invalidRequests(operation: Operation): Way<GeneratedRequest>[] {
     for (const [name, schema] of Object.entries<Schema>(group.properties)) {
       for (const bad of arbitraries.invalidParameter(schema, `${where}.${name}`)) {
         const value = where === 'headers' ? bad.arbitrary.filter(headerSafe) : bad.arbitrary;
-        ways.push({ name: bad.name, arbitrary: fc.tuple(valid, value).map(([req, v]) => ({ ...req, [where]: { ...req[where], [name]: v } })) });
+        ways.push({
+          name: bad.name,
+          arbitrary: fc.tuple(valid, value).map(([req, v]) => ({ ...req, [where]: { ...req[where], [name]: v } })),
+        });
       }
       // A path without its parameter is another path; a missing query parameter or header is invalid when required.
       if (where !== 'path' && group.required.includes(name)) {
-        const without = valid.map((req) => ({ ...req, [where]: Object.fromEntries(Object.entries(req[where]).filter(([k]) => k !== name)) }));
+        const without = valid.map((req) => ({
+          ...req,
+          [where]: Object.fromEntries(Object.entries(req[where]).filter(([k]) => k !== name)),
+        }));
         ways.push({ name: `${where}.${name} required`, arbitrary: without });
       }
     }
   }
-  if (media?.required) ways.push({ name: 'body required', arbitrary: valid.map((req) => ({ ...req, body: undefined })) });
+  if (media?.required)
+    ways.push({ name: 'body required', arbitrary: valid.map((req) => ({ ...req, body: undefined })) });
   // A form is always a set of string fields: only a set with a field missing, unknown or outside its enum breaks it.
   const isForm = media?.type === 'application/x-www-form-urlencoded';
   for (const bad of media ? arbitraries.invalid(media.schema, 'body') : []) {
     if (isForm && /\.\w+ type$|^body type$/.test(bad.name)) continue;
     const value = isForm ? bad.arbitrary.filter(isFormFields) : bad.arbitrary;
-    ways.push({ name: bad.name, arbitrary: fc.tuple(valid, value).map(([req, v]) => ({ ...req, body: { type: media!.type, value: v } })) });
+    ways.push({
+      name: bad.name,
+      arbitrary: fc.tuple(valid, value).map(([req, v]) => ({ ...req, body: { type: media!.type, value: v } })),
+    });
   }
   for (const rule of shape['x-rules']) {
     const breaker = arbitraries.ruleBreaker(shape, rule);
-    ways.push({ name: `x-rules ${rule.rule} ${rule.path}`, arbitrary: fc.tuple(valid, breaker).map(([req, breakIt]) => breakIt(req)) });
+    ways.push({
+      name: `x-rules ${rule.rule} ${rule.path}`,
+      arbitrary: fc.tuple(valid, breaker).map(([req, breakIt]) => breakIt(req)),
+    });
   }
   return ways;
 }
@@ -169,8 +199,11 @@ function send(operation: Operation, req: GeneratedRequest) {
   if (role) call = call.set('Authorization', KEYS[role]!);
   for (const [name, value] of Object.entries(req.headers)) call = call.set(name, value);
   if (!req.body) return call;
-  if (req.body.type === 'application/json') return call.set('Content-Type', 'application/json').send(JSON.stringify(req.body.value));
-  const form = new URLSearchParams(Object.entries(req.body.value as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)]));
+  if (req.body.type === 'application/json')
+    return call.set('Content-Type', 'application/json').send(JSON.stringify(req.body.value));
+  const form = new URLSearchParams(
+    Object.entries(req.body.value as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)]),
+  );
   return call.set('Content-Type', req.body.type).send(form.toString());
 }
 
@@ -246,7 +279,8 @@ describe.each(OPERATIONS.map((op) => [op.key, op] as const))('%s', (_key, operat
       fc.asyncProperty(validRequest(operation), async (req) => {
         const res = await send(operation, req);
         const ok = !refusedAsInvalid(res) && res.status < 500;
-        if (!ok) throw new Error(`valid by the contract, answered ${JSON.stringify(summary(req, res)).slice(0, 2_000)}`);
+        if (!ok)
+          throw new Error(`valid by the contract, answered ${JSON.stringify(summary(req, res)).slice(0, 2_000)}`);
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
@@ -260,7 +294,9 @@ describe.each(OPERATIONS.map((op) => [op.key, op] as const))('%s', (_key, operat
         fc.asyncProperty(arbitrary, async (req) => {
           const res = await send(operation, req);
           if (res.status < 400 || res.status >= 500) {
-            throw new Error(`invalid by the contract (${name}), answered ${JSON.stringify(summary(req, res)).slice(0, 2_000)}`);
+            throw new Error(
+              `invalid by the contract (${name}), answered ${JSON.stringify(summary(req, res)).slice(0, 2_000)}`,
+            );
           }
         }),
         { seed: SEED, numRuns: RUNS_PER_WAY, endOnFailure: true },

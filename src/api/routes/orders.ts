@@ -5,7 +5,7 @@ import type { Config } from '../../config';
 import { orderSchema } from '../../domain/order';
 import type { JourneyService } from '../../journeys/journey-service';
 import { requireRole } from '../auth';
-import { parseOr400 } from '../errors';
+import { parseOr400, requestIdOf } from '../errors';
 import { journeyAction } from '../journey-errors';
 import type { ApiContract } from '../openapi';
 import { xRules } from '../requests';
@@ -18,7 +18,7 @@ export function ordersRouter(config: Config, journeys: JourneyService): Router {
 
   router.post('/v1/orders', requireRole(config.apiKeys, 'checkout'), async (req, res) => {
     const order = parseOr400(orderSchema, req.body, 'order');
-    const started = await journeyAction(journeys.start(order, { requestId: String(req.id) }));
+    const started = await journeyAction(journeys.start(order, { requestId: requestIdOf(req) }));
     res.status(started.created ? 201 : 200).json({ workflowId: started.workflowId, runId: started.runId });
   });
 

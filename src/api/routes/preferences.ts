@@ -28,9 +28,13 @@ export const customerPreferencesSchema = z.object({
   customerId: z.string(),
   known: z.boolean().describe('false: nothing recorded for this customer yet; the values are the defaults'),
   channels: z.object({ email: z.boolean(), sms: z.boolean() }).describe('Channels the customer accepts messages on'),
-  marketing: z.enum(['opted_in', 'opted_out', 'not_asked']).describe('not_asked: marketing only with an order\'s checkout consent'),
+  marketing: z
+    .enum(['opted_in', 'opted_out', 'not_asked'])
+    .describe("not_asked: marketing only with an order's checkout consent"),
   statements: z.object({ marketing: statement.optional(), email: statement.optional(), sms: statement.optional() }),
-  optOuts: z.array(statement.extend({ topic: z.enum(['marketing', 'email', 'sms']), recordedAt: z.string() })).describe('Every opt-out, newest first'),
+  optOuts: z
+    .array(statement.extend({ topic: z.enum(['marketing', 'email', 'sms']), recordedAt: z.string() }))
+    .describe('Every opt-out, newest first'),
 });
 
 export function preferencesRouter(config: Config, preferences: CustomerPreferenceStore): Router {

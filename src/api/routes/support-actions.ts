@@ -1,6 +1,7 @@
 /**
  * Support staff's actions on a journey: returns and cancellation, each answered with a clear yes (and its id) or no
- * (and why). Both take an optional Idempotency-Key header, so support tools can retry them safely (src/api/idempotency.ts).
+ * (and why). Both take an optional Idempotency-Key header, so support tools can retry them safely
+ * (src/api/idempotency.ts).
  */
 import { Router, type Response } from 'express';
 import type { Config } from '../../config';
@@ -15,8 +16,15 @@ import type { ApiContract } from '../openapi';
 import { orderCancelledSchema, returnAcceptedSchema } from '../responses';
 import { orderIdParam } from './orders';
 
-/** `idempotencyKeys`: where keys and answers are kept; without it a key still dedupes through Temporal, but a key reused for another body goes unnoticed. */
-export function supportActionsRouter(config: Config, journeys: JourneyService, idempotencyKeys?: IdempotencyKeys): Router {
+/**
+ * `idempotencyKeys`: where keys and answers are kept; without it a key still dedupes through Temporal, but a key
+ * reused for another body goes unnoticed.
+ */
+export function supportActionsRouter(
+  config: Config,
+  journeys: JourneyService,
+  idempotencyKeys?: IdempotencyKeys,
+): Router {
   const router = Router();
   const support = requireRole(config.apiKeys, 'support');
 
@@ -24,10 +32,15 @@ export function supportActionsRouter(config: Config, journeys: JourneyService, i
     const { orderId } = parseOr400(orderIdParam, req.params, 'order id');
     const request = parseOr400(returnRequestSchema, req.body, 'return');
     const idempotencyKey = idempotencyKeyOf(req.headers);
-    const answer = await idempotent(idempotencyKeys, { orderId, action: 'return', key: idempotencyKey }, request, async () => ({
-      status: 201,
-      body: await journeyAction(journeys.requestReturn(orderId, request, { idempotencyKey })),
-    }));
+    const answer = await idempotent(
+      idempotencyKeys,
+      { orderId, action: 'return', key: idempotencyKey },
+      request,
+      async () => ({
+        status: 201,
+        body: await journeyAction(journeys.requestReturn(orderId, request, { idempotencyKey })),
+      }),
+    );
     send(res, answer);
   });
 
@@ -35,10 +48,15 @@ export function supportActionsRouter(config: Config, journeys: JourneyService, i
     const { orderId } = parseOr400(orderIdParam, req.params, 'order id');
     const request = parseOr400(cancelRequestSchema, req.body, 'cancellation');
     const idempotencyKey = idempotencyKeyOf(req.headers);
-    const answer = await idempotent(idempotencyKeys, { orderId, action: 'cancel', key: idempotencyKey }, request, async () => ({
-      status: 200,
-      body: { status: 'cancelled', ...(await journeyAction(journeys.cancel(orderId, request, { idempotencyKey }))) },
-    }));
+    const answer = await idempotent(
+      idempotencyKeys,
+      { orderId, action: 'cancel', key: idempotencyKey },
+      request,
+      async () => ({
+        status: 200,
+        body: { status: 'cancelled', ...(await journeyAction(journeys.cancel(orderId, request, { idempotencyKey }))) },
+      }),
+    );
     send(res, answer);
   });
 

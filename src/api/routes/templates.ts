@@ -6,7 +6,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { isMessageType, MESSAGE_TYPES, prepareTemplates, renderEmail, renderSmsWithLength, resolveLocale, sampleMessage } from '../../templates';
+import {
+  isMessageType,
+  MESSAGE_TYPES,
+  prepareTemplates,
+  renderEmail,
+  renderSmsWithLength,
+  resolveLocale,
+  sampleMessage,
+} from '../../templates';
 import { requireRole } from '../auth';
 import { HttpError, parseOr400 } from '../errors';
 import type { ApiContract } from '../openapi';
@@ -37,7 +45,10 @@ export const previewQuery = z
     channel: z.enum(['email', 'sms']).default('email'),
     format: z.enum(['json', 'html']).default('json'),
   })
-  .refine((q) => q.format === 'json' || q.channel === 'email', { message: 'html is only for channel=email', path: ['format'] });
+  .refine((q) => q.format === 'json' || q.channel === 'email', {
+    message: 'html is only for channel=email',
+    path: ['format'],
+  });
 
 export function templatesRouter(config: Config): Router {
   const router = Router();

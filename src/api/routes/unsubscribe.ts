@@ -43,25 +43,38 @@ export function unsubscribeRouter(config: Config, preferences: CustomerPreferenc
     const problem = check ? check.problem : req.query.token ? 'malformed' : 'missing';
     logger?.info({ problem }, 'unsubscribe link refused');
     if (asPage) {
-      res.status(400).set('Content-Security-Policy', PAGE_CSP).type('html').send(page(shop, 'This link does not work', `<p>${e(capitalize(PROBLEMS[problem]))}.</p>`));
+      res
+        .status(400)
+        .set('Content-Security-Policy', PAGE_CSP)
+        .type('html')
+        .send(page(shop, 'This link does not work', `<p>${e(capitalize(PROBLEMS[problem]))}.</p>`));
       return undefined;
     }
-    throw new HttpError(400, `invalid_token`, `unsubscribe link refused: ${PROBLEMS[problem]}`, query.success ? { problem } : validationDetails(query.error));
+    throw new HttpError(
+      400,
+      `invalid_token`,
+      `unsubscribe link refused: ${PROBLEMS[problem]}`,
+      query.success ? { problem } : validationDetails(query.error),
+    );
   };
 
   router.get('/v1/unsubscribe', (req, res) => {
     const claim = claimOf(req, res, true);
     if (!claim) return;
-    const action = `?token=${encodeURIComponent(String(req.query.token))}`;
-    res.set('Content-Security-Policy', PAGE_CSP).set('Cache-Control', 'no-store').type('html').send(
-      page(
-        shop,
-        `Unsubscribe from ${shop}'s marketing messages?`,
-        `<p>You will no longer get tips, review requests or reorder reminders from ${e(shop)}, by email or SMS.
+    const action = `?token=${encodeURIComponent(typeof req.query.token === 'string' ? req.query.token : '')}`;
+    res
+      .set('Content-Security-Policy', PAGE_CSP)
+      .set('Cache-Control', 'no-store')
+      .type('html')
+      .send(
+        page(
+          shop,
+          `Unsubscribe from ${shop}'s marketing messages?`,
+          `<p>You will no longer get tips, review requests or reorder reminders from ${e(shop)}, by email or SMS.
 Messages about your orders (confirmation, delivery, returns) still reach you.</p>
 <form method="post" action="${e(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
-      ),
-    );
+        ),
+      );
   });
 
   router.post('/v1/unsubscribe', async (req, res) => {
@@ -69,12 +82,27 @@ Messages about your orders (confirmation, delivery, returns) still reach you.</p
     const claim = claimOf(req, res, wantsPage);
     if (!claim) return;
     await preferences.record([
-      { customerId: claim.customerId, topic: 'marketing', status: 'opted_out', source: `unsubscribe-link:${claim.channel}`, reason: 'one-click unsubscribe' },
+      {
+        customerId: claim.customerId,
+        topic: 'marketing',
+        status: 'opted_out',
+        source: `unsubscribe-link:${claim.channel}`,
+        reason: 'one-click unsubscribe',
+      },
     ]);
     logger?.info({ customerId: claim.customerId, channel: claim.channel }, 'customer unsubscribed from marketing');
     res.set('Cache-Control', 'no-store');
     if (wantsPage) {
-      res.set('Content-Security-Policy', PAGE_CSP).type('html').send(page(shop, 'You are unsubscribed', `<p>${e(shop)} will send you no more marketing messages. Order updates still reach you.</p>`));
+      res
+        .set('Content-Security-Policy', PAGE_CSP)
+        .type('html')
+        .send(
+          page(
+            shop,
+            'You are unsubscribed',
+            `<p>${e(shop)} will send you no more marketing messages. Order updates still reach you.</p>`,
+          ),
+        );
       return;
     }
     res.json({ unsubscribed: true, from: 'marketing' });
@@ -91,7 +119,10 @@ export function declareUnsubscribeRoutes(api: ApiContract): void {
     method: 'get',
     summary: "The email footer's unsubscribe link: a page with one button (a GET changes nothing)",
     request: { query: unsubscribeQuery },
-    responses: { 200: html('The confirmation page'), 400: html('The link is missing its token, damaged, not ours or expired') },
+    responses: {
+      200: html('The confirmation page'),
+      400: html('The link is missing its token, damaged, not ours or expired'),
+    },
   });
   api.route({
     ...common,

@@ -24,16 +24,30 @@ export class WebhookStats {
 }
 
 /** Answers 401 for a request whose signature does not prove it came from the provider; logs no body, no address. */
-export function refuse(res: Response, stats: WebhookStats, logger: Logger, provider: string, reason: SignatureProblem): void {
+export function refuse(
+  res: Response,
+  stats: WebhookStats,
+  logger: Logger,
+  provider: string,
+  reason: SignatureProblem,
+): void {
   stats.refuse(provider, reason);
   logger.warn({ provider, reason, refusedSoFar: stats.refusedFor(provider) }, 'webhook refused: signature not valid');
-  res.status(401).json({ error: { code: 'invalid_signature', message: `${provider} webhook signature not valid (${reason.replace(/_/g, ' ')})`, details: null } });
+  res.status(401).json({
+    error: {
+      code: 'invalid_signature',
+      message: `${provider} webhook signature not valid (${reason.replace(/_/g, ' ')})`,
+      details: null,
+    },
+  });
 }
 
 /** The provider's secret is not configured: 503, so the provider retries once it is (nothing is lost meanwhile). */
 export function notConfigured(res: Response, logger: Logger, provider: string, missing: string): void {
   logger.error({ provider, missing }, 'webhook received but not configured');
-  res.status(503).json({ error: { code: 'webhook_not_configured', message: `${provider} webhooks need ${missing}`, details: null } });
+  res.status(503).json({
+    error: { code: 'webhook_not_configured', message: `${provider} webhooks need ${missing}`, details: null },
+  });
 }
 
 export type EventOutcome = 'applied' | 'ignored' | 'unmatched' | 'duplicate';

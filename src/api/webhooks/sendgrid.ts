@@ -22,7 +22,16 @@ import type { WebhookInbox } from '../../db/webhook-events';
 import type { Logger } from '../../logger';
 import { z } from 'zod';
 import type { ApiContract } from '../openapi';
-import { handleOnce, notConfigured, refuse, statusFor, WebhookReceipt, webhookRefusals, type EventOutcome, type WebhookStats } from './inbox';
+import {
+  handleOnce,
+  notConfigured,
+  refuse,
+  statusFor,
+  WebhookReceipt,
+  webhookRefusals,
+  type EventOutcome,
+  type WebhookStats,
+} from './inbox';
 
 export interface SendGridWebhookDeps {
   config: Pick<Config, 'sendgridWebhookPublicKey'>;
@@ -56,7 +65,9 @@ interface SendGridEvent {
 export function sendGridWebhooks(deps: SendGridWebhookDeps): Router {
   const router = Router();
   const verifier = new EventWebhook();
-  const publicKey = deps.config.sendgridWebhookPublicKey ? verifier.convertPublicKeyToECDSA(deps.config.sendgridWebhookPublicKey) : undefined;
+  const publicKey = deps.config.sendgridWebhookPublicKey
+    ? verifier.convertPublicKeyToECDSA(deps.config.sendgridWebhookPublicKey)
+    : undefined;
   const now = deps.now ?? Date.now;
 
   router.post('/v1/webhooks/sendgrid/events', express.raw({ type: () => true, limit: '5mb' }), async (req, res) => {
@@ -65,7 +76,8 @@ export function sendGridWebhooks(deps: SendGridWebhookDeps): Router {
     const signature = req.get(SIGNATURE_HEADER);
     const timestamp = req.get(TIMESTAMP_HEADER);
     if (!signature || !timestamp) return refuse(res, deps.stats, deps.logger, PROVIDER, 'missing_signature');
-    if (!verify(verifier, publicKey, body, signature, timestamp)) return refuse(res, deps.stats, deps.logger, PROVIDER, 'bad_signature');
+    if (!verify(verifier, publicKey, body, signature, timestamp))
+      return refuse(res, deps.stats, deps.logger, PROVIDER, 'bad_signature');
     if (!/^\d+$/.test(timestamp) || Math.abs(now() / 1000 - Number(timestamp)) > SENDGRID_TIMESTAMP_TOLERANCE_S) {
       return refuse(res, deps.stats, deps.logger, PROVIDER, 'stale_timestamp');
     }
@@ -75,7 +87,9 @@ export function sendGridWebhooks(deps: SendGridWebhookDeps): Router {
       const parsed: unknown = JSON.parse(body.toString('utf8'));
       events = Array.isArray(parsed) ? (parsed as SendGridEvent[]) : [];
     } catch {
-      res.status(400).json({ error: { code: 'malformed_json', message: 'SendGrid webhook body is not a JSON array', details: null } });
+      res.status(400).json({
+        error: { code: 'malformed_json', message: 'SendGrid webhook body is not a JSON array', details: null },
+      });
       return;
     }
 
@@ -90,7 +104,13 @@ export function sendGridWebhooks(deps: SendGridWebhookDeps): Router {
   return router;
 }
 
-function verify(verifier: EventWebhook, key: ReturnType<EventWebhook['convertPublicKeyToECDSA']>, body: Buffer, signature: string, timestamp: string): boolean {
+function verify(
+  verifier: EventWebhook,
+  key: ReturnType<EventWebhook['convertPublicKeyToECDSA']>,
+  body: Buffer,
+  signature: string,
+  timestamp: string,
+): boolean {
   try {
     return verifier.verifySignature(key, body, signature, timestamp);
   } catch {
@@ -101,7 +121,15 @@ function verify(verifier: EventWebhook, key: ReturnType<EventWebhook['convertPub
 async function apply(deps: SendGridWebhookDeps, event: SendGridEvent): Promise<Exclude<EventOutcome, 'duplicate'>> {
   const at = event.timestamp ? new Date(event.timestamp * 1000) : undefined;
   const optOut = async (source: string, reason: string) => {
-    if (event.email) await deps.consent.record({ channel: 'email', address: event.email, status: 'opted_out', source: `${PROVIDER}:${source}`, reason, ...(at ? { at } : {}) });
+    if (event.email)
+      await deps.consent.record({
+        channel: 'email',
+        address: event.email,
+        status: 'opted_out',
+        source: `${PROVIDER}:${source}`,
+        reason,
+        ...(at ? { at } : {}),
+      });
   };
 
   let report: DeliveryReport | undefined;
@@ -111,7 +139,11 @@ async function apply(deps: SendGridWebhookDeps, event: SendGridEvent): Promise<E
       break;
     case 'bounce': {
       const hard = (event.type ?? 'bounce') === 'bounce';
-      report = { status: 'failed', errorCode: hard ? 'bounce' : 'blocked', errorMessage: `${hard ? 'bounced' : 'blocked'}: ${withoutAddresses(event.reason)}` };
+      report = {
+        status: 'failed',
+        errorCode: hard ? 'bounce' : 'blocked',
+        errorMessage: `${hard ? 'bounced' : 'blocked'}: ${withoutAddresses(event.reason)}`,
+      };
       if (hard) await optOut('bounce', 'hard bounce');
       break;
     }
@@ -129,19 +161,33 @@ async function apply(deps: SendGridWebhookDeps, event: SendGridEvent): Promise<E
   }
 
   const providerMessageId = event.sg_message_id?.split('.filter')[0];
-  const entry = await deps.ledger.recordDelivery({ provider: PROVIDER, ledgerId: event.ledgerId, providerMessageId }, report);
+  const entry = await deps.ledger.recordDelivery(
+    { provider: PROVIDER, ledgerId: event.ledgerId, providerMessageId },
+    report,
+  );
   if (!entry) {
-    deps.logger.warn({ provider: PROVIDER, eventId: event.sg_event_id, event: event.event }, 'email event for an unknown message: kept for support');
+    deps.logger.warn(
+      { provider: PROVIDER, eventId: event.sg_event_id, event: event.event },
+      'email event for an unknown message: kept for support',
+    );
     await deps.inbox.keepUnmatched({
       provider: PROVIDER,
       eventId: event.sg_event_id,
       reason: 'unknown_message',
       lookupKey: event.ledgerId ?? providerMessageId,
-      event: { event: event.event, ...(event.ledgerId ? { ledgerId: event.ledgerId } : {}), ...(providerMessageId ? { providerMessageId } : {}), ...report },
+      event: {
+        event: event.event,
+        ...(event.ledgerId ? { ledgerId: event.ledgerId } : {}),
+        ...(providerMessageId ? { providerMessageId } : {}),
+        ...report,
+      },
     });
     return 'unmatched';
   }
-  deps.logger.info({ provider: PROVIDER, ledgerId: entry.id, event: event.event, status: entry.status }, 'email event recorded');
+  deps.logger.info(
+    { provider: PROVIDER, ledgerId: entry.id, event: event.event, status: entry.status },
+    'email event recorded',
+  );
   return 'applied';
 }
 

@@ -18,7 +18,10 @@ export function declareTrackingWebhookRoutes(api: ApiContract): void {
       description: 'Each event is handled once; its parcel is found by tracking number and the journey is signalled.',
       request: {
         headers: z.object({
-          [signatureHeader.toLowerCase()]: z.string().min(1).describe('HMAC-SHA256 of the raw body with the webhook secret'),
+          [signatureHeader.toLowerCase()]: z
+            .string()
+            .min(1)
+            .describe('HMAC-SHA256 of the raw body with the webhook secret'),
         }),
         body: {
           required: true,

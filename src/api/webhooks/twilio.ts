@@ -3,7 +3,7 @@
  * sorted form parameters, with our auth token; checked by the SDK's `validateRequest` in constant time). The URL is
  * rebuilt from PUBLIC_BASE_URL and the request's path and query, so PUBLIC_BASE_URL must be the origin Twilio calls.
  *
- *   POST /v1/webhooks/twilio/status   delivery reports for our SMS (TWILIO_STATUS_CALLBACK_URL, `?ledgerId=` per message)
+ *   POST /v1/webhooks/twilio/status   delivery reports for our SMS (TWILIO_STATUS_CALLBACK_URL, `?ledgerId=` each)
  *   POST /v1/webhooks/twilio/inbound  customers' replies: STOP… / START… / HELP (the Messaging Service's or number's
  *                                     incoming-message webhook), answered in TwiML
  */
@@ -43,7 +43,11 @@ const DELIVERY_ERRORS: Record<string, string> = {
 };
 
 /** Error codes that say something about the number itself, for the consent store. */
-const ADDRESS_CONSEQUENCES: Record<string, 'opted_out' | 'invalid'> = { '21610': 'opted_out', '21211': 'invalid', '30006': 'invalid' };
+const ADDRESS_CONSEQUENCES: Record<string, 'opted_out' | 'invalid'> = {
+  '21610': 'opted_out',
+  '21211': 'invalid',
+  '30006': 'invalid',
+};
 
 type Form = Record<string, string | undefined>;
 
@@ -76,7 +80,9 @@ export function twilioWebhooks(deps: TwilioWebhookDeps): Router {
     const { MessageSid: messageSid, MessageStatus: status, ErrorCode: errorCode, To: to } = (req.body ?? {}) as Form;
     const ledgerId = typeof req.query.ledgerId === 'string' ? req.query.ledgerId : undefined;
     if (!messageSid || !status) {
-      res.status(400).json({ error: { code: 'invalid_request', message: 'MessageSid and MessageStatus are required', details: null } });
+      res.status(400).json({
+        error: { code: 'invalid_request', message: 'MessageSid and MessageStatus are required', details: null },
+      });
       return;
     }
     const delivered = status === 'delivered' || status === 'read';
@@ -90,14 +96,30 @@ export function twilioWebhooks(deps: TwilioWebhookDeps): Router {
       const code = errorCode || status;
       const report = delivered
         ? ({ status: 'delivered' } as const)
-        : ({ status: 'failed', errorCode: code, errorMessage: `${status}: ${DELIVERY_ERRORS[code] ?? `Twilio error ${code}`}` } as const);
+        : ({
+            status: 'failed',
+            errorCode: code,
+            errorMessage: `${status}: ${DELIVERY_ERRORS[code] ?? `Twilio error ${code}`}`,
+          } as const);
       const consequence = errorCode ? ADDRESS_CONSEQUENCES[errorCode] : undefined;
       if (consequence && to) {
-        await deps.consent.record({ channel: 'sms', address: to, status: consequence, source: `${PROVIDER}:${errorCode}`, reason: DELIVERY_ERRORS[errorCode!] });
+        await deps.consent.record({
+          channel: 'sms',
+          address: to,
+          status: consequence,
+          source: `${PROVIDER}:${errorCode}`,
+          reason: DELIVERY_ERRORS[errorCode!],
+        });
       }
-      const entry = await deps.ledger.recordDelivery({ provider: PROVIDER, ledgerId, providerMessageId: messageSid }, report);
+      const entry = await deps.ledger.recordDelivery(
+        { provider: PROVIDER, ledgerId, providerMessageId: messageSid },
+        report,
+      );
       if (!entry) {
-        deps.logger.warn({ provider: PROVIDER, messageSid, status }, 'delivery report for an unknown message: kept for support');
+        deps.logger.warn(
+          { provider: PROVIDER, messageSid, status },
+          'delivery report for an unknown message: kept for support',
+        );
         await deps.inbox.keepUnmatched({
           provider: PROVIDER,
           eventId: `status:${messageSid}:${status}`,
@@ -107,7 +129,10 @@ export function twilioWebhooks(deps: TwilioWebhookDeps): Router {
         });
         return 'unmatched';
       }
-      deps.logger.info({ provider: PROVIDER, ledgerId: entry.id, status: entry.status, errorCode }, 'SMS delivery report recorded');
+      deps.logger.info(
+        { provider: PROVIDER, ledgerId: entry.id, status: entry.status, errorCode },
+        'SMS delivery report recorded',
+      );
       return 'applied';
     });
     res.status(statusFor([outcome])).end();
@@ -155,10 +180,20 @@ export function declareTwilioWebhookRoutes(api: ApiContract): void {
     request: {
       headers,
       query: z.object({
-        ledgerId: z.string().optional().describe("The message's ledger row, added to TWILIO_STATUS_CALLBACK_URL per message"),
+        ledgerId: z
+          .string()
+          .optional()
+          .describe("The message's ledger row, added to TWILIO_STATUS_CALLBACK_URL per message"),
       }),
       body: form(
-        z.object({ MessageSid: z.string(), MessageStatus: z.string(), ErrorCode: z.string().optional(), To: z.string().optional() }).loose(),
+        z
+          .object({
+            MessageSid: z.string(),
+            MessageStatus: z.string(),
+            ErrorCode: z.string().optional(),
+            To: z.string().optional(),
+          })
+          .loose(),
       ),
     },
     responses: {
@@ -175,7 +210,11 @@ export function declareTwilioWebhookRoutes(api: ApiContract): void {
     tags: ['webhooks'],
     request: {
       headers,
-      body: form(z.object({ MessageSid: z.string(), From: z.string(), Body: z.string(), OptOutType: z.string().optional() }).loose()),
+      body: form(
+        z
+          .object({ MessageSid: z.string(), From: z.string(), Body: z.string(), OptOutType: z.string().optional() })
+          .loose(),
+      ),
     },
     responses: {
       200: { description: 'TwiML: empty, or the HELP answer', content: { 'text/xml': { schema: z.string() } } },

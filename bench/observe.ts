@@ -7,8 +7,15 @@ import type { ProviderStub } from '../chaos/provider-stubs';
 export async function waitUntilClosed(client: Client, query: string, timeoutMs: number, pollMs = 2_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { count } = await client.workflow.count(`${query} AND ExecutionStatus="Running"`);
-    if (count === 0 || Date.now() > deadline) return count;
+    // A count the busy dev server fails to answer (its visibility store is SQLite) is asked again.
+    const count = await client.workflow.count(`${query} AND ExecutionStatus="Running"`).then(
+      (c) => c.count,
+      (err: Error) => {
+        if (Date.now() > deadline) throw err;
+        return -1;
+      },
+    );
+    if (count === 0 || (count > 0 && Date.now() > deadline)) return count;
     await sleep(pollMs);
   }
 }
@@ -44,5 +51,16 @@ export async function waitForSends(stub: ProviderStub, ids: string[], perJourney
     const short = ids.filter((id) => (counts.get(id) ?? 0) < perJourney).length;
     if (short === 0 || Date.now() > deadline) return short;
     await sleep(500);
+  }
+}
+
+/** Waits until each of a few workflows has closed (describe, no visibility query); answers how many still run. */
+export async function waitUntilEachClosed(client: Client, workflowIds: string[], timeoutMs: number, pollMs = 1_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const running = await Promise.all(workflowIds.map((id) => client.workflow.getHandle(id).describe().then((d) => d.status.name === 'RUNNING', () => true)));
+    const left = running.filter(Boolean).length;
+    if (left === 0 || Date.now() > deadline) return left;
+    await sleep(pollMs);
   }
 }

@@ -45,7 +45,7 @@ export interface P4Result {
   rssPerParkedRatio: number;
   /** The journey worker's sticky cache size (SDK default for its heap limit). */
   cacheSize: number;
-  extrapolated10k: { workerRssMb: number; note: string };
+  extrapolated10k: { workerRssMb: number; linearWorkerRssMb: number; note: string };
 }
 
 export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) => void): Promise<P4Result> {
@@ -97,6 +97,7 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
   say(`  baseline: worker RSS ${baseline.rssBeforeMb} → ${baseline.rssAfterMb} MB (${baseline.rssPerParkedKb} KB each), idle CPU ${baseline.idleCpuPercentOfCore} % of a core`);
 
   const cached = Math.min(10_000, o.cacheSize);
+  const linear = Math.round(journey.rssBeforeMb + (10_000 * journey.rssPerParkedKb) / 1024);
   return {
     parked: o.parked,
     idleSeconds: o.idleSeconds,
@@ -106,10 +107,12 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
     cacheSize: o.cacheSize,
     extrapolated10k: {
       workerRssMb: Math.round(journey.rssBeforeMb + (cached * journey.rssPerParkedKb) / 1024),
+      linearWorkerRssMb: linear,
       note:
         `EXTRAPOLATED, not measured: RSS before + min(10,000, sticky cache ${o.cacheSize}) × the per-journey RSS measured at ${o.parked}. ` +
         `The SDK keeps at most maxCachedWorkflows journeys in memory (default from the heap limit); the rest are evicted and ` +
-        `replayed from history when their timer fires. Measure it: npm run bench -- --only p4 --parked 10000`,
+        `replayed from history when their timer fires (if every journey stayed cached, linear growth would give ` +
+        `${linear} MB). Measure it: npm run bench -- --only p4 --parked 10000 (about 4 × the time of the default P4)`,
     },
   };
 }

@@ -29,7 +29,7 @@ export function markdownTable(run: BenchRun): string {
   if (p4) {
     rows.push([`P4 worker RSS per parked workflow (KB), ${p4.parked} parked`, `${p4.journey.rssPerParkedKb}`, `${p4.baseline.rssPerParkedKb}`, `${p4.rssPerParkedRatio}×`, '']);
     rows.push([`P4 worker RSS (MB) with ${p4.parked} parked`, `${p4.journey.rssAfterMb}`, `${p4.baseline.rssAfterMb}`, '', '']);
-    rows.push(['P4 worker RSS at 10,000 parked (MB), EXTRAPOLATED', `${p4.extrapolated10k.workerRssMb}`, '', '', '≤ 300 MB']);
+    rows.push([`P4 worker RSS at 10,000 parked (MB), EXTRAPOLATED (cache ${p4.cacheSize}; uncapped linear)`, `${p4.extrapolated10k.workerRssMb} (${p4.extrapolated10k.linearWorkerRssMb})`, '', '', '≤ 300 MB']);
     rows.push(['P4 idle CPU, worker (% of a core)', `${p4.journey.idleCpuPercentOfCore}`, `${p4.baseline.idleCpuPercentOfCore}`, '', '≈ 0']);
     rows.push(['P4 history bytes per parked workflow', `${p4.journey.historyBytesPerWorkflow}`, `${p4.baseline.historyBytesPerWorkflow}`, '', '']);
   }
@@ -37,6 +37,8 @@ export function markdownTable(run: BenchRun): string {
     rows.push([`P5 webhook → provider p50 ms (${p5.events} events)`, `${p5.webhook.p50Ms}`, `${p5.bare.p50Ms}`, `${p5.p50Ratio}×`, '']);
     rows.push(['P5 webhook → provider p99 ms', `${p5.webhook.p99Ms}`, `${p5.bare.p99Ms}`, `${p5.p99Ratio}×`, '≤ 1.5×']);
   }
+  for (const exit of run.temporalExits ?? []) rows.push(['Temporal server died during the run (restarted)', exit.slice(0, 120).replace(/\|/g, '/'), '', '', '']);
+  for (const [phase, why] of Object.entries(run.errors ?? {})) rows.push([`${phase} FAILED`, why.slice(0, 120).replace(/\|/g, '/'), '', '', '']);
   const head = ['figure', 'ours', 'bare Temporal', 'ratio', 'target'];
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }

@@ -67,6 +67,10 @@ export interface BenchRun {
   options: BenchOptions;
   price: typeof CLOUD_PRICE;
   results: { p1?: P1Result; p2?: P2Result; p3?: P3Result; p4?: P4Result; p5?: P5Result };
+  /** Deaths of the Temporal server nobody asked for (the machine is shared); it was started again each time. */
+  temporalExits?: string[];
+  /** Phases that failed, with why (the others still ran). */
+  errors?: Record<string, string>;
   minutes?: number;
   file?: string;
 }
@@ -76,6 +80,14 @@ export async function runBench(o: BenchOptions, say: (m: string) => void): Promi
   const load = machineLoad();
   say(`machine: ${load.cores} cores, load ${load.load1} (1 min) at start`);
   const b = await startBenchStack(say);
+  // Ctrl-C or a kill: the child processes and the temp dir go too.
+  const interrupted = () =>
+    void b
+      .stop()
+      .then(() => o.keep || removeStackDir(b.stack.dir))
+      .finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   const run: BenchRun = {
     startedAt: new Date(t0).toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -86,39 +98,69 @@ export async function runBench(o: BenchOptions, say: (m: string) => void): Promi
     results: {},
   };
   const has = (p: Phase) => o.only.includes(p);
+  // A phase that fails is recorded and the others still run: one bad phase should not cost the whole run.
+  const phase = async (name: string, work: () => Promise<void>) => {
+    try {
+      // The machine is shared: a Temporal server that died meanwhile (killed from outside) is started again on its
+      // database file, and the run says so. The services reconnect by themselves.
+      const exits = b.stack.temporal.unexpectedExits.length;
+      if (exits > (run.temporalExits?.length ?? 0)) {
+        run.temporalExits = [...b.stack.temporal.unexpectedExits];
+        say(`the Temporal server exited unexpectedly (${run.temporalExits.at(-1)}); starting it again before ${name}`);
+        await b.stack.temporal.start();
+      }
+      await work();
+    } catch (err) {
+      say(`${name} failed: ${(err as Error).message}`);
+      run.errors = { ...run.errors, [name]: (err as Error).message };
+    }
+  };
   try {
     if (has('p1')) {
-      const profileDir = path.join(b.stack.dir, 'profiles');
-      const profiler = { NODE_OPTIONS: `--import ${path.join(__dirname, 'cpu-profile.mjs')}`, BENCH_CPU_PROFILE_DIR: profileDir };
-      run.results.p1 = await benchStart(b, { n: o.startN, concurrencies: o.concurrencies, warmup: o.warmup, ...(o.profile ? { env: profiler } : {}) }, say);
-      if (o.profile) {
-        const apiPid = b.stack.api.pid;
-        await b.stack.api.stop(); // the profile is written when the process exits
-        const file = path.join(profileDir, `${apiPid}.cpuprofile`);
-        if (existsSync(file)) {
-          const kept = path.join(o.resultsDir ?? os.tmpdir(), `api-p1-${run.startedAt.replace(/[:.]/g, '-')}.cpuprofile`);
-          mkdirSync(path.dirname(kept), { recursive: true });
-          writeFileSync(kept, readFileSync(file));
-          say(`API profile: ${kept}`);
-          printSummary(summarize(JSON.parse(readFileSync(kept, 'utf8'))), say);
-        } else say('no API profile was written');
-      }
+      await phase('p1', async () => {
+        const profileDir = path.join(b.stack.dir, 'profiles');
+        const profiler = { NODE_OPTIONS: `--import ${path.join(__dirname, 'cpu-profile.mjs')}`, BENCH_CPU_PROFILE_DIR: profileDir };
+        run.results.p1 = await benchStart(b, { n: o.startN, concurrencies: o.concurrencies, warmup: o.warmup, ...(o.profile ? { env: profiler } : {}) }, say);
+        if (o.profile) {
+          const apiPid = b.stack.api.pid;
+          await b.stack.api.stop(); // the profile is written when the process exits
+          const file = path.join(profileDir, `${apiPid}.cpuprofile`);
+          if (existsSync(file)) {
+            const kept = path.join(o.resultsDir ?? os.tmpdir(), `api-p1-${run.startedAt.replace(/[:.]/g, '-')}.cpuprofile`);
+            mkdirSync(path.dirname(kept), { recursive: true });
+            writeFileSync(kept, readFileSync(file));
+            say(`API profile: ${kept}`);
+            printSummary(summarize(JSON.parse(readFileSync(kept, 'utf8'))), say);
+          } else say('no API profile was written');
+        }
+      });
     }
     if (has('p2') || has('p3') || has('p5')) {
-      await b.startServices('demo', { JOURNEY_POLICY: 'demo' });
+      await phase('demo services', () => b.startServices('demo', { JOURNEY_POLICY: 'demo' }));
       const taskQueue = 'order-journeys-chaos-demo';
-      const p3 = await benchHistory(b, taskQueue, say);
-      if (has('p3') || has('p2')) run.results.p3 = p3;
-      if (has('p2')) {
-        run.results.p2 = await benchJourneys(b, taskQueue, p3.happyShape, { journeys: o.journeys, concurrency: o.journeyConcurrency, expectedMessages: p3.stories.happy.messages, timeoutMs: 5 * 60_000 }, say);
+      let p3: P3Result | undefined;
+      await phase('p3', async () => {
+        p3 = await benchHistory(b, say);
+        if (has('p3') || has('p2')) run.results.p3 = p3;
+      });
+      if (has('p2') && p3) {
+        const shape = p3.happyShape;
+        const expectedMessages = p3.stories.happy.messages;
+        await phase('p2', async () => {
+          run.results.p2 = await benchJourneys(b, taskQueue, shape, { journeys: o.journeys, concurrency: o.journeyConcurrency, expectedMessages, timeoutMs: 5 * 60_000 }, say);
+        });
       }
-      if (has('p5')) run.results.p5 = await benchCarrierNews(b, { journeys: o.webhookJourneys, concurrency: o.webhookConcurrency }, say);
+      if (has('p5')) await phase('p5', async () => void (run.results.p5 = await benchCarrierNews(b, { journeys: o.webhookJourneys, concurrency: o.webhookConcurrency }, say)));
     }
     if (has('p4')) {
-      await b.startServices('production', { JOURNEY_POLICY: 'production' });
-      run.results.p4 = await benchParked(b, { parked: o.parked, idleSeconds: o.idleSeconds, cacheSize: defaultCacheSize() }, say);
+      await phase('p4', async () => {
+        await b.startServices('production', { JOURNEY_POLICY: 'production' });
+        run.results.p4 = await benchParked(b, { parked: o.parked, idleSeconds: o.idleSeconds, cacheSize: defaultCacheSize() }, say);
+      });
     }
   } finally {
+    process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
     await b.stop();
     if (!o.keep) removeStackDir(b.stack.dir);
     else say(`kept ${b.stack.dir}`);

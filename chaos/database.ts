@@ -1,6 +1,6 @@
 /**
- * A fresh database for one chaos run (the stack migrates it with the service's own migration process) on the PostgreSQL server named by DATABASE_URL (default: the local
- * server), dropped at the end unless asked to keep it.
+ * A fresh database for one chaos run (the stack migrates it with the service's own migration process) on the PostgreSQL
+ * server named by DATABASE_URL (default: the local server), dropped at the end unless asked to keep it.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';

@@ -179,7 +179,9 @@ export interface ReplaySummary {
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
-/** The replay worker's own state changes are noise in the suite's output (jest's setup may have installed one already). */
+/**
+ * The replay worker's own state changes are noise in the suite's output (jest's setup may have installed one already).
+ */
 function quietRuntime(): void {
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });

@@ -1,6 +1,7 @@
 /**
  * A TCP proxy in front of PostgreSQL, so the suite can make the database unavailable to the API and the worker without
- * touching the server other people use: `cut()` drops every open connection and refuses new ones, `restore()` listens again.
+ * touching the server other people use: `cut()` drops every open connection and refuses new ones, `restore()` listens
+ * again.
  */
 import net from 'node:net';
 

@@ -2,7 +2,8 @@
  * The journey policy the suite runs: the demo's second-long "days", with the business deadlines that a fault of a
  * minute would otherwise trip pushed out of its reach. A 60 s database outage is 60 demo days — past the return window,
  * the shipment deadline and the stall threshold — so a fault-free journey and a faulted one would differ by policy,
- * not by a fault the service failed to survive. The suite checks durability, so those deadlines must outlast the faults.
+ * not by a fault the service failed to survive. The suite checks durability, so those deadlines must outlast the
+ * faults.
  *
  * Retry windows are the exception on purpose: in the provider outage an "hour" of a message's retry window is short
  * enough that the outage outlasts the shortest windows (out-for-delivery: 4 h), so those messages must end recorded as

@@ -49,7 +49,10 @@ export interface ScenarioResult {
     scriptProblems: { workflowId: string; problems: string[] }[];
   };
   messages: MessageCounts & {
-    /** `explained`: the ledger counted an attempt without an answer (worker killed mid-call), the one way left to send twice. */
+    /**
+     * `explained`: the ledger counted an attempt without an answer (worker killed mid-call), the one way left to send
+     * twice.
+     */
     duplicatedLedgerIds: { workflowId: string; step: string; channel: string; accepted: number; explained: boolean }[];
     missingList: string[];
     unexpectedList: string[];

@@ -206,7 +206,9 @@ interface EnvInputs {
   workerSdkMetricsPort: number;
 }
 
-/** Everything through the environment, as a deployment would configure it; fake but well-formed provider credentials. */
+/**
+ * Everything through the environment, as a deployment would configure it; fake but well-formed provider credentials.
+ */
 function serviceEnv(i: EnvInputs): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(
     ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]),

@@ -1,6 +1,7 @@
 /**
- * The Temporal dev server with a persistent SQLite file in the run's temp dir, started as scripts/temporal-dev-server.ts
- * starts it (custom search attributes registered), and killable with SIGKILL then restarted on the same file.
+ * The Temporal dev server with a persistent SQLite file in the run's temp dir, started as
+ * scripts/temporal-dev-server.ts starts it (custom search attributes registered), and killable with SIGKILL then
+ * restarted on the same file.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

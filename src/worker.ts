@@ -33,7 +33,9 @@ import {
 
 export const WORKFLOWS_PATH = require.resolve('./workflows');
 
-/** `metrics`: count messages and time provider calls (the worker process passes its registry; tests may leave it out). */
+/**
+ * `metrics`: count messages and time provider calls (the worker process passes its registry; tests may leave it out).
+ */
 export async function createJourneyWorker(
   config: Config,
   pool: Pool,

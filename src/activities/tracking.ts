@@ -1,4 +1,7 @@
-/** The tracking provider's side of a parcel: following it from the start (webhooks), and asking about it when it went quiet. */
+/**
+ * The tracking provider's side of a parcel: following it from the start (webhooks), and asking about it when it went
+ * quiet.
+ */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { TrackingUpdate } from '../domain/tracking-status';
 import { CarrierError, type CarrierTracking } from '../providers/carriers/types';

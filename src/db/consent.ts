@@ -1,16 +1,16 @@
 /**
  * The consent store: whether an address may receive messages on a channel, as the customer or a provider last said.
  *
- * One row per (channel, address) in `contact_consent`. No row means nobody ever said otherwise: transactional messages go
- * out. What is recorded here and by whom:
- * - `opted_out`: SMS STOP keywords (Twilio inbound webhook), Twilio 21610 on a send, a SendGrid hard bounce, spam report
- *   or global unsubscribe. An SMS opt-out covers every SMS, transactional or marketing.
+ * One row per (channel, address) in `contact_consent`. No row means nobody ever said otherwise: transactional messages
+ * go out. What is recorded here and by whom:
+ * - `opted_out`: SMS STOP keywords (Twilio inbound webhook), Twilio 21610 on a send, a SendGrid hard bounce, spam
+ *   report or global unsubscribe. An SMS opt-out covers every SMS, transactional or marketing.
  * - `opted_in`: SMS START / YES / UNSTOP after an opt-out.
  * - `invalid`: the provider says the address cannot receive at all (Twilio 21211 invalid number, 30006 landline). Kept
  *   apart from `opted_out` because nobody refused anything: a corrected number in a later order simply gets a new row.
  *
- * The notify activity asks `blocked()` before every send. Marketing preferences (per message kind) are meant to be built
- * on top of this table, not inside it: this store only answers "may this address get anything on this channel".
+ * The notify activity asks `blocked()` before every send. Marketing preferences (per message kind) are meant to be
+ * built on top of this table, not inside it: this store only answers "may this address get anything on this channel".
  */
 import type { Pool } from 'pg';
 import type { Channel } from '../domain/order';

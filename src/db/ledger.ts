@@ -1,5 +1,6 @@
 /**
- * The message ledger: one row per (journey, step, channel). It is how a retried activity knows a message already went out.
+ * The message ledger: one row per (journey, step, channel). It is how a retried activity knows a message already went
+ * out.
  */
 import type { Pool } from 'pg';
 import type { Channel } from '../domain/order';
@@ -117,7 +118,8 @@ export class MessageLedger {
    * calls back before its create call returns), late, or out of order:
    * - delivered applies to a pending or sent message;
    * - failed applies to a pending, sent or delivered one (a bounce can follow SMTP acceptance), never to a skipped one.
-   * Returns the matched row as it is now, or null when no message matches (an unknown message: the caller keeps the event).
+   * Returns the matched row as it is now, or null when no message matches (an unknown message: the caller keeps the
+   * event).
    */
   async recordDelivery(match: DeliveryMatch, report: DeliveryReport): Promise<LedgerEntry | null> {
     const byId = match.ledgerId && UUID.test(match.ledgerId) ? match.ledgerId : null;

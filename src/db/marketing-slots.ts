@@ -7,8 +7,8 @@
  * reservations of one customer happen one after the other — the second sees the first's slot and moves past it. Other
  * customers are not held up (a hash collision only serializes two customers briefly). The lock is released at commit.
  *
- * Idempotent per (journey, step): a retried activity finds the slot it reserved before and gets the same answer, even if
- * other journeys reserved slots in between.
+ * Idempotent per (journey, step): a retried activity finds the slot it reserved before and gets the same answer, even
+ * if other journeys reserved slots in between.
  */
 import type { Pool } from 'pg';
 import { firstFreeSlot } from '../domain/marketing-cap';

@@ -13,7 +13,9 @@ export interface OutboxMessage {
   subject: string | null;
   textBody: string;
   htmlBody: string | null;
-  /** Extra email headers as sent (List-Unsubscribe, List-Unsubscribe-Post); null for SMS and plain transactional email. */
+  /**
+   * Extra email headers as sent (List-Unsubscribe, List-Unsubscribe-Post); null for SMS and plain transactional email.
+   */
   headers: Record<string, string> | null;
   createdAt: Date;
 }

@@ -33,7 +33,9 @@ export interface CustomerPreferences {
   known: boolean;
   /** Channels the customer accepts messages on (turning one off stops transactional messages on it too). */
   channels: Record<Channel, boolean>;
-  /** Marketing: opted_in / opted_out, or not_asked (no marketing until an order's checkout or support records consent). */
+  /**
+   * Marketing: opted_in / opted_out, or not_asked (no marketing until an order's checkout or support records consent).
+   */
   marketing: PreferenceStatus | 'not_asked';
   /** The latest statement per topic, with its source and time. */
   statements: CustomerStatements;

@@ -5,7 +5,8 @@
  *   cancellation, replies to the customer). They go out without marketing consent — unless the customer opted out of
  *   the channel entirely (SMS STOP, a hard bounce, a channel turned off in their preferences).
  * - Marketing messages (tips, review requests and reminders, replenishment) need marketing consent, wait for the
- *   customer's quiet hours on every channel, count against the frequency cap, and go in the provider's unsubscribe group.
+ *   customer's quiet hours on every channel, count against the frequency cap, and go in the provider's unsubscribe
+ *   group.
  *
  * Quiet hours hold marketing on every channel and, of transactional messages, only SMS that are not urgent. Email never
  * wakes anyone, so transactional email always goes at once.

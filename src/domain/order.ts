@@ -38,7 +38,9 @@ const timeZone = z
 const email = z.email();
 const instant = z.iso.datetime({ offset: true });
 
-/** A number SMS can go to, as E.164 (src/domain/phone.ts): the shape, and a number that exists in its country's plan. */
+/**
+ * A number SMS can go to, as E.164 (src/domain/phone.ts): the shape, and a number that exists in its country's plan.
+ */
 const phoneNumber = z
   .string()
   .regex(E164_SHAPE, { message: PHONE_NUMBER_RULE, abort: true })

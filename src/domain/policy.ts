@@ -21,7 +21,10 @@ export const journeyPolicySchema = z.object({
     .min(7, 'must be at least 7 days after delivery')
     .max(15, 'must be at most 15 days after delivery'),
   reviewReminderDelayDays: days,
-  /** When no delivery scan arrives: ask for a review this long after the latest expected delivery date plus the review delay. */
+  /**
+   * When no delivery scan arrives: ask for a review this long after the latest expected delivery date plus the review
+   * delay.
+   */
   reviewFallbackBufferDays: days,
   returnWindowDays: days,
   /** How long an accepted return waits for its parcel before the RMA lapses. */

@@ -1,7 +1,7 @@
 /**
  * How long the journey keeps trying to send each message type while a provider (or our own database) is down, before it
- * gives up, records the message as failed (ledger, journey timeline, metric) and — for a transactional message — opens a
- * support case so a person can reach the customer another way. The journey itself always goes on.
+ * gives up, records the message as failed (ledger, journey timeline, metric) and — for a transactional message — opens
+ * a support case so a person can reach the customer another way. The journey itself always goes on.
  *
  * The rule: keep trying as long as the message is still true and useful. A receipt or an RMA stays valid for days; news
  * about a parcel goes stale within hours (an "out for delivery" SMS after the parcel arrived is worse than none);
@@ -30,7 +30,9 @@ export const SEND_DEADLINE_HOURS = {
 
 const FALLBACK_HOURS = 24;
 
-/** The retry window of a message type in milliseconds, for a policy whose "hour" lasts `secondsPerRetryHour` seconds. */
+/**
+ * The retry window of a message type in milliseconds, for a policy whose "hour" lasts `secondsPerRetryHour` seconds.
+ */
 export function sendDeadlineMs(messageType: string, policy: { secondsPerRetryHour?: number }): number {
   const hours = (SEND_DEADLINE_HOURS as Record<string, number>)[messageType] ?? FALLBACK_HOURS;
   return Math.round(hours * (policy.secondsPerRetryHour ?? 3_600) * 1000);

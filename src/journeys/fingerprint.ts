@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 
-/** A stable sha256 of JSON-like content, object key order ignored: the same content sent twice has the same fingerprint. */
+/**
+ * A stable sha256 of JSON-like content, object key order ignored: the same content sent twice has the same fingerprint.
+ */
 export function contentFingerprint(value: unknown): string {
   const canonical = (v: unknown): unknown =>
     Array.isArray(v)

@@ -27,7 +27,10 @@ export class JourneyEndedError extends Error {
   }
 }
 
-/** The journey's workflow failed, was terminated or timed out: our failure, not the caller's (a 500 with the request id). */
+/**
+ * The journey's workflow failed, was terminated or timed out: our failure, not the caller's (a 500 with the request
+ * id).
+ */
 export class JourneyFailedError extends Error {
   constructor(
     readonly orderId: string,

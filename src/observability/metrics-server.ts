@@ -1,4 +1,7 @@
-/** A tiny HTTP server for a Prometheus registry: `GET /metrics`, nothing else. Used by the worker (the API serves its own). */
+/**
+ * A tiny HTTP server for a Prometheus registry: `GET /metrics`, nothing else. Used by the worker (the API serves its
+ * own).
+ */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';

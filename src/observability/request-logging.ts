@@ -4,7 +4,8 @@
  * request's `req.log` writes, and travels to Temporal as the journey's `requestId` memo when the request starts one.
  *
  * What is logged of a request: id, method, path (no query string, no headers, no body, no client address), status and
- * time taken; health probes and metrics scrapes are not logged. Whatever else a handler logs goes through the logger's redaction (src/logger.ts).
+ * time taken; health probes and metrics scrapes are not logged. Whatever else a handler logs goes through the logger's
+ * redaction (src/logger.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,7 +15,10 @@ import type { Logger } from '../logger';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
-/** Probes and scrapes arrive every few seconds: no line for them (they still get a request id and are counted in metrics). */
+/**
+ * Probes and scrapes arrive every few seconds: no line for them (they still get a request id and are counted in
+ * metrics).
+ */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** Ids we take from callers: short tokens of letters, digits and `-_.:`, so nothing odd enters logs or Temporal. */

@@ -5,13 +5,15 @@
  *       sent | failed (final refusal) | skipped (consent) | already_recorded (a retry found it done) | retrying | error
  *       | gave_up (the message's retry window ran out; src/domain/send-deadlines.ts)
  *       | uncertain_retry (sent again after an attempt that got no answer: a possible duplicate)
- *   order_journeys_provider_send_duration_seconds{provider,channel,outcome} each provider call: ok | refused | unavailable | error
- *   + Node.js process metrics
+ *   order_journeys_provider_send_duration_seconds{provider,channel,outcome} each provider call: ok | refused |
+ *   unavailable | error + Node.js process metrics
  *
- * The Temporal SDK's own metrics (task slots, poll latencies, workflow and activity outcomes…) are exported by the SDK's
- * Runtime on WORKER_SDK_METRICS_PORT (default 9465): two scrape targets, each with the exporter that knows its numbers.
+ * The Temporal SDK's own metrics (task slots, poll latencies, workflow and activity outcomes…) are exported by the
+ * SDK's Runtime on WORKER_SDK_METRICS_PORT (default 9465): two scrape targets, each with the exporter that knows its
+ * numbers.
  *
- * Nothing here touches the activity's code: the providers and the send activity are wrapped where the worker builds them.
+ * Nothing here touches the activity's code: the providers and the send activity are wrapped where the worker builds
+ * them.
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { JourneyActivities } from '../activities';
@@ -84,7 +86,10 @@ export function instrumentProviders(
   };
 }
 
-/** The same activities; `sendCustomerMessage` counts each message by what became of it, `recordUndeliverable` the given up. */
+/**
+ * The same activities; `sendCustomerMessage` counts each message by what became of it, `recordUndeliverable` the given
+ * up.
+ */
 export function instrumentActivities<A extends Pick<JourneyActivities, 'sendCustomerMessage' | 'recordUndeliverable'>>(
   activities: A,
   metrics: WorkerMetrics,

@@ -1,5 +1,6 @@
 /**
- * What the journey needs from a messaging provider, and nothing more. SendGrid, Twilio and the local outbox implement it.
+ * What the journey needs from a messaging provider, and nothing more. SendGrid, Twilio and the local outbox implement
+ * it.
  */
 import type { Channel } from '../domain/order';
 
@@ -18,7 +19,10 @@ export interface OutgoingEmail extends MessageContext {
   subject: string;
   text: string;
   html: string;
-  /** Marketing rather than transactional: sent in the unsubscribe group when one is configured. Transactional by default. */
+  /**
+   * Marketing rather than transactional: sent in the unsubscribe group when one is configured. Transactional by
+   * default.
+   */
   marketing?: boolean;
   /**
    * Extra headers to send as given, e.g. `List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058) on marketing email.

@@ -13,7 +13,9 @@ const RTL: ReadonlySet<Locale> = new Set<Locale>(['ar']);
 export interface ResolvedLocale {
   /** The catalogue the copy comes from. */
   locale: Locale;
-  /** What Intl formats with: the customer's own tag when Intl knows it and its language is ours, else the catalogue's. */
+  /**
+   * What Intl formats with: the customer's own tag when Intl knows it and its language is ours, else the catalogue's.
+   */
   intlLocale: string;
   dir: 'ltr' | 'rtl';
 }

@@ -4,8 +4,8 @@
  * - GSM-7, when every character is in the GSM 03.38 default alphabet or its extension table: 160 septets in a single
  *   message, 153 per segment once concatenated (the rest carries the concatenation header). Extension-table characters
  *   (`€ [ ] { } \ ^ ~ |` and form feed) cost 2 septets: an escape and the character.
- * - UCS-2 otherwise (Cyrillic, Arabic, Latvian "ā", Hungarian "ő", emoji…): 70 UTF-16 code units single, 67 per segment.
- *   Characters outside the Basic Multilingual Plane (most emoji) are surrogate pairs and cost 2.
+ * - UCS-2 otherwise (Cyrillic, Arabic, Latvian "ā", Hungarian "ő", emoji…): 70 UTF-16 code units single, 67 per
+ *   segment. Characters outside the Basic Multilingual Plane (most emoji) are surrogate pairs and cost 2.
  *
  * Segments are packed greedily: an escape pair or a surrogate pair is never split across two segments, so a text of
  * exactly 306 septets with a "€" on a segment boundary takes 3 segments, as it does on the network.
@@ -74,8 +74,8 @@ export function smsSegments(text: string): number {
 
 /**
  * The longest start of `text` that, with an ellipsis, fits in `maxSegments`; `text` itself when it fits already.
- * The ellipsis is "..." for a GSM-7 text (a "…" would switch the whole message to UCS-2) and "…" otherwise. Never splits
- * a surrogate pair.
+ * The ellipsis is "..." for a GSM-7 text (a "…" would switch the whole message to UCS-2) and "…" otherwise. Never
+ * splits a surrogate pair.
  */
 export function truncateToSegments(text: string, maxSegments: number): string {
   if (smsSegments(text) <= maxSegments) return text;

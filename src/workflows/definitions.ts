@@ -56,7 +56,9 @@ export interface ReturnAccepted {
   rmaId: string;
 }
 
-/** Support staff open a return. The validator refuses it (with the reason) outside the rules; nothing is recorded then. */
+/**
+ * Support staff open a return. The validator refuses it (with the reason) outside the rules; nothing is recorded then.
+ */
 export const requestReturnUpdate = defineUpdate<ReturnAccepted, [ReturnRequest]>('requestReturn');
 
 export interface CancelRequest {

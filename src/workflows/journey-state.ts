@@ -59,7 +59,9 @@ export interface ShipmentView {
   /** Carrier updates dropped as repeats or as older than what we knew. */
   ignoredUpdates: number;
   stalled: boolean;
-  /** How often each status reached this parcel: a second "out for delivery" after a failed attempt is news of its own. */
+  /**
+   * How often each status reached this parcel: a second "out for delivery" after a failed attempt is news of its own.
+   */
   statusCounts?: Partial<Record<TrackingStatus, number>>;
   /** False once the tracking provider said it cannot follow this carrier: the journey then never polls for it. */
   pollable?: boolean;

@@ -43,7 +43,9 @@ export const CONTINUE_AS_NEW_PATCH = 'order-journey-continue-as-new';
  */
 export const HISTORY_EVENT_BUDGET = 1_500;
 
-/** Temporal's suggestion to continue as new is followed only after this many events of the run (never a loop of runs). */
+/**
+ * Temporal's suggestion to continue as new is followed only after this many events of the run (never a loop of runs).
+ */
 const MIN_EVENTS_BEFORE_SUGGESTED_HANDOVER = 100;
 
 export class Journey {
@@ -69,8 +71,8 @@ export class Journey {
   /** Whether this run may continue as new (false while replaying histories from before the patch). */
   readonly mayHandOver: boolean;
   /**
-   * Set by the main flow when it hands over to a new run: the background loops stop at their next idle point (nothing in
-   * flight), handlers drain, and the run continues as new.
+   * Set by the main flow when it hands over to a new run: the background loops stop at their next idle point (nothing
+   * in flight), handlers drain, and the run continues as new.
    */
   handingOver = false;
 

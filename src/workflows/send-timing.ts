@@ -20,10 +20,10 @@ import { isoNow as now, msUntil, sleepUntil, workflowNow } from './clock';
 
 export const SEND_TIMING_PATCH = 'consent-quiet-hours-frequency-cap';
 /**
- * Two reservations outstanding at once (tips and review request falling due together) made the journey's commands depend
- * on how the SDK groups local-activity results: one per activation live, all together on replay. A replay then failed
- * with a nondeterminism error and the journey stuck (issue 9, cause B). Since this patch a journey reserves one slot at a
- * time.
+ * Two reservations outstanding at once (tips and review request falling due together) made the journey's commands
+ * depend on how the SDK groups local-activity results: one per activation live, all together on replay. A replay then
+ * failed with a nondeterminism error and the journey stuck (issue 9, cause B). Since this patch a journey reserves one
+ * slot at a time.
  */
 export const ONE_RESERVATION_AT_A_TIME_PATCH = 'one-marketing-slot-reservation-at-a-time';
 
@@ -36,7 +36,9 @@ function oneAtATime<T>(reserve: () => Promise<T>): Promise<T> {
   return turn;
 }
 
-/** Whether this run sends by the consent, quiet-hours and frequency-cap rules (false while replaying older histories). */
+/**
+ * Whether this run sends by the consent, quiet-hours and frequency-cap rules (false while replaying older histories).
+ */
 export function sendTimingApplies(): boolean {
   return patched(SEND_TIMING_PATCH);
 }

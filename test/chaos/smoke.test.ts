@@ -1,8 +1,8 @@
 /**
- * A short run of the fault-injection suite (`npm run chaos`, chaos/) inside `npm test`: a handful of journeys through the
- * API and the worker running as separate processes on the Temporal dev server, the SendGrid and Twilio adapters talking
- * to local stubs, and the worker killed with SIGKILL once mid-run. Compared with a fault-free control run of the same
- * journeys, nothing may fail, stick, go missing or reach a customer twice.
+ * A short run of the fault-injection suite (`npm run chaos`, chaos/) inside `npm test`: a handful of journeys through
+ * the API and the worker running as separate processes on the Temporal dev server, the SendGrid and Twilio adapters
+ * talking to local stubs, and the worker killed with SIGKILL once mid-run. Compared with a fault-free control run of
+ * the same journeys, nothing may fail, stick, go missing or reach a customer twice.
  */
 import { DEFAULT_OPTIONS, runChaos, type ChaosRun } from '../../chaos/run';
 import type { ScenarioResult } from '../../chaos/report';

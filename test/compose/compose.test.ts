@@ -1,8 +1,9 @@
 /**
  * temporal-compose.yml and the Dockerfile, checked without a Docker engine: Debian's `docker-compose config` validates
  * the file as Compose reads it (schema, interpolation, depends_on conditions), and these tests check what it cannot:
- * the app's environment is exactly the config's variables and a valid production config, the bootstrap registers exactly
- * the search attributes the code defines, images are pinned, and the start order waits for what each service needs.
+ * the app's environment is exactly the config's variables and a valid production config, the bootstrap registers
+ * exactly the search attributes the code defines, images are pinned, and the start order waits for what each service
+ * needs.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

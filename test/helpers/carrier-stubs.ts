@@ -150,7 +150,9 @@ export function easyPostEvent(eventId: string, tracker: ReturnType<typeof easyPo
   };
 }
 
-/** `X-Hmac-Signature` as EasyPost sends it: "hmac-sha256-hex=" + hex HMAC-SHA256 of the body, secret NFKD-normalized. */
+/**
+ * `X-Hmac-Signature` as EasyPost sends it: "hmac-sha256-hex=" + hex HMAC-SHA256 of the body, secret NFKD-normalized.
+ */
 export function easyPostSignature(body: string, secret: string): string {
   return `hmac-sha256-hex=${createHmac('sha256', Buffer.from(secret.normalize('NFKD'), 'utf8'))
     .update(body, 'utf8')
@@ -255,7 +257,9 @@ export function afterShipSignature(body: string, secret: string): string {
   return createHmac('sha256', secret).update(body, 'utf8').digest('base64');
 }
 
-/** AfterShip's Tracking API: create (4003 when it exists) and list by tracking number; `tags` says each number's tag. */
+/**
+ * AfterShip's Tracking API: create (4003 when it exists) and list by tracking number; `tags` says each number's tag.
+ */
 export function startAfterShipStub(
   tags: Record<string, { tag: string; subtag?: string }> = {},
 ): Promise<CarrierStub & { created: Set<string> }> {

@@ -1,4 +1,7 @@
-/** Orders as checkout would send them. Each call gets its own order id and contact details, so tests never share a journey or a consent record. */
+/**
+ * Orders as checkout would send them. Each call gets its own order id and contact details, so tests never share a
+ * journey or a consent record.
+ */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { OrderInput } from '../../src/domain/order';
 

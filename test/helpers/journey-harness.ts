@@ -114,7 +114,9 @@ export class OrderStory {
     );
   }
 
-  /** Waits until the journey has nothing in flight (see `untilIdle`): then what has not happened, will not by this time. */
+  /**
+   * Waits until the journey has nothing in flight (see `untilIdle`): then what has not happened, will not by this time.
+   */
   settled(): Promise<void> {
     return untilIdle(this.handle, `journey of ${this.order.orderId}`);
   }

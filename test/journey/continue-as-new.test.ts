@@ -118,8 +118,9 @@ describe('continue-as-new', () => {
       await says(status);
     }
     // The parcel has not arrived, and the journey already runs in its second run (or later). (After a signal this test
-    // lets time pass rather than polling the query: the time-skipping server was seen to strand a run whose workflow task
-    // continued as new while queries came in — "workflow execution already completed" for a run with no close event.)
+    // lets time pass rather than polling the query: the time-skipping server was seen to strand a run whose workflow
+    // task continued as new while queries came in — "workflow execution already completed" for a run with no close
+    // event.)
     await world.env.sleep(HOUR);
     expect((await handle.query(journeyQuery)).shipments[0]!.status).toBe('out_for_delivery');
     const midDelivery = await handle.describe();
@@ -140,7 +141,8 @@ describe('continue-as-new', () => {
     const runBeforeReminder = (await handle.describe()).runId;
     for (let i = 0; i < 8; i++) await says('in_transit');
     await world.env.sleep(HOUR);
-    expect((await handle.query(journeyQuery)).shipments[0]!.ignoredUpdates).toBe(9); // with the repeated "in transit" before
+    // Nine, with the repeated "in transit" before these eight.
+    expect((await handle.query(journeyQuery)).shipments[0]!.ignoredUpdates).toBe(9);
 
     await untilClosed(handle);
     expect(await handle.result()).toEqual({ orderId: order.orderId, stage: 'completed' });
@@ -202,7 +204,8 @@ describe('continue-as-new', () => {
     // The API tells a repeated order from a conflicting one by the memo: it goes along too.
     expect(last.memo).toEqual({ orderFingerprint: 'fingerprint-of-the-order', skus: order.items.map((i) => i.sku) });
     const first = await world.env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
-    // The static summary stays with the first run (neither the server nor the TypeScript SDK's continueAsNew carries it).
+    // The static summary stays with the first run (neither the server nor the TypeScript SDK's continueAsNew carries
+    // it).
     console.info(
       `static summary: first run ${JSON.stringify(await first.staticSummary())}, last run ${JSON.stringify(await last.staticSummary())}`,
     );

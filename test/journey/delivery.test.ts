@@ -81,8 +81,8 @@ describe('delivery', () => {
     expect(view.plan).toEqual([]);
     expect(view.supportCases).toEqual([]);
 
-    // The journey stays small: a happy path with six carrier updates, in events (about 200 since parcel news is answered
-    // in parallel: a few more workflow tasks; issue 10 budgets this path at 160).
+    // The journey stays small: a happy path with six carrier updates, in events (about 200 since parcel news is
+    // answered in parallel: a few more workflow tasks; issue 10 budgets this path at 160).
     const events = (await story.handle.fetchHistory()).events!.length;
     console.info(`happy path with six carrier updates: ${events} history events`);
     expect(events).toBeLessThan(220);

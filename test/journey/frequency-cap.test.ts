@@ -53,7 +53,8 @@ describe('frequency cap', () => {
       .result();
     expect(reminders).toEqual({ stoppedBecause: 'unanswered', remindersSent: 3 });
 
-    // None lost: each order's tips, review request and reminder, and three reorder reminders (sent for the first order).
+    // None lost: each order's tips, review request and reminder, and three reorder reminders (sent for the first
+    // order).
     const journeyMessages = [
       'confirmation',
       'shipped',
@@ -78,7 +79,8 @@ describe('frequency cap', () => {
     expect(slots).toHaveLength(9);
     for (const times of [sent, slots]) {
       const gaps = times.slice(1).map((t, i) => t - times[i]!);
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(DAY - 1_000); // a message goes the moment its slot opens (+ the send)
+      // A message goes the moment its slot opens (+ the send).
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(DAY - 1_000);
     }
     // Each message went in its slot: the journeys' send times are the reserved times (plus the moment the send takes).
     for (const at of sent) expect(slots.some((slot) => at >= slot && at - slot < 60_000)).toBe(true);

@@ -7,9 +7,9 @@ import { DAY, OrderStory, startJourneyWorld, untilIdle, type JourneyWorld } from
 import { uniqueId } from '../helpers/fixtures';
 
 // A fresh server per test: after awaiting the result of a workflow that continued as new, the Java test server was seen
-// to stop skipping time in later `env.sleep` calls of the same environment. (Seen again in replenishment-lifecycle.test.ts:
-// what stalls time is a chain — continued as new or not — completing after its parent order journey closed; a chain that
-// completes while its parent is open does not.)
+// to stop skipping time in later `env.sleep` calls of the same environment. (Seen again in
+// replenishment-lifecycle.test.ts: what stalls time is a chain — continued as new or not — completing after its parent
+// order journey closed; a chain that completes while its parent is open does not.)
 let world: JourneyWorld;
 beforeEach(async () => {
   world = await startJourneyWorld();

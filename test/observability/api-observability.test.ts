@@ -205,7 +205,8 @@ describe('GET /metrics', () => {
     expect(metrics).toMatch(
       /order_journeys_http_request_duration_seconds_count\{method="POST",route="\/v1\/orders"\} \d+/,
     );
-    // Three journeys started in this file so far (the request-id story, the redaction story, this one); the repeat is not counted.
+    // Three journeys started in this file so far (the request-id story, the redaction story, this one); the repeat is
+    // not counted.
     expect(metrics).toContain('order_journeys_journeys_started_total 3');
     expect(metrics).toContain(
       'order_journeys_webhook_signature_failures_total{provider="twilio",reason="missing_signature"} 1',

@@ -1,7 +1,8 @@
 /**
  * The worker's own metrics, scraped over HTTP as Prometheus would: every customer message counted by type, channel and
- * what became of it, and each provider call timed. The send activity runs for real on the test database, called directly
- * (no Temporal needed to see what it counts); the providers are the local outbox and a scripted stand-in for Twilio.
+ * what became of it, and each provider call timed. The send activity runs for real on the test database, called
+ * directly (no Temporal needed to see what it counts); the providers are the local outbox and a scripted stand-in for
+ * Twilio.
  */
 import { randomUUID } from 'node:crypto';
 import { serveMetrics, type MetricsServer } from '../../src/observability/metrics-server';

@@ -2,9 +2,10 @@
  * Records journey histories as the current code runs them, for the replay tests:
  *   npx tsx test/replay/record.ts <scenario> [file-name]
  * Scenarios: `confirmation` (stops once confirmed), `happy-path` (shipped, six carrier updates, runs to completion),
- * `cancelled`, `replenishment` (the order's journey and every run of the reminder chain it starts: a reminder, a reorder
- * with a stale stop, a stop), `continue-as-new` (every run of a journey that hands over three times). Commit what it writes under test/replay/histories/ whenever a released workflow gets a new path, so every
- * later change must still replay it (or be guarded by `patched()`).
+ * `cancelled`, `replenishment` (the order's journey and every run of the reminder chain it starts: a reminder, a
+ * reorder with a stale stop, a stop), `continue-as-new` (every run of a journey that hands over three times). Commit
+ * what it writes under test/replay/histories/ whenever a released workflow gets a new path, so every later change must
+ * still replay it (or be guarded by `patched()`).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -62,10 +63,10 @@ const scenarios: Record<string, Scenario> = {
     await handle.result();
   },
   /**
-   * Issue 9's paths in one order: two parcels, one with a failed attempt and a second "out for delivery", the other silent
-   * (no tracking provider answers: never polled, reported stalled, delivered late); a bad review (case + apology); a
-   * return whose parcel arrives (refund), one that lapses, and one refused; tips, review request and reminder under
-   * quiet hours and the frequency cap.
+   * Issue 9's paths in one order: two parcels, one with a failed attempt and a second "out for delivery", the other
+   * silent (no tracking provider answers: never polled, reported stalled, delivered late); a bad review (case +
+   * apology); a return whose parcel arrives (refund), one that lapses, and one refused; tips, review request and
+   * reminder under quiet hours and the frequency cap.
    */
   'many-paths': async (env, handle) => {
     await untilConfirmed(handle);
@@ -161,9 +162,9 @@ const scenarios: Record<string, Scenario> = {
     await handle.result();
   },
   /**
-   * The order's journey starts the SERUM-30 reminder chain and closes with its return window; 70 days on the chain sends
-   * reminder 1 and continues as new; a newer order's reorder and then a (stale) stop of this order arrive; a stop of the
-   * newer order ends the chain. Writes every run of the chain besides the journey: `<file-name>-chain-<n>.json`.
+   * The order's journey starts the SERUM-30 reminder chain and closes with its return window; 70 days on the chain
+   * sends reminder 1 and continues as new; a newer order's reorder and then a (stale) stop of this order arrive; a stop
+   * of the newer order ends the chain. Writes every run of the chain besides the journey: `<file-name>-chain-<n>.json`.
    * (`replenishment-v0*` were recorded with this scenario on the code before issue 9's fixes, where the stale stop
    * still ended the chain in its second run; `replenishment-v1*` on the fixed code.)
    */

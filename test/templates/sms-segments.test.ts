@@ -55,7 +55,8 @@ describe('SMS segments', () => {
     expect(smsLength('😀'.repeat(35))).toMatchObject({ encoding: 'UCS-2', units: 70, segments: 1 });
     // 36 emoji = 72 units; 33 fit a 67-unit segment (66 units), the other 3 go to the second.
     expect(smsLength('😀'.repeat(36))).toMatchObject({ units: 72, segments: 2 });
-    // 134 units would fit two segments, but the pair cannot take the first segment's last unit: it moves, and so does the rest.
+    // 134 units would fit two segments, but the pair cannot take the first segment's last unit: it moves, and so does
+    // the rest.
     expect(smsLength(`${'a'.repeat(66)}😀${'a'.repeat(66)}`)).toMatchObject({ units: 134, segments: 3 });
   });
 

@@ -15,7 +15,9 @@ export const observabilitySection = defineSection({
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** The worker's own Prometheus metrics (messages, provider latency, process) at :PORT/metrics. */
     WORKER_METRICS_PORT: port.default(9464),
-    /** The Temporal SDK's Prometheus metrics (Core: task slots, polls, workflow and activity outcomes), :PORT/metrics. */
+    /**
+     * The Temporal SDK's Prometheus metrics (Core: task slots, polls, workflow and activity outcomes), :PORT/metrics.
+     */
     WORKER_SDK_METRICS_PORT: port.default(9465),
   },
   read: (e): ObservabilityConfig => ({

@@ -2,13 +2,13 @@
  * Carrier tracking through EasyPost's Trackers API, with the official SDK (`@easypost/api`).
  *
  * EasyPost statuses map onto ours one to one, except for the ones that say nothing about the parcel: `unknown` (no
- * carrier data yet), `error` (EasyPost could not track) and `cancelled` (the label was voided) give no status. Test-mode
- * tracking codes walk through them: EZ1000000001 pre_transit, EZ2000000002 in_transit, EZ3000000003 out_for_delivery,
- * EZ4000000004 delivered, EZ5000000005 return_to_sender, EZ6000000006 failure, EZ7000000007 unknown.
+ * carrier data yet), `error` (EasyPost could not track) and `cancelled` (the label was voided) give no status.
+ * Test-mode tracking codes walk through them: EZ1000000001 pre_transit, EZ2000000002 in_transit, EZ3000000003
+ * out_for_delivery, EZ4000000004 delivered, EZ5000000005 return_to_sender, EZ6000000006 failure, EZ7000000007 unknown.
  *
- * Webhooks: an `Event` (`tracker.created` / `tracker.updated`) whose `result` is the tracker, signed in `X-Hmac-Signature`
- * (`hmac-sha256-hex=` + the hex HMAC-SHA256 of the body with the webhook secret). The SDK's own `validateWebhook` checks
- * it, with a constant-time comparison and EasyPost's normalizations of secret and body.
+ * Webhooks: an `Event` (`tracker.created` / `tracker.updated`) whose `result` is the tracker, signed in
+ * `X-Hmac-Signature` (`hmac-sha256-hex=` + the hex HMAC-SHA256 of the body with the webhook secret). The SDK's own
+ * `validateWebhook` checks it, with a constant-time comparison and EasyPost's normalizations of secret and body.
  */
 import EasyPostClient from '@easypost/api';
 import type { TrackingStatus, TrackingUpdate } from '../../domain/tracking-status';

@@ -14,9 +14,9 @@ export interface CarrierTrackingProvider<Schema extends ProviderOptionsSchema = 
   /** How people write it: "EasyPost". */
   label: string;
   /**
-   * The adapter's options. Each field is read from `<NAME>_<FIELD>` (easypost, webhookSecret → EASYPOST_WEBHOOK_SECRET);
-   * the required fields are the credentials: the provider is configured when they are set, and the optional fields have
-   * no effect without them.
+   * The adapter's options. Each field is read from `<NAME>_<FIELD>` (easypost, webhookSecret →
+   * EASYPOST_WEBHOOK_SECRET); the required fields are the credentials: the provider is configured when they are set,
+   * and the optional fields have no effect without them.
    */
   options: Schema;
   /** The adapter for the configured options. */

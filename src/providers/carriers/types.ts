@@ -11,7 +11,9 @@ export interface CarrierTracking {
    * Throws CarrierError.
    */
   registerTracker?(carrier: string, trackingNumber: string): Promise<void>;
-  /** Whether anyone can answer for this carrier's parcels (false: polling would only ever learn nothing). Default true. */
+  /**
+   * Whether anyone can answer for this carrier's parcels (false: polling would only ever learn nothing). Default true.
+   */
   canTrack?(carrier: string): boolean;
   /**
    * Verifies a webhook request's signature over the raw body and turns it into our events. Throws

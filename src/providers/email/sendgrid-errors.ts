@@ -75,7 +75,10 @@ function waitUntilReset(header: unknown, now: number): number | undefined {
   return Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(MIN_RATE_LIMIT_WAIT_MS, resetAt * 1000 - now));
 }
 
-/** SendGrid's `errors[]` as one line, without the recipient's address (the message ends up in the ledger and in Temporal). */
+/**
+ * SendGrid's `errors[]` as one line, without the recipient's address (the message ends up in the ledger and in
+ * Temporal).
+ */
 function describe(body: unknown): string {
   const errors = (body as { errors?: unknown } | null)?.errors;
   if (!Array.isArray(errors) || errors.length === 0) return 'no details';

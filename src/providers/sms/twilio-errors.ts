@@ -73,7 +73,10 @@ function byStatus(status: number): { retryable: boolean } & ProviderErrorDetails
   return { retryable: false };
 }
 
-/** Twilio quotes the number back ("The 'To' number +1… is not valid"); the message ends up in the ledger and in Temporal. */
+/**
+ * Twilio quotes the number back ("The 'To' number +1… is not valid"); the message ends up in the ledger and in
+ * Temporal.
+ */
 function withoutPhoneNumbers(text: string): string {
   return text.replace(/\+?\d[\d ()-]{5,}\d/g, '[number]');
 }

@@ -45,7 +45,8 @@ class BaseUrlRequestClient extends twilio.RequestClient {
 
 /**
  * Twilio's status callbacks carry the MessageSid but none of our identifiers; the ledger id in the URL lets a callback
- * find its ledger row even when the create response (and so the sid) was lost. Twilio signs the full URL, query included.
+ * find its ledger row even when the create response (and so the sid) was lost. Twilio signs the full URL, query
+ * included.
  */
 function statusCallbackFor(url: string, ledgerId: string): string {
   const withLedger = new URL(url);

@@ -70,10 +70,17 @@ async function main(): Promise<void> {
 
   const stop = () => {
     logger.info('API stopping');
-    server.close(async () => {
-      await client.connection.close();
-      await pool.end();
-      process.exit(0);
+    server.close(() => {
+      client.connection
+        .close()
+        .then(() => pool.end())
+        .then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err }, 'API stop failed');
+            process.exit(1);
+          },
+        );
     });
   };
   process.once('SIGTERM', stop);

@@ -4,7 +4,10 @@
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 
-/** Customers' contact details, wherever they sit up to three levels deep (`{ order }`, `{ input: { order } }`, `{ args: [{ order }] }`). */
+/**
+ * Customers' contact details, wherever they sit up to three levels deep (`{ order }`, `{ input: { order } }`, `{ args:
+ * [{ order }] }`).
+ */
 const PERSONAL = ['email', 'phone', 'to', 'recipient', 'address', 'from'];
 /** Credentials and keys, as the config and the providers name them. */
 const SECRETS = [
@@ -22,14 +25,15 @@ const SECRETS = [
 ];
 
 const atDepths = (key: string, depths: number) =>
-  Array.from({ length: depths + 1 }, (_, depth) => [...Array(depth).fill('*'), key].join('.'));
+  Array.from({ length: depths + 1 }, (_, depth) => [...Array<string>(depth).fill('*'), key].join('.'));
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-twilio-signature"]',
   ...PERSONAL.flatMap((key) => atDepths(key, 3)),
-  // People's names; not the top-level `name`, which is the logger's own (item names get redacted too where they sit this shallow).
+  // People's names; not the top-level `name`, which is the logger's own (item names get redacted too where they sit
+  // this shallow).
   ...atDepths('name', 3).slice(1),
   ...SECRETS.flatMap((key) => atDepths(key, 3)),
 ];

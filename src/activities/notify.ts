@@ -45,7 +45,9 @@ export interface MessageOutcome {
   error?: { code: string; message: string };
 }
 
-/** The consent store as sending needs it (src/db/consent.ts): may this address get messages, and what a provider said. */
+/**
+ * The consent store as sending needs it (src/db/consent.ts): may this address get messages, and what a provider said.
+ */
 /** A message the journey stopped trying to send: its retry window (src/domain/send-deadlines.ts) ran out. */
 export interface UndeliverableInput {
   journeyId: string;
@@ -199,7 +201,8 @@ export function createNotifyActivities({
       const context = { idempotencyKey: entry.id, journeyId, orderId, step, messageType: message.messageType };
       const provider = channel === 'email' ? email : sms;
       const marketing = isMarketing(message.messageType);
-      // Marketing email carries the customer's own signed link, in the footer and as one-click List-Unsubscribe headers.
+      // Marketing email carries the customer's own signed link, in the footer and as one-click List-Unsubscribe
+      // headers.
       const link =
         marketing && channel === 'email' && customerId ? unsubscribe?.forCustomer(customerId, 'email') : undefined;
       const rendered = renderOrRefuse(() =>
@@ -220,7 +223,7 @@ export function createNotifyActivities({
               marketing,
               ...(link ? { headers: link.headers } : {}),
             })
-          : await sms.sendSms({ ...context, to, body: rendered.sms! });
+          : await sms.sendSms({ ...context, to, body: rendered.sms });
         await recordSent(entry.id, provider.name, receipt.providerMessageId);
         return outcome('sent', false);
       } catch (err) {
@@ -232,7 +235,8 @@ export function createNotifyActivities({
         }
         if (err instanceof ProviderError && !err.unanswered) await ledger.endProviderCall(entry.id);
         if (err instanceof ProviderError) {
-          // nextRetryDelay: the provider said when to come back (e.g. SendGrid's rate-limit reset); otherwise the policy's backoff.
+          // nextRetryDelay: the provider said when to come back (e.g. SendGrid's rate-limit reset); otherwise the
+          // policy's backoff.
           throw ApplicationFailure.create({
             message: `${err.provider} ${channel} send failed (${err.code}): ${err.message}`,
             type: 'ProviderUnavailable',

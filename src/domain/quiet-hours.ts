@@ -14,7 +14,9 @@ export interface SendWindow {
   end: string;
 }
 
-/** US federal rules allow marketing SMS 08:00–21:00 at the recipient's location; we use it for every message that waits. */
+/**
+ * US federal rules allow marketing SMS 08:00–21:00 at the recipient's location; we use it for every message that waits.
+ */
 export const DEFAULT_SEND_WINDOW: SendWindow = { start: '08:00', end: '21:00' };
 
 const MINUTE_MS = 60_000;
@@ -122,7 +124,7 @@ function wallClock(ms: number, zone: string): WallClock {
   const parts: Record<string, number> = {};
   for (const p of formatter(zone).formatToParts(new Date(whole)))
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const dayMs = Date.UTC(parts.year!, parts.month! - 1, parts.day!);
+  const dayMs = Date.UTC(parts.year!, parts.month! - 1, parts.day);
   const secondOfDay = parts.hour! * 3600 + parts.minute! * 60 + parts.second!;
   return { dayMs, minutes: secondOfDay / 60 + (ms - whole) / MINUTE_MS, offsetMs: dayMs + secondOfDay * 1000 - whole };
 }

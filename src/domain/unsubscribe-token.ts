@@ -2,8 +2,8 @@
  * One-click unsubscribe links (RFC 8058) that need no login: the link carries a signed, expiring token naming the
  * customer, so only we can make one and nobody can unsubscribe someone else by editing it.
  *
- * Token: `v1.<payload>.<signature>`, both base64url; payload = JSON `{ c: customerId, ch: channel, exp: unix seconds }`;
- * signature = HMAC-SHA256 over `v1.<payload>` with UNSUBSCRIBE_SECRET. Verified in constant time; a token that does
+ * Token: `v1.<payload>.<signature>`, both base64url; payload = JSON `{ c: customerId, ch: channel, exp: unix seconds
+ * }`; signature = HMAC-SHA256 over `v1.<payload>` with UNSUBSCRIBE_SECRET. Verified in constant time; a token that does
  * not verify, or has expired, changes nothing. Not for workflow code (node:crypto).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -45,7 +45,7 @@ export function verifyUnsubscribeToken(secret: string, token: string, now: Date 
     return { ok: false, problem: 'bad_signature' };
   let payload: { c?: unknown; ch?: unknown; exp?: unknown };
   try {
-    payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as typeof payload;
   } catch {
     return { ok: false, problem: 'malformed' };
   }

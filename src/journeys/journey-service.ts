@@ -23,7 +23,7 @@ import {
 import type { JourneyView } from '../workflows/journey-state';
 import type { orderJourney } from '../workflows/order-journey';
 import { CustomerIdKey, JourneyStageKey, OrderIdKey } from '../workflows/search-attributes';
-import { JourneyNotFoundError, NotInOrderError, OrderConflictError } from './journey-errors';
+import { NotInOrderError, OrderConflictError } from './journey-errors';
 import { contentFingerprint } from './fingerprint';
 import { explainJourneyError, unreachable } from './temporal-faults';
 
@@ -92,7 +92,10 @@ export class JourneyService {
 
   private readonly timeouts: JourneyTimeouts;
 
-  /** `requestId`: the API request that started it (X-Request-Id), kept in the workflow's memo to follow a journey back to its request. */
+  /**
+   * `requestId`: the API request that started it (X-Request-Id), kept in the workflow's memo to follow a journey back
+   * to its request.
+   */
   async start(order: Order, { requestId }: { requestId?: string } = {}): Promise<StartedJourney> {
     const workflowId = journeyWorkflowId(order.orderId);
     const fingerprint = orderFingerprint(order);
@@ -160,7 +163,8 @@ export class JourneyService {
 
   async addShipment(orderId: string, shipment: NewShipment) {
     const added = await this.act(orderId, (h) => h.executeUpdate(addShipmentUpdate, { args: [shipment] }));
-    // After the journey accepted it (a refused parcel is no parcel of this order); a repeat finds the row already there.
+    // After the journey accepted it (a refused parcel is no parcel of this order); a repeat finds the row already
+    // there.
     await this.records.parcels.register({
       trackingNumber: shipment.trackingNumber,
       carrier: shipment.carrier,

@@ -5,7 +5,8 @@
  * Variables each string may use (anything else is an error, caught by the tests for every locale):
  * - every message: `shop`, `orderId`;
  * - confirmation: `total`, `earliest`, `latest`, `window` (the short range in the SMS), `placedAt`;
- * - shipped, out_for_delivery, ready_for_pickup, delivered, delivery_problem, tracking_stalled: `carrier`, `trackingNumber`, `items`;
+ * - shipped, out_for_delivery, ready_for_pickup, delivered, delivery_problem, tracking_stalled: `carrier`,
+ *   `trackingNumber`, `items`;
  * - unboxing_tips, review_request, review_reminder, bad_review_apology: `items` (the names as a list: "A, B and C");
  * - replenishment_reminder: `item`;  return_accepted, refund_confirmed: `rmaId`, `items`;
  * - smsLink (review_request, review_reminder, replenishment_reminder): `link` (and no others);
@@ -21,7 +22,10 @@ import { LOCALES, type Locale } from './locale';
 
 const text = z.string().trim().min(1);
 const base = { subject: text, paragraphs: z.array(text).min(1), sms: text };
-/** Messages whose point is a link: the SMS ends with `smsLink` ("Review it: {{link}}"), left out whole when it cannot fit. */
+/**
+ * Messages whose point is a link: the SMS ends with `smsLink` ("Review it: {{link}}"), left out whole when it cannot
+ * fit.
+ */
 const withButton = { ...base, button: text, smsLink: text };
 
 /** The copy of each message type: one entry per MessageType, or this does not compile. */
@@ -74,7 +78,9 @@ export const SOURCES_DIR = path.join(__dirname, 'sources');
 
 const loaded = new Map<Locale, Catalogue>();
 
-/** The catalogue of `locale`, read and checked on first use. A broken file fails loudly, naming the file and the key. */
+/**
+ * The catalogue of `locale`, read and checked on first use. A broken file fails loudly, naming the file and the key.
+ */
 export function catalogue(locale: Locale): Catalogue {
   let found = loaded.get(locale);
   if (!found) {
@@ -133,6 +139,6 @@ export function variablesOf(template: string): string[] {
       if (children) walk(children);
     }
   };
-  walk(Mustache.parse(template) as unknown as unknown[][]);
+  walk(Mustache.parse(template));
   return [...names];
 }

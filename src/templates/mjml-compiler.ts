@@ -19,6 +19,7 @@ const SYNC_TIMEOUT_MS = 30_000;
 
 export async function compileMjml(source: string): Promise<string> {
   // Loaded on first use: MJML takes ~0.5 s to load, and most processes that import the templates never compile.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy and synchronous; import() is ESM loading
   const mjml2html = require('mjml') as typeof import('mjml');
   const { html } = await mjml2html(source, MJML_OPTIONS);
   return html;

@@ -1,7 +1,8 @@
 /**
  * The journey's workers, as production and tests run them. Three workers share one connection: the journey queue
  * (workflows and every activity), and one queue per channel (`<taskQueue>-email`, `<taskQueue>-sms`) running only
- * customer sends, where the Temporal server enforces the provider's quota for the whole queue, however many workers poll.
+ * customer sends, where the Temporal server enforces the provider's quota for the whole queue, however many workers
+ * poll.
  */
 import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
@@ -9,14 +10,15 @@ import type { JourneyActivities } from '../activities';
 import { channelTaskQueue } from '../domain/task-queues';
 
 /**
- * How long a journey's workflow task may wait on the sticky queue of the worker that ran it last before the server moves
- * it to the normal queue (SDK default: 10 s). After a worker dies, its journeys resume after this long, not 10 s. It also
- * bounds a known SDK hazard (docs/upstream/query-after-worker-kill.md): a query sent while the worker is dead waits this
- * long on the dead sticky queue, and if a timer fires meanwhile, the restarted worker answers it from a history with the
- * TimerFired and keeps the timer's commands for the next task, which may then record them in an order replay cannot
- * reproduce. The window is as long as this timeout (measured: 5 of 5 runs of the reproduction hit it at 10 s, 0 of 5
- * at 2 s with the same timings). A live worker polls its sticky queue all the time, so a task waits here longer than
- * this only when the worker is saturated; it then goes to the normal queue and costs a replay, never correctness.
+ * How long a journey's workflow task may wait on the sticky queue of the worker that ran it last before the server
+ * moves it to the normal queue (SDK default: 10 s). After a worker dies, its journeys resume after this long, not 10 s.
+ * It also bounds a known SDK hazard (docs/upstream/query-after-worker-kill.md): a query sent while the worker is dead
+ * waits this long on the dead sticky queue, and if a timer fires meanwhile, the restarted worker answers it from a
+ * history with the TimerFired and keeps the timer's commands for the next task, which may then record them in an order
+ * replay cannot reproduce. The window is as long as this timeout (measured: 5 of 5 runs of the reproduction hit it at
+ * 10 s, 0 of 5 at 2 s with the same timings). A live worker polls its sticky queue all the time, so a task waits here
+ * longer than this only when the worker is saturated; it then goes to the normal queue and costs a replay, never
+ * correctness.
  */
 export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT_MS = 2_000;
 
@@ -41,6 +43,7 @@ export async function createJourneyWorkers(options: JourneyWorkersOptions): Prom
     Worker.create({
       ...common,
       taskQueue: channelTaskQueue(taskQueue, channel),
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- activities are plain functions, never use `this`
       activities: { sendCustomerMessage: activities.sendCustomerMessage },
       ...(maxPerSecond !== undefined ? { maxTaskQueueActivitiesPerSecond: maxPerSecond } : {}),
     });

@@ -61,7 +61,10 @@ export interface ReplenishmentInput {
 
 // Changes to running chains, each guarded by its patch (histories from before replay unchanged; docs/versioning.md).
 
-/** Since this patch a reminder's ledger step and marketing slot are the chain's own (`chain-<first run id>:reminder-<n>`). */
+/**
+ * Since this patch a reminder's ledger step and marketing slot are the chain's own (`chain-<first run
+ * id>:reminder-<n>`).
+ */
 export const REMINDER_STEPS_PER_CHAIN_PATCH = 'replenishment-reminder-steps-per-chain';
 /**
  * Since this patch a stop counts only for the latest order the chain knows — a reorder received in the same run
@@ -82,7 +85,8 @@ export const REMINDER_FAILURE_RECORDED_PATCH = 'replenishment-reminder-failure-r
 export const REMINDER_GAVE_UP_IN_LEDGER_PATCH = 'replenishment-reminder-gave-up-in-ledger';
 
 export interface ReplenishmentOutcome {
-  stoppedBecause: 'unanswered' | 'returned' | string;
+  /** 'unanswered' (the last reminder had no reorder), else the stop signal's reason ('returned' for a return). */
+  stoppedBecause: string;
   remindersSent: number;
 }
 

@@ -204,7 +204,7 @@ async function giveUp(
 /** What an activity failure says, deepest cause first (a timeout says which; a provider error says its code). */
 export function failureReason(err: unknown): string {
   let deepest = err as { message?: string; cause?: unknown } | undefined;
-  while (deepest?.cause && typeof deepest.cause === 'object') deepest = deepest.cause as typeof deepest;
+  while (deepest?.cause && typeof deepest.cause === 'object') deepest = deepest.cause;
   return (deepest?.message || 'unknown failure').slice(0, 300);
 }
 

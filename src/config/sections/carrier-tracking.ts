@@ -7,9 +7,11 @@
 import { z } from 'zod';
 import {
   providerVariable,
+  type CarrierTrackingProvider,
   type CarrierTrackingSettings,
   type CarrierTrackingTable,
   type TrackingProviderName,
+  type TrackingProviderOptions,
 } from '../../providers/carriers/tracking-provider';
 import { csv } from '../values';
 import { isSet, requireCredential, requireTogether, type ConfigSection, type ParsedEnv } from '../section';
@@ -26,7 +28,9 @@ interface ProviderVariables {
 export function carrierTrackingSection<Table extends CarrierTrackingTable>(
   table: Table,
 ): ConfigSection<CarrierTrackingSettings<Table>> {
-  const providers: ProviderVariables[] = Object.entries(table).map(([name, entry]) => {
+  // Walked as entries of the general shape: each schema's own type matters only to the adapter it configures.
+  const entries: Record<string, CarrierTrackingProvider> = table;
+  const providers: ProviderVariables[] = Object.entries(entries).map(([name, entry]) => {
     const fields = Object.entries(entry.options.shape as Record<string, z.ZodType>);
     return {
       name,
@@ -54,7 +58,7 @@ export function carrierTrackingSection<Table extends CarrierTrackingTable>(
       .optional(),
   };
   for (const p of providers) {
-    const shape = table[p.name]!.options.shape as Record<string, z.ZodType>;
+    const shape = entries[p.name]!.options.shape as Record<string, z.ZodType>;
     // Every variable may be unset (the provider is off; check() names a credential missing where it is needed), and
     // an option's default is the adapter's, applied in read(): a defaulted variable is not one "set without its key".
     for (const [option, variable] of Object.entries(p.variables)) {
@@ -90,7 +94,8 @@ export function carrierTrackingSection<Table extends CarrierTrackingTable>(
       for (const p of providers.filter((p) => configured(env, p))) {
         const values = Object.entries(p.variables).map(([option, variable]) => [option, env[variable]]);
         // Each value passed its rule already; the entry's schema adds its defaults and gives the adapter's type.
-        options[p.name as keyof Table] = table[p.name]!.options.parse(Object.fromEntries(values));
+        const parsed = entries[p.name]!.options.parse(Object.fromEntries(values));
+        options[p.name as keyof Table] = parsed as TrackingProviderOptions<Table[keyof Table]>;
       }
       // Unset: the first provider of the table whose credentials are set, else none.
       const fallback = providers.find((p) => configured(env, p))?.name ?? 'none';

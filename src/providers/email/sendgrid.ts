@@ -52,9 +52,9 @@ export class SendGridEmailProvider implements EmailProvider {
   async sendEmail(email: OutgoingEmail): Promise<SendReceipt> {
     try {
       const [response] = await this.mail.send(this.request(email));
-      const messageId = response.headers['x-message-id'];
-      // SendGrid sends X-Message-Id with every real 202. Without it (sandbox mode, a contract mock) the message was still
-      // accepted: record that, not a failure, since events are matched on custom_args.ledgerId anyway.
+      const messageId: unknown = (response.headers as Record<string, unknown>)['x-message-id'];
+      // SendGrid sends X-Message-Id with every real 202. Without it (sandbox mode, a contract mock) the message was
+      // still accepted: record that, not a failure, since events are matched on custom_args.ledgerId anyway.
       return {
         providerMessageId:
           typeof messageId === 'string' && messageId ? messageId : `no-x-message-id:${email.idempotencyKey}`,
@@ -88,7 +88,8 @@ export class SendGridEmailProvider implements EmailProvider {
       html: email.html,
       // SendGrid's statistics and suppressions are kept per category: one per message type.
       categories: [email.messageType],
-      // Message-level headers (the spec's `headers` object), e.g. List-Unsubscribe for one-click unsubscribe (RFC 8058).
+      // Message-level headers (the spec's `headers` object), e.g. List-Unsubscribe for one-click unsubscribe (RFC
+      // 8058).
       ...(email.headers && Object.keys(email.headers).length ? { headers: email.headers } : {}),
       ...(email.marketing && unsubscribeGroupId !== undefined ? { asm: { groupId: unsubscribeGroupId } } : {}),
       ...(sandboxMode ? { mailSettings: { sandboxMode: { enable: true } } } : {}),

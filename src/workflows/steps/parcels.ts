@@ -38,7 +38,7 @@ export function registerParcelHandlers(journey: Journey): void {
       const registered = registerParcel(journey, shipment);
       return { shipmentId: registered.shipmentId, created: true };
     },
-    { validator: (shipment) => validateShipment(journey, shipment) },
+    { validator: (shipment: NewShipment) => validateShipment(journey, shipment) },
   );
 
   setHandler(trackingEventSignal, (event) => {
@@ -206,8 +206,8 @@ export async function followParcels(journey: Journey): Promise<void> {
 
 /**
  * The parcel that has been quiet the longest and is due a check: quiet for a poll interval since progress or the last
- * check. Since the patch, a parcel nobody can poll is checked once, when it would count as stalled, and a stalled parcel
- * not again until it moves.
+ * check. Since the patch, a parcel nobody can poll is checked once, when it would count as stalled, and a stalled
+ * parcel not again until it moves.
  */
 function nextQuietParcel(journey: Journey, bounded: boolean): { parcel: ShipmentView; at: string } | undefined {
   const { policy } = journey;

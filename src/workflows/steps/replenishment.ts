@@ -19,7 +19,7 @@ import {
 import { replenishmentIntervalDays, replenishmentWorkflowId } from '../../domain/replenishment';
 import { reorderedSignal, type ReplenishmentContact } from '../definitions';
 import type { Journey } from '../journey';
-import { replenishment, type ReplenishmentInput } from '../replenishment';
+import { replenishment } from '../replenishment';
 import { CustomerIdKey, JourneyStageKey, OrderIdKey } from '../search-attributes';
 
 /**

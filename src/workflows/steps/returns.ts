@@ -1,7 +1,7 @@
 /**
  * Step 6a — returns, opened by support staff. The update's validator applies the return rules (window, items,
- * quantities) so the caller gets a clear yes or no; an accepted return gets an RMA id and instructions, then waits for its
- * parcel (tracked like any parcel) and confirms the refund when it arrives. Returned items drop out of reviews and
+ * quantities) so the caller gets a clear yes or no; an accepted return gets an RMA id and instructions, then waits for
+ * its parcel (tracked like any parcel) and confirms the refund when it arrives. Returned items drop out of reviews and
  * replenishment.
  */
 import { condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
@@ -9,7 +9,7 @@ import { judgeReturn } from '../../domain/returns';
 import { replenishmentWorkflowId } from '../../domain/replenishment';
 import { daysToMs, dueAfterDays } from '../../domain/durations';
 import { workflowNow, isoNow as now, msUntil } from '../clock';
-import { requestReturnUpdate, replenishmentStopSignal } from '../definitions';
+import { requestReturnUpdate, replenishmentStopSignal, type ReturnRequest } from '../definitions';
 import type { Journey } from '../journey';
 import type { ReturnView, ShipmentView } from '../journey-state';
 import { itemRefs, orderRef, sendToCustomer } from '../send';
@@ -43,7 +43,7 @@ export function registerReturnHandlers(journey: Journey): void {
       return { rmaId: rma.rmaId };
     },
     {
-      validator: ({ items }) => {
+      validator: ({ items }: ReturnRequest) => {
         const verdict = judgeReturn(items, {
           deliveredAt: journey.view.deliveredAt,
           returnWindowMs: daysToMs(journey.policy, journey.policy.returnWindowDays),

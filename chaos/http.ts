@@ -23,7 +23,9 @@ export interface CallResult<T = unknown> {
 
 export class ApiCaller {
   readonly answers: ApiAnswer[] = [];
-  /** After this instant (epoch ms) no call is retried any more: keeps a scenario bounded even when the stack is broken. */
+  /**
+   * After this instant (epoch ms) no call is retried any more: keeps a scenario bounded even when the stack is broken.
+   */
   giveUpAt = Infinity;
 
   constructor(
@@ -63,7 +65,7 @@ export class ApiCaller {
     options: { role?: 'checkout' | 'support'; body?: unknown; headers?: Record<string, string> },
   ) {
     const at = Date.now();
-    let status = 0;
+    let status: number;
     let retryAfter: string | null = null;
     let body: unknown = null;
     try {

@@ -73,8 +73,8 @@ export class ServiceProcess {
         if (/^\w*Error\b|FATAL|"level":60/.test(line)) this.lastError = line.slice(0, 200);
       if (readyLine && !sawReadyLine && chunk.toString().includes(readyLine)) sawReadyLine = true;
     };
-    child.stdout!.on('data', onOutput);
-    child.stderr!.on('data', onOutput);
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         alive.delete(child);

@@ -14,7 +14,6 @@ import {
   SCENARIO_CODES,
   SCENARIOS,
   type FaultOptions,
-  type FaultRecord,
   type ScenarioName,
 } from './scenarios';
 import { CHAOS_KEYS, removeStackDir, startStack, type Stack } from './stack';
@@ -188,7 +187,7 @@ async function runScenario(
   // Caught at once: the Temporal worker library turns any unhandled rejection in this process into a crash.
   const fault = injectFault(scenario, { stack, workload, api, options, random, say }).catch((err: Error) => {
     say(`  fault injection failed: ${err.message}`);
-    return { windows: [], facts: { injectionError: err.message } } as FaultRecord;
+    return { windows: [], facts: { injectionError: err.message } };
   });
   await workload.run();
   const record = await fault;
@@ -349,7 +348,7 @@ export function parseArgs(argv: string[]): Omit<ChaosOptions, 'say'> {
     else if (numbers[flag]) {
       const n = Number(value());
       if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a non-negative number`);
-      (options as Record<string, unknown>)[numbers[flag]!] = n;
+      (options as Record<string, unknown>)[numbers[flag]] = n;
     } else throw new Error(`unknown flag ${flag}\n${HELP}`);
   }
   if (options.journeys < 1) throw new Error('--journeys must be at least 1');

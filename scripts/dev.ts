@@ -1,5 +1,6 @@
 /**
- * `npm run dev` (`npm run dev -- --demo` for the seconds-for-days journey policy): the whole stack in one process, offline.
+ * `npm run dev` (`npm run dev -- --demo` for the seconds-for-days journey policy): the whole stack in one process,
+ * offline.
  *
  * Starts a Temporal dev server (unless TEMPORAL_ADDRESS names one) and an embedded PostgreSQL (unless DATABASE_URL is
  * set), both keeping their state in .dev/, migrates, then runs the worker and the API in this process. Ctrl-C stops
@@ -117,7 +118,7 @@ async function checkTemporal(config: Config, ownServer: boolean): Promise<void> 
     const hint = ownServer
       ? 'delete .dev/temporal.db to start afresh'
       : `journeys need ${journeySearchAttributes.map((k) => `${k.name} (${k.type})`).join(', ')}`;
-    if (ownServer) throw new Error(`${errorMessage(err)}: ${hint}`);
+    if (ownServer) throw new Error(`${errorMessage(err)}: ${hint}`, { cause: err });
     say(`could not check the search attributes on ${config.temporal.address} (${errorMessage(err)}); ${hint}`);
   } finally {
     await connection.close();

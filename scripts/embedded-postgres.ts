@@ -13,7 +13,9 @@ import { freePort, isPortFree } from './ports';
 
 const run = promisify(execFile);
 
-/** Local-only cluster bound to 127.0.0.1, so a well-known password is fine (and lets people paste the URL into psql). */
+/**
+ * Local-only cluster bound to 127.0.0.1, so a well-known password is fine (and lets people paste the URL into psql).
+ */
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
@@ -22,7 +24,7 @@ export interface DevPostgres {
   url: string;
   port: number;
   logFile: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export interface DevPostgresOptions {
@@ -72,7 +74,7 @@ export async function startDevPostgres({
       asOwner,
     );
   } catch (err) {
-    throw new Error(`PostgreSQL did not start (see ${logFile}): ${(err as Error).message.trim()}`);
+    throw new Error(`PostgreSQL did not start (see ${logFile}): ${(err as Error).message.trim()}`, { cause: err });
   }
 
   // If this process dies without stopping it (an uncaught error, a forced exit), still ask the server to shut down.

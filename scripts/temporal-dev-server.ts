@@ -35,7 +35,7 @@ export interface TemporalDevServerOptions {
 export interface TemporalDevServer {
   address: string;
   uiUrl: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** Starts the server and returns at once; `waitForTemporal` tells when it answers. */
@@ -119,6 +119,7 @@ export async function waitForTemporal(
       if (Date.now() > deadline) {
         throw new Error(
           `Temporal at ${connectionOptions.address} did not answer within ${timeoutMs / 1000} s: ${(err as Error).message}`,
+          { cause: err },
         );
       }
     }

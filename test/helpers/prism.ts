@@ -1,7 +1,7 @@
 /**
  * The providers' published OpenAPI specs, served by Stoplight Prism on 127.0.0.1 as contract servers: with `--errors`
- * every request that breaks the spec is refused (SendGrid 400, Twilio 422) and the reason is logged, so an accepted send
- * proves the SDK-built request matches the provider's own contract.
+ * every request that breaks the spec is refused (SendGrid 400, Twilio 422) and the reason is logged, so an accepted
+ * send proves the SDK-built request matches the provider's own contract.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -58,8 +58,8 @@ export async function startPrism(spec: string): Promise<ContractServer> {
     lines.push(...chunk.toString().split('\n').filter(Boolean));
     lines.splice(0, Math.max(0, lines.length - LOG_LINES_KEPT));
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
 
   try {
     await waitUntilListening(child, log);

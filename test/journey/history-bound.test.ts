@@ -1,8 +1,8 @@
 /**
  * The worst order we can construct for history (issue 9, defect 5), at production durations: 20 parcels (the policy's
- * cap: 19 outbound and one coming back), hundreds of carrier events (repeats, stale news, failed attempts), four parcels
- * the journey asks about every day for three weeks, a return and a bad review. The journey continues as new whenever
- * its run's history passes the budget; no run may reach 2,000 events, and every message goes exactly once.
+ * cap: 19 outbound and one coming back), hundreds of carrier events (repeats, stale news, failed attempts), four
+ * parcels the journey asks about every day for three weeks, a return and a bad review. The journey continues as new
+ * whenever its run's history passes the budget; no run may reach 2,000 events, and every message goes exactly once.
  */
 import { Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -158,8 +158,8 @@ it('20 parcels, hundreds of carrier events, three weeks of polling, a return and
     });
   }
 
-  // Every webhook parcel gets fifteen carrier events, about two hours apart (repeats, duplicate ids, a failed attempt, a
-  // second delivery attempt, redelivered webhooks, stale news after delivery); the slow parcels a repeated scan each.
+  // Every webhook parcel gets fifteen carrier events, about two hours apart (repeats, duplicate ids, a failed attempt,
+  // a second delivery attempt, redelivered webhooks, stale news after delivery); the slow parcels a repeated scan each.
   const signalsSent = new Map<string, number>();
   const says = async (trackingNumber: string, status: TrackingStatus, occurredAt: number, eventId?: string) => {
     signalsSent.set(trackingNumber, (signalsSent.get(trackingNumber) ?? 0) + 1);
@@ -188,7 +188,7 @@ it('20 parcels, hundreds of carrier events, three weeks of polling, a return and
     ['delivered', undefined, -1], // the same scan again, without an id
   ];
   const deliveredScanAt = new Map<string, number>();
-  for (const [round, [status, eventId, shift]] of script.entries()) {
+  for (const [status, eventId, shift] of script) {
     await world.env.sleep(ROUND);
     const at = (await now()).getTime();
     for (const p of byWebhook) {
@@ -231,7 +231,8 @@ it('20 parcels, hundreds of carrier events, three weeks of polling, a return and
     await says('1ZBACK01', status, (await now()).getTime());
   }
 
-  // Days pass until the return window closes. A skip that does not come back means a stranded workflow task (see ROUND).
+  // Days pass until the return window closes. A skip that does not come back means a stranded workflow task (see
+  // ROUND).
   for (let day = 0; day < 20 && (await handle.describe()).status.name === 'RUNNING'; day++) {
     let timeout: NodeJS.Timeout | undefined;
     const skipped = await Promise.race([

@@ -111,7 +111,7 @@ it('a return accepted while the replenishment reminders are starting stops the r
   for (let attempt = 0; ; attempt++) {
     const refused = await story.requestReturn([{ sku: 'SERUM-30', quantity: 2 }]).then(
       () => undefined,
-      (err: { cause?: { message?: string } }) => err.cause?.message ?? String(err),
+      (err: Error) => (err.cause as Error | undefined)?.message ?? String(err),
     );
     if (!refused) break;
     if (!/not (been )?delivered/.test(refused) || attempt > 100) throw new Error(`return refused: ${refused}`);

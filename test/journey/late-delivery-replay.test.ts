@@ -23,7 +23,7 @@ beforeAll(async () => {
       return slots.reserve(request);
     },
   };
-  world = await startJourneyWorld({ marketingSlots: slowSecond as MarketingSlots });
+  world = await startJourneyWorld({ marketingSlots: slowSecond });
 });
 afterAll(() => slotsPool.end());
 afterAll(() => world?.stop());
@@ -34,7 +34,8 @@ it('a journey whose tips and review request fall due together replays on its own
   const DAY = demoPolicy.secondsPerDay * 1000;
   const trackingNumber = `LATE${Math.random().toString(36).slice(2, 8)}`;
   await story.ship({ trackingNumber });
-  // The scan reports a delivery eleven days ago: tips (2 days after) and review request (10 days after) are both overdue.
+  // The scan reports a delivery eleven days ago: tips (2 days after) and review request (10 days after) are both
+  // overdue.
   await story.wait(2 * DAY);
   await story.carrierSays(trackingNumber, 'delivered', {
     occurredAt: new Date((await story.now()).getTime() - 11 * DAY),

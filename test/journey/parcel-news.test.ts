@@ -2,7 +2,6 @@
  * Parcel news under faults and at scale: urgent news never waits behind another parcel's message, a status reached
  * again is news again, nobody is polled who cannot answer, and an order's parcels are bounded.
  */
-import type { WorkflowHandle } from '@temporalio/client';
 import { OutboxStore } from '../../src/db/outbox';
 import { NoCarrierTracking } from '../../src/providers/carriers/types';
 import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
@@ -91,7 +90,7 @@ it('a parcel no tracking provider can answer for is never polled, and is reporte
   await story.until((v) => v.shipments[0]?.pollable === false, 'the provider said it cannot follow the carrier');
   await story.wait(12 * DAY);
   await story.until((v) => v.shipments[0]!.stalled, 'stalled');
-  const history = await (story.handle as WorkflowHandle).fetchHistory();
+  const history = await story.handle.fetchHistory();
   const polls = history.events!.filter(
     (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'pollCarrier',
   );

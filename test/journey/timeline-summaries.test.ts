@@ -3,7 +3,7 @@
  * none shows as a bare number and duration ("37 (1s)"). Summaries are read from the recorded history, decrypted as the
  * UI's codec server would.
  */
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { decodeOptionalSingle } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
@@ -25,10 +25,10 @@ async function timelineOf(events: HistoryEvent[]): Promise<{ what: string; summa
   );
   return Promise.all(
     steps.map(async (e) => {
-      const payload = e.userMetadata?.summary as Payload | null | undefined;
+      const payload = e.userMetadata?.summary;
       const decoded = await decodeOptionalSingle(TEST_DATA_CONVERTER.payloadCodecs ?? [], payload);
       const summary = decoded ? defaultPayloadConverter.fromPayload<string>(decoded) : undefined;
-      const what = e.activityTaskScheduledEventAttributes?.activityType?.name ?? `timer ${e.eventId}`;
+      const what = e.activityTaskScheduledEventAttributes?.activityType?.name ?? `timer ${String(e.eventId)}`;
       return { what, summary };
     }),
   );

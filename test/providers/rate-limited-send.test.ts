@@ -34,7 +34,7 @@ it('waits for SendGrid’s rate-limit reset before trying the confirmation again
     from: 'orders@test-shop.example',
     baseUrl: sendgrid.url,
   });
-  const { sendCustomerMessage } = createNotifyActivities({
+  const notify = createNotifyActivities({
     ledger,
     email,
     sms: new OutboxProvider(new OutboxStore(pool)),
@@ -58,7 +58,7 @@ it('waits for SendGrid’s rate-limit reset before trying the confirmation again
       'X-RateLimit-Reset': String(Math.ceil(Date.now() / 1000) + 20),
     }),
   );
-  const failure = await sendCustomerMessage(input).catch((err: unknown) => err);
+  const failure = await notify.sendCustomerMessage(input).catch((err: unknown) => err);
 
   expect(failure).toBeInstanceOf(ApplicationFailure);
   expect(failure).toMatchObject({ type: 'ProviderUnavailable', nonRetryable: false });
@@ -68,7 +68,7 @@ it('waits for SendGrid’s rate-limit reset before trying the confirmation again
 
   // Temporal's retry, once the limit has reset.
   sendgrid.answerWith({ status: 202, headers: { 'x-message-id': 'rate-limited-then-sent' } });
-  await expect(sendCustomerMessage(input)).resolves.toMatchObject({ status: 'sent', alreadyRecorded: false });
+  await expect(notify.sendCustomerMessage(input)).resolves.toMatchObject({ status: 'sent', alreadyRecorded: false });
 
   expect(await ledger.forOrder(order.orderId)).toEqual([
     expect.objectContaining({

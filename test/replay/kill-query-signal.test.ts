@@ -104,10 +104,10 @@ async function spawnWorker(
   });
   spawned.push(child);
   let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const said = (word: string) =>
     new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => d.toString().includes(word) && resolve());
+      child.stdout.on('data', (d: Buffer) => d.toString().includes(word) && resolve());
       child.on('exit', (code, signal) =>
         reject(new Error(`worker process exited (${code ?? signal}) before "${word}": ${err}`)),
       );
@@ -118,7 +118,7 @@ async function spawnWorker(
   return {
     child,
     go: async () => {
-      child.stdin!.write('go\n');
+      child.stdin.write('go\n');
       await ready;
     },
     stderr: () => err,
@@ -127,7 +127,8 @@ async function spawnWorker(
 
 /**
  * Waits until the journey's newest event is a short timer (a parcel's poll, one demo "day") and nothing else is
- * outstanding: no activity scheduled without an outcome, no child workflow being started, no workflow task pending. Resolves right after it started.
+ * outstanding: no activity scheduled without an outcome, no child workflow being started, no workflow task pending.
+ * Resolves right after it started.
  */
 async function untilOnlyAPollTimerRuns(handle: WorkflowHandle, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -232,8 +233,8 @@ if (process.env.KQS_CHILD_WORKER) {
         .reportTracking(order.orderId, { trackingNumber, status: 'in_transit', occurredAt: new Date().toISOString() })
         .then(() => Date.now() - killedAt);
       reported.catch(() => {});
-      // A query sent at the kill leaves the dead worker's sticky queue after `stickyTimeoutMs`; the timer's workflow task,
-      // scheduled up to a second later, leaves it up to a second after that. The new worker polls in between.
+      // A query sent at the kill leaves the dead worker's sticky queue after `stickyTimeoutMs`; the timer's workflow
+      // task, scheduled up to a second later, leaves it up to a second after that. The new worker polls in between.
       await sleep(killedAt + stickyTimeoutMs + 250 - Date.now());
       await workerB.go();
       const reportedAfterMs = await reported;
@@ -242,16 +243,15 @@ if (process.env.KQS_CHILD_WORKER) {
       const by = (pid: number | undefined) => (e: temporal.api.history.v1.IHistoryEvent) =>
         e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED &&
         e.workflowTaskCompletedEventAttributes?.identity?.startsWith(`${pid}@`);
-      let events: temporal.api.history.v1.IHistoryEvent[] = [];
       for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(200)) {
-        events = (await handle.fetchHistory()).events ?? [];
-        if (events.filter(by(workerB.child.pid)).length >= 3) break;
+        const recorded = (await handle.fetchHistory()).events ?? [];
+        if (recorded.filter(by(workerB.child.pid)).length >= 3) break;
       }
       const history = await handle.fetchHistory();
       workerB.child.kill('SIGKILL');
-      events = history.events ?? [];
-      // The window was hit when a timer fired, and the update was signalled, between the dead worker's last task and the
-      // new worker's first: the new worker had to handle both (in one task, or the timer inside a query first).
+      const events = history.events ?? [];
+      // The window was hit when a timer fired, and the update was signalled, between the dead worker's last task and
+      // the new worker's first: the new worker had to handle both (in one task, or the timer inside a query first).
       const lastOfA = events.map(by(workerA.child.pid)).lastIndexOf(true);
       const firstOfB = events.findIndex(by(workerB.child.pid));
       const between = events.slice(lastOfA + 1, firstOfB).map((e) => e.eventType);
@@ -261,7 +261,7 @@ if (process.env.KQS_CHILD_WORKER) {
         between.includes(EventType.EVENT_TYPE_TIMER_FIRED) &&
         between.includes(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
       const name = (e: temporal.api.history.v1.IHistoryEvent) =>
-        `${e.eventId} ${String(EventType[e.eventType!]).replace('EVENT_TYPE_', '')}`;
+        `${String(e.eventId)} ${String(EventType[e.eventType!]).replace('EVENT_TYPE_', '')}`;
       // What happened around the kill, for whoever reads a failure (or wonders whether the window was hit).
       console.log(
         `try ${attempt}: window ${hit ? 'hit' : 'missed'}; reportTracking returned ${reportedAfterMs} ms after the kill; ` +

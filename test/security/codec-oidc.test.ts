@@ -82,7 +82,7 @@ const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('b
 
 const json = (p: Payload) => ({
   metadata: Object.fromEntries(
-    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')]),
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
   ),
   data: Buffer.from(p.data!).toString('base64'),
 });

@@ -17,7 +17,7 @@ const converter = new DefaultPayloadConverter();
 const UI = 'http://localhost:8233';
 const json = (p: Payload) => ({
   metadata: Object.fromEntries(
-    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')]),
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
   ),
   data: Buffer.from(p.data!).toString('base64'),
 });

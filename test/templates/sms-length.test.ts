@@ -28,7 +28,7 @@ function withData(
   d.order.orderId = data.orderId;
   if (Array.isArray(d.items))
     d.items = (d.items as { name: string }[]).map((i, n) => ({ ...i, name: `${data.itemName} ${n + 1}` }));
-  if (d.item) d.item = { ...(d.item as object), name: data.itemName };
+  if (d.item) d.item = { ...d.item, name: data.itemName };
   if ('trackingUrl' in d) d.trackingUrl = data.trackingUrl;
   if ('rmaId' in d) d.rmaId = data.rmaId;
   return copy;

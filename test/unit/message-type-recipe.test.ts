@@ -30,7 +30,7 @@ interface CompileError {
 }
 
 const options = (() => {
-  const { config } = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile);
+  const { config } = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file));
   // Only Node's ambient types: the compiled files use no test globals, and loading jest's would double the time.
   return { ...ts.parseJsonConfigFileContent(config, ts.sys, ROOT).options, noEmit: true, types: ['node'] };
 })();

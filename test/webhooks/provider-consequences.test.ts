@@ -61,10 +61,10 @@ it.each([
   'Twilio %s: the message fails, the address is recorded, and the next SMS to it is skipped',
   async (code, message, block) => {
     const phone = `+3712${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-    const { sendCustomerMessage } = activities();
+    const notify = activities();
     twilioApi.answerWith(twilioError(400, code, message));
 
-    await expect(sendCustomerMessage(confirmationSms(phone))).resolves.toMatchObject({
+    await expect(notify.sendCustomerMessage(confirmationSms(phone))).resolves.toMatchObject({
       status: 'failed',
       error: { code: String(code) },
     });
@@ -74,7 +74,7 @@ it.each([
     });
 
     const calls = twilioApi.requests.length;
-    await expect(sendCustomerMessage(confirmationSms(phone, 'parcel:1Z9:shipped'))).resolves.toMatchObject({
+    await expect(notify.sendCustomerMessage(confirmationSms(phone, 'parcel:1Z9:shipped'))).resolves.toMatchObject({
       status: 'skipped',
       error: { code: block },
     });

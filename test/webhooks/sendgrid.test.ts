@@ -98,7 +98,7 @@ describe('POST /v1/webhooks/sendgrid/events', () => {
 
     // The journey's next email to that address is skipped.
     const provider = new OutboxProvider(new OutboxStore(pool));
-    const { sendCustomerMessage } = createNotifyActivities({
+    const notify = createNotifyActivities({
       ledger,
       email: provider,
       sms: provider,
@@ -106,7 +106,7 @@ describe('POST /v1/webhooks/sendgrid/events', () => {
       consent,
     });
     const orderId = uniqueId('ord');
-    const outcome = await sendCustomerMessage({
+    const outcome = await notify.sendCustomerMessage({
       journeyId: `order-${orderId}`,
       orderId,
       step: 'confirmation',

@@ -219,7 +219,7 @@ describe('POST /v1/webhooks/twilio/inbound', () => {
     await inbound(phone, 'STOP').expect(200);
     const outbox = new OutboxStore(pool);
     const provider = new OutboxProvider(outbox);
-    const { sendCustomerMessage } = createNotifyActivities({
+    const notify = createNotifyActivities({
       ledger,
       email: provider,
       sms: provider,
@@ -227,7 +227,7 @@ describe('POST /v1/webhooks/twilio/inbound', () => {
       consent,
     });
     const orderId = uniqueId('ord');
-    const outcome = await sendCustomerMessage({
+    const outcome = await notify.sendCustomerMessage({
       journeyId: `order-${orderId}`,
       orderId,
       step: 'parcel:1Z1:shipped',

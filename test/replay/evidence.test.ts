@@ -74,7 +74,7 @@ describe('evidence: histories of journeys stuck after a worker kill', () => {
     }
     if (!isNondeterminism(failure)) {
       throw new Error(
-        `${file} failed to replay, but not with a nondeterminism error (expected near event ${divergedAt}; reset point ${resetTo}): ${String(failure)}`,
+        `${file} failed to replay, but not with a nondeterminism error (expected near event ${divergedAt}; reset point ${resetTo}): ${failure instanceof Error ? failure.toString() : JSON.stringify(failure)}`,
       );
     }
   });

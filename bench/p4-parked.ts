@@ -112,7 +112,7 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
         `EXTRAPOLATED, not measured: RSS before + min(10,000, sticky cache ${o.cacheSize}) × the per-journey RSS measured at ${o.parked}. ` +
         `The SDK keeps at most maxCachedWorkflows journeys in memory (default from the heap limit); the rest are evicted and ` +
         `replayed from history when their timer fires (if every journey stayed cached, linear growth would give ` +
-        `${linear} MB). Measure it: npm run bench -- --only p4 --parked 10000 (about 4 × the time of the default P4)`,
+        `${linear} MB). Measure it: npm run bench -- --only p4 --parked 10000 (roughly 10,000 / the default count times the default P4's minutes)`,
     },
   };
 }

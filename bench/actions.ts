@@ -1,11 +1,12 @@
 /**
  * Events and Temporal Cloud actions of a workflow history, counted by the rules Temporal publishes for Cloud billing
  * ("Temporal Cloud Actions", docs.temporal.io/cloud/actions): one action per workflow start (client start or
- * continue-as-new; a child's start is billed to its parent), two per child-workflow start initiated, one per activity
- * scheduled plus one per retry, one per workflow task that recorded markers (local activities, version markers), one per
- * timer started, one per signal received (a signal sent to another workflow is billed where it arrives), one per update
- * accepted, one per search-attribute upsert. Queries, rejected updates and heartbeats leave no event: the bench adds
- * what its scripts sent (its scripts query nothing; the journey's activities do not heartbeat).
+ * continue-as-new; a child's first run is billed to its parent), two per child-workflow start initiated, one per
+ * activity scheduled plus one per retry, one per workflow task that recorded markers (local activities, version
+ * markers), one per timer started, one per signal received (a signal sent to another workflow is billed where it
+ * arrives), one per update accepted, one per search-attribute upsert (the SDK's TemporalChangeVersion upserts are
+ * exempt). Queries, rejected updates and heartbeats leave no event: the bench adds what its scripts sent (its scripts
+ * query nothing; the journey's activities do not heartbeat).
  */
 import type { temporal } from '@temporalio/proto';
 import { temporal as proto } from '@temporalio/proto';
@@ -33,8 +34,7 @@ export function countHistory(history: History): HistoryCount {
   const markerTasks = new Map<string, Set<string>>();
   for (const e of events) {
     switch (e.eventType) {
-      case T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-      {
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
         // A child's first run is billed to its parent (two actions at StartChildWorkflowExecutionInitiated); a run
         // that continued as new is a start of its own, child or not.
         const started = e.workflowExecutionStartedEventAttributes;
@@ -68,7 +68,9 @@ export function countHistory(history: History): HistoryCount {
         add('update accepted');
         break;
       case T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
-        const keys = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+        const keys = Object.keys(
+          e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {},
+        );
         if (keys.some((k) => k !== 'TemporalChangeVersion')) add('search attributes upserted');
         break;
       }
@@ -85,15 +87,28 @@ export function countHistory(history: History): HistoryCount {
     else add('workflow tasks with version markers only');
   }
   const actions = Object.values(byKind).reduce((a, b) => a + b, 0);
-  return { events: events.length, bytes: proto.api.history.v1.History.encode(history as temporal.api.history.v1.History).finish().length, actions, byKind };
+  return {
+    events: events.length,
+    bytes: proto.api.history.v1.History.encode(history).finish().length,
+    actions,
+    byKind,
+  };
 }
 
-/** Counts of the events the baseline mirrors (bench/baseline/workflows.ts JourneyShape), and the wait after the last signal. */
+/** Counts of the events the baseline mirrors (JourneyShape in bench/baseline/workflows.ts), and the final wait. */
 export function shapeOf(history: History) {
   const events = history.events ?? [];
-  const count = (type: number) => events.filter((e) => e.eventType === type).length;
-  const markerTasks = new Set(events.filter((e) => e.eventType === T.EVENT_TYPE_MARKER_RECORDED && e.markerRecordedEventAttributes?.markerName !== 'core_patch').map((e) => String(e.markerRecordedEventAttributes?.workflowTaskCompletedEventId)));
-  const time = (e: HistoryEvent | undefined) => (e?.eventTime ? Number(e.eventTime.seconds) * 1000 + Math.round((e.eventTime.nanos ?? 0) / 1e6) : 0);
+  const count = (type: temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;
+  const markerTasks = new Set(
+    events
+      .filter(
+        (e) =>
+          e.eventType === T.EVENT_TYPE_MARKER_RECORDED && e.markerRecordedEventAttributes?.markerName !== 'core_patch',
+      )
+      .map((e) => String(e.markerRecordedEventAttributes?.workflowTaskCompletedEventId)),
+  );
+  const time = (e: HistoryEvent | undefined) =>
+    e?.eventTime ? Number(e.eventTime.seconds) * 1000 + Math.round((e.eventTime.nanos ?? 0) / 1e6) : 0;
   const lastSignal = [...events].reverse().find((e) => e.eventType === T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
   return {
     activities: count(T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
@@ -123,6 +138,7 @@ export const CLOUD_PRICE = {
   ],
   activeStorageUsdPerGbHour: 0.042,
   retainedStorageUsdPerGbHour: 0.00105,
-  source: 'https://docs.temporal.io/cloud/pricing (Pay-As-You-Go action and storage prices), https://docs.temporal.io/cloud/actions (what counts)',
+  source:
+    'https://docs.temporal.io/cloud/pricing (Pay-As-You-Go action and storage prices), https://docs.temporal.io/cloud/actions (what counts)',
   readOn: '2026-12-02',
 } as const;

@@ -34,23 +34,39 @@ export function plan(run: BenchRun): string[] {
   const mixed = (f: (c: (typeof stories)['happy']) => number) =>
     Object.entries(PLAN.mix).reduce((a, [story, share]) => a + share * f(stories[story as keyof typeof stories]), 0);
 
-  say(`orders: ${PLAN.ordersPerMonth} a month = ${Math.round(perDay)} a day = ${(perDay / 86_400).toFixed(2)}/s; Black Friday ${PLAN.blackFridayFactor}× = ${((perDay * PLAN.blackFridayFactor) / 86_400).toFixed(1)}/s`);
+  say(
+    `orders: ${PLAN.ordersPerMonth} a month = ${Math.round(perDay)} a day = ${(perDay / 86_400).toFixed(2)}/s; Black Friday ${PLAN.blackFridayFactor}× = ${((perDay * PLAN.blackFridayFactor) / 86_400).toFixed(1)}/s`,
+  );
   const openJourneys = perDay * PLAN.journeyDays;
   const chainsPerDay = perDay * PLAN.replenishableShare;
   const openChains = chainsPerDay * PLAN.chainDays;
-  say(`open journeys (Little's law): ${Math.round(perDay)}/day × ${PLAN.journeyDays} days = ${Math.round(openJourneys)}`);
-  say(`open replenishment chains (upper bound, no reorders): ${Math.round(chainsPerDay)}/day × ${PLAN.chainDays} days = ${Math.round(openChains)}`);
+  say(
+    `open journeys (Little's law): ${Math.round(perDay)}/day × ${PLAN.journeyDays} days = ${Math.round(openJourneys)}`,
+  );
+  say(
+    `open replenishment chains (upper bound, no reorders): ${Math.round(chainsPerDay)}/day × ${PLAN.chainDays} days = ${Math.round(openChains)}`,
+  );
 
   const chain = p3.replenishmentChain;
   const chainActions = chain ? chain.actions / Math.max(1, chain.reminders) : NaN;
   const journeyActions = mixed((c) => c.actions);
   const perOrder = journeyActions + PLAN.replenishableShare * PLAN.remindersPerChain * chainActions;
-  say(`actions per journey, mixed (P3: ${Object.entries(p3.stories).map(([s, c]) => `${s} ${c.actions}`).join(', ')}): ${journeyActions.toFixed(1)}`);
-  say(`actions per reminder (P3 chain: ${chain?.actions} actions / ${chain?.reminders} reminders): ${chainActions.toFixed(1)}`);
-  say(`actions per order: ${journeyActions.toFixed(1)} + ${PLAN.replenishableShare} × ${PLAN.remindersPerChain} × ${chainActions.toFixed(1)} = ${perOrder.toFixed(1)}`);
+  say(
+    `actions per journey, mixed (P3: ${Object.entries(p3.stories)
+      .map(([s, c]) => `${s} ${c.actions}`)
+      .join(', ')}): ${journeyActions.toFixed(1)}`,
+  );
+  say(
+    `actions per reminder (P3 chain: ${chain?.actions} actions / ${chain?.reminders} reminders): ${chainActions.toFixed(1)}`,
+  );
+  say(
+    `actions per order: ${journeyActions.toFixed(1)} + ${PLAN.replenishableShare} × ${PLAN.remindersPerChain} × ${chainActions.toFixed(1)} = ${perOrder.toFixed(1)}`,
+  );
   const monthly = perOrder * PLAN.ordersPerMonth;
   const avgAps = monthly / (30 * 86_400);
-  say(`actions a month: ${(monthly / 1e6).toFixed(1)} M; average ${avgAps.toFixed(1)} APS; Black Friday ${PLAN.blackFridayFactor}× = ${(avgAps * PLAN.blackFridayFactor).toFixed(0)} APS (upper bound: every action of the day's orders on the day)`);
+  say(
+    `actions a month: ${(monthly / 1e6).toFixed(1)} M; average ${avgAps.toFixed(1)} APS; Black Friday ${PLAN.blackFridayFactor}× = ${(avgAps * PLAN.blackFridayFactor).toFixed(0)} APS (upper bound: every action of the day's orders on the day)`,
+  );
   let left = monthly / 1e6;
   let floor = 0;
   let actionsUsd = 0;
@@ -66,28 +82,49 @@ export function plan(run: BenchRun): string[] {
   const closedKiB = mixed((c) => kib(c.bytes));
   const parkedKiB = p4 ? kib(p4.journey.historyBytesPerWorkflow) : closedKiB / 4;
   const chainRunKiB = chain ? kib(chain.bytes) / Math.max(1, chain.reminders) : NaN;
-  const activeGb = (openJourneys * (parkedKiB + closedKiB) / 2 + openChains * chainRunKiB) / 2 ** 20;
-  const retainedGb = ((perDay * closedKiB + chainsPerDay * PLAN.remindersPerChain * chainRunKiB * (30 / PLAN.chainDays)) * PLAN.retentionDays) / 2 ** 20;
-  say(`history per closed journey, mixed (P3): ${closedKiB.toFixed(1)} KiB; parked after confirmation (P4): ${parkedKiB.toFixed(1)} KiB; per chain run: ${chainRunKiB.toFixed(1)} KiB`);
-  say(`active storage: journeys × mean(parked, closed) + chains × one run = ${activeGb.toFixed(1)} GB; retained (${PLAN.retentionDays} days) ≈ ${retainedGb.toFixed(1)} GB`);
+  const activeGb = ((openJourneys * (parkedKiB + closedKiB)) / 2 + openChains * chainRunKiB) / 2 ** 20;
+  const retainedGb =
+    ((perDay * closedKiB + chainsPerDay * PLAN.remindersPerChain * chainRunKiB * (30 / PLAN.chainDays)) *
+      PLAN.retentionDays) /
+    2 ** 20;
+  say(
+    `history per closed journey, mixed (P3): ${closedKiB.toFixed(1)} KiB; parked after confirmation (P4): ${parkedKiB.toFixed(1)} KiB; per chain run: ${chainRunKiB.toFixed(1)} KiB`,
+  );
+  say(
+    `active storage: journeys × mean(parked, closed) + chains × one run = ${activeGb.toFixed(1)} GB; retained (${PLAN.retentionDays} days) ≈ ${retainedGb.toFixed(1)} GB`,
+  );
   const activeUsd = activeGb * PLAN.hoursPerMonth * CLOUD_PRICE.activeStorageUsdPerGbHour;
   const retainedUsd = retainedGb * PLAN.hoursPerMonth * CLOUD_PRICE.retainedStorageUsdPerGbHour;
   say(`Cloud storage: active $${activeUsd.toFixed(0)} + retained $${retainedUsd.toFixed(0)} a month`);
   const usage = actionsUsd + activeUsd + retainedUsd;
-  say(`Cloud total: usage $${usage.toFixed(0)} + Business plan max($500, 10%) $${Math.max(500, usage * 0.1).toFixed(0)} = $${(usage + Math.max(500, usage * 0.1)).toFixed(0)} a month (before plan allowances and commitments)`);
+  say(
+    `Cloud total: usage $${usage.toFixed(0)} + Business plan max($500, 10%) $${Math.max(500, usage * 0.1).toFixed(0)} = $${(usage + Math.max(500, usage * 0.1)).toFixed(0)} a month (before plan allowances and commitments)`,
+  );
 
   if (p2) {
     const workerMsPerJourney = (p2.journey.cpuMs.worker ?? NaN) / p2.journeys;
     const apiMsPerJourney = (p2.journey.cpuMs.api ?? NaN) / p2.journeys;
     const temporalMsPerJourney = (p2.journey.cpuMs.temporal ?? NaN) / p2.journeys;
     const peak = (perDay * PLAN.blackFridayFactor) / 86_400;
-    say(`CPU per whole journey (P2, demo policy): worker ${workerMsPerJourney.toFixed(0)} ms, API ${apiMsPerJourney.toFixed(0)} ms, Temporal dev server ${temporalMsPerJourney.toFixed(0)} ms`);
-    say(`Black Friday CPU (all of a journey's work on its day, upper bound): worker ${((peak * workerMsPerJourney) / 1000).toFixed(2)} cores, API ${((peak * apiMsPerJourney) / 1000).toFixed(2)} cores`);
+    say(
+      `CPU per whole journey (P2, demo policy): worker ${workerMsPerJourney.toFixed(0)} ms, API ${apiMsPerJourney.toFixed(0)} ms, Temporal dev server ${temporalMsPerJourney.toFixed(0)} ms`,
+    );
+    say(
+      `Black Friday CPU (all of a journey's work on its day, upper bound): worker ${((peak * workerMsPerJourney) / 1000).toFixed(2)} cores, API ${((peak * apiMsPerJourney) / 1000).toFixed(2)} cores`,
+    );
   }
-  if (p1) for (const r of p1.runs) say(`P1 c${r.concurrency}: API ${r.api.cpuMsPerStart.api} ms CPU per start, Temporal dev server ${r.api.cpuMsPerStart.temporal} ms per start`);
+  if (p1)
+    for (const r of p1.runs)
+      say(
+        `P1 c${r.concurrency}: API ${r.api.cpuMsPerStart.api} ms CPU per start, Temporal dev server ${r.api.cpuMsPerStart.temporal} ms per start`,
+      );
   if (p4) {
-    say(`worker RSS per parked journey (P4, ${p4.parked} parked): ${p4.journey.rssPerParkedKb} KB (bare: ${p4.baseline.rssPerParkedKb} KB); dev-server database per parked journey ${p4.journey.dbBytesPerWorkflow} bytes`);
-    say(`worker idle CPU with ${p4.parked} parked: ${p4.journey.idleCpuPercentOfCore} % of a core; Temporal ${p4.journey.temporalIdleCpuPercentOfCore} %`);
+    say(
+      `worker RSS per parked journey (P4, ${p4.parked} parked): ${p4.journey.rssPerParkedKb} KB (bare: ${p4.baseline.rssPerParkedKb} KB); dev-server database per parked journey ${p4.journey.dbBytesPerWorkflow} bytes`,
+    );
+    say(
+      `worker idle CPU with ${p4.parked} parked: ${p4.journey.idleCpuPercentOfCore} % of a core; Temporal ${p4.journey.temporalIdleCpuPercentOfCore} %`,
+    );
   }
   return out;
 }

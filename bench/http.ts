@@ -8,7 +8,10 @@ export class BenchHttp {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   private readonly base: URL;
 
-  constructor(baseUrl: string, private readonly keys: { checkout: string; support: string }) {
+  constructor(
+    baseUrl: string,
+    private readonly keys: { checkout: string; support: string },
+  ) {
     this.base = new URL(baseUrl);
   }
 
@@ -27,7 +30,10 @@ export class BenchHttp {
     options: { role?: 'checkout' | 'support'; headers?: Record<string, string>; retries503?: number } = {},
   ): Promise<{ status: number; body: T }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = { authorization: `Bearer ${this.keys[options.role ?? 'checkout']}`, ...options.headers };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.keys[options.role ?? 'checkout']}`,
+      ...options.headers,
+    };
     if (payload !== undefined) headers['content-type'] = 'application/json';
     for (let attempt = 0; ; attempt++) {
       const answer = await this.raw(method, path, payload, headers);
@@ -36,15 +42,28 @@ export class BenchHttp {
         await new Promise((r) => setTimeout(r, 1_000));
         continue;
       }
-      if (!expect.includes(answer.status)) throw new Error(`${method} ${path} → ${answer.status} ${answer.text.slice(0, 200)}`);
+      if (!expect.includes(answer.status))
+        throw new Error(`${method} ${path} → ${answer.status} ${answer.text.slice(0, 200)}`);
       return { status: answer.status, body: (answer.text ? JSON.parse(answer.text) : undefined) as T };
     }
   }
 
-  raw(method: string, path: string, payload: string | undefined, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  raw(
+    method: string,
+    path: string,
+    payload: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const req = http.request(
-        { host: this.base.hostname, port: this.base.port, path, method, headers: { ...headers, ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) }, agent: this.agent },
+        {
+          host: this.base.hostname,
+          port: this.base.port,
+          path,
+          method,
+          headers: { ...headers, ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) },
+          agent: this.agent,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));

@@ -10,7 +10,11 @@ export interface LoadResult {
   firstFailure?: string;
 }
 
-export async function closedLoop(n: number, concurrency: number, call: (i: number) => Promise<void>): Promise<LoadResult> {
+export async function closedLoop(
+  n: number,
+  concurrency: number,
+  call: (i: number) => Promise<void>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
@@ -30,12 +34,21 @@ export async function closedLoop(n: number, concurrency: number, call: (i: numbe
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, n) }, lane));
   const wallMs = performance.now() - t0;
-  return { n, concurrency, wallMs: round(wallMs), perSecond: round((latencies.length * 1000) / wallMs), ...percentiles(latencies), failures, ...(firstFailure ? { firstFailure } : {}) };
+  return {
+    n,
+    concurrency,
+    wallMs: round(wallMs),
+    perSecond: round((latencies.length * 1000) / wallMs),
+    ...percentiles(latencies),
+    failures,
+    ...(firstFailure ? { firstFailure } : {}),
+  };
 }
 
 export function percentiles(values: number[]): { p50Ms: number; p99Ms: number } {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN);
+  const at = (q: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN;
   return { p50Ms: round(at(0.5)), p99Ms: round(at(0.99)) };
 }
 

@@ -29,7 +29,9 @@ export function cpuMs(pid: number): number | undefined {
 /** Resident set size in MB; undefined when the process is gone. */
 export function rssMb(pid: number): number | undefined {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmRSS:'));
     return line ? Number(line.split(/\s+/)[1]) / 1024 : undefined;
   } catch {
     return undefined;
@@ -50,7 +52,11 @@ export function cpuSnapshot(pids: Pids): CpuSnapshot {
 
 /** CPU ms per process between two snapshots (rounded). */
 export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
-  return Object.fromEntries(Object.keys(after).filter((k) => k in before).map((k) => [k, Math.round(after[k]! - before[k]!)]));
+  return Object.fromEntries(
+    Object.keys(after)
+      .filter((k) => k in before)
+      .map((k) => [k, Math.round(after[k]! - before[k]!)]),
+  );
 }
 
 function selfCpuMs(): number {

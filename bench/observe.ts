@@ -1,10 +1,15 @@
-/** Waiting for workflows and reading their times and histories, through the server's visibility store and history API. */
+/** Waiting for workflows and reading their times, through the server's visibility store and describe. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { ProviderStub } from '../chaos/provider-stubs';
 
 /** Waits until no workflow matching `query` runs any more (or `timeoutMs` passes); answers how many still run. */
-export async function waitUntilClosed(client: Client, query: string, timeoutMs: number, pollMs = 2_000): Promise<number> {
+export async function waitUntilClosed(
+  client: Client,
+  query: string,
+  timeoutMs: number,
+  pollMs = 2_000,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     // A count the busy dev server fails to answer (its visibility store is SQLite) is asked again.
@@ -30,7 +35,12 @@ export interface ClosedExecution {
 export async function closedExecutions(client: Client, query: string): Promise<ClosedExecution[]> {
   const out: ClosedExecution[] = [];
   for await (const w of client.workflow.list({ query: `${query} AND ExecutionStatus!="Running"` })) {
-    out.push({ workflowId: w.workflowId, status: w.status.name, startMs: w.startTime.getTime(), closeMs: w.closeTime?.getTime() ?? NaN });
+    out.push({
+      workflowId: w.workflowId,
+      status: w.status.name,
+      startMs: w.startTime.getTime(),
+      closeMs: w.closeTime?.getTime() ?? NaN,
+    });
   }
   return out;
 }
@@ -38,12 +48,18 @@ export async function closedExecutions(client: Client, query: string): Promise<C
 /** Requests a provider stub accepted, per journey id (SendGrid's custom_args.journeyId). */
 export function acceptedByJourney(stub: ProviderStub, ids: Set<string>): Map<string, number> {
   const out = new Map<string, number>();
-  for (const r of stub.requests) if (r.journeyId && ids.has(r.journeyId) && r.status < 300) out.set(r.journeyId, (out.get(r.journeyId) ?? 0) + 1);
+  for (const r of stub.requests)
+    if (r.journeyId && ids.has(r.journeyId) && r.status < 300) out.set(r.journeyId, (out.get(r.journeyId) ?? 0) + 1);
   return out;
 }
 
 /** Waits until the stub has accepted at least `perJourney` requests for each id; answers how many ids fell short. */
-export async function waitForSends(stub: ProviderStub, ids: string[], perJourney: number, timeoutMs: number): Promise<number> {
+export async function waitForSends(
+  stub: ProviderStub,
+  ids: string[],
+  perJourney: number,
+  timeoutMs: number,
+): Promise<number> {
   const set = new Set(ids);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -55,10 +71,25 @@ export async function waitForSends(stub: ProviderStub, ids: string[], perJourney
 }
 
 /** Waits until each of a few workflows has closed (describe, no visibility query); answers how many still run. */
-export async function waitUntilEachClosed(client: Client, workflowIds: string[], timeoutMs: number, pollMs = 1_000): Promise<number> {
+export async function waitUntilEachClosed(
+  client: Client,
+  workflowIds: string[],
+  timeoutMs: number,
+  pollMs = 1_000,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const running = await Promise.all(workflowIds.map((id) => client.workflow.getHandle(id).describe().then((d) => d.status.name === 'RUNNING', () => true)));
+    const running = await Promise.all(
+      workflowIds.map((id) =>
+        client.workflow
+          .getHandle(id)
+          .describe()
+          .then(
+            (d) => d.status.name === 'RUNNING',
+            () => true,
+          ),
+      ),
+    );
     const left = running.filter(Boolean).length;
     if (left === 0 || Date.now() > deadline) return left;
     await sleep(pollMs);

@@ -1,5 +1,11 @@
-/** The orders the bench places: one shape everywhere, email only, so each journey's messages are countable at the stub. */
-export const SERUM = { sku: 'SERUM-30', name: 'Vitamin C serum 30 ml', quantity: 2, unitPrice: '24.50', category: 'cosmetics' };
+/** The orders the bench places: one shape, email only, so each journey's messages are countable at the stub. */
+export const SERUM = {
+  sku: 'SERUM-30',
+  name: 'Vitamin C serum 30 ml',
+  quantity: 2,
+  unitPrice: '24.50',
+  category: 'cosmetics',
+};
 export const TOWEL = { sku: 'TOWEL-01', name: 'Bamboo towel', quantity: 1, unitPrice: '10.90' };
 
 export interface OrderOptions {
@@ -10,7 +16,9 @@ export interface OrderOptions {
 }
 
 export function benchOrder(orderId: string, options: OrderOptions = {}): Record<string, unknown> {
-  const serum = options.replenishmentIntervalDays ? { ...SERUM, replenishmentIntervalDays: options.replenishmentIntervalDays } : SERUM;
+  const serum = options.replenishmentIntervalDays
+    ? { ...SERUM, replenishmentIntervalDays: options.replenishmentIntervalDays }
+    : SERUM;
   return {
     orderId,
     customerId: `cus-${orderId}`,

@@ -32,7 +32,7 @@ export interface P1Result {
   payloadBytes: number;
   /**
    * bare: a trivial start of the same payload size; inProcess: JourneyService.start called in this process (the
-   * journey's real start options: encrypted input, memo, search attributes, summary) without HTTP; api: POST /v1/orders.
+   * journey's real start options: encrypted input, memo, search attributes, summary) without HTTP; api: the route.
    * api/inProcess is the HTTP API's own cost (HTTP, express, validation, logging); inProcess/bare is what the start
    * options cost, most of it on the Temporal server.
    */
@@ -56,30 +56,56 @@ export async function benchStart(b: BenchStack, o: P1Options, say: (m: string) =
   const tag = runTag();
   // The bare side's argument: a string as long as the journey's input ({ order, policy }) in JSON.
   // Orders carry a phone, as checkout's usually do (email is still their only channel).
-  const order = (orderId: string, i: number) => benchOrder(orderId, { phone: `+3712${String(10_000_000 + i).slice(1)}` });
+  const order = (orderId: string, i: number) =>
+    benchOrder(orderId, { phone: `+3712${String(10_000_000 + i).slice(1)}` });
   const payload = 'x'.repeat(JSON.stringify({ order: order(`p1${tag}-sample`, 0), policy: demoPolicy }).length);
-  const bareStart = (id: string) => b.bare.workflow.start('benchTrivial', { workflowId: id, taskQueue: 'bench-p1-bare', args: [payload] }).then(() => undefined);
-  const apiStart = (orderId: string, i: number) => http.call('POST', '/v1/orders', order(orderId, i), [201]).then(() => undefined);
+  const bareStart = (id: string) =>
+    b.bare.workflow
+      .start('benchTrivial', { workflowId: id, taskQueue: 'bench-p1-bare', args: [payload] })
+      .then(() => undefined);
+  const apiStart = (orderId: string, i: number) =>
+    http.call('POST', '/v1/orders', order(orderId, i), [201]).then(() => undefined);
   // The service's own start code, in this process, on the API's task queue (records are not used by start()).
-  const service = new JourneyService(await b.stack.client(), `${TASK_QUEUE_PREFIX}-p1`, demoPolicy, {} as JourneyRecords);
+  const service = new JourneyService(
+    await b.stack.client(),
+    `${TASK_QUEUE_PREFIX}-p1`,
+    demoPolicy,
+    {} as JourneyRecords,
+  );
   const parsed = (orderId: string, i: number) => orderSchema.parse(order(orderId, i));
   const inProcessStart = (orderId: string, i: number) => service.start(parsed(orderId, i)).then(() => undefined);
 
   say(`P1: warm-up (${o.warmup} starts each)`);
-  for (const warm of [await closedLoop(o.warmup, 16, (i) => bareStart(`bare-${tag}-w-${i}`)), await closedLoop(o.warmup, 16, (i) => apiStart(`p1${tag}-w-${i}`, i))]) {
+  for (const warm of [
+    await closedLoop(o.warmup, 16, (i) => bareStart(`bare-${tag}-w-${i}`)),
+    await closedLoop(o.warmup, 16, (i) => apiStart(`p1${tag}-w-${i}`, i)),
+  ]) {
     const died = b.stack.temporal.unexpectedExits;
-    if (warm.failures) throw new Error(`P1 warm-up: ${warm.failures} of ${warm.n} starts failed (${warm.firstFailure})${died.length ? `; Temporal exited: ${died.join('; ')}` : ''}`);
+    if (warm.failures)
+      throw new Error(
+        `P1 warm-up: ${warm.failures} of ${warm.n} starts failed (${warm.firstFailure})${died.length ? `; Temporal exited: ${died.join('; ')}` : ''}`,
+      );
   }
 
-  const starts = { bare: (i: number, c: number) => bareStart(`bare-${tag}-c${c}-${i}`), inProcess: (i: number, c: number) => inProcessStart(`p1${tag}-in-c${c}-${i}`, i), api: (i: number, c: number) => apiStart(`p1${tag}-c${c}-${i}`, i) };
+  const starts = {
+    bare: (i: number, c: number) => bareStart(`bare-${tag}-c${c}-${i}`),
+    inProcess: (i: number, c: number) => inProcessStart(`p1${tag}-in-c${c}-${i}`, i),
+    api: (i: number, c: number) => apiStart(`p1${tag}-c${c}-${i}`, i),
+  };
   const measure = async (side: keyof typeof starts, c: number): Promise<P1Side> => {
     const before = cpuSnapshot(b.pids());
     // The in-process side is a diagnostic (it splits the gap): half the starts keep the bench within its budget.
     const n = side === 'inProcess' ? Math.ceil(o.n / 2) : o.n;
     const result = await closedLoop(n, c, (i) => starts[side](i, c));
     const cpu = cpuDelta(before, cpuSnapshot(b.pids()));
-    const cpuMsPerStart = Object.fromEntries(Object.entries(cpu).filter(([k]) => k !== 'baselineWorker').map(([k, ms]) => [k, Math.round((ms / n) * 100) / 100]));
-    say(`  ${side} c${c}: ${result.perSecond}/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failures ${result.failures} · CPU ms/start ${JSON.stringify(cpuMsPerStart)}`);
+    const cpuMsPerStart = Object.fromEntries(
+      Object.entries(cpu)
+        .filter(([k]) => k !== 'baselineWorker')
+        .map(([k, ms]) => [k, Math.round((ms / n) * 100) / 100]),
+    );
+    say(
+      `  ${side} c${c}: ${result.perSecond}/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failures ${result.failures} · CPU ms/start ${JSON.stringify(cpuMsPerStart)}`,
+    );
     return { ...result, cpuMsPerStart };
   };
   const runs: P1Result['runs'] = [];
@@ -99,7 +125,10 @@ export async function benchStart(b: BenchStack, o: P1Options, say: (m: string) =
       p50Ratio: ratio(api.p50Ms, bare.p50Ms),
       p99Ratio: ratio(api.p99Ms, bare.p99Ms),
       apiVsInProcess: { throughput: ratio(api.perSecond, inProcess.perSecond), p99: ratio(api.p99Ms, inProcess.p99Ms) },
-      inProcessVsBare: { throughput: ratio(inProcess.perSecond, bare.perSecond), p99: ratio(inProcess.p99Ms, bare.p99Ms) },
+      inProcessVsBare: {
+        throughput: ratio(inProcess.perSecond, bare.perSecond),
+        p99: ratio(inProcess.p99Ms, bare.p99Ms),
+      },
     });
   }
   http.close();

@@ -46,7 +46,13 @@ export interface P2Result {
   script: { failures: number; firstFailure?: string; retried503: number; seconds: number };
 }
 
-export async function benchJourneys(b: BenchStack, taskQueue: string, shape: JourneyShape, o: P2Options, say: (m: string) => void): Promise<P2Result> {
+export async function benchJourneys(
+  b: BenchStack,
+  taskQueue: string,
+  shape: JourneyShape,
+  o: P2Options,
+  say: (m: string) => void,
+): Promise<P2Result> {
   const client = await b.stack.client();
   const tag = runTag();
   const http = new BenchHttp(b.stack.apiUrl, CHAOS_KEYS);
@@ -54,19 +60,34 @@ export async function benchJourneys(b: BenchStack, taskQueue: string, shape: Jou
 
   say(`P2: ${o.journeys} journeys through the API at concurrency ${o.concurrency}`);
   let before = cpuSnapshot(b.pids());
-  const driven = await closedLoop(o.journeys, o.concurrency, (i) => playStory(http, 'happy', orderIds[i]!, LATE_REPLENISHMENT_DAYS).then(() => undefined));
-  say(`  scripts done in ${round(driven.wallMs / 1000)} s (${driven.failures} failed${driven.firstFailure ? `: ${driven.firstFailure}` : ''}); waiting for the journeys to close`);
+  const driven = await closedLoop(o.journeys, o.concurrency, (i) =>
+    playStory(http, 'happy', orderIds[i]!, LATE_REPLENISHMENT_DAYS).then(() => undefined),
+  );
+  say(
+    `  scripts done in ${round(driven.wallMs / 1000)} s (${driven.failures} failed${driven.firstFailure ? `: ${driven.firstFailure}` : ''}); waiting for the journeys to close`,
+  );
   const journeyQuery = `TaskQueue="${taskQueue}" AND WorkflowType="orderJourney" AND WorkflowId STARTS_WITH "order-p2${tag}-"`;
   await waitUntilClosed(client, journeyQuery, o.timeoutMs);
   const journey = await side(client, journeyQuery, o.journeys, cpuDelta(before, cpuSnapshot(b.pids())));
-  say(`  journeys: ${journey.completionSeconds} s, per journey p50 ${journey.journeyP50Seconds} s, ${journey.notCompleted} not completed`);
+  say(
+    `  journeys: ${journey.completionSeconds} s, per journey p50 ${journey.journeyP50Seconds} s, ${journey.notCompleted} not completed`,
+  );
   http.close();
-  const script = { failures: driven.failures, ...(driven.firstFailure ? { firstFailure: driven.firstFailure } : {}), retried503: http.retried503, seconds: round(driven.wallMs / 1000) };
+  const script = {
+    failures: driven.failures,
+    ...(driven.firstFailure ? { firstFailure: driven.firstFailure } : {}),
+    retried503: http.retried503,
+    seconds: round(driven.wallMs / 1000),
+  };
 
   say(`P2: ${o.journeys} baseline workflows (${JSON.stringify(shape)}) through a bare client`);
   before = cpuSnapshot(b.pids());
   await closedLoop(o.journeys, o.concurrency, async (i) => {
-    const handle = await b.bare.workflow.start('baselineJourney', { workflowId: `base-p2${tag}-${i}`, taskQueue: BASELINE_TASK_QUEUE, args: [shape] });
+    const handle = await b.bare.workflow.start('baselineJourney', {
+      workflowId: `base-p2${tag}-${i}`,
+      taskQueue: BASELINE_TASK_QUEUE,
+      args: [shape],
+    });
     for (let u = 0; u < shape.updates; u++) await handle.executeUpdate('benchOp', { args: ['shipment'] });
     for (let s = 0; s < shape.signals; s++) await handle.signal('benchEvent', `event-${s}`);
   });
@@ -79,7 +100,8 @@ export async function benchJourneys(b: BenchStack, taskQueue: string, shape: Jou
   const ledger = await readLedger(b.stack.database.url, ids);
   const sentRows = ledger.filter((r) => r.status === 'sent' || r.status === 'delivered');
   const accepted = new Map<string, number>();
-  for (const r of b.stack.sendgrid.requests) if (r.ledgerId && r.status < 300) accepted.set(r.ledgerId, (accepted.get(r.ledgerId) ?? 0) + 1);
+  for (const r of b.stack.sendgrid.requests)
+    if (r.ledgerId && r.status < 300) accepted.set(r.ledgerId, (accepted.get(r.ledgerId) ?? 0) + 1);
   const duplicated = [...accepted.values()].reduce((a, n) => a + Math.max(0, n - 1), 0);
   const perJourney = acceptedByJourney(b.stack.sendgrid, new Set(ids));
   const lost = ids.reduce((a, id) => a + Math.max(0, o.expectedMessages - (perJourney.get(id) ?? 0)), 0);
@@ -92,11 +114,22 @@ export async function benchJourneys(b: BenchStack, taskQueue: string, shape: Jou
     // Baseline time over the journeys' time: 1.0 means as fast as bare Temporal, lower is slower.
     completionRatio: ratio(baseline.completionSeconds, journey.completionSeconds),
     script,
-    ledger: { expected: o.expectedMessages * o.journeys, sent: sentRows.length, lost, duplicated, failedOrSkipped: ledger.length - sentRows.length },
+    ledger: {
+      expected: o.expectedMessages * o.journeys,
+      sent: sentRows.length,
+      lost,
+      duplicated,
+      failedOrSkipped: ledger.length - sentRows.length,
+    },
   };
 }
 
-async function side(client: Parameters<typeof closedExecutions>[0], query: string, n: number, cpuMs: Record<string, number>): Promise<P2Side> {
+async function side(
+  client: Parameters<typeof closedExecutions>[0],
+  query: string,
+  n: number,
+  cpuMs: Record<string, number>,
+): Promise<P2Side> {
   const closed = await closedExecutions(client, query);
   const start = Math.min(...closed.map((c) => c.startMs));
   const end = Math.max(...closed.map((c) => c.closeMs));

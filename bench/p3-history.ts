@@ -32,7 +32,10 @@ export async function benchHistory(b: BenchStack, say: (m: string) => void): Pro
   const chainOrder = `p3${tag}-chain`;
   say(`P3: ${STORIES.join(', ')} and a replenishment chain (demo policy)`);
   const played = await Promise.all(
-    [...STORIES.map((s) => playStory(http, s, ids[s], LATE_REPLENISHMENT_DAYS)), playStory(http, 'happy', chainOrder, 2)].map((p, k) =>
+    [
+      ...STORIES.map((s) => playStory(http, s, ids[s], LATE_REPLENISHMENT_DAYS)),
+      playStory(http, 'happy', chainOrder, 2),
+    ].map((p, k) =>
       p.catch((err: Error) => {
         say(`  ${STORIES[k] ?? 'chain'} script failed (${err.message}); its journey is counted as it stands`);
         return { refusedUpdates: 0 };
@@ -71,8 +74,15 @@ export async function benchHistory(b: BenchStack, say: (m: string) => void): Pro
     }
     const count = sumCounts(runs);
     const reminders = await sentMessages(b.stack.database.url, chainId);
-    replenishmentChain = { ...count, status, reminders, actionsPerReminder: reminders ? Math.round((count.actions / reminders) * 10) / 10 : NaN };
-    say(`  replenishment chain: ${runs.length} runs, ${count.events} events, ${count.actions} actions for ${reminders} reminders, ${status}`);
+    replenishmentChain = {
+      ...count,
+      status,
+      reminders,
+      actionsPerReminder: reminders ? Math.round((count.actions / reminders) * 10) / 10 : NaN,
+    };
+    say(
+      `  replenishment chain: ${runs.length} runs, ${count.events} events, ${count.actions} actions for ${reminders} reminders, ${status}`,
+    );
   } catch (err) {
     say(`  replenishment chain not read: ${(err as Error).message}`);
   }
@@ -91,7 +101,10 @@ async function sentMessages(databaseUrl: string, journeyId: string): Promise<num
   const pg = new Pg({ connectionString: databaseUrl });
   await pg.connect();
   try {
-    const { rows } = await pg.query<{ n: string }>(`SELECT count(*) AS n FROM message_ledger WHERE journey_id = $1 AND status IN ('sent', 'delivered')`, [journeyId]);
+    const { rows } = await pg.query<{ n: string }>(
+      `SELECT count(*) AS n FROM message_ledger WHERE journey_id = $1 AND status IN ('sent', 'delivered')`,
+      [journeyId],
+    );
     return Number(rows[0]!.n);
   } finally {
     await pg.end();

@@ -2,7 +2,7 @@
  * P4 — parked journeys: K journeys under the production policy, asleep after their confirmation (the next thing due is
  * days away), vs K bare workflows asleep on a 30-day timer after one activity. Worker RSS before and after, worker and
  * server CPU over an idle window, and storage: the dev server's database file growth and the encoded history of a
- * sample. K below 10,000 by default (starting 10,000 here takes longer than the bench's budget): the per-journey figures
+ * sample. K is below 10,000 by default (starting 10,000 here takes longer than the bench's budget): per-journey figures
  * are measured at K and extrapolated, and the result says so.
  */
 import { statSync } from 'node:fs';
@@ -65,14 +65,34 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
     idleSeconds: o.idleSeconds,
     start: async () => {
       const http = new BenchHttp(b.stack.apiUrl, CHAOS_KEYS);
-      await closedLoop(o.parked, 16, (i) => http.call('POST', '/v1/orders', benchOrder(journeyIds[i]!, { replenishmentIntervalDays: LATE_REPLENISHMENT_DAYS }), [201]).then(() => undefined));
+      await closedLoop(o.parked, 16, (i) =>
+        http
+          .call(
+            'POST',
+            '/v1/orders',
+            benchOrder(journeyIds[i]!, { replenishmentIntervalDays: LATE_REPLENISHMENT_DAYS }),
+            [201],
+          )
+          .then(() => undefined),
+      );
       http.close();
-      const short = await waitForSends(b.stack.sendgrid, journeyIds.map((id) => `order-${id}`), 1, 240_000);
+      const short = await waitForSends(
+        b.stack.sendgrid,
+        journeyIds.map((id) => `order-${id}`),
+        1,
+        240_000,
+      );
       if (short) say(`  ${short} confirmations missing after 4 minutes`);
     },
-    historyBytes: async () => sampleHistoryBytes(client, journeyIds.slice(0, 20).map((id) => `order-${id}`)),
+    historyBytes: async () =>
+      sampleHistoryBytes(
+        client,
+        journeyIds.slice(0, 20).map((id) => `order-${id}`),
+      ),
   });
-  say(`  journeys: worker RSS ${journey.rssBeforeMb} → ${journey.rssAfterMb} MB (${journey.rssPerParkedKb} KB each), idle CPU ${journey.idleCpuPercentOfCore} % of a core`);
+  say(
+    `  journeys: worker RSS ${journey.rssBeforeMb} → ${journey.rssAfterMb} MB (${journey.rssPerParkedKb} KB each), idle CPU ${journey.idleCpuPercentOfCore} % of a core`,
+  );
 
   const stub = await startProviderStub('sendgrid');
   let baseline: P4Side;
@@ -85,7 +105,15 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
       dbBytes,
       idleSeconds: o.idleSeconds,
       start: async () => {
-        await closedLoop(o.parked, 16, (i) => b.bare.workflow.start('benchParked', { workflowId: ids[i]!, taskQueue: BASELINE_TASK_QUEUE, args: [`${stub.url}/v3/mail/send`, ids[i]!] }).then(() => undefined));
+        await closedLoop(o.parked, 16, (i) =>
+          b.bare.workflow
+            .start('benchParked', {
+              workflowId: ids[i]!,
+              taskQueue: BASELINE_TASK_QUEUE,
+              args: [`${stub.url}/v3/mail/send`, ids[i]!],
+            })
+            .then(() => undefined),
+        );
         const short = await waitForSends(stub, ids, 1, 240_000);
         if (short) say(`  ${short} baseline workflows did not run their activity in 4 minutes`);
       },
@@ -94,7 +122,9 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
   } finally {
     await stub.stop();
   }
-  say(`  baseline: worker RSS ${baseline.rssBeforeMb} → ${baseline.rssAfterMb} MB (${baseline.rssPerParkedKb} KB each), idle CPU ${baseline.idleCpuPercentOfCore} % of a core`);
+  say(
+    `  baseline: worker RSS ${baseline.rssBeforeMb} → ${baseline.rssAfterMb} MB (${baseline.rssPerParkedKb} KB each), idle CPU ${baseline.idleCpuPercentOfCore} % of a core`,
+  );
 
   const cached = Math.min(10_000, o.cacheSize);
   const linear = Math.round(journey.rssBeforeMb + (10_000 * journey.rssPerParkedKb) / 1024);
@@ -119,7 +149,15 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
 
 async function park(
   b: BenchStack,
-  o: { count: number; pid: number; cpuKey: string; dbBytes: () => number; idleSeconds: number; start: () => Promise<void>; historyBytes: () => Promise<number> },
+  o: {
+    count: number;
+    pid: number;
+    cpuKey: string;
+    dbBytes: () => number;
+    idleSeconds: number;
+    start: () => Promise<void>;
+    historyBytes: () => Promise<number>;
+  },
 ): Promise<P4Side> {
   const rssBeforeMb = rssMb(o.pid) ?? NaN;
   const db0 = o.dbBytes();
@@ -144,7 +182,10 @@ async function park(
   };
 }
 
-async function sampleHistoryBytes(client: Awaited<ReturnType<BenchStack['stack']['client']>>, workflowIds: string[]): Promise<number> {
+async function sampleHistoryBytes(
+  client: Awaited<ReturnType<BenchStack['stack']['client']>>,
+  workflowIds: string[],
+): Promise<number> {
   let total = 0;
   for (const id of workflowIds) total += countHistory(await client.workflow.getHandle(id).fetchHistory()).bytes;
   return Math.round(total / workflowIds.length);

@@ -36,8 +36,22 @@ export async function benchCarrierNews(b: BenchStack, o: P5Options, say: (m: str
   const sendgrid = b.stack.sendgrid;
   const orderIds = Array.from({ length: o.journeys }, (_, i) => `p5${tag}-${i}`);
   say(`P5: ${o.journeys} journeys × ${STATUSES.length} signed EasyPost webhooks, ${o.concurrency} journeys at a time`);
-  await closedLoop(o.journeys, 8, (i) => http.call('POST', '/v1/orders', benchOrder(orderIds[i]!, { replenishmentIntervalDays: LATE_REPLENISHMENT_DAYS }), [201]).then(() => undefined));
-  const short = await waitForSends(sendgrid, orderIds.map((id) => `order-${id}`), 1, 120_000); // the confirmations
+  await closedLoop(o.journeys, 8, (i) =>
+    http
+      .call(
+        'POST',
+        '/v1/orders',
+        benchOrder(orderIds[i]!, { replenishmentIntervalDays: LATE_REPLENISHMENT_DAYS }),
+        [201],
+      )
+      .then(() => undefined),
+  );
+  const short = await waitForSends(
+    sendgrid,
+    orderIds.map((id) => `order-${id}`),
+    1,
+    120_000,
+  ); // the confirmations
   if (short) say(`  ${short} confirmations missing after 2 minutes`);
 
   const webhook: number[] = [];
@@ -45,15 +59,38 @@ export async function benchCarrierNews(b: BenchStack, o: P5Options, say: (m: str
     const orderId = orderIds[i]!;
     const trackingNumber = `${orderId.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}P1`;
     // Registered just before its events: a parcel silent for the demo's "stall" days would send a message of its own.
-    await http.call('POST', `/v1/orders/${orderId}/shipments`, { carrier: 'ups', trackingNumber, items: [{ sku: SERUM.sku, quantity: SERUM.quantity }, { sku: TOWEL.sku, quantity: TOWEL.quantity }] }, [201]);
+    await http.call(
+      'POST',
+      `/v1/orders/${orderId}/shipments`,
+      {
+        carrier: 'ups',
+        trackingNumber,
+        items: [
+          { sku: SERUM.sku, quantity: SERUM.quantity },
+          { sku: TOWEL.sku, quantity: TOWEL.quantity },
+        ],
+      },
+      [201],
+    );
     for (const status of STATUSES) {
       const body = JSON.stringify(easyPostEvent(`evt_${trackingNumber}_${status}`, trackingNumber, status));
       const sentAt = Date.now();
       const seen = sendgrid.requests.length;
-      await http.raw('POST', '/v1/webhooks/tracking/easypost', body, { 'content-type': 'application/json', 'x-hmac-signature': signature(body) }).then((r) => {
-        if (r.status !== 200) throw new Error(`webhook → ${r.status} ${r.text.slice(0, 200)}`);
-      });
-      webhook.push((await arrival(sendgrid, seen, (r) => r.journeyId === `order-${orderId}` && (r.step ?? '').startsWith(`parcel:${trackingNumber}:`))) - sentAt);
+      await http
+        .raw('POST', '/v1/webhooks/tracking/easypost', body, {
+          'content-type': 'application/json',
+          'x-hmac-signature': signature(body),
+        })
+        .then((r) => {
+          if (r.status !== 200) throw new Error(`webhook → ${r.status} ${r.text.slice(0, 200)}`);
+        });
+      webhook.push(
+        (await arrival(
+          sendgrid,
+          seen,
+          (r) => r.journeyId === `order-${orderId}` && (r.step ?? '').startsWith(`parcel:${trackingNumber}:`),
+        )) - sentAt,
+      );
     }
   });
   http.close();
@@ -63,7 +100,15 @@ export async function benchCarrierNews(b: BenchStack, o: P5Options, say: (m: str
   let bareRun;
   try {
     const ids = Array.from({ length: o.journeys }, (_, i) => `echo-p5${tag}-${i}`);
-    await closedLoop(o.journeys, 8, (i) => b.bare.workflow.start('signalEcho', { workflowId: ids[i]!, taskQueue: BASELINE_TASK_QUEUE, args: [STATUSES.length, `${stub.url}/v3/mail/send`] }).then(() => undefined));
+    await closedLoop(o.journeys, 8, (i) =>
+      b.bare.workflow
+        .start('signalEcho', {
+          workflowId: ids[i]!,
+          taskQueue: BASELINE_TASK_QUEUE,
+          args: [STATUSES.length, `${stub.url}/v3/mail/send`],
+        })
+        .then(() => undefined),
+    );
     bareRun = await closedLoop(o.journeys, o.concurrency, async (i) => {
       const handle = b.bare.workflow.getHandle(ids[i]!);
       for (const status of STATUSES) {
@@ -79,14 +124,27 @@ export async function benchCarrierNews(b: BenchStack, o: P5Options, say: (m: str
   }
   const w = { ...percentiles(webhook), failures: webhookRun.failures };
   const s = { ...percentiles(bare), failures: bareRun?.failures ?? 0 };
-  say(`  webhook → provider: p50 ${w.p50Ms} ms, p99 ${w.p99Ms} ms (${w.failures} failures${webhookRun.firstFailure ? `: ${webhookRun.firstFailure}` : ''}); bare signal → activity: p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms`);
-  return { events: webhook.length, concurrency: o.concurrency, webhook: w, bare: s, p50Ratio: ratio(w.p50Ms, s.p50Ms), p99Ratio: ratio(w.p99Ms, s.p99Ms) };
+  say(
+    `  webhook → provider: p50 ${w.p50Ms} ms, p99 ${w.p99Ms} ms (${w.failures} failures${webhookRun.firstFailure ? `: ${webhookRun.firstFailure}` : ''}); bare signal → activity: p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms`,
+  );
+  return {
+    events: webhook.length,
+    concurrency: o.concurrency,
+    webhook: w,
+    bare: s,
+    p50Ratio: ratio(w.p50Ms, s.p50Ms),
+    p99Ratio: ratio(w.p99Ms, s.p99Ms),
+  };
 }
 
 /** When (epoch ms, as the stub recorded it) the first matching request after index `from` arrived; 30 s at most. */
-async function arrival(stub: ProviderStub, from: number, match: (r: ProviderStub['requests'][number]) => boolean): Promise<number> {
+async function arrival(
+  stub: ProviderStub,
+  from: number,
+  match: (r: ProviderStub['requests'][number]) => boolean,
+): Promise<number> {
   const deadline = Date.now() + 30_000;
-  for (let i = from; ; ) {
+  for (let i = from; ;) {
     for (; i < stub.requests.length; i++) if (match(stub.requests[i]!)) return stub.requests[i]!.at;
     if (Date.now() > deadline) throw new Error('no provider call within 30 s');
     await new Promise((r) => setTimeout(r, 2));
@@ -95,7 +153,9 @@ async function arrival(stub: ProviderStub, from: number, match: (r: ProviderStub
 
 /** `X-Hmac-Signature` as EasyPost signs: hex HMAC-SHA256 of the body with the NFKD-normalized secret. */
 function signature(body: string): string {
-  return `hmac-sha256-hex=${createHmac('sha256', Buffer.from(EASYPOST_WEBHOOK_SECRET.normalize('NFKD'), 'utf8')).update(body, 'utf8').digest('hex')}`;
+  return `hmac-sha256-hex=${createHmac('sha256', Buffer.from(EASYPOST_WEBHOOK_SECRET.normalize('NFKD'), 'utf8'))
+    .update(body, 'utf8')
+    .digest('hex')}`;
 }
 
 /** EasyPost's tracker.updated event, with the fields the adapter reads. */
@@ -115,7 +175,9 @@ function easyPostEvent(id: string, trackingCode: string, status: string) {
       carrier: 'UPS',
       created_at: now,
       updated_at: now,
-      tracking_details: [{ object: 'TrackingDetail', message: status.replace(/_/g, ' '), status, datetime: now, source: 'UPS' }],
+      tracking_details: [
+        { object: 'TrackingDetail', message: status.replace(/_/g, ' '), status, datetime: now, source: 'UPS' },
+      ],
     },
     status: 'pending',
     created_at: now,

@@ -42,11 +42,23 @@ function place(url: string, functionName: string): string {
 /** Places grouped by what they do for a request, first match wins (self time of a leaf frame). */
 const GROUPS: [string, RegExp][] = [
   ['module loading at start-up (not per request)', /^(esbuild|tsx|get-tsconfig|node:internal\/modules|\(compile)/],
-  ['Temporal client: gRPC, protobuf, SDK', /^(@grpc\/|protobufjs|@protobufjs\/|@temporalio\/|long$|node:internal\/http2|node:http2)/],
-  ['logging: pino, redaction, sync writes to stdout', /^(pino|pino-http|@pinojs|sonic-boom|fast-redact|\(writeString\)|src\/logger|src\/observability\/request-logging)/],
+  [
+    'Temporal client: gRPC, protobuf, SDK',
+    /^(@grpc\/|protobufjs|@protobufjs\/|@temporalio\/|long$|node:internal\/http2|node:http2)/,
+  ],
+  [
+    'logging: pino, redaction, sync writes to stdout',
+    /^(pino|pino-http|@pinojs|sonic-boom|fast-redact|\(writeString\)|src\/logger|src\/observability\/request-logging)/,
+  ],
   ['validation: zod, the order schema', /^(zod|src\/domain\/order|src\/api\/errors)/],
-  ['fingerprint, API-key digests, payload encryption', /^(src\/journeys\/fingerprint|src\/temporal\/encryption-codec|node:internal\/crypto|\(randomFillSync\))/],
-  ['HTTP server and express', /^(express|router|body-parser|raw-body|iconv-lite|on-finished|finalhandler|send|serve-static|path-to-regexp|content-type|type-is|qs|statuses|http-errors|depd|debug|node:_http|node:http|node:net|node:internal\/stream|node:stream|node:events|\(writev\))/],
+  [
+    'fingerprint, API-key digests, payload encryption',
+    /^(src\/journeys\/fingerprint|src\/temporal\/encryption-codec|node:internal\/crypto|\(randomFillSync\))/,
+  ],
+  [
+    'HTTP server and express',
+    /^(express|router|body-parser|raw-body|iconv-lite|on-finished|finalhandler|send|serve-static|path-to-regexp|content-type|type-is|qs|statuses|http-errors|depd|debug|node:_http|node:http|node:net|node:internal\/stream|node:stream|node:events|\(writev\))/,
+  ],
   ['metrics (prom-client)', /^(prom-client|src\/observability\/api-metrics|src\/api\/metrics)/],
   ['garbage collection', /^\(garbage collector\)$/],
 ];
@@ -78,17 +90,28 @@ export function summarize(profile: CpuProfile, top = 15): ProfileSummary {
       seen.add(name);
     }
   });
-  const ms = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]) => [k, Math.round(us / 100) / 10] as [string, number]);
+  const ms = (m: Map<string, number>) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, us]) => [k, Math.round(us / 100) / 10] as [string, number]);
   const groups = new Map<string, number>();
   for (const [where, us] of self) {
     const group = GROUPS.find(([, re]) => re.test(where))?.[0] ?? 'other (our routes, middleware, Node internals)';
     groups.set(group, (groups.get(group) ?? 0) + us);
   }
-  return { busyMs: Math.round(busyUs / 1000), selfByPlace: ms(self), byGroup: ms(groups), selfByFunction: ms(selfFn), inclusiveOurs: ms(inclusive) };
+  return {
+    busyMs: Math.round(busyUs / 1000),
+    selfByPlace: ms(self),
+    byGroup: ms(groups),
+    selfByFunction: ms(selfFn),
+    inclusiveOurs: ms(inclusive),
+  };
 }
 
 export function printSummary(s: ProfileSummary, say: (m: string) => void = console.log): void {
-  const line = ([k, v]: [string, number]) => say(`    ${String(v).padStart(9)} ms  ${((v / s.busyMs) * 100).toFixed(1).padStart(5)} %  ${k}`);
+  const line = ([k, v]: [string, number]) =>
+    say(`    ${String(v).padStart(9)} ms  ${((v / s.busyMs) * 100).toFixed(1).padStart(5)} %  ${k}`);
   say(`CPU profile: ${s.busyMs} ms busy (idle left out); shares are of the busy time`);
   say('  self time by what it does:');
   s.byGroup.forEach(line);

@@ -6,39 +6,133 @@ export function markdownTable(run: BenchRun): string {
   const rows: string[][] = [];
   const { p1, p2, p3, p4, p5 } = run.results;
   for (const r of p1?.runs ?? []) {
-    rows.push([`P1 starts/s, c${r.concurrency}`, `${r.api.perSecond}`, `${r.bare.perSecond}`, `${r.throughputRatio}×`, '≥ 0.9×']);
+    rows.push([
+      `P1 starts/s, c${r.concurrency}`,
+      `${r.api.perSecond}`,
+      `${r.bare.perSecond}`,
+      `${r.throughputRatio}×`,
+      '≥ 0.9×',
+    ]);
     rows.push([`P1 p50 ms, c${r.concurrency}`, `${r.api.p50Ms}`, `${r.bare.p50Ms}`, `${r.p50Ratio}×`, '']);
     rows.push([`P1 p99 ms, c${r.concurrency}`, `${r.api.p99Ms}`, `${r.bare.p99Ms}`, `${r.p99Ratio}×`, '≤ 1.5×']);
     if (r.inProcess) {
-      rows.push([`P1 c${r.concurrency}: in-process JourneyService.start vs bare (starts/s · p99)`, `${r.inProcess.perSecond} · ${r.inProcess.p99Ms}`, `${r.bare.perSecond} · ${r.bare.p99Ms}`, `${r.inProcessVsBare.throughput}× · ${r.inProcessVsBare.p99}×`, '']);
-      rows.push([`P1 c${r.concurrency}: API vs in-process (the HTTP API's own cost)`, '', '', `${r.apiVsInProcess.throughput}× · ${r.apiVsInProcess.p99}×`, '']);
+      rows.push([
+        `P1 c${r.concurrency}: in-process JourneyService.start vs bare (starts/s · p99)`,
+        `${r.inProcess.perSecond} · ${r.inProcess.p99Ms}`,
+        `${r.bare.perSecond} · ${r.bare.p99Ms}`,
+        `${r.inProcessVsBare.throughput}× · ${r.inProcessVsBare.p99}×`,
+        '',
+      ]);
+      rows.push([
+        `P1 c${r.concurrency}: API vs in-process (the HTTP API's own cost)`,
+        '',
+        '',
+        `${r.apiVsInProcess.throughput}× · ${r.apiVsInProcess.p99}×`,
+        '',
+      ]);
     }
   }
   if (p2) {
-    rows.push([`P2 ${p2.journeys} journeys, first start → last close (s)`, `${p2.journey.completionSeconds}`, `${p2.baseline.completionSeconds}`, `${p2.completionRatio}× (baseline/ours)`, '≥ 0.8×']);
-    rows.push(['P2 scripts failed / 503s retried (worker saturated)', `${p2.script.failures} / ${p2.script.retried503}`, '', '', '']);
-    rows.push(['P2 messages lost / duplicated', `${p2.ledger.lost} / ${p2.ledger.duplicated} (of ${p2.ledger.expected})`, '', '', '0 / 0']);
+    rows.push([
+      `P2 ${p2.journeys} journeys, first start → last close (s)`,
+      `${p2.journey.completionSeconds}`,
+      `${p2.baseline.completionSeconds}`,
+      `${p2.completionRatio}× (baseline/ours)`,
+      '≥ 0.8×',
+    ]);
+    rows.push([
+      'P2 scripts failed / 503s retried (worker saturated)',
+      `${p2.script.failures} / ${p2.script.retried503}`,
+      '',
+      '',
+      '',
+    ]);
+    rows.push([
+      'P2 messages lost / duplicated',
+      `${p2.ledger.lost} / ${p2.ledger.duplicated} (of ${p2.ledger.expected})`,
+      '',
+      '',
+      '0 / 0',
+    ]);
   }
   if (p3) {
-    for (const [story, c] of Object.entries(p3.stories)) rows.push([`P3 ${story}: events · actions · KiB`, `${c.events} · ${c.actions} · ${(c.bytes / 1024).toFixed(1)}`, '', '', story === 'happy' ? '≤ 160 events' : '']);
-    if (p3.replenishmentChain) rows.push(['P3 replenishment chain: actions per reminder', `${p3.replenishmentChain.actionsPerReminder}`, '', '', '']);
+    for (const [story, c] of Object.entries(p3.stories))
+      rows.push([
+        `P3 ${story}: events · actions · KiB`,
+        `${c.events} · ${c.actions} · ${(c.bytes / 1024).toFixed(1)}`,
+        '',
+        '',
+        story === 'happy' ? '≤ 160 events' : '',
+      ]);
+    if (p3.replenishmentChain)
+      rows.push([
+        'P3 replenishment chain: actions per reminder',
+        `${p3.replenishmentChain.actionsPerReminder}`,
+        '',
+        '',
+        '',
+      ]);
     const happy = p3.stories.happy;
     const chain = p3.replenishmentChain ? p3.replenishmentChain.actions : 0;
-    rows.push([`P3 Cloud cost per 1,000 orders (happy + its chain, $${CLOUD_PRICE.usdPerMillionActions}/M actions)`, `$${(((happy.actions + chain) * 1000 * CLOUD_PRICE.usdPerMillionActions) / 1e6).toFixed(2)}`, '', '', '']);
+    rows.push([
+      `P3 Cloud cost per 1,000 orders (happy + its chain, $${CLOUD_PRICE.usdPerMillionActions}/M actions)`,
+      `$${(((happy.actions + chain) * 1000 * CLOUD_PRICE.usdPerMillionActions) / 1e6).toFixed(2)}`,
+      '',
+      '',
+      '',
+    ]);
   }
   if (p4) {
-    rows.push([`P4 worker RSS per parked workflow (KB), ${p4.parked} parked`, `${p4.journey.rssPerParkedKb}`, `${p4.baseline.rssPerParkedKb}`, `${p4.rssPerParkedRatio}×`, '']);
-    rows.push([`P4 worker RSS (MB) with ${p4.parked} parked`, `${p4.journey.rssAfterMb}`, `${p4.baseline.rssAfterMb}`, '', '']);
-    rows.push([`P4 worker RSS at 10,000 parked (MB), EXTRAPOLATED (cache ${p4.cacheSize}; uncapped linear)`, `${p4.extrapolated10k.workerRssMb} (${p4.extrapolated10k.linearWorkerRssMb})`, '', '', '≤ 300 MB']);
-    rows.push(['P4 idle CPU, worker (% of a core)', `${p4.journey.idleCpuPercentOfCore}`, `${p4.baseline.idleCpuPercentOfCore}`, '', '≈ 0']);
-    rows.push(['P4 history bytes per parked workflow', `${p4.journey.historyBytesPerWorkflow}`, `${p4.baseline.historyBytesPerWorkflow}`, '', '']);
+    rows.push([
+      `P4 worker RSS per parked workflow (KB), ${p4.parked} parked`,
+      `${p4.journey.rssPerParkedKb}`,
+      `${p4.baseline.rssPerParkedKb}`,
+      `${p4.rssPerParkedRatio}×`,
+      '',
+    ]);
+    rows.push([
+      `P4 worker RSS (MB) with ${p4.parked} parked`,
+      `${p4.journey.rssAfterMb}`,
+      `${p4.baseline.rssAfterMb}`,
+      '',
+      '',
+    ]);
+    rows.push([
+      `P4 worker RSS at 10,000 parked (MB), EXTRAPOLATED (cache ${p4.cacheSize}; uncapped linear)`,
+      `${p4.extrapolated10k.workerRssMb} (${p4.extrapolated10k.linearWorkerRssMb})`,
+      '',
+      '',
+      '≤ 300 MB',
+    ]);
+    rows.push([
+      'P4 idle CPU, worker (% of a core)',
+      `${p4.journey.idleCpuPercentOfCore}`,
+      `${p4.baseline.idleCpuPercentOfCore}`,
+      '',
+      '≈ 0',
+    ]);
+    rows.push([
+      'P4 history bytes per parked workflow',
+      `${p4.journey.historyBytesPerWorkflow}`,
+      `${p4.baseline.historyBytesPerWorkflow}`,
+      '',
+      '',
+    ]);
   }
   if (p5) {
-    rows.push([`P5 webhook → provider p50 ms (${p5.events} events)`, `${p5.webhook.p50Ms}`, `${p5.bare.p50Ms}`, `${p5.p50Ratio}×`, '']);
+    rows.push([
+      `P5 webhook → provider p50 ms (${p5.events} events)`,
+      `${p5.webhook.p50Ms}`,
+      `${p5.bare.p50Ms}`,
+      `${p5.p50Ratio}×`,
+      '',
+    ]);
     rows.push(['P5 webhook → provider p99 ms', `${p5.webhook.p99Ms}`, `${p5.bare.p99Ms}`, `${p5.p99Ratio}×`, '≤ 1.5×']);
   }
-  for (const exit of run.temporalExits ?? []) rows.push(['Temporal server died during the run (restarted)', exit.slice(0, 120).replace(/\|/g, '/'), '', '', '']);
-  for (const [phase, why] of Object.entries(run.errors ?? {})) rows.push([`${phase} FAILED`, why.slice(0, 120).replace(/\|/g, '/'), '', '', '']);
+  for (const exit of run.temporalExits ?? [])
+    rows.push(['Temporal server died during the run (restarted)', exit.slice(0, 120).replace(/\|/g, '/'), '', '', '']);
+  for (const [phase, why] of Object.entries(run.errors ?? {}))
+    rows.push([`${phase} FAILED`, why.slice(0, 120).replace(/\|/g, '/'), '', '', '']);
   const head = ['figure', 'ours', 'bare Temporal', 'ratio', 'target'];
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }

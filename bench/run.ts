@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import path from 'node:path';
 import { removeStackDir } from '../chaos/stack';
 import { CLOUD_PRICE } from './actions';
@@ -57,7 +58,14 @@ export const DEFAULTS: BenchOptions = {
   resultsDir: path.join(__dirname, 'results'),
 };
 
-const QUICK: Partial<BenchOptions> = { startN: 200, warmup: 20, journeys: 40, parked: 100, idleSeconds: 10, webhookJourneys: 10 };
+const QUICK: Partial<BenchOptions> = {
+  startN: 200,
+  warmup: 20,
+  journeys: 40,
+  parked: 100,
+  idleSeconds: 10,
+  webhookJourneys: 10,
+};
 
 export interface BenchRun {
   startedAt: string;
@@ -119,14 +127,24 @@ export async function runBench(o: BenchOptions, say: (m: string) => void): Promi
     if (has('p1')) {
       await phase('p1', async () => {
         const profileDir = path.join(b.stack.dir, 'profiles');
-        const profiler = { NODE_OPTIONS: `--import ${path.join(__dirname, 'cpu-profile.mjs')}`, BENCH_CPU_PROFILE_DIR: profileDir };
-        run.results.p1 = await benchStart(b, { n: o.startN, concurrencies: o.concurrencies, warmup: o.warmup, ...(o.profile ? { env: profiler } : {}) }, say);
+        const profiler = {
+          NODE_OPTIONS: `--import ${path.join(__dirname, 'cpu-profile.mjs')}`,
+          BENCH_CPU_PROFILE_DIR: profileDir,
+        };
+        run.results.p1 = await benchStart(
+          b,
+          { n: o.startN, concurrencies: o.concurrencies, warmup: o.warmup, ...(o.profile ? { env: profiler } : {}) },
+          say,
+        );
         if (o.profile) {
           const apiPid = b.stack.api.pid;
           await b.stack.api.stop(); // the profile is written when the process exits
           const file = path.join(profileDir, `${apiPid}.cpuprofile`);
           if (existsSync(file)) {
-            const kept = path.join(o.resultsDir ?? os.tmpdir(), `api-p1-${run.startedAt.replace(/[:.]/g, '-')}.cpuprofile`);
+            const kept = path.join(
+              o.resultsDir ?? os.tmpdir(),
+              `api-p1-${run.startedAt.replace(/[:.]/g, '-')}.cpuprofile`,
+            );
             mkdirSync(path.dirname(kept), { recursive: true });
             writeFileSync(kept, readFileSync(file));
             say(`API profile: ${kept}`);
@@ -147,15 +165,34 @@ export async function runBench(o: BenchOptions, say: (m: string) => void): Promi
         const shape = p3.happyShape;
         const expectedMessages = p3.stories.happy.messages;
         await phase('p2', async () => {
-          run.results.p2 = await benchJourneys(b, taskQueue, shape, { journeys: o.journeys, concurrency: o.journeyConcurrency, expectedMessages, timeoutMs: 5 * 60_000 }, say);
+          run.results.p2 = await benchJourneys(
+            b,
+            taskQueue,
+            shape,
+            { journeys: o.journeys, concurrency: o.journeyConcurrency, expectedMessages, timeoutMs: 5 * 60_000 },
+            say,
+          );
         });
       }
-      if (has('p5')) await phase('p5', async () => void (run.results.p5 = await benchCarrierNews(b, { journeys: o.webhookJourneys, concurrency: o.webhookConcurrency }, say)));
+      if (has('p5'))
+        await phase(
+          'p5',
+          async () =>
+            void (run.results.p5 = await benchCarrierNews(
+              b,
+              { journeys: o.webhookJourneys, concurrency: o.webhookConcurrency },
+              say,
+            )),
+        );
     }
     if (has('p4')) {
       await phase('p4', async () => {
         await b.startServices('production', { JOURNEY_POLICY: 'production' });
-        run.results.p4 = await benchParked(b, { parked: o.parked, idleSeconds: o.idleSeconds, cacheSize: defaultCacheSize() }, say);
+        run.results.p4 = await benchParked(
+          b,
+          { parked: o.parked, idleSeconds: o.idleSeconds, cacheSize: defaultCacheSize() },
+          say,
+        );
       });
     }
   } finally {
@@ -172,14 +209,17 @@ export async function runBench(o: BenchOptions, say: (m: string) => void): Promi
     const stem = path.join(o.resultsDir, run.startedAt.replace(/[:.]/g, '-'));
     run.file = `${stem}.json`;
     writeFileSync(run.file, JSON.stringify(run, null, 2) + '\n');
-    writeFileSync(`${stem}.md`, `# npm run bench, ${run.startedAt}\n\n\`${run.command}\` · commit ${run.tree.commit.slice(0, 10)} · load ${run.machine.load1AtStart} → ${run.machine.load1AtEnd} on ${run.machine.cores} cores · ${run.minutes} min\n\n${markdownTable(run)}\n`);
+    writeFileSync(
+      `${stem}.md`,
+      `# npm run bench, ${run.startedAt}\n\n\`${run.command}\` · commit ${run.tree.commit.slice(0, 10)} · load ${run.machine.load1AtStart} → ${run.machine.load1AtEnd} on ${run.machine.cores} cores · ${run.minutes} min\n\n${markdownTable(run)}\n`,
+    );
   }
   return run;
 }
 
-/** The SDK's default maxCachedWorkflows for a worker with this Node's heap limit (@temporalio/worker worker-options). */
+/** The SDK's default maxCachedWorkflows for a worker with this Node's heap limit (@temporalio/worker). */
 function defaultCacheSize(): number {
-  const heapMiB = require('node:v8').getHeapStatistics().heap_size_limit / 2 ** 20;
+  const heapMiB = getHeapStatistics().heap_size_limit / 2 ** 20;
   return Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
 }
 
@@ -198,7 +238,13 @@ const HELP = `npm run bench -- [flags]
 
 export function parseArgs(argv: string[]): BenchOptions {
   const o: BenchOptions = { ...DEFAULTS, ...(argv.includes('--quick') ? QUICK : {}) };
-  const numbers: Record<string, keyof BenchOptions> = { '--starts': 'startN', '--journeys': 'journeys', '--parked': 'parked', '--idle': 'idleSeconds', '--webhooks': 'webhookJourneys' };
+  const numbers: Record<string, keyof BenchOptions> = {
+    '--starts': 'startN',
+    '--journeys': 'journeys',
+    '--parked': 'parked',
+    '--idle': 'idleSeconds',
+    '--webhooks': 'webhookJourneys',
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
     const value = () => inline ?? argv[++i] ?? '';
@@ -210,17 +256,21 @@ export function parseArgs(argv: string[]): BenchOptions {
     else if (flag === '--keep') o.keep = true;
     else if (flag === '--no-results') o.resultsDir = undefined;
     else if (flag === '--only') {
-      const names = value().split(',').map((s) => s.trim().toLowerCase());
+      const names = value()
+        .split(',')
+        .map((s) => s.trim().toLowerCase());
       const unknown = names.filter((n) => !(PHASES as readonly string[]).includes(n));
-      if (unknown.length || !names.length) throw new Error(`unknown phase ${unknown.join(', ')}; one of ${PHASES.join(', ')}`);
+      if (unknown.length || !names.length)
+        throw new Error(`unknown phase ${unknown.join(', ')}; one of ${PHASES.join(', ')}`);
       o.only = names as Phase[];
     } else if (flag === '--concurrency') {
       o.concurrencies = value().split(',').map(Number);
-      if (o.concurrencies.some((c) => !Number.isInteger(c) || c < 1)) throw new Error('--concurrency needs positive integers');
+      if (o.concurrencies.some((c) => !Number.isInteger(c) || c < 1))
+        throw new Error('--concurrency needs positive integers');
     } else if (numbers[flag]) {
       const n = Number(value());
       if (!Number.isFinite(n) || n < 1) throw new Error(`${flag} needs a positive number`);
-      (o as unknown as Record<string, unknown>)[numbers[flag]!] = n;
+      (o as unknown as Record<string, unknown>)[numbers[flag]] = n;
     } else throw new Error(`unknown flag ${flag}\n${HELP}`);
   }
   return o;
@@ -235,11 +285,14 @@ if (require.main === module) {
     process.exit(2);
   }
   const t0 = Date.now();
-  const elapsed = () => `${Math.floor((Date.now() - t0) / 60_000)}:${String(Math.floor(((Date.now() - t0) / 1000) % 60)).padStart(2, '0')}`;
+  const elapsed = () =>
+    `${Math.floor((Date.now() - t0) / 60_000)}:${String(Math.floor(((Date.now() - t0) / 1000) % 60)).padStart(2, '0')}`;
   runBench(options, (m) => console.log(`[bench ${elapsed()}] ${m}`)).then(
     (run) => {
       console.log(`\n${markdownTable(run)}\n`);
-      console.log(`[bench] done in ${run.minutes} min${run.file ? `; results in ${path.relative(process.cwd(), run.file)} (and .md)` : ''}`);
+      console.log(
+        `[bench] done in ${run.minutes} min${run.file ? `; results in ${path.relative(process.cwd(), run.file)} (and .md)` : ''}`,
+      );
       process.exit(0); // the clients and the replay runtime keep handles open
     },
     (err: Error) => {

@@ -45,7 +45,10 @@ export async function startBenchStack(say: (msg: string) => void): Promise<Bench
       readyLine: 'bench worker started',
     });
     await baselineWorker.start();
-    const bare = new Client({ connection: await Connection.connect({ address: stack.temporal.address }), namespace: NAMESPACE });
+    const bare = new Client({
+      connection: await Connection.connect({ address: stack.temporal.address }),
+      namespace: NAMESPACE,
+    });
     const temporalPid = () => {
       try {
         return Number(readFileSync(path.join(stack.dir, 'temporal.pid'), 'utf8')) || undefined;
@@ -82,7 +85,7 @@ function serviceEnv(): NodeJS.ProcessEnv {
   return {
     EASYPOST_API_KEY: 'EZTKbench0000000000000000',
     EASYPOST_WEBHOOK_SECRET,
-    // Never called: CARRIER_TRACKING_PROVIDER stays "none" (no tracker registration or polling); only webhooks are read.
+    // Never called: CARRIER_TRACKING_PROVIDER stays "none" (no tracker registration, no polling); webhooks only.
     EASYPOST_BASE_URL: 'http://127.0.0.1:9/v2',
   };
 }

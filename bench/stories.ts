@@ -19,25 +19,65 @@ const RETRY = { retries503: 10 };
  * Plays one story for `orderId`; resolves when the last request is answered (the journey runs on by itself), with the
  * number of updates the journey refused on the way (billed by Temporal Cloud, but never written to history).
  */
-export async function playStory(http: BenchHttp, story: Story, orderId: string, replenishmentIntervalDays: number): Promise<{ refusedUpdates: number }> {
+export async function playStory(
+  http: BenchHttp,
+  story: Story,
+  orderId: string,
+  replenishmentIntervalDays: number,
+): Promise<{ refusedUpdates: number }> {
   const at = `/v1/orders/${orderId}`;
   await http.call('POST', '/v1/orders', benchOrder(orderId, { replenishmentIntervalDays }), [201]);
   if (story === 'cancel') {
-    await http.call('POST', `${at}/cancel`, { reason: 'customer changed their mind' }, [200], { ...RETRY, role: 'support', headers: { 'idempotency-key': `${orderId}-cancel` } });
+    await http.call('POST', `${at}/cancel`, { reason: 'customer changed their mind' }, [200], {
+      ...RETRY,
+      role: 'support',
+      headers: { 'idempotency-key': `${orderId}-cancel` },
+    });
     return { refusedUpdates: 0 };
   }
   const tn = (n: number) => `${orderId.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}P${n}`;
   const parcels =
     story === 'split'
       ? [
-          { trackingNumber: tn(1), items: [{ sku: SERUM.sku, quantity: SERUM.quantity }], statuses: ['in_transit', 'delivered'] as Status[] },
+          {
+            trackingNumber: tn(1),
+            items: [{ sku: SERUM.sku, quantity: SERUM.quantity }],
+            statuses: ['in_transit', 'delivered'] as Status[],
+          },
           { trackingNumber: tn(2), items: [{ sku: TOWEL.sku, quantity: TOWEL.quantity }], statuses: THREE_EVENTS },
         ]
-      : [{ trackingNumber: tn(1), items: [{ sku: SERUM.sku, quantity: SERUM.quantity }, { sku: TOWEL.sku, quantity: TOWEL.quantity }], statuses: THREE_EVENTS }];
-  for (const p of parcels) await http.call('POST', `${at}/shipments`, { carrier: 'ups', trackingNumber: p.trackingNumber, items: p.items }, [201, 200], RETRY);
+      : [
+          {
+            trackingNumber: tn(1),
+            items: [
+              { sku: SERUM.sku, quantity: SERUM.quantity },
+              { sku: TOWEL.sku, quantity: TOWEL.quantity },
+            ],
+            statuses: THREE_EVENTS,
+          },
+        ];
+  for (const p of parcels)
+    await http.call(
+      'POST',
+      `${at}/shipments`,
+      { carrier: 'ups', trackingNumber: p.trackingNumber, items: p.items },
+      [201, 200],
+      RETRY,
+    );
   for (const p of parcels) {
     for (const [step, status] of p.statuses.entries()) {
-      await http.call('POST', `${at}/tracking-events`, { trackingNumber: p.trackingNumber, status, occurredAt: new Date().toISOString(), eventId: `${p.trackingNumber}-${step}` }, [202], RETRY);
+      await http.call(
+        'POST',
+        `${at}/tracking-events`,
+        {
+          trackingNumber: p.trackingNumber,
+          status,
+          occurredAt: new Date().toISOString(),
+          eventId: `${p.trackingNumber}-${step}`,
+        },
+        [202],
+        RETRY,
+      );
     }
   }
   return { refusedUpdates: story === 'return' ? await returnTowel(http, orderId, tn(9)) : 0 };
@@ -52,16 +92,40 @@ async function returnTowel(http: BenchHttp, orderId: string, trackingNumber: str
   const deadline = Date.now() + 120_000;
   for (let refused = 0; ; refused++) {
     await sleep(1_000);
-    const answer = await http.call<{ rmaId?: string; error?: { message?: string } }>('POST', `${at}/returns`, { items: [{ sku: TOWEL.sku, quantity: 1 }], reason: 'too small' }, [201, 409], {
-      ...RETRY,
-      role: 'support',
-      headers: { 'idempotency-key': `${orderId}-return-${refused}` },
-    });
+    const answer = await http.call<{ rmaId?: string; error?: { message?: string } }>(
+      'POST',
+      `${at}/returns`,
+      { items: [{ sku: TOWEL.sku, quantity: 1 }], reason: 'too small' },
+      [201, 409],
+      {
+        ...RETRY,
+        role: 'support',
+        headers: { 'idempotency-key': `${orderId}-return-${refused}` },
+      },
+    );
     if (answer.status === 201) {
-      await http.call('POST', `${at}/shipments`, { carrier: 'dhl', trackingNumber, items: [{ sku: TOWEL.sku, quantity: 1 }], rmaId: answer.body.rmaId }, [201, 200], RETRY);
-      await http.call('POST', `${at}/tracking-events`, { trackingNumber, status: 'delivered', occurredAt: new Date().toISOString(), eventId: `${trackingNumber}-back` }, [202], RETRY);
+      await http.call(
+        'POST',
+        `${at}/shipments`,
+        { carrier: 'dhl', trackingNumber, items: [{ sku: TOWEL.sku, quantity: 1 }], rmaId: answer.body.rmaId },
+        [201, 200],
+        RETRY,
+      );
+      await http.call(
+        'POST',
+        `${at}/tracking-events`,
+        {
+          trackingNumber,
+          status: 'delivered',
+          occurredAt: new Date().toISOString(),
+          eventId: `${trackingNumber}-back`,
+        },
+        [202],
+        RETRY,
+      );
       return refused;
     }
-    if (!/not been delivered/.test(answer.body?.error?.message ?? '') || Date.now() > deadline) throw new Error(`return refused: ${answer.body?.error?.message}`);
+    if (!/not been delivered/.test(answer.body?.error?.message ?? '') || Date.now() > deadline)
+      throw new Error(`return refused: ${answer.body?.error?.message}`);
   }
 }

@@ -4,7 +4,15 @@
  * Prints both and their ratio. Run: `npx tsx bench/templates.ts [emails]`.
  */
 import Mustache from 'mustache';
-import { LOCALES, MESSAGE_TYPES, prepareTemplates, renderEmail, renderSms, sampleMessage, type ShopDetails } from '../src/templates';
+import {
+  LOCALES,
+  MESSAGE_TYPES,
+  prepareTemplates,
+  renderEmail,
+  renderSms,
+  sampleMessage,
+  type ShopDetails,
+} from '../src/templates';
 import { layoutMjml, renderEmailText } from '../src/templates/email-layout';
 import { escapeHtml } from '../src/templates/html';
 import { emailView } from '../src/templates/messages';
@@ -17,13 +25,17 @@ const shop: ShopDetails = {
   url: 'https://shop.example',
 };
 const emails = Number(process.argv[2] ?? 150);
-const messages = Array.from({ length: emails }, (_, i) => sampleMessage(MESSAGE_TYPES[i % MESSAGE_TYPES.length]!, LOCALES[i % LOCALES.length]!));
+const messages = Array.from({ length: emails }, (_, i) =>
+  sampleMessage(MESSAGE_TYPES[i % MESSAGE_TYPES.length]!, LOCALES[i % LOCALES.length]!),
+);
 
 async function timed(label: string, work: () => Promise<void> | void): Promise<number> {
   const start = process.hrtime.bigint();
   await work();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  console.log(`${label.padEnd(44)} ${(ms / emails).toFixed(3).padStart(9)} ms/email  (${emails} emails, ${ms.toFixed(0)} ms)`);
+  console.log(
+    `${label.padEnd(44)} ${(ms / emails).toFixed(3).padStart(9)} ms/email  (${emails} emails, ${ms.toFixed(0)} ms)`,
+  );
   return ms;
 }
 
@@ -47,7 +59,9 @@ async function main(): Promise<void> {
   await timed('renderSms (for scale)', () => {
     for (const message of messages) if (!renderSms(message, shop)) throw new Error('nothing rendered');
   });
-  console.log(`ratio: the cached layout renders ${(uncached / cached).toFixed(1)}× faster than compiling MJML per email`);
+  console.log(
+    `ratio: the cached layout renders ${(uncached / cached).toFixed(1)}× faster than compiling MJML per email`,
+  );
 }
 
 main().catch((err) => {

@@ -6,7 +6,9 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import * as activities from './activities';
 
 async function main(): Promise<void> {
-  const connection = await NativeConnection.connect({ address: process.env.BENCH_TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  const connection = await NativeConnection.connect({
+    address: process.env.BENCH_TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+  });
   const worker = await Worker.create({
     connection,
     namespace: process.env.BENCH_NAMESPACE ?? 'default',

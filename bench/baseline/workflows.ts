@@ -2,7 +2,18 @@
  * Bare Temporal workflows the bench compares the service with: the same number of starts, activities, timers, signals,
  * updates and child starts as a journey, with no-op bodies, no encryption and no database.
  */
-import { ParentClosePolicy, condition, defineSignal, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, sleep, startChild, workflowInfo } from '@temporalio/workflow';
+import {
+  ParentClosePolicy,
+  condition,
+  defineSignal,
+  defineUpdate,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type * as activities from './activities';
 
 const { noop, notify } = proxyActivities<typeof activities>({ startToCloseTimeout: '30 seconds' });
@@ -48,7 +59,11 @@ export async function baselineJourney(shape: JourneyShape): Promise<void> {
     await condition(() => signals > handled);
     await activity();
   }
-  for (let i = 0; i < shape.children; i++) await startChild(benchChild, { workflowId: `${workflowInfo().workflowId}-child-${i}`, parentClosePolicy: ParentClosePolicy.ABANDON });
+  for (let i = 0; i < shape.children; i++)
+    await startChild(benchChild, {
+      workflowId: `${workflowInfo().workflowId}-child-${i}`,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
   for (let t = 0; t < shape.timers; t++) {
     await sleep(Math.max(1, Math.round(shape.waitMs / Math.max(1, shape.timers))));
     if (t < shape.localActivityTasks) await noopLocal();
@@ -69,7 +84,7 @@ export async function signalEcho(count: number, url: string): Promise<void> {
   }
 }
 
-/** P4's baseline: one activity (a stub call, so the bench sees it ran), then asleep as a journey after its confirmation. */
+/** P4's baseline: one activity (a stub call, so the bench sees it ran), then asleep like a confirmed journey. */
 export async function benchParked(url: string, id: string): Promise<void> {
   await notify(url, id);
   await sleep('30 days');

@@ -4,7 +4,7 @@
  * process's share of the work is visible (a saturated Temporal server or API shows up here, not only in latencies).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICKS = (() => {
   try {
@@ -68,4 +68,26 @@ function selfCpuMs(): number {
 export function machineLoad(): { load1: number; cores: number } {
   const [load1] = readFileSync('/proc/loadavg', 'utf8').split(' ');
   return { load1: Number(load1), cores: Number(execFileSync('nproc', { encoding: 'utf8' }).trim()) };
+}
+
+/** CPU ms per thread name of a process (/proc/<pid>/task/*), summed over threads of the same name. */
+export function threadCpuMs(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tasks) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[name] = (out[name] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
 }

@@ -13,7 +13,7 @@ import { CHAOS_KEYS } from '../chaos/stack';
 import { countHistory } from './actions';
 import { BenchHttp } from './http';
 import { closedLoop, round } from './load';
-import { cpuDelta, cpuSnapshot, rssMb } from './meter';
+import { cpuDelta, cpuSnapshot, rssMb, threadCpuMs } from './meter';
 import { waitForSends } from './observe';
 import { benchOrder, runTag } from './orders';
 import { LATE_REPLENISHMENT_DAYS } from './p3-history';
@@ -31,6 +31,8 @@ interface P4Side {
   rssAfterMb: number;
   rssPerParkedKb: number;
   idleCpuPercentOfCore: number;
+  /** Where the worker's idle CPU went: % of a core per thread name (main JS thread, SDK core threads, …). */
+  idleCpuByThread: Record<string, number>;
   temporalIdleCpuPercentOfCore: number;
   historyBytesPerWorkflow: number;
   dbBytesPerWorkflow: number;
@@ -90,6 +92,7 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
         journeyIds.slice(0, 20).map((id) => `order-${id}`),
       ),
   });
+  say(`  journeys: worker idle CPU by thread (% of a core): ${JSON.stringify(journey.idleCpuByThread)}`);
   say(
     `  journeys: worker RSS ${journey.rssBeforeMb} → ${journey.rssAfterMb} MB (${journey.rssPerParkedKb} KB each), idle CPU ${journey.idleCpuPercentOfCore} % of a core`,
   );
@@ -166,8 +169,10 @@ async function park(
   const startSeconds = round((Date.now() - t0) / 1000);
   await sleep(10_000); // the last workflow tasks complete; then nothing is due for days
   const before = cpuSnapshot(b.pids());
+  const threadsBefore = threadCpuMs(o.pid);
   await sleep(o.idleSeconds * 1000);
   const cpu = cpuDelta(before, cpuSnapshot(b.pids()));
+  const threadsAfter = threadCpuMs(o.pid);
   const rssAfterMb = rssMb(o.pid) ?? NaN;
   const percentOfCore = (ms: number | undefined) => round(((ms ?? NaN) / (o.idleSeconds * 1000)) * 100, 2);
   return {
@@ -175,6 +180,12 @@ async function park(
     rssAfterMb: round(rssAfterMb),
     rssPerParkedKb: round(((rssAfterMb - rssBeforeMb) * 1024) / o.count),
     idleCpuPercentOfCore: percentOfCore(cpu[o.cpuKey]),
+    idleCpuByThread: Object.fromEntries(
+      Object.entries(threadsAfter)
+        .map(([name, ms]) => [name, percentOfCore(ms - (threadsBefore[name] ?? 0))] as const)
+        .filter(([, pct]) => pct >= 0.1)
+        .sort((a, z) => z[1] - a[1]),
+    ),
     temporalIdleCpuPercentOfCore: percentOfCore(cpu.temporal),
     historyBytesPerWorkflow: await o.historyBytes(),
     dbBytesPerWorkflow: Math.round((o.dbBytes() - db0) / o.count),

@@ -30,7 +30,13 @@ export function requireRole(keys: Record<Role, string[]>, ...allowed: Role[]): R
       return next(new HttpError(401, 'unauthenticated', 'unknown API key'));
     }
     if (!allowed.includes(role)) {
-      return next(new HttpError(403, 'forbidden', `this route needs the ${allowed.join(' or ')} role; the key given has the ${role} role`));
+      return next(
+        new HttpError(
+          403,
+          'forbidden',
+          `this route needs the ${allowed.join(' or ')} role; the key given has the ${role} role`,
+        ),
+      );
     }
     res.locals.role = role;
     next();

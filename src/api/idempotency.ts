@@ -17,7 +17,9 @@ export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const idempotencyKeySchema = z
   .string()
   .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1–128 letters, digits or "._:-" (e.g. a UUID)')
-  .describe('Makes retries safe: the same key and body again → the same answer, once; the same key with another body → 409 idempotency_key_reused');
+  .describe(
+    'Makes retries safe: the same key and body again → the same answer, once; the same key with another body → 409 idempotency_key_reused',
+  );
 
 export const idempotencyHeaders = z.object({ [IDEMPOTENCY_KEY_HEADER.toLowerCase()]: idempotencyKeySchema.optional() });
 
@@ -29,7 +31,9 @@ export function idempotencyKeyOf(headers: Record<string, unknown>): string | und
 }
 
 /** Answers that are final for a key: success, and the journey's own refusal (it said no to exactly this request). */
-const isFinal = (answer: StoredAnswer) => (answer.status >= 200 && answer.status < 300) || (answer.status === 409 && (answer.body as { error?: { code?: string } })?.error?.code === 'refused');
+const isFinal = (answer: StoredAnswer) =>
+  (answer.status >= 200 && answer.status < 300) ||
+  (answer.status === 409 && (answer.body as { error?: { code?: string } })?.error?.code === 'refused');
 
 /**
  * Runs `act` at most once per key and body (with the store; without it, Temporal's dedupe alone). `act` returns the
@@ -47,9 +51,14 @@ export async function idempotent(
   const keyRef = { ...ref, key };
   const claim = await store.claim(keyRef, contentFingerprint(body));
   if (claim.kind === 'reused') {
-    throw new HttpError(409, 'idempotency_key_reused', `${IDEMPOTENCY_KEY_HEADER} "${key}" was used before with a different request for this order; use a new key for a new request`, {
-      idempotencyKey: key,
-    });
+    throw new HttpError(
+      409,
+      'idempotency_key_reused',
+      `${IDEMPOTENCY_KEY_HEADER} "${key}" was used before with a different request for this order; use a new key for a new request`,
+      {
+        idempotencyKey: key,
+      },
+    );
   }
   if (claim.kind === 'answered') return { ...claim.answer, replayed: true };
 
@@ -58,7 +67,10 @@ export async function idempotent(
     answer = await act();
   } catch (err) {
     if (err instanceof HttpError && err.status === 409 && err.code === 'refused') {
-      await store.answer(keyRef, { status: err.status, body: { error: { code: err.code, message: err.message, details: err.details ?? null } } });
+      await store.answer(keyRef, {
+        status: err.status,
+        body: { error: { code: err.code, message: err.message, details: err.details ?? null } },
+      });
     }
     throw err;
   }

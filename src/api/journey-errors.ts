@@ -16,10 +16,18 @@ export function asHttpError(err: unknown): unknown {
   if (err instanceof JourneyEndedError) return new HttpError(409, 'journey_ended', err.message, { stage: err.stage });
   if (err instanceof JourneyRefusedError) return new HttpError(409, 'refused', err.message);
   if (err instanceof OrderConflictError) {
-    return new HttpError(409, 'order_conflict', `${err.message}; an order id starts one journey only`, { orderId: err.orderId });
+    return new HttpError(409, 'order_conflict', `${err.message}; an order id starts one journey only`, {
+      orderId: err.orderId,
+    });
   }
   if (err instanceof JourneyUnavailableError) {
-    return new HttpError(503, 'journey_unavailable', err.message, { reason: err.reason, detail: err.detail }, err.retryAfterSeconds);
+    return new HttpError(
+      503,
+      'journey_unavailable',
+      err.message,
+      { reason: err.reason, detail: err.detail },
+      err.retryAfterSeconds,
+    );
   }
   if (err instanceof JourneyFailedError) {
     // The error handler adds the request id and logs it: a failed journey needs a person.

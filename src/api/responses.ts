@@ -17,9 +17,16 @@ const itemLine = z.object({ sku: z.string(), quantity: z.number().int() });
 /** Every error: `{ error: { code, message, details } }`. */
 export const apiErrorSchema = z.object({
   error: z.object({
-    code: z.string().describe('Stable, machine-readable: invalid_request, unauthenticated, forbidden, order_not_found, journey_ended…'),
+    code: z
+      .string()
+      .describe(
+        'Stable, machine-readable: invalid_request, unauthenticated, forbidden, order_not_found, journey_ended…',
+      ),
     message: z.string().describe('For people: what went wrong and, where it helps, what to do instead'),
-    details: z.unknown().nullable().describe('invalid_request: `[{ path, message }]` per failing field; otherwise code-specific or null'),
+    details: z
+      .unknown()
+      .nullable()
+      .describe('invalid_request: `[{ path, message }]` per failing field; otherwise code-specific or null'),
   }),
 });
 export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
@@ -35,7 +42,17 @@ export const journeyViewSchema = z.object({
   orderId: z.string(),
   customerId: z.string(),
   policy: z.string().describe('Journey policy the journey runs on: "production" or "demo"'),
-  stage: z.enum(['confirming', 'awaiting_shipment', 'in_transit', 'delivered', 'awaiting_review', 'closing', 'completed', 'cancelled', 'not_shipped']),
+  stage: z.enum([
+    'confirming',
+    'awaiting_shipment',
+    'in_transit',
+    'delivered',
+    'awaiting_review',
+    'closing',
+    'completed',
+    'cancelled',
+    'not_shipped',
+  ]),
   items: z.array(z.object({ sku: z.string(), name: z.string(), quantity: z.number().int() })),
   expectedDelivery: z.object({ earliest: isoDate, latest: isoDate }),
   deliveredAt: isoInstant.nullable(),
@@ -71,7 +88,9 @@ export const journeyViewSchema = z.object({
     }),
   ),
   reviews: z.array(z.object({ sku: z.string(), rating: z.number().int(), at: isoInstant })),
-  supportCases: z.array(z.object({ caseId: z.string(), caseKey: z.string(), kind: z.string(), summary: z.string(), at: isoInstant })),
+  supportCases: z.array(
+    z.object({ caseId: z.string(), caseKey: z.string(), kind: z.string(), summary: z.string(), at: isoInstant }),
+  ),
   cancellation: z.object({ reason: z.string(), at: isoInstant }).nullable(),
   timeline: z.array(z.object({ at: isoInstant, event: z.string() })),
   messages: z.array(
@@ -89,7 +108,9 @@ export const journeyViewSchema = z.object({
 
 export const shipmentAddedSchema = z.object({
   shipmentId: z.string(),
-  created: z.boolean().describe('false: this tracking number was registered before; the same shipment is answered again'),
+  created: z
+    .boolean()
+    .describe('false: this tracking number was registered before; the same shipment is answered again'),
 });
 
 export const acceptedSchema = z.object({ accepted: z.literal(true) });
@@ -116,7 +137,12 @@ export const outboxListSchema = z.object({
   ),
 });
 
-export const emailPreviewSchema = z.object({ locale: z.string(), subject: z.string(), html: z.string(), text: z.string() });
+export const emailPreviewSchema = z.object({
+  locale: z.string(),
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+});
 export const smsPreviewSchema = z.object({
   locale: z.string(),
   text: z.string(),

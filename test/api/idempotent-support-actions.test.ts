@@ -40,7 +40,11 @@ const returnOf = (orderId: string, body: object, key?: string) => {
   return (key === undefined ? req : req.set('Idempotency-Key', key)).send(body);
 };
 const cancelOf = (orderId: string, body: object, key: string) =>
-  request(app).post(`/v1/orders/${orderId}/cancel`).set('Authorization', SUPPORT).set('Idempotency-Key', key).send(body);
+  request(app)
+    .post(`/v1/orders/${orderId}/cancel`)
+    .set('Authorization', SUPPORT)
+    .set('Idempotency-Key', key)
+    .send(body);
 
 async function deliveredOrder() {
   const order = await placeOrder(app);
@@ -50,7 +54,10 @@ async function deliveredOrder() {
     .set('Authorization', CHECKOUT)
     .send({ trackingNumber, status: 'delivered', occurredAt: new Date().toISOString() })
     .expect(202);
-  await eventually(async () => ((await journeyOf(app, order.orderId)).shipments[0]?.status === 'delivered' ? true : undefined), 'delivery');
+  await eventually(
+    async () => ((await journeyOf(app, order.orderId)).shipments[0]?.status === 'delivered' ? true : undefined),
+    'delivery',
+  );
   return order;
 }
 
@@ -75,7 +82,12 @@ describe('POST …/returns with an Idempotency-Key', () => {
 
     const journey = await journeyOf(app, order.orderId);
     expect(journey.returns.map((r: { rmaId: string }) => r.rmaId)).toEqual([rmaId]);
-    expect(await eventually(async () => ((await returnAcceptedEmails(order.orderId)) > 0 ? returnAcceptedEmails(order.orderId) : undefined), 'the return email')).toBe(1);
+    expect(
+      await eventually(
+        async () => ((await returnAcceptedEmails(order.orderId)) > 0 ? returnAcceptedEmails(order.orderId) : undefined),
+        'the return email',
+      ),
+    ).toBe(1);
 
     // The same key for another request: refused, and nothing changes.
     const reused = await returnOf(order.orderId, { ...body, reason: 'changed my mind' }, key).expect(409);
@@ -118,11 +130,22 @@ describe('POST …/returns with an Idempotency-Key', () => {
   it('is deduplicated by Temporal itself: the same update id in a run answers from the first update, whatever the body', async () => {
     // No PostgreSQL record involved: the journey service alone, as after a crash between the update and storing its answer.
     const order = await deliveredOrder();
-    const journeys = new JourneyService(env.client, taskQueue, productionPolicy, { ledger: new MessageLedger(pool), parcels: new ParcelDirectory(pool) });
+    const journeys = new JourneyService(env.client, taskQueue, productionPolicy, {
+      ledger: new MessageLedger(pool),
+      parcels: new ParcelDirectory(pool),
+    });
     const key = `ret-${randomUUID()}`;
     const sku = order.items[0]!.sku;
-    const first = await journeys.requestReturn(order.orderId, { items: [{ sku, quantity: 1 }], reason: 'a' }, { idempotencyKey: key });
-    const second = await journeys.requestReturn(order.orderId, { items: [{ sku, quantity: 2 }], reason: 'b' }, { idempotencyKey: key });
+    const first = await journeys.requestReturn(
+      order.orderId,
+      { items: [{ sku, quantity: 1 }], reason: 'a' },
+      { idempotencyKey: key },
+    );
+    const second = await journeys.requestReturn(
+      order.orderId,
+      { items: [{ sku, quantity: 2 }], reason: 'b' },
+      { idempotencyKey: key },
+    );
     expect(second).toEqual(first);
     expect((await journeyOf(app, order.orderId)).returns).toHaveLength(1);
   });

@@ -21,13 +21,18 @@ beforeAll(async () => {
 
 afterAll(() => world?.stop());
 
-const post = (path: string, auth: string, body: object) => request(app).post(path).set('Authorization', auth).send(body);
-const journeyOf = async (orderId: string) => (await request(app).get(`/v1/orders/${orderId}/journey`).set('Authorization', SUPPORT).expect(200)).body;
+const post = (path: string, auth: string, body: object) =>
+  request(app).post(path).set('Authorization', auth).send(body);
+const journeyOf = async (orderId: string) =>
+  (await request(app).get(`/v1/orders/${orderId}/journey`).set('Authorization', SUPPORT).expect(200)).body;
 
 async function placeOrder() {
   const order = anOrder({ channels: ['email'] });
   await post('/v1/orders', CHECKOUT, order).expect(201);
-  await eventually(async () => ((await journeyOf(order.orderId)).stage === 'awaiting_shipment' ? true : undefined), 'confirmation');
+  await eventually(
+    async () => ((await journeyOf(order.orderId)).stage === 'awaiting_shipment' ? true : undefined),
+    'confirmation',
+  );
   return order;
 }
 
@@ -38,7 +43,10 @@ describe('a journey over HTTP (demo policy)', () => {
     const shipment = { carrier: 'ups', trackingNumber: '1ZE2E0001', items };
     const shipped = await post(`/v1/orders/${order.orderId}/shipments`, CHECKOUT, shipment).expect(201);
     expect(shipped.body).toEqual({ shipmentId: 'S1', created: true });
-    await post(`/v1/orders/${order.orderId}/shipments`, CHECKOUT, shipment).expect(200, { shipmentId: 'S1', created: false });
+    await post(`/v1/orders/${order.orderId}/shipments`, CHECKOUT, shipment).expect(200, {
+      shipmentId: 'S1',
+      created: false,
+    });
 
     for (const status of ['in_transit', 'out_for_delivery', 'delivered']) {
       await post(`/v1/orders/${order.orderId}/tracking-events`, CHECKOUT, {
@@ -54,16 +62,29 @@ describe('a journey over HTTP (demo policy)', () => {
       return j.messages.some((m: { messageType: string }) => m.messageType === 'review_reminder') ? j : undefined;
     }, 'the review reminder');
     expect(journey.messages.map((m: { messageType: string }) => m.messageType)).toEqual([
-      'confirmation', 'shipped', 'out_for_delivery', 'delivered', 'unboxing_tips', 'review_request', 'review_reminder',
+      'confirmation',
+      'shipped',
+      'out_for_delivery',
+      'delivered',
+      'unboxing_tips',
+      'review_request',
+      'review_reminder',
     ]);
-    expect(journey.shipments[0]).toMatchObject({ trackingNumber: '1ZE2E0001', status: 'delivered', trackingUrl: expect.stringContaining('ups.com') });
+    expect(journey.shipments[0]).toMatchObject({
+      trackingNumber: '1ZE2E0001',
+      status: 'delivered',
+      trackingUrl: expect.stringContaining('ups.com'),
+    });
     expect(journey.stage).toBe('closing');
     expect(journey.plan).toEqual([expect.objectContaining({ step: 'return-window', dueAt: expect.any(String) })]);
 
     // Support finds it in Temporal by stage and parcel status, and the UI shows a summary and current details.
     const found = await eventually(async () => {
       const ids: string[] = [];
-      for await (const wf of env.client.workflow.list({ query: `JourneyStage = "closing" AND ShipmentStatus = "delivered" AND OrderId = "${order.orderId}"` })) ids.push(wf.workflowId);
+      for await (const wf of env.client.workflow.list({
+        query: `JourneyStage = "closing" AND ShipmentStatus = "delivered" AND OrderId = "${order.orderId}"`,
+      }))
+        ids.push(wf.workflowId);
       return ids.length ? ids : undefined;
     }, 'the journey by stage in visibility');
     expect(found).toEqual([`order-${order.orderId}`]);
@@ -78,34 +99,72 @@ describe('a journey over HTTP (demo policy)', () => {
 
   it('support: cancel before shipment → 200; a parcel for the cancelled order → 409', async () => {
     const order = await placeOrder();
-    const cancelled = await post(`/v1/orders/${order.orderId}/cancel`, SUPPORT, { reason: 'customer asked' }).expect(200);
+    const cancelled = await post(`/v1/orders/${order.orderId}/cancel`, SUPPORT, { reason: 'customer asked' }).expect(
+      200,
+    );
     expect(cancelled.body).toEqual({ status: 'cancelled', cancelledAt: expect.any(String) });
-    await eventually(async () => ((await journeyOf(order.orderId)).stage === 'cancelled' ? true : undefined), 'cancelled');
-    const refused = await post(`/v1/orders/${order.orderId}/shipments`, CHECKOUT, { carrier: 'dhl', trackingNumber: 'DHL999', items: [{ sku: order.items[0]!.sku, quantity: 1 }] }).expect(409);
-    expect(refused.body.error).toMatchObject({ code: 'journey_ended', message: `order ${order.orderId} was cancelled` });
+    await eventually(
+      async () => ((await journeyOf(order.orderId)).stage === 'cancelled' ? true : undefined),
+      'cancelled',
+    );
+    const refused = await post(`/v1/orders/${order.orderId}/shipments`, CHECKOUT, {
+      carrier: 'dhl',
+      trackingNumber: 'DHL999',
+      items: [{ sku: order.items[0]!.sku, quantity: 1 }],
+    }).expect(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'journey_ended',
+      message: `order ${order.orderId} was cancelled`,
+    });
   });
 
   it('support: cancel after shipment → 409 "already shipped; start a return"; a return before delivery → 409 with the reason', async () => {
     const order = await placeOrder();
-    await post(`/v1/orders/${order.orderId}/shipments`, CHECKOUT, { carrier: 'dhl', trackingNumber: 'DHL1000', items: [{ sku: order.items[0]!.sku, quantity: 1 }] }).expect(201);
+    await post(`/v1/orders/${order.orderId}/shipments`, CHECKOUT, {
+      carrier: 'dhl',
+      trackingNumber: 'DHL1000',
+      items: [{ sku: order.items[0]!.sku, quantity: 1 }],
+    }).expect(201);
     const cancel = await post(`/v1/orders/${order.orderId}/cancel`, SUPPORT, { reason: 'too late' }).expect(409);
     expect(cancel.body.error).toEqual({ code: 'refused', message: 'already shipped; start a return', details: null });
-    const ret = await post(`/v1/orders/${order.orderId}/returns`, SUPPORT, { items: [{ sku: order.items[0]!.sku, quantity: 1 }], reason: 'x' }).expect(409);
+    const ret = await post(`/v1/orders/${order.orderId}/returns`, SUPPORT, {
+      items: [{ sku: order.items[0]!.sku, quantity: 1 }],
+      reason: 'x',
+    }).expect(409);
     expect(ret.body.error.message).toBe('the order has not been delivered yet');
   });
 
   it('clear 4xx answers: unknown order 404, unknown parcel 404, bad status 400 naming the field, wrong role 403', async () => {
     const order = await placeOrder();
-    await post('/v1/orders/nope-123/shipments', CHECKOUT, { carrier: 'ups', trackingNumber: '1ZNOPE01', items: [{ sku: 'X', quantity: 1 }] }).expect(404);
-    const unknownParcel = await post(`/v1/orders/${order.orderId}/tracking-events`, CHECKOUT, { trackingNumber: 'NOTOURS1', status: 'delivered', occurredAt: new Date().toISOString() }).expect(404);
+    await post('/v1/orders/nope-123/shipments', CHECKOUT, {
+      carrier: 'ups',
+      trackingNumber: '1ZNOPE01',
+      items: [{ sku: 'X', quantity: 1 }],
+    }).expect(404);
+    const unknownParcel = await post(`/v1/orders/${order.orderId}/tracking-events`, CHECKOUT, {
+      trackingNumber: 'NOTOURS1',
+      status: 'delivered',
+      occurredAt: new Date().toISOString(),
+    }).expect(404);
     expect(unknownParcel.body.error.code).toBe('not_in_order');
-    const badStatus = await post(`/v1/orders/${order.orderId}/tracking-events`, CHECKOUT, { trackingNumber: 'NOTOURS1', status: 'teleported', occurredAt: new Date().toISOString() }).expect(400);
+    const badStatus = await post(`/v1/orders/${order.orderId}/tracking-events`, CHECKOUT, {
+      trackingNumber: 'NOTOURS1',
+      status: 'teleported',
+      occurredAt: new Date().toISOString(),
+    }).expect(400);
     expect(badStatus.body.error.details[0].path).toBe('status');
     await post(`/v1/orders/${order.orderId}/cancel`, CHECKOUT, { reason: 'x' }).expect(403);
-    const badReview = await post(`/v1/orders/${order.orderId}/reviews`, CHECKOUT, { sku: order.items[0]!.sku, rating: 6 }).expect(400);
+    const badReview = await post(`/v1/orders/${order.orderId}/reviews`, CHECKOUT, {
+      sku: order.items[0]!.sku,
+      rating: 6,
+    }).expect(400);
     expect(badReview.body.error.details[0].path).toBe('rating');
     await post(`/v1/orders/${order.orderId}/reviews`, CHECKOUT, { sku: 'NOT-OURS', rating: 4 }).expect(404);
     await post(`/v1/orders/${order.orderId}/reviews`, CHECKOUT, { sku: order.items[0]!.sku, rating: 4 }).expect(202);
-    await post(`/v1/orders/${order.orderId}/shipments`, CHECKOUT, { carrier: 'ups', trackingNumber: '1ZMORE01', items: [{ sku: 'NOT-OURS', quantity: 1 }] }).expect(409);
+    await post(`/v1/orders/${order.orderId}/shipments`, CHECKOUT, {
+      carrier: 'ups',
+      trackingNumber: '1ZMORE01',
+      items: [{ sku: 'NOT-OURS', quantity: 1 }],
+    }).expect(409);
   });
 });

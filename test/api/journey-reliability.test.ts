@@ -41,7 +41,8 @@ afterAll(async () => {
   await pool.end();
 });
 
-const post = (target: Express, path: string, auth: string, body: object) => request(target).post(path).set('Authorization', auth).send(body);
+const post = (target: Express, path: string, auth: string, body: object) =>
+  request(target).post(path).set('Authorization', auth).send(body);
 const now = () => new Date().toISOString();
 
 describe('with no worker running', () => {
@@ -50,19 +51,43 @@ describe('with no worker running', () => {
     const trackingNumber = await shipAll(app, order);
     await workers.stop();
     try {
-      await post(app, `/v1/orders/${order.orderId}/tracking-events`, CHECKOUT, { trackingNumber, status: 'delivered', occurredAt: now(), eventId: 'ev-1' }).expect(202);
-      await post(app, `/v1/orders/${order.orderId}/reviews`, CHECKOUT, { sku: order.items[0]!.sku, rating: 5 }).expect(202);
+      await post(app, `/v1/orders/${order.orderId}/tracking-events`, CHECKOUT, {
+        trackingNumber,
+        status: 'delivered',
+        occurredAt: now(),
+        eventId: 'ev-1',
+      }).expect(202);
+      await post(app, `/v1/orders/${order.orderId}/reviews`, CHECKOUT, { sku: order.items[0]!.sku, rating: 5 }).expect(
+        202,
+      );
 
       // Still checked, without asking the journey: the parcel against PostgreSQL, the sku against the journey's memo.
-      const strangeParcel = await post(app, `/v1/orders/${order.orderId}/tracking-events`, CHECKOUT, { trackingNumber: 'NOTOURS42', status: 'delivered', occurredAt: now() }).expect(404);
+      const strangeParcel = await post(app, `/v1/orders/${order.orderId}/tracking-events`, CHECKOUT, {
+        trackingNumber: 'NOTOURS42',
+        status: 'delivered',
+        occurredAt: now(),
+      }).expect(404);
       expect(strangeParcel.body.error.code).toBe('not_in_order');
-      const strangeItem = await post(app, `/v1/orders/${order.orderId}/reviews`, CHECKOUT, { sku: 'NOT-IN-ORDER', rating: 4 }).expect(404);
-      expect(strangeItem.body.error).toMatchObject({ code: 'not_in_order', message: `item NOT-IN-ORDER is not part of order ${order.orderId}` });
-      const unknownOrder = await post(app, `/v1/orders/no-such-order-42/tracking-events`, CHECKOUT, { trackingNumber, status: 'delivered', occurredAt: now() }).expect(404);
+      const strangeItem = await post(app, `/v1/orders/${order.orderId}/reviews`, CHECKOUT, {
+        sku: 'NOT-IN-ORDER',
+        rating: 4,
+      }).expect(404);
+      expect(strangeItem.body.error).toMatchObject({
+        code: 'not_in_order',
+        message: `item NOT-IN-ORDER is not part of order ${order.orderId}`,
+      });
+      const unknownOrder = await post(app, `/v1/orders/no-such-order-42/tracking-events`, CHECKOUT, {
+        trackingNumber,
+        status: 'delivered',
+        occurredAt: now(),
+      }).expect(404);
       expect(unknownOrder.body.error.code).toBe('order_not_found');
 
       // Reading the journey needs a worker: a clear 503 to retry, never a 500.
-      const read = await request(app).get(`/v1/orders/${order.orderId}/journey`).set('Authorization', SUPPORT).expect(503);
+      const read = await request(app)
+        .get(`/v1/orders/${order.orderId}/journey`)
+        .set('Authorization', SUPPORT)
+        .expect(503);
       expect(read.headers['retry-after']).toMatch(/^\d+$/);
       expect(read.body.error).toMatchObject({ code: 'journey_unavailable', details: { reason: 'no_timely_answer' } });
     } finally {
@@ -90,7 +115,10 @@ describe('with no worker running', () => {
     });
     await post(app, `/v1/orders/${order.orderId}/reviews`, CHECKOUT, { sku: 'NOT-IN-ORDER', rating: 3 }).expect(202);
     const history = await handle.fetchHistory();
-    const signals = history.events?.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === reviewSubmittedSignal.name) ?? [];
+    const signals =
+      history.events?.filter(
+        (e) => e.workflowExecutionSignaledEventAttributes?.signalName === reviewSubmittedSignal.name,
+      ) ?? [];
     expect(signals).toHaveLength(1);
     await handle.terminate('test done');
   });
@@ -111,16 +139,27 @@ describe('answers that say what happened', () => {
       const order = anOrder();
       await post(brokenApp, '/v1/orders', CHECKOUT, order).expect(201);
       const handle = env.client.workflow.getHandle(`order-${order.orderId}`);
-      await eventually(async () => ((await handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0) > 1 || undefined, 'the workflow task to fail and be retried');
+      await eventually(
+        async () => ((await handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0) > 1 || undefined,
+        'the workflow task to fail and be retried',
+      );
 
-      const read = await request(brokenApp).get(`/v1/orders/${order.orderId}/journey`).set('Authorization', SUPPORT).expect(503);
+      const read = await request(brokenApp)
+        .get(`/v1/orders/${order.orderId}/journey`)
+        .set('Authorization', SUPPORT)
+        .expect(503);
       expect(read.headers['retry-after']).toMatch(/^\d+$/);
       expect(read.body.error.code).toBe('journey_unavailable');
       expect(read.body.error.details.reason).toBe('workflow_task_failing');
       expect(read.body.error.details.detail).toContain('journey code broken on purpose for this test');
 
-      const cancel = await post(brokenApp, `/v1/orders/${order.orderId}/cancel`, SUPPORT, { reason: 'customer asked' }).expect(503);
-      expect(cancel.body.error).toMatchObject({ code: 'journey_unavailable', details: { reason: 'workflow_task_failing' } });
+      const cancel = await post(brokenApp, `/v1/orders/${order.orderId}/cancel`, SUPPORT, {
+        reason: 'customer asked',
+      }).expect(503);
+      expect(cancel.body.error).toMatchObject({
+        code: 'journey_unavailable',
+        details: { reason: 'workflow_task_failing' },
+      });
       await handle.terminate('test done');
     } finally {
       broken.shutdown();
@@ -132,7 +171,9 @@ describe('answers that say what happened', () => {
     const idleApp = reliabilityApp(env.client, pool, 'reliability-no-worker');
     const order = anOrder();
     await post(idleApp, '/v1/orders', CHECKOUT, order).expect(201);
-    const res = await post(idleApp, `/v1/orders/${order.orderId}/cancel`, SUPPORT, { reason: 'customer asked' }).expect(503);
+    const res = await post(idleApp, `/v1/orders/${order.orderId}/cancel`, SUPPORT, { reason: 'customer asked' }).expect(
+      503,
+    );
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
     expect(res.body.error).toMatchObject({ code: 'journey_unavailable', details: { reason: 'no_timely_answer' } });
     await env.client.workflow.getHandle(`order-${order.orderId}`).terminate('test done');
@@ -141,20 +182,30 @@ describe('answers that say what happened', () => {
   it('a terminated journey answers 500 journey_failed with the request id', async () => {
     const order = await placeOrder(app);
     await env.client.workflow.getHandle(`order-${order.orderId}`).terminate('operator stopped it');
-    const res = await post(app, `/v1/orders/${order.orderId}/cancel`, SUPPORT, { reason: 'customer asked' }).set('X-Request-Id', 'req-terminated-1').expect(500);
-    expect(res.body.error).toMatchObject({ code: 'journey_failed', details: { status: 'TERMINATED', requestId: 'req-terminated-1' } });
+    const res = await post(app, `/v1/orders/${order.orderId}/cancel`, SUPPORT, { reason: 'customer asked' })
+      .set('X-Request-Id', 'req-terminated-1')
+      .expect(500);
+    expect(res.body.error).toMatchObject({
+      code: 'journey_failed',
+      details: { status: 'TERMINATED', requestId: 'req-terminated-1' },
+    });
   });
 
-  it('the journey\'s own no is 409 refused; a journey that has ended is 409 journey_ended', async () => {
+  it("the journey's own no is 409 refused; a journey that has ended is 409 journey_ended", async () => {
     const shipped = await placeOrder(app);
     await shipAll(app, shipped);
-    const refused = await post(app, `/v1/orders/${shipped.orderId}/cancel`, SUPPORT, { reason: 'too late' }).expect(409);
+    const refused = await post(app, `/v1/orders/${shipped.orderId}/cancel`, SUPPORT, { reason: 'too late' }).expect(
+      409,
+    );
     expect(refused.body.error.code).toBe('refused');
 
     const order = await placeOrder(app);
     await post(app, `/v1/orders/${order.orderId}/cancel`, SUPPORT, { reason: 'customer asked' }).expect(200);
     await env.client.workflow.getHandle(`order-${order.orderId}`).result();
-    const late = await post(app, `/v1/orders/${order.orderId}/returns`, SUPPORT, { items: [{ sku: order.items[0]!.sku, quantity: 1 }], reason: 'x' }).expect(409);
+    const late = await post(app, `/v1/orders/${order.orderId}/returns`, SUPPORT, {
+      items: [{ sku: order.items[0]!.sku, quantity: 1 }],
+      reason: 'x',
+    }).expect(409);
     expect(late.body.error).toMatchObject({ code: 'journey_ended', details: { stage: 'cancelled' } });
   });
 });
@@ -178,23 +229,58 @@ describe('with PostgreSQL down', () => {
     const trackingNumber = await shipAll(app, order);
     const orderPath = `/v1/orders/${order.orderId}`;
     expect503(await request(downApp).get(`${orderPath}/journey`).set('Authorization', SUPPORT));
-    expect503(await post(downApp, `${orderPath}/tracking-events`, CHECKOUT, { trackingNumber, status: 'in_transit', occurredAt: now() }));
-    expect503(await post(downApp, `${orderPath}/returns`, SUPPORT, { items: [{ sku: order.items[0]!.sku, quantity: 1 }], reason: 'x' }).set('Idempotency-Key', 'down-1'));
+    expect503(
+      await post(downApp, `${orderPath}/tracking-events`, CHECKOUT, {
+        trackingNumber,
+        status: 'in_transit',
+        occurredAt: now(),
+      }),
+    );
+    expect503(
+      await post(downApp, `${orderPath}/returns`, SUPPORT, {
+        items: [{ sku: order.items[0]!.sku, quantity: 1 }],
+        reason: 'x',
+      }).set('Idempotency-Key', 'down-1'),
+    );
     expect503(await request(downApp).get(`/v1/outbox?orderId=${order.orderId}`).set('Authorization', CHECKOUT));
-    expect503(await request(downApp).get(`/v1/customers/${order.customerId}/preferences`).set('Authorization', SUPPORT));
-    expect503(await request(downApp).put(`/v1/customers/${order.customerId}/preferences`).set('Authorization', SUPPORT).send({ marketing: false }));
+    expect503(
+      await request(downApp).get(`/v1/customers/${order.customerId}/preferences`).set('Authorization', SUPPORT),
+    );
+    expect503(
+      await request(downApp)
+        .put(`/v1/customers/${order.customerId}/preferences`)
+        .set('Authorization', SUPPORT)
+        .send({ marketing: false }),
+    );
 
     // Readiness says so too, with when to ask again.
     const readiness = express().use(healthRouter({ postgres: async () => void (await deadPool.query('SELECT 1')) }));
     const notReady = await request(readiness).get('/readyz');
-    expect({ status: notReady.status, postgres: notReady.body.checks?.postgres?.startsWith('unavailable') }).toEqual({ status: 503, postgres: true });
+    expect({ status: notReady.status, postgres: notReady.body.checks?.postgres?.startsWith('unavailable') }).toEqual({
+      status: 503,
+      postgres: true,
+    });
     expect(notReady.headers['retry-after']).toMatch(/^\d+$/);
 
     // A provider's webhook too: the provider retries on 503.
     const authToken = 'twilio-auth-token-for-db-down-test';
-    const { app: webhooks } = webhookApp(deadPool, { TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000', TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM: '+14155550100' });
+    const { app: webhooks } = webhookApp(deadPool, {
+      TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+      TWILIO_AUTH_TOKEN: authToken,
+      TWILIO_FROM: '+14155550100',
+    });
     const form = { MessageSid: 'SM00000000000000000000000000000001', MessageStatus: 'delivered' };
-    const signature = twilio.getExpectedTwilioSignature(authToken, `${PUBLIC_BASE_URL}/v1/webhooks/twilio/status`, form);
-    expect503(await request(webhooks).post('/v1/webhooks/twilio/status').type('form').set('X-Twilio-Signature', signature).send(form));
+    const signature = twilio.getExpectedTwilioSignature(
+      authToken,
+      `${PUBLIC_BASE_URL}/v1/webhooks/twilio/status`,
+      form,
+    );
+    expect503(
+      await request(webhooks)
+        .post('/v1/webhooks/twilio/status')
+        .type('form')
+        .set('X-Twilio-Signature', signature)
+        .send(form),
+    );
   });
 });

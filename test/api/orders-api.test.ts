@@ -27,13 +27,15 @@ describe('POST /v1/orders', () => {
     expect(res.body).toEqual({ workflowId: `order-${order.orderId}`, runId: expect.any(String) });
 
     const outbox = await eventually(async () => {
-      const r = await request(app).get(`/v1/outbox?orderId=${order.orderId}`).set('Authorization', CHECKOUT).expect(200);
+      const r = await request(app)
+        .get(`/v1/outbox?orderId=${order.orderId}`)
+        .set('Authorization', CHECKOUT)
+        .expect(200);
       return r.body.messages.length === 2 ? r.body.messages : undefined;
     }, 'the confirmation in the outbox');
-    expect(outbox.map((m: { channel: string; messageType: string }) => `${m.messageType}/${m.channel}`).sort()).toEqual([
-      'confirmation/email',
-      'confirmation/sms',
-    ]);
+    expect(outbox.map((m: { channel: string; messageType: string }) => `${m.messageType}/${m.channel}`).sort()).toEqual(
+      ['confirmation/email', 'confirmation/sms'],
+    );
 
     const found = await eventually(async () => {
       const runs = [];
@@ -41,7 +43,11 @@ describe('POST /v1/orders', () => {
       return runs.length ? runs : undefined;
     }, 'the journey in visibility');
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ workflowId: `order-${order.orderId}`, runId: res.body.runId, type: 'orderJourney' });
+    expect(found[0]).toMatchObject({
+      workflowId: `order-${order.orderId}`,
+      runId: res.body.runId,
+      type: 'orderJourney',
+    });
 
     const journey = await eventually(async () => {
       const r = await request(app).get(`/v1/orders/${order.orderId}/journey`).set('Authorization', SUPPORT).expect(200);

@@ -38,7 +38,10 @@ let running: Promise<void>;
 
 beforeAll(async () => {
   env = await startDevServerEnv();
-  worker = await createTestWorker(env, taskQueue, journeyActivities(pool), { emailPerSecond: LIMIT, smsPerSecond: LIMIT });
+  worker = await createTestWorker(env, taskQueue, journeyActivities(pool), {
+    emailPerSecond: LIMIT,
+    smsPerSecond: LIMIT,
+  });
   running = worker.run();
 });
 
@@ -53,7 +56,11 @@ async function placeOrders(count: number) {
   const orders = Array.from({ length: count }, () => orderSchema.parse(anOrder({ channels: ['email', 'sms'] })));
   await Promise.all(
     orders.map((order) =>
-      env.client.workflow.start('orderJourney', { workflowId: journeyWorkflowId(order.orderId), taskQueue, args: [{ order, policy: productionPolicy }] }),
+      env.client.workflow.start('orderJourney', {
+        workflowId: journeyWorkflowId(order.orderId),
+        taskQueue,
+        args: [{ order, policy: productionPolicy }],
+      }),
     ),
   );
   return orders.map((o) => o.orderId);
@@ -97,13 +104,15 @@ it(`a burst of ${N} orders never sends faster than the providers' quotas (${LIMI
     const sent = times[channel];
     const seconds = (sent.at(-1)! - sent[0]!) / 1000;
     const perSecond: number[] = [];
-    for (const t of sent) perSecond[Math.floor((t - sent[0]!) / 1000)] = (perSecond[Math.floor((t - sent[0]!) / 1000)] ?? 0) + 1;
+    for (const t of sent)
+      perSecond[Math.floor((t - sent[0]!) / 1000)] = (perSecond[Math.floor((t - sent[0]!) / 1000)] ?? 0) + 1;
     const busiest = { 1: busiestWindow(sent, 1000), 2: busiestWindow(sent, 2000), 4: busiestWindow(sent, 4000) };
     console.info(
       `${channel}: ${N} sends in ${seconds.toFixed(2)} s at ${LIMIT}/s; per second from the first: [${perSecond.map((n) => n ?? 0).join(', ')}]; ` +
         `busiest 1 s / 2 s / 4 s: ${busiest[1]} / ${busiest[2]} / ${busiest[4]}`,
     );
     expect(seconds).toBeGreaterThanOrEqual((N - BURST) / LIMIT - JITTER_S);
-    for (const [window, count] of Object.entries(busiest)) expect(count).toBeLessThanOrEqual(Math.floor(BURST + LIMIT * (Number(window) + JITTER_S)));
+    for (const [window, count] of Object.entries(busiest))
+      expect(count).toBeLessThanOrEqual(Math.floor(BURST + LIMIT * (Number(window) + JITTER_S)));
   }
 }, 60_000);

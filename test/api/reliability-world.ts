@@ -29,7 +29,12 @@ export const CHECKOUT = TEST_KEYS.checkout;
 export const SUPPORT = TEST_KEYS.support;
 export const SHORT_TIMEOUTS: JourneyTimeouts = { queryMs: 1_500, actionMs: 2_000 };
 
-export function reliabilityApp(client: Client, pool: Pool, taskQueue: string, timeouts: Partial<JourneyTimeouts> = SHORT_TIMEOUTS): Express {
+export function reliabilityApp(
+  client: Client,
+  pool: Pool,
+  taskQueue: string,
+  timeouts: Partial<JourneyTimeouts> = SHORT_TIMEOUTS,
+): Express {
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: process.env.TEST_DATABASE_URL,
@@ -38,7 +43,13 @@ export function reliabilityApp(client: Client, pool: Pool, taskQueue: string, ti
     API_KEYS_SUPPORT: SUPPORT.slice('Bearer '.length),
   });
   const ledger = new MessageLedger(pool);
-  const journeys = new JourneyService(client, taskQueue, productionPolicy, { ledger, parcels: new ParcelDirectory(pool) }, timeouts);
+  const journeys = new JourneyService(
+    client,
+    taskQueue,
+    productionPolicy,
+    { ledger, parcels: new ParcelDirectory(pool) },
+    timeouts,
+  );
   return createApp({
     config,
     logger: createLogger({ level: (process.env.TEST_API_LOG_LEVEL as 'silent' | undefined) ?? 'silent' }),
@@ -81,14 +92,23 @@ export const journeyOf = async (app: Express, orderId: string) =>
 export async function placeOrder(app: Express) {
   const order = anOrder({ channels: ['email'] });
   await request(app).post('/v1/orders').set('Authorization', CHECKOUT).send(order).expect(201);
-  await eventually(async () => ((await journeyOf(app, order.orderId)).stage === 'awaiting_shipment' ? true : undefined), 'confirmation');
+  await eventually(
+    async () => ((await journeyOf(app, order.orderId)).stage === 'awaiting_shipment' ? true : undefined),
+    'confirmation',
+  );
   return order;
 }
 
 /** A parcel with all of the order's items, under a tracking number no other test uses. */
 export async function shipAll(app: Express, order: ReturnType<typeof anOrder>) {
-  const trackingNumber = uniqueId('1Z').replace(/[^A-Za-z0-9-]/g, '').toUpperCase();
+  const trackingNumber = uniqueId('1Z')
+    .replace(/[^A-Za-z0-9-]/g, '')
+    .toUpperCase();
   const items = order.items.map(({ sku, quantity }) => ({ sku, quantity }));
-  await request(app).post(`/v1/orders/${order.orderId}/shipments`).set('Authorization', CHECKOUT).send({ carrier: 'ups', trackingNumber, items }).expect(201);
+  await request(app)
+    .post(`/v1/orders/${order.orderId}/shipments`)
+    .set('Authorization', CHECKOUT)
+    .send({ carrier: 'ups', trackingNumber, items })
+    .expect(201);
   return trackingNumber;
 }

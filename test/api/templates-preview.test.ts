@@ -42,7 +42,12 @@ const preview = (type: string, query: Record<string, string> = {}) =>
 describe('GET /v1/templates/:type/preview', () => {
   it('shows an email: subject, responsive HTML and plain text, in the language asked for', async () => {
     const res = await preview('shipped', { locale: 'lv', channel: 'email' }).expect(200);
-    expect(res.body).toEqual({ locale: 'lv', subject: 'Jūsu pasūtījums A-100234 ir ceļā', html: expect.any(String), text: expect.any(String) });
+    expect(res.body).toEqual({
+      locale: 'lv',
+      subject: 'Jūsu pasūtījums A-100234 ir ceļā',
+      html: expect.any(String),
+      text: expect.any(String),
+    });
     expect(res.body.html).toMatch(/^<!doctype html>/i);
     expect(res.body.html).toContain('<html lang="lv" dir="ltr"');
     expect(res.body.text).toContain('help@test-shop.example');
@@ -63,7 +68,12 @@ describe('GET /v1/templates/:type/preview', () => {
 
   it('shows an SMS with its segments and encoding', async () => {
     const en = await preview('delivery_problem', { locale: 'en', channel: 'sms' }).expect(200);
-    expect(en.body).toEqual({ locale: 'en', text: expect.stringContaining('delivery problem'), segments: expect.any(Number), encoding: 'GSM-7' });
+    expect(en.body).toEqual({
+      locale: 'en',
+      text: expect.stringContaining('delivery problem'),
+      segments: expect.any(Number),
+      encoding: 'GSM-7',
+    });
     const bg = await preview('delivery_problem', { locale: 'bg', channel: 'sms' }).expect(200);
     expect(bg.body).toMatchObject({ locale: 'bg', encoding: 'UCS-2' });
     expect(bg.body.segments).toBeLessThanOrEqual(2);
@@ -94,7 +104,10 @@ describe('GET /v1/templates/:type/preview', () => {
 
   it('answers 400 naming the field for a bad channel, locale or format', async () => {
     const channel = await preview('shipped', { channel: 'fax' }).expect(400);
-    expect(channel.body.error).toMatchObject({ code: 'invalid_request', details: [expect.objectContaining({ path: 'channel' })] });
+    expect(channel.body.error).toMatchObject({
+      code: 'invalid_request',
+      details: [expect.objectContaining({ path: 'channel' })],
+    });
     expect(channel.body.error.message).toContain('channel');
     const locale = await preview('shipped', { locale: 'not a locale!' }).expect(400);
     expect(locale.body.error.details).toEqual([expect.objectContaining({ path: 'locale' })]);
@@ -105,7 +118,10 @@ describe('GET /v1/templates/:type/preview', () => {
   it('needs an API key (401) of the support role (403)', async () => {
     await request(app).get('/v1/templates/shipped/preview').expect(401);
     await request(app).get('/v1/templates/shipped/preview').set('Authorization', 'Bearer nope').expect(401);
-    const wrongRole = await request(app).get('/v1/templates/shipped/preview').set('Authorization', CHECKOUT).expect(403);
+    const wrongRole = await request(app)
+      .get('/v1/templates/shipped/preview')
+      .set('Authorization', CHECKOUT)
+      .expect(403);
     expect(wrongRole.body.error.code).toBe('forbidden');
   });
 });

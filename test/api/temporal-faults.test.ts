@@ -5,7 +5,14 @@
  * handle whose describe() says how the execution stands.
  */
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { QueryNotRegisteredError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  QueryNotRegisteredError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import request from 'supertest';
 import express from 'express';
@@ -23,7 +30,9 @@ import { explainJourneyError } from '../../src/journeys/temporal-faults';
 type Status = 'RUNNING' | 'COMPLETED' | 'CANCELLED' | 'FAILED' | 'TERMINATED' | 'TIMED_OUT';
 
 /** A handle whose execution has this status (and journey stage), or is unknown to the server. */
-function handleFor(execution: { status: Status; stage?: string; workflowTaskAttempt?: number } | 'unknown'): WorkflowHandle {
+function handleFor(
+  execution: { status: Status; stage?: string; workflowTaskAttempt?: number } | 'unknown',
+): WorkflowHandle {
   return {
     workflowId: 'order-1',
     describe: async () => {
@@ -42,48 +51,88 @@ function handleFor(execution: { status: Status; stage?: string; workflowTaskAtte
 const clientWithHistory = (events: object[]) =>
   ({
     options: { namespace: 'default' },
-    workflowService: { getWorkflowExecutionHistoryReverse: async () => ({ history: { events }, nextPageToken: new Uint8Array() }) },
+    workflowService: {
+      getWorkflowExecutionHistoryReverse: async () => ({ history: { events }, nextPageToken: new Uint8Array() }),
+    },
   }) as unknown as Client;
 const client = clientWithHistory([{ workflowTaskCompletedEventAttributes: {} }]);
-const updateFailed = (type: string, message: string) => new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type, message }));
-const closedMidUpdate = () => updateFailed('AcceptedUpdateCompletedWorkflow', 'Workflow Update failed because the Workflow completed before the Update completed.');
+const updateFailed = (type: string, message: string) =>
+  new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type, message }));
+const closedMidUpdate = () =>
+  updateFailed(
+    'AcceptedUpdateCompletedWorkflow',
+    'Workflow Update failed because the Workflow completed before the Update completed.',
+  );
 const alreadyClosed = () => new WorkflowNotFoundError('workflow execution already completed', 'order-1', undefined);
 const grpcError = (code: number) => Object.assign(new Error(`${code} grpc`), { code, details: 'grpc', metadata: {} });
 
 describe('a Temporal answer, as the journey service reads it', () => {
   it('calls a refusal by the journey\'s validator or handler "refused", with the journey\'s reason', async () => {
-    const err = await explainJourneyError(client, '1', handleFor({ status: 'RUNNING' }), updateFailed('', 'the order has not been delivered yet'));
+    const err = await explainJourneyError(
+      client,
+      '1',
+      handleFor({ status: 'RUNNING' }),
+      updateFailed('', 'the order has not been delivered yet'),
+    );
     expect(err).toBeInstanceOf(JourneyRefusedError);
     expect((err as Error).message).toBe('the order has not been delivered yet');
   });
 
   it('calls an update overtaken by the journey completing "ended", not "refused"', async () => {
-    const err = await explainJourneyError(client, '1', handleFor({ status: 'COMPLETED', stage: 'completed' }), closedMidUpdate());
+    const err = await explainJourneyError(
+      client,
+      '1',
+      handleFor({ status: 'COMPLETED', stage: 'completed' }),
+      closedMidUpdate(),
+    );
     expect(err).toBeInstanceOf(JourneyEndedError);
     expect(err).toMatchObject({ stage: 'completed' });
   });
 
   it('calls an update overtaken by the journey failing, or a terminated journey, "failed"', async () => {
-    expect(await explainJourneyError(client, '1', handleFor({ status: 'FAILED' }), closedMidUpdate())).toBeInstanceOf(JourneyFailedError);
-    const terminated = await explainJourneyError(client, '1', handleFor({ status: 'TERMINATED', stage: 'in_transit' }), alreadyClosed());
+    expect(await explainJourneyError(client, '1', handleFor({ status: 'FAILED' }), closedMidUpdate())).toBeInstanceOf(
+      JourneyFailedError,
+    );
+    const terminated = await explainJourneyError(
+      client,
+      '1',
+      handleFor({ status: 'TERMINATED', stage: 'in_transit' }),
+      alreadyClosed(),
+    );
     expect(terminated).toBeInstanceOf(JourneyFailedError);
     expect(terminated).toMatchObject({ status: 'TERMINATED' });
-    expect(await explainJourneyError(client, '1', handleFor({ status: 'TIMED_OUT' }), alreadyClosed())).toBeInstanceOf(JourneyFailedError);
+    expect(await explainJourneyError(client, '1', handleFor({ status: 'TIMED_OUT' }), alreadyClosed())).toBeInstanceOf(
+      JourneyFailedError,
+    );
   });
 
   it('calls a closed, cancelled order "ended" with its stage', async () => {
-    const err = await explainJourneyError(client, '1', handleFor({ status: 'COMPLETED', stage: 'cancelled' }), alreadyClosed());
+    const err = await explainJourneyError(
+      client,
+      '1',
+      handleFor({ status: 'COMPLETED', stage: 'cancelled' }),
+      alreadyClosed(),
+    );
     expect(err).toMatchObject({ stage: 'cancelled', message: 'order 1 was cancelled' });
     expect(err).toBeInstanceOf(JourneyEndedError);
   });
 
   it('calls an order Temporal has never seen "not found"', async () => {
-    expect(await explainJourneyError(client, '1', handleFor('unknown'), alreadyClosed())).toBeInstanceOf(JourneyNotFoundError);
+    expect(await explainJourneyError(client, '1', handleFor('unknown'), alreadyClosed())).toBeInstanceOf(
+      JourneyNotFoundError,
+    );
   });
 
   it('calls an update without an answer in time "unavailable" (no worker answered), to be retried', async () => {
-    const timeout = new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: grpcError(grpcStatus.DEADLINE_EXCEEDED) });
-    const err = await explainJourneyError(client, '1', handleFor({ status: 'RUNNING', workflowTaskAttempt: 1 }), timeout);
+    const timeout = new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', {
+      cause: grpcError(grpcStatus.DEADLINE_EXCEEDED),
+    });
+    const err = await explainJourneyError(
+      client,
+      '1',
+      handleFor({ status: 'RUNNING', workflowTaskAttempt: 1 }),
+      timeout,
+    );
     expect(err).toBeInstanceOf(JourneyUnavailableError);
     expect(err).toMatchObject({ reason: 'no_timely_answer', retryAfterSeconds: expect.any(Number) });
   });
@@ -91,11 +140,25 @@ describe('a Temporal answer, as the journey service reads it', () => {
   it('calls a journey whose newest workflow task failed "unavailable" (workflow_task_failing), with the cause and message', async () => {
     const failing = clientWithHistory([
       { workflowTaskScheduledEventAttributes: {} },
-      { workflowTaskFailedEventAttributes: { cause: 24, failure: { message: '[TMPRL1100] Nondeterminism error: Timer machine does not handle this event\nmore lines' } } },
+      {
+        workflowTaskFailedEventAttributes: {
+          cause: 24,
+          failure: {
+            message: '[TMPRL1100] Nondeterminism error: Timer machine does not handle this event\nmore lines',
+          },
+        },
+      },
       { workflowTaskCompletedEventAttributes: {} },
     ]);
-    const timeout = new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: grpcError(grpcStatus.DEADLINE_EXCEEDED) });
-    const err = await explainJourneyError(failing, '1', handleFor({ status: 'RUNNING', workflowTaskAttempt: 7 }), timeout);
+    const timeout = new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', {
+      cause: grpcError(grpcStatus.DEADLINE_EXCEEDED),
+    });
+    const err = await explainJourneyError(
+      failing,
+      '1',
+      handleFor({ status: 'RUNNING', workflowTaskAttempt: 7 }),
+      timeout,
+    );
     expect(err).toMatchObject({ reason: 'workflow_task_failing', retryAfterSeconds: expect.any(Number) });
     expect((err as JourneyUnavailableError).detail).toBe(
       'its workflow task keeps failing (attempt 7) — NON_DETERMINISTIC_ERROR: [TMPRL1100] Nondeterminism error: Timer machine does not handle this event',
@@ -103,7 +166,10 @@ describe('a Temporal answer, as the journey service reads it', () => {
   });
 
   it('calls a query the worker cannot answer for a nondeterminism error "unavailable" (workflow_task_failing), even before the history shows it', async () => {
-    const ndeQuery = new QueryNotRegisteredError('[TMPRL1100] Nondeterminism error: UpsertWorkflowSearchAttributesMachine does not handle this event', 3);
+    const ndeQuery = new QueryNotRegisteredError(
+      '[TMPRL1100] Nondeterminism error: UpsertWorkflowSearchAttributesMachine does not handle this event',
+      3,
+    );
     const err = await explainJourneyError(client, '1', handleFor({ status: 'RUNNING' }), ndeQuery);
     expect(err).toMatchObject({ reason: 'workflow_task_failing' });
     expect((err as JourneyUnavailableError).detail).toContain('UpsertWorkflowSearchAttributesMachine');
@@ -113,7 +179,12 @@ describe('a Temporal answer, as the journey service reads it', () => {
   });
 
   it('calls Temporal not answering at all "unavailable" (temporal_unreachable)', async () => {
-    const err = await explainJourneyError(client, '1', handleFor({ status: 'RUNNING' }), grpcError(grpcStatus.UNAVAILABLE));
+    const err = await explainJourneyError(
+      client,
+      '1',
+      handleFor({ status: 'RUNNING' }),
+      grpcError(grpcStatus.UNAVAILABLE),
+    );
     expect(err).toMatchObject({ reason: 'temporal_unreachable' });
   });
 });
@@ -133,8 +204,13 @@ describe('over HTTP', () => {
   };
 
   it('answers "refused" and "journey_ended" with 409, a failed journey with 500 and the request id', async () => {
-    expect((await answer(new JourneyRefusedError('already shipped; start a return')).expect(409)).body.error).toMatchObject({ code: 'refused', message: 'already shipped; start a return' });
-    expect((await answer(new JourneyEndedError('1', 'completed')).expect(409)).body.error).toMatchObject({ code: 'journey_ended', details: { stage: 'completed' } });
+    expect(
+      (await answer(new JourneyRefusedError('already shipped; start a return')).expect(409)).body.error,
+    ).toMatchObject({ code: 'refused', message: 'already shipped; start a return' });
+    expect((await answer(new JourneyEndedError('1', 'completed')).expect(409)).body.error).toMatchObject({
+      code: 'journey_ended',
+      details: { stage: 'completed' },
+    });
     expect((await answer(new JourneyFailedError('1', 'TERMINATED')).expect(500)).body.error).toMatchObject({
       code: 'journey_failed',
       details: { status: 'TERMINATED', requestId: 'req-42' },
@@ -142,9 +218,14 @@ describe('over HTTP', () => {
   });
 
   it('answers an unavailable journey with 503, Retry-After and the reason', async () => {
-    const res = await answer(new JourneyUnavailableError('1', 'workflow_task_failing', 'its workflow task has failed 3 time(s)', 60)).expect(503);
+    const res = await answer(
+      new JourneyUnavailableError('1', 'workflow_task_failing', 'its workflow task has failed 3 time(s)', 60),
+    ).expect(503);
     expect(res.headers['retry-after']).toBe('60');
-    expect(res.body.error).toMatchObject({ code: 'journey_unavailable', details: { reason: 'workflow_task_failing', detail: 'its workflow task has failed 3 time(s)' } });
+    expect(res.body.error).toMatchObject({
+      code: 'journey_unavailable',
+      details: { reason: 'workflow_task_failing', detail: 'its workflow task has failed 3 time(s)' },
+    });
   });
 
   it('answers PostgreSQL being away with 503 database_unavailable and Retry-After, whatever the driver said', async () => {
@@ -153,7 +234,10 @@ describe('over HTTP', () => {
       Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
       Object.assign(new Error('the database system is starting up'), { code: '57P03' }),
       new Error('timeout exceeded when trying to connect'),
-      new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' }), Object.assign(new Error('b'), { code: 'ECONNREFUSED' })]),
+      new AggregateError([
+        Object.assign(new Error('a'), { code: 'ECONNREFUSED' }),
+        Object.assign(new Error('b'), { code: 'ECONNREFUSED' }),
+      ]),
     ]) {
       const res = await answer(err).expect(503);
       expect(res.headers['retry-after']).toMatch(/^\d+$/);
@@ -163,6 +247,10 @@ describe('over HTTP', () => {
 
   it('keeps an unknown failure a 500 with the request id, and says nothing of its internals', async () => {
     const res = await answer(new Error('secret internals')).expect(500);
-    expect(res.body.error).toEqual({ code: 'internal', message: 'internal error; it has been logged', details: { requestId: 'req-42' } });
+    expect(res.body.error).toEqual({
+      code: 'internal',
+      message: 'internal error; it has been logged',
+      details: { requestId: 'req-42' },
+    });
   });
 });

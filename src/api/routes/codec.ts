@@ -16,7 +16,9 @@ import { HttpError, parseOr400 } from '../errors';
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 /** The JSON form of Temporal payloads the UI sends: metadata values and data in base64. */
 export const payloadsBody = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1_000),
+  payloads: z
+    .array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() }))
+    .max(1_000),
 });
 type JsonPayload = z.infer<typeof payloadsBody>['payloads'][number];
 
@@ -25,7 +27,9 @@ const fromJson = (p: JsonPayload): Payload => ({
   data: Buffer.from(p.data ?? '', 'base64'),
 });
 const toJson = (p: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? []).toString('base64'),
 });
 
@@ -57,7 +61,8 @@ export function codecRouter(config: Config): Router {
   const supportOnly = requireRole(config.apiKeys, 'support');
   const tokens = config.codec.oidc && new SupportTokenVerifier(config.codec.oidc);
   const authorize: RequestHandler = (req, res, next) => {
-    const fromLocalUi = config.codec.openInDev && !req.get('authorization') && config.codec.corsOrigins.includes(req.get('origin') ?? '');
+    const fromLocalUi =
+      config.codec.openInDev && !req.get('authorization') && config.codec.corsOrigins.includes(req.get('origin') ?? '');
     if (fromLocalUi) return next();
     // A support person signed in to the Temporal UI: their OIDC access token instead of an API key.
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1];

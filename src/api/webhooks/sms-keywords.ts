@@ -25,9 +25,15 @@ const KEYWORDS: Record<string, SmsIntent> = {
 
 const OPT_OUT_TYPES: Record<string, SmsIntent> = { STOP: 'opt_out', START: 'opt_in', HELP: 'help' };
 
-export function smsIntent(body: string | undefined, optOutType?: string): { intent: SmsIntent; keyword: string } | null {
+export function smsIntent(
+  body: string | undefined,
+  optOutType?: string,
+): { intent: SmsIntent; keyword: string } | null {
   const classified = optOutType ? OPT_OUT_TYPES[optOutType.toUpperCase()] : undefined;
-  const keyword = (body ?? '').trim().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '').toUpperCase();
+  const keyword = (body ?? '')
+    .trim()
+    .replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')
+    .toUpperCase();
   if (classified) return { intent: classified, keyword: keyword || optOutType!.toUpperCase() };
   const intent = KEYWORDS[keyword];
   return intent ? { intent, keyword } : null;

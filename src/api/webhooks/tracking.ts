@@ -9,12 +9,20 @@
  */
 import express, { Router } from 'express';
 import type { Config } from '../../config';
-import { JourneyEndedError, JourneyFailedError, JourneyNotFoundError, type JourneyService } from '../../journeys/journey-service';
+import {
+  JourneyEndedError,
+  JourneyFailedError,
+  JourneyNotFoundError,
+  type JourneyService,
+} from '../../journeys/journey-service';
 import type { WebhookInbox } from '../../db/webhook-events';
 import type { Logger } from '../../logger';
 import { WebhookSignatureError, type CarrierTracking, type CarrierWebhookEvent } from '../../providers/carriers/types';
 import { trackingWebhookRoutes, type CarrierTrackingTable } from '../../providers/carriers/tracking-provider';
-import { CARRIER_TRACKING_PROVIDERS, type CarrierTrackingProviderTable } from '../../providers/carriers/tracking-providers';
+import {
+  CARRIER_TRACKING_PROVIDERS,
+  type CarrierTrackingProviderTable,
+} from '../../providers/carriers/tracking-providers';
 import { handleOnce, notConfigured, refuse, statusFor, type EventOutcome, type WebhookStats } from './inbox';
 
 export interface TrackingWebhookDeps<Table extends CarrierTrackingTable = CarrierTrackingProviderTable> {
@@ -48,14 +56,17 @@ export function trackingWebhooks<Table extends CarrierTrackingTable = CarrierTra
       } catch (err) {
         if (err instanceof WebhookSignatureError) return refuse(res, deps.stats, deps.logger, name, err.reason);
         if (err instanceof SyntaxError) {
-          res.status(400).json({ error: { code: 'malformed_json', message: `${name} webhook body is not JSON`, details: null } });
+          res
+            .status(400)
+            .json({ error: { code: 'malformed_json', message: `${name} webhook body is not JSON`, details: null } });
           return;
         }
         throw err;
       }
 
       const outcomes: EventOutcome[] = [];
-      for (const event of events) outcomes.push(await handleOnce(deps.inbox, name, event.eventId, () => deliver(deps, name, event)));
+      for (const event of events)
+        outcomes.push(await handleOnce(deps.inbox, name, event.eventId, () => deliver(deps, name, event)));
       res.status(statusFor(outcomes)).json({ received: events.length, outcomes });
     });
   }
@@ -82,7 +93,13 @@ async function deliver(
   const orderId = await deps.journeys.orderForParcel(trackingNumber, carrier);
   if (!orderId) return keep('unknown_tracking_number');
   try {
-    await deps.journeys.signalTracking(orderId, { trackingNumber, status, occurredAt, eventId, ...(description ? { description: description.slice(0, 500) } : {}) });
+    await deps.journeys.signalTracking(orderId, {
+      trackingNumber,
+      status,
+      occurredAt,
+      eventId,
+      ...(description ? { description: description.slice(0, 500) } : {}),
+    });
   } catch (err) {
     if (err instanceof JourneyEndedError) return keep('journey_ended');
     if (err instanceof JourneyFailedError) return keep('journey_failed'); // support restarts or resets it, then replays

@@ -1,5 +1,6 @@
 /**
- * `Authorization: Bearer <key>`, with keys configured per role. No or unknown key → 401; a known key of another role → 403.
+ * `Authorization: Bearer <key>`, with keys configured per role. No or unknown key → 401; a known key of another role →
+ * 403.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';

@@ -156,7 +156,10 @@ export const readinessSchema = z.object({
   checks: z.record(z.string(), z.string()).describe('Per dependency: "ok" or "unavailable: <reason>"'),
 });
 
-/** What a provider webhook answers when it accepted the request (200: all applied or repeats, 202: some matched nothing). */
+/**
+ * What a provider webhook answers when it accepted the request (200: all applied or repeats, 202: some matched
+ * nothing).
+ */
 export const webhookReceiptSchema = z.object({
   received: z.number().int(),
   outcomes: z.array(z.enum(['applied', 'ignored', 'unmatched', 'duplicate'])).optional(),

@@ -128,7 +128,8 @@ describe('POST …/returns with an Idempotency-Key', () => {
   });
 
   it('is deduplicated by Temporal itself: the same update id in a run answers from the first update, whatever the body', async () => {
-    // No PostgreSQL record involved: the journey service alone, as after a crash between the update and storing its answer.
+    // No PostgreSQL record involved: the journey service alone, as after a crash between the update and storing its
+    // answer.
     const order = await deliveredOrder();
     const journeys = new JourneyService(env.client, taskQueue, productionPolicy, {
       ledger: new MessageLedger(pool),

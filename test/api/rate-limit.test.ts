@@ -1,16 +1,17 @@
 /**
  * Provider quotas under a burst, on the Temporal dev server: 60 orders arrive at once, each journey sends its
  * confirmation by email and SMS, and the email and SMS task queues are limited to 10 sends per second each
- * (maxTaskQueueActivitiesPerSecond, enforced by the Temporal server for the whole queue, whatever the number of workers).
+ * (maxTaskQueueActivitiesPerSecond, enforced by the Temporal server for the whole queue, whatever the number of
+ * workers).
  *
  * What the server guarantees, and so what is asserted: it splits a task queue into partitions (4 by default) and
  * dispatches each partition's activities through a token bucket refilled at its share of the limit (limit / 4) and
  * holding ceil(limit / 4) tokens. For the whole queue that is a refill of `limit` per second and a burst of
- * B = 4 × ceil(limit / 4) (12 for 10/s). From full buckets, N sends take at least (N − B) / limit seconds, and no window of
- * T seconds holds more than B + limit × T sends. Not guaranteed: an even spread within a second (the burst goes out at
- * once). The ledger's sent_at is stamped a few milliseconds after dispatch (the activity claims its ledger row, sends,
- * records), so the windows allow a little jitter; the stack is warmed up first, because on a cold start the first sends'
- * slower execution bunches their sent_at together even though their dispatch was paced.
+ * B = 4 × ceil(limit / 4) (12 for 10/s). From full buckets, N sends take at least (N − B) / limit seconds, and no
+ * window of T seconds holds more than B + limit × T sends. Not guaranteed: an even spread within a second (the burst
+ * goes out at once). The ledger's sent_at is stamped a few milliseconds after dispatch (the activity claims its ledger
+ * row, sends, records), so the windows allow a little jitter; the stack is warmed up first, because on a cold start the
+ * first sends' slower execution bunches their sent_at together even though their dispatch was paced.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createPool } from '../../src/db/pool';

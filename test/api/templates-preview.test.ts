@@ -1,6 +1,6 @@
 /**
- * Support reviews copy without placing an order: every message type, in every locale, by email or SMS, with sample data.
- * The app is the real one (buildApi); Temporal is never asked, so its client is never connected.
+ * Support reviews copy without placing an order: every message type, in every locale, by email or SMS, with sample
+ * data. The app is the real one (buildApi); Temporal is never asked, so its client is never connected.
  */
 import { Client } from '@temporalio/client';
 import type { Express } from 'express';

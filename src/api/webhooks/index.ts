@@ -1,6 +1,7 @@
 /**
  * Provider webhooks, each on its own route with its own body parser (the raw body for HMAC/ECDSA signatures, the form
- * for Twilio): mounted before the API's JSON parser, and outside its API-key auth (the signature is the authentication).
+ * for Twilio): mounted before the API's JSON parser, and outside its API-key auth (the signature is the
+ * authentication).
  *
  *   POST /v1/webhooks/tracking/easypost    carrier updates → the journey's tracking signal
  *   POST /v1/webhooks/tracking/aftership   carrier updates → the journey's tracking signal

@@ -1,9 +1,9 @@
 /**
- * What an inbound SMS asks for, by Twilio's default keywords: opting out (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT,
- * plus REVOKE and OPTOUT), opting back in (START, YES, UNSTOP) or help (HELP, INFO). As Twilio does, only a message that
- * is the keyword alone counts (case and surrounding spaces or punctuation aside): "stop sending me the wrong size" is a
- * message for a human, not an opt-out. When Twilio's Advanced Opt-Out has classified the message (`OptOutType`), that
- * classification wins.
+ * What an inbound SMS asks for, by Twilio's default keywords: opting out (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END,
+ * QUIT, plus REVOKE and OPTOUT), opting back in (START, YES, UNSTOP) or help (HELP, INFO). As Twilio does, only a
+ * message that is the keyword alone counts (case and surrounding spaces or punctuation aside): "stop sending me the
+ * wrong size" is a message for a human, not an opt-out. When Twilio's Advanced Opt-Out has classified the message
+ * (`OptOutType`), that classification wins.
  */
 export type SmsIntent = 'opt_out' | 'opt_in' | 'help';
 

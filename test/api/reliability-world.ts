@@ -52,7 +52,7 @@ export function reliabilityApp(
   );
   return createApp({
     config,
-    logger: createLogger({ level: (process.env.TEST_API_LOG_LEVEL as 'silent' | undefined) ?? 'silent' }),
+    logger: createLogger({ level: process.env.TEST_API_LOG_LEVEL ?? 'silent' }),
     journeys,
     outbox: new OutboxStore(pool),
     webhooks: { ledger, consent: new ConsentStore(pool), inbox: new WebhookInbox(pool), carriers: {} },

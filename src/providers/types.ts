@@ -90,3 +90,16 @@ export class ProviderError extends Error {
     this.unanswered = details.unanswered ?? false;
   }
 }
+
+/** Socket failures every HTTP client reports: the request may not have reached the provider, or its answer not us. */
+export const SOCKET_ERROR_CODES: readonly string[] = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+];

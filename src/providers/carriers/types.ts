@@ -1,5 +1,6 @@
 /** What the journey needs from a carrier-tracking provider (EasyPost, AfterShip, …), in our own status taxonomy. */
 import type { TrackingStatus, TrackingUpdate } from '../../domain/tracking-status';
+import { SOCKET_ERROR_CODES } from '../types';
 
 export interface CarrierTracking {
   readonly name: string;
@@ -66,15 +67,7 @@ export class CarrierError extends Error {
 
 /** Transport failures: the request may not have reached the provider, or its answer did not reach us. */
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
+  ...SOCKET_ERROR_CODES,
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_SOCKET',
   'UND_ERR_HEADERS_TIMEOUT',

@@ -3,23 +3,12 @@
  * message}]}`): 5xx and 429 are worth retrying — 429 after `X-RateLimit-Reset` —, 401/403 mean our key or sender is
  * wrong (a human must act), and every other 4xx is final for this message.
  */
-import { ProviderError, type ProviderErrorDetails } from '../types';
+import { ProviderError, SOCKET_ERROR_CODES, type ProviderErrorDetails } from '../types';
 
 const PROVIDER = 'sendgrid';
 
 /** Transport failures: the request may not have reached SendGrid, or its answer did not reach us. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ERR_NETWORK',
-]);
+const NETWORK_CODES = new Set([...SOCKET_ERROR_CODES, 'ERR_NETWORK']);
 /** axios reports its own request timeout as ECONNABORTED; both name the same thing for an operator. */
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED']);
 

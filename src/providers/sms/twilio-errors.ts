@@ -3,7 +3,7 @@
  * 21610 are HTTP 400), so it is looked at first; the status decides the rest: 5xx and 429 retry, 401/403 need a human,
  * other 4xx are final for this message.
  */
-import { ProviderError, type ProviderErrorDetails } from '../types';
+import { ProviderError, SOCKET_ERROR_CODES, type ProviderErrorDetails } from '../types';
 
 const PROVIDER = 'twilio';
 
@@ -17,18 +17,7 @@ const KNOWN_CODES: Record<number, { retryable: boolean } & ProviderErrorDetails>
 };
 
 /** Transport failures: the request may not have reached Twilio, or its answer did not reach us. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ECONNABORTED',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ERR_NETWORK',
-]);
+const NETWORK_CODES = new Set([...SOCKET_ERROR_CODES, 'ERR_NETWORK']);
 /** axios reports its own request timeout as ECONNABORTED; both name the same thing for an operator. */
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED']);
 

@@ -256,6 +256,24 @@ export class Journey {
     return allShipped && parcels.every((p) => p.status === 'delivered');
   }
 
+  /** The carrier's time of the last delivery, never later than now (carriers' clocks drift); null until all arrived. */
+  lastDeliveryScan(): string | null {
+    if (!this.everythingDelivered()) return null;
+    const lastScan = this.outboundShipments()
+      .map((p) => p.statusAt!)
+      .sort()
+      .at(-1)!;
+    return lastScan < now() ? lastScan : now();
+  }
+
+  /**
+   * When the order counts as delivered for support's actions: as recorded, or — while the journey's own flow has not
+   * yet taken the delivery in (its confirmation still behind a provider queue or an outage) — the scans accepted.
+   */
+  deliveredAtSoFar(): string | null {
+    return this.view.deliveredAt ?? this.lastDeliveryScan();
+  }
+
   // What happened: the steps record it here.
 
   addParcel(parcel: ShipmentView): void {

@@ -6,26 +6,35 @@
 import { MessageLedger } from '../../src/db/ledger';
 import { OutboxStore } from '../../src/db/outbox';
 import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
-import { ProviderError, type SmsProvider } from '../../src/providers/types';
+import { ProviderError, type EmailProvider, type SmsProvider } from '../../src/providers/types';
 import { testPool } from '../helpers/database';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
 
 const HOUR = 3_600_000;
 const pool = testPool();
 let smsDown = false;
-const outboxSms = new OutboxProvider(new OutboxStore(pool));
+let emailDown = false;
+const outbox = new OutboxProvider(new OutboxStore(pool));
 /** Twilio answering 503 while `smsDown`. */
 const flakySms: SmsProvider = {
   name: 'outbox',
   sendSms: async (message) => {
     if (smsDown) throw new ProviderError('twilio', 'sms', '503', 'Service Unavailable', true);
-    return outboxSms.sendSms(message);
+    return outbox.sendSms(message);
+  },
+};
+/** SendGrid answering 503 while `emailDown`. */
+const flakyEmail: EmailProvider = {
+  name: 'outbox',
+  sendEmail: async (email) => {
+    if (emailDown) throw new ProviderError('sendgrid', 'email', '503', 'Service Unavailable', true);
+    return outbox.sendEmail(email);
   },
 };
 
 let world: JourneyWorld;
 beforeAll(async () => {
-  world = await startJourneyWorld({ sms: flakySms });
+  world = await startJourneyWorld({ sms: flakySms, email: flakyEmail });
 });
 afterAll(async () => {
   await world?.stop();
@@ -68,4 +77,26 @@ it('an SMS outage longer than the "out for delivery" window loses that SMS only,
   expect(sms).toEqual(expect.arrayContaining(['confirmation', 'shipped', 'delivered']));
   expect(sms).not.toContain('out_for_delivery');
   expect(await story.receivedTypes('email')).toContain('out_for_delivery');
+});
+
+it('a delivery scan counts for a return at once, while the journey is still held up sending its confirmation', async () => {
+  emailDown = true; // the receipt cannot go: the journey's own flow waits in its confirmation step
+  const story = await OrderStory.start(world, { channels: ['email'] });
+  const trackingNumber = `HLD${Math.random().toString(36).slice(2, 8)}`;
+  await story.ship({ trackingNumber });
+  await story.carrierSays(trackingNumber, 'delivered');
+  const scanned = await story.until((v) => v.shipments[0]?.status === 'delivered', 'the delivery scan taken in');
+  expect(scanned).toMatchObject({ stage: 'in_transit', deliveredAt: null, messages: [] });
+
+  const sku = story.order.items[0]!.sku;
+  expect(await story.requestReturn([{ sku, quantity: 1 }])).toEqual({ rmaId: `RMA-${story.order.orderId}-1` });
+
+  emailDown = false;
+  await story.wait(HOUR); // the confirmation's next retry
+  await story.until((v) => v.deliveredAt !== null, 'the journey caught up with the delivery');
+  await story.wait(60 * DAY);
+  expect(await story.finish()).toMatchObject({ stage: 'completed' });
+  expect(await story.receivedTypes('email')).toEqual(
+    expect.arrayContaining(['confirmation', 'shipped', 'delivered', 'return_accepted']),
+  );
 });

@@ -5,7 +5,7 @@
  */
 import { condition, patched } from '@temporalio/workflow';
 import { dueAfterDays, endOfDate, latestOf } from '../../domain/durations';
-import { isoNow as now, msUntil } from '../clock';
+import { msUntil } from '../clock';
 import type { Journey } from '../journey';
 
 export type DeliveryOutcome = 'delivered' | 'fallback' | 'cancelled' | 'not_shipped';
@@ -63,15 +63,8 @@ export async function waitForDelivery(journey: Journey): Promise<DeliveryOutcome
       }
     }
     if (journey.view.cancellation) return 'cancelled';
-    if (journey.everythingDelivered()) {
-      // Carrier time of the last delivery, never later than now (carriers' clocks drift).
-      const lastScan = journey
-        .outboundShipments()
-        .map((p) => p.statusAt!)
-        .sort()
-        .at(-1)!;
-      return deliveredBy(journey, 'carrier', lastScan < now() ? lastScan : now());
-    }
+    const lastScan = journey.lastDeliveryScan();
+    if (lastScan) return deliveredBy(journey, 'carrier', lastScan);
     if (journey.handingOver) return 'handover';
   }
 }

@@ -45,7 +45,7 @@ export function registerReturnHandlers(journey: Journey): void {
     {
       validator: ({ items }: ReturnRequest) => {
         const verdict = judgeReturn(items, {
-          deliveredAt: journey.view.deliveredAt,
+          deliveredAt: journey.deliveredAtSoFar(), // the validator does not run on replay: no patch needed
           returnWindowMs: daysToMs(journey.policy, journey.policy.returnWindowDays),
           now: workflowNow().getTime(),
           bought: journey.bought(),

@@ -9,7 +9,7 @@
  * tells us nothing usable, so the next clue decides.
  *
  * Pure (both libraries are bundled data: no I/O, clock or randomness), so workflow code calls it. Since the
- * `quiet-hours-from-worker` patch its answer only feeds the inputs of the local activities that decide quiet hours
+ * `quiet-hours-from-worker` patch its answer only feeds the inputs of the activities that decide quiet hours
  * (their results are recorded in history), so a data update changes the decisions of new sends, not replays. Histories
  * from before that patch decided in the workflow: for an order without `timeZone` whose zones now differ (Australia
  * gained Lord Howe's half hour; a +1 number is now its own country, not the US and Canada) a replay of such a wait

@@ -55,17 +55,33 @@ export const messageRecords = proxyActivities<Pick<JourneyActivities, 'recordUnd
 });
 
 /**
- * Marketing slots (consent, quiet hours, frequency cap): one short PostgreSQL transaction, idempotent per journey step,
- * so retried until PostgreSQL answers (the message waits meanwhile, which is what a cap is for anyway). A local
- * activity: it runs in the worker that runs the journey and is recorded as one marker, keeping each marketing message's
- * history small.
+ * Marketing slots (consent, quiet hours, frequency cap) and the end of quiet hours: one short PostgreSQL transaction
+ * (or a computation), idempotent per journey step, so retried until PostgreSQL answers (the message waits meanwhile,
+ * which is what a cap is for anyway).
  */
-export const marketingSlots = proxyLocalActivities<Pick<JourneyActivities, 'reserveMarketingSlot' | 'quietHoursEnd'>>({
+const MARKETING_SLOT_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   // Past this the message goes without a reservation (src/workflows/send-timing.ts): late rather than never.
   scheduleToCloseTimeout: '6 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
+} satisfies ActivityOptions;
+type MarketingSlotActivities = Pick<JourneyActivities, 'reserveMarketingSlot' | 'quietHoursEnd'>;
+
+/**
+ * Since this patch they are regular activities (about six more events per marketing message). As local activities,
+ * one still running when its workflow task timed out (a starved worker) let the live run record its commands in an
+ * order that a replay, which resolves every recorded result of a task at once, does not reproduce: the journey was
+ * stuck at its next replay (issue 9, cause C). A regular activity's completion is an event of its own, which replay
+ * delivers exactly where the live run saw it.
+ */
+export const MARKETING_SLOTS_AS_ACTIVITIES_PATCH = 'marketing-slots-as-activities';
+const marketingSlotsLocal = proxyLocalActivities<MarketingSlotActivities>(MARKETING_SLOT_OPTIONS);
+const marketingSlotsRemote = proxyActivities<MarketingSlotActivities>(MARKETING_SLOT_OPTIONS);
+
+/** The stub to reserve with now: local activities only while replaying a history from before the patch. */
+export function marketingSlots(): typeof marketingSlotsRemote {
+  return patched(MARKETING_SLOTS_AS_ACTIVITIES_PATCH) ? marketingSlotsRemote : marketingSlotsLocal;
+}
 
 /**
  * Support cases are idempotent per cause: retry while PostgreSQL is down, for up to a week (then the timeline says so).

@@ -95,7 +95,7 @@ export async function waitForMarketingSlot(
   options: WaitOptions = {},
 ): Promise<boolean> {
   const reserve = () =>
-    marketingSlots.reserveMarketingSlot.executeWithOptions(
+    marketingSlots().reserveMarketingSlot.executeWithOptions(
       { summary: `reserve a marketing slot for ${label(messageType)}` },
       [
         {
@@ -129,7 +129,7 @@ export async function waitForMarketingSlot(
 }
 
 /**
- * Since this patch the end of quiet hours comes from the worker (a local activity, recorded in history) instead of the
+ * Since this patch the end of quiet hours comes from the worker (an activity, recorded in history) instead of the
  * workflow's own Intl: a replay on a worker with other time-zone data reaches the same decision.
  */
 export const QUIET_HOURS_FROM_WORKER_PATCH = 'quiet-hours-from-worker';
@@ -158,9 +158,9 @@ async function quietHoursEnd(zones: string[], window: SendWindow): Promise<{ sen
   });
   if (!patched(QUIET_HOURS_FROM_WORKER_PATCH)) return inWorkflow();
   try {
-    // One local activity at a time, as reservations are (see ONE_RESERVATION_AT_A_TIME_PATCH).
+    // One at a time, as reservations are (see ONE_RESERVATION_AT_A_TIME_PATCH).
     return await oneAtATime(() =>
-      marketingSlots.quietHoursEnd.executeWithOptions({ summary: 'when quiet hours end for the customer' }, [
+      marketingSlots().quietHoursEnd.executeWithOptions({ summary: 'when quiet hours end for the customer' }, [
         { at: now(), zones, window },
       ]),
     );

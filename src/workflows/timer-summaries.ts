@@ -1,8 +1,9 @@
 /**
  * Every timer and activity in the Temporal UI's timeline says what it is for. The journey's own timers and activities
  * carry summaries where they are started; this interceptor covers the ones the SDK starts by itself — the backoff timer
- * between attempts of a local activity (a marketing-slot reservation while PostgreSQL is down) — and any call that
- * forgot one, which would otherwise show as a bare number and duration ("37 (1s)").
+ * between attempts of a local activity (a marketing-slot reservation, in runs from before the patch
+ * `marketing-slots-as-activities`) — and any call that forgot one, which would otherwise show as a bare number and
+ * duration ("37 (1s)").
  *
  * Summaries are user metadata: they never change a workflow's commands, so histories replay the same with or without
  * this module (the replay tests bundle it). Registered in the workers' `interceptors.workflowModules` and bundles.

@@ -191,7 +191,8 @@ describe('continue-as-new', () => {
     const handovers = view.timeline
       .filter((t) => t.event.includes('continues in a new run'))
       .map((t) => Date.parse(t.at));
-    expect(handovers.some((at) => at > sentAt('review_request') && at < sentAt('review_reminder'))).toBe(true);
+    // A handover in the wait for the reminder (it may start the moment the request went).
+    expect(handovers.some((at) => at >= sentAt('review_request') && at < sentAt('review_reminder'))).toBe(true);
     console.info(`continue-as-new story: runs ${runs.map((r) => r.events).join(' + ')} events`);
     expect(runs.length).toBeGreaterThanOrEqual(3); // at least once in transit and once after delivery
     expect(view.timeline.filter((t) => t.event.includes('continues in a new run'))).toHaveLength(runs.length - 1);

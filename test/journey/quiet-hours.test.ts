@@ -119,18 +119,20 @@ describe('quiet hours', () => {
 
     // The decision came from the worker and is in history: a replay never asks its own time-zone data.
     const history = await story.handle.fetchHistory();
-    const decisions = history.events!.filter(
-      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    const decisionIds = new Set(
+      history
+        .events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'quietHoursEnd')
+        .map((e) => String(e.eventId)),
+    );
+    const decisions = history.events!.filter((e) =>
+      decisionIds.has(String(e.activityTaskCompletedEventAttributes?.scheduledEventId)),
     );
     const recorded = await Promise.all(
-      decisions.flatMap((e) =>
-        Object.values(e.markerRecordedEventAttributes!.details!).map((d) =>
-          TEST_DATA_CONVERTER.payloadCodecs![0]!.decode(d.payloads!),
-        ),
+      decisions.map((e) =>
+        TEST_DATA_CONVERTER.payloadCodecs![0]!.decode(e.activityTaskCompletedEventAttributes!.result!.payloads!),
       ),
     );
     const texts = recorded.flat().map((p) => Buffer.from(p.data!).toString());
-    expect(texts).toEqual(expect.arrayContaining([expect.stringContaining('"activity_type":"quietHoursEnd"')]));
     expect(texts).toEqual(expect.arrayContaining([expect.stringContaining('"sendAt":"2027-12-03T06:00:00.000Z"')]));
   });
 });

@@ -62,7 +62,8 @@ describe('replenishment', () => {
     expect(sent).toHaveLength(3);
 
     const lastRun = await reminders.describe();
-    expect(lastRun.historyLength).toBeLessThan(30); // continue-as-new each cycle
+    // Continue-as-new each cycle: the last run holds one reminder's cycle (about 33 events), not all three (~100).
+    expect(lastRun.historyLength).toBeLessThan(40);
   });
 
   it('a reorder of the same item starts the wait over', async () => {

@@ -11,12 +11,14 @@
  *
  * Reset points (last good WorkflowTaskCompleted) per history, for the runbook: 014 → 79, 030 → 48, 042 → 52, 053 → 46.
  *
- * Cause C (found 2026-12-02, not fixed): `order-chaos-starved-*` come from a 200-journey control run on a machine at
- * load ~12 on 2 cores, no fault injected. The worker was starved for up to 90 s: a reserveMarketingSlot local activity
- * was still outstanding when its workflow task timed out twice; the worker kept the cached run, whose next task
- * recorded the sends the reservation released BEFORE the next reservation, while replay (both resolutions in one
- * activation) schedules that reservation first. Both journeys completed (their worker kept them cached); a restart
- * mid-journey would have left them stuck. See the closing note of issue 9.
+ * Cause C (found 2026-12-02; fixed by `marketing-slots-as-activities`): `order-chaos-starved-*` come from a
+ * 200-journey control run on a machine at load ~12 on 2 cores, no fault injected. The worker was starved for up to
+ * 90 s: a reserveMarketingSlot local activity was still outstanding when its workflow task timed out twice; the worker
+ * kept the cached run, whose next task recorded the sends the reservation released BEFORE the next reservation, while
+ * replay (both resolutions in one activation) schedules that reservation first. Both journeys completed (their worker
+ * kept them cached); a restart mid-journey would have left them stuck. Since the patch a journey runs no local
+ * activity at all (test/journey/late-delivery-replay.test.ts asserts it); these histories, from before, still must not
+ * replay.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -52,9 +52,11 @@ export const DEFAULT_OPTIONS: Omit<ChaosOptions, 'say'> = {
   rate: 4,
   scanAgeSeconds: 0,
   returnWindowDays: 120,
-  settleSeconds: 240,
+  // A send that failed all through the provider outage backs off up to 5 min (src/workflows/activity-stubs.ts), then
+  // waits its turn in the rate-limited email queue: the journeys it holds need about that long after the outage.
+  settleSeconds: 360,
   scenarioBudgetSeconds: 360,
-  maxMinutes: 45,
+  maxMinutes: 55,
   kills: 10,
   killGapSeconds: [1, 6],
   temporalDownSeconds: 15,

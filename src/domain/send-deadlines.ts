@@ -37,3 +37,16 @@ export function sendDeadlineMs(messageType: string, policy: { secondsPerRetryHou
   const hours = (SEND_DEADLINE_HOURS as Record<string, number>)[messageType] ?? FALLBACK_HOURS;
   return Math.round(hours * (policy.secondsPerRetryHour ?? 3_600) * 1000);
 }
+
+/** The longest pause between two attempts of a send (an outage of hours is probed every five minutes). */
+export const MAX_RETRY_INTERVAL_MS = 5 * 60_000;
+
+/**
+ * The longest pause between attempts for a retry window: a tenth of the window, between one second and five minutes.
+ * Temporal gives up as soon as the next pause would end past the window, so a pause as long as a third of the window
+ * (five minutes of a three-minute window) gave a message up with most of its window left — sent by nobody though the
+ * provider came back in time. With a tenth, the last attempt is never more than a tenth of the window early.
+ */
+export function retryIntervalCapMs(retryWindowMs: number): number {
+  return Math.min(MAX_RETRY_INTERVAL_MS, Math.max(1_000, Math.round(retryWindowMs / 10)));
+}

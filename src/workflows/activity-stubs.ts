@@ -11,11 +11,13 @@ import {
 } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities';
 import type { Channel } from '../domain/order';
+import { retryIntervalCapMs } from '../domain/send-deadlines';
 import { channelTaskQueue } from '../domain/task-queues';
 
 /**
  * Customer messages: the ledger makes retries safe, so retry transient failures (a provider outage) for the message
- * type's retry window (src/domain/send-deadlines.ts; a day by default), backing off to five minutes between attempts.
+ * type's retry window (src/domain/send-deadlines.ts; a day by default), backing off to five minutes between attempts
+ * (a tenth of a shorter window, so that the last attempt comes near its end).
  * Final provider refusals come back as a "failed" outcome, not an error; a window that runs out is an ActivityFailure
  * the sender turns into a recorded "gave up" (src/workflows/send.ts), never a failed journey.
  */
@@ -32,7 +34,13 @@ export const messaging = proxyActivities<Pick<JourneyActivities, 'sendCustomerMe
  * patch point, so their histories replay unchanged.
  */
 export function messagingFor(channel: Channel, retryWindowMs?: number): typeof messaging {
-  const deadline = retryWindowMs ? { scheduleToCloseTimeout: retryWindowMs } : {};
+  // Options are not commands: changing them needs no patch (docs/versioning.md).
+  const deadline: ActivityOptions = retryWindowMs
+    ? {
+        scheduleToCloseTimeout: retryWindowMs,
+        retry: { ...MESSAGING_OPTIONS.retry, maximumInterval: retryIntervalCapMs(retryWindowMs) },
+      }
+    : {};
   if (!patched('per-channel-queues'))
     return retryWindowMs
       ? proxyActivities<Pick<JourneyActivities, 'sendCustomerMessage'>>({ ...MESSAGING_OPTIONS, ...deadline })

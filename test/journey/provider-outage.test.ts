@@ -3,17 +3,22 @@
  * (src/domain/send-deadlines.ts) costs that message only. It is recorded as not sent — ledger "gave_up", the journey's
  * timeline, a support case for a transactional message — and the journey goes on to its end.
  */
+import { Context } from '@temporalio/activity';
 import { MessageLedger } from '../../src/db/ledger';
 import { OutboxStore } from '../../src/db/outbox';
 import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
 import { ProviderError, type EmailProvider, type SmsProvider } from '../../src/providers/types';
 import { testPool } from '../helpers/database';
+import { productionPolicy } from '../../src/domain/policy';
+import { sendDeadlineMs } from '../../src/domain/send-deadlines';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
 
 const HOUR = 3_600_000;
 const pool = testPool();
 let smsDown = false;
 let emailDown = false;
+/** Workflow time (the server's clock, which the test server skips) until which SendGrid answers 503. */
+let emailDownUntil = 0;
 const outbox = new OutboxProvider(new OutboxStore(pool));
 /** Twilio answering 503 while `smsDown`. */
 const flakySms: SmsProvider = {
@@ -27,7 +32,9 @@ const flakySms: SmsProvider = {
 const flakyEmail: EmailProvider = {
   name: 'outbox',
   sendEmail: async (email) => {
-    if (emailDown) throw new ProviderError('sendgrid', 'email', '503', 'Service Unavailable', true);
+    const attemptAt = Context.current().info.currentAttemptScheduledTimestampMs;
+    if (emailDown || attemptAt < emailDownUntil)
+      throw new ProviderError('sendgrid', 'email', '503', 'Service Unavailable', true);
     return outbox.sendEmail(email);
   },
 };
@@ -99,4 +106,29 @@ it('a delivery scan counts for a return at once, while the journey is still held
   expect(await story.receivedTypes('email')).toEqual(
     expect.arrayContaining(['confirmation', 'shipped', 'delivered', 'return_accepted']),
   );
+});
+
+it('a provider back before the end of a short retry window gets the message: the last attempts come near its end', async () => {
+  // Retry "hours" of 15 s: the "delivered" email is retried for 12 of them, three minutes.
+  const policy = { ...productionPolicy, secondsPerRetryHour: 15 };
+  const windowMs = sendDeadlineMs('delivered', policy);
+  expect(windowMs).toBe(180_000);
+  const story = await OrderStory.place(world, { channels: ['email'] }, policy);
+  const trackingNumber = `WIN${Math.random().toString(36).slice(2, 8)}`;
+  await story.ship({ trackingNumber });
+  await story.until((v) => v.messages.some((m) => m.messageType === 'shipped'), 'shipped email sent');
+
+  // SendGrid down for the first 150 s of the window. Backing off to five minutes, Temporal gave the email up at about
+  // 127 s (the next pause, 128 s, would have ended past the window); it was never tried again after SendGrid came back.
+  emailDownUntil = (await story.now()).getTime() + 150_000;
+  await story.carrierSays(trackingNumber, 'delivered');
+  await story.wait(10 * 60_000);
+  const view = await story.until(
+    (v) => v.messages.some((m) => m.messageType === 'delivered'),
+    'the delivered email settled',
+  );
+  expect(view.messages.find((m) => m.messageType === 'delivered')).toMatchObject({ status: 'sent' });
+  const row = (await new MessageLedger(pool).forOrder(story.order.orderId)).find((r) => r.step.endsWith(':delivered'));
+  expect(row).toMatchObject({ status: 'sent' });
+  expect(row!.attempts).toBeGreaterThan(8); // it did fail through the outage first
 });

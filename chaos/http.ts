@@ -1,7 +1,8 @@
 /**
  * The workload's HTTP calls, as a careful caller makes them: retried on no answer, 5xx and 429 (honouring Retry-After)
- * until a deadline, with every answer recorded so the report can say what callers saw during a fault (503 with
- * Retry-After is the goal; 500 is not).
+ * until the scenario's deadline (as a fulfilment system's queue retries until the journey takes the parcel: a worker
+ * killed ten times in two minutes keeps a journey from answering for about four), with every answer recorded so the
+ * report can say what callers saw during a fault (503 with Retry-After is the goal; 500 is not).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -31,7 +32,8 @@ export class ApiCaller {
   constructor(
     private readonly baseUrl: string,
     private readonly keys: { checkout: string; support: string },
-    private readonly retryForMs = 180_000,
+    /** Per call; by default until `giveUpAt`. */
+    private readonly retryForMs = Infinity,
   ) {}
 
   /** One call, retried while the answer is "not now". Returns the last answer (status 0 when none ever came). */

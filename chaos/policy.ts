@@ -24,9 +24,22 @@ export function secondsPerRetryHour(scenario: ScenarioName): number {
   return scenario === 'provider-outage' ? 15 : 60;
 }
 
+/**
+ * Seconds a worker kill keeps the journeys from answering (restart ~8 s, then the workflow tasks it held time out):
+ * measured, ten kills in two minutes kept an early journey from answering for 2 min 47 s. The return window of the
+ * worker-kill scenario is longer by this much per kill, or support's return, asked in time and answered 503 meanwhile,
+ * is refused as too late once the journey answers — the 120-"day" window is a policy the fault outlasts, not a loss.
+ */
+const UNAVAILABLE_SECONDS_PER_KILL = 18;
+
 /** JOURNEY_POLICY_OVERRIDES for a scenario's API (policies travel in each journey's input, so the API's counts). */
-export function chaosPolicyOverrides(scenario: ScenarioName, returnWindowDays: number): JourneyPolicyOverrides {
-  return { ...BUSINESS_DEADLINES, returnWindowDays, secondsPerRetryHour: secondsPerRetryHour(scenario) };
+export function chaosPolicyOverrides(
+  scenario: ScenarioName,
+  returnWindowDays: number,
+  kills: number,
+): JourneyPolicyOverrides {
+  const window = returnWindowDays + (scenario === 'worker-kill' ? kills * UNAVAILABLE_SECONDS_PER_KILL : 0);
+  return { ...BUSINESS_DEADLINES, returnWindowDays: window, secondsPerRetryHour: secondsPerRetryHour(scenario) };
 }
 
 /** How long a message type is retried in a scenario, in seconds. */

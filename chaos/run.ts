@@ -173,7 +173,7 @@ async function runScenario(
 ) {
   const { say } = options;
   await stack.startServices(scenario, {
-    JOURNEY_POLICY_OVERRIDES: JSON.stringify(chaosPolicyOverrides(scenario, options.returnWindowDays)),
+    JOURNEY_POLICY_OVERRIDES: JSON.stringify(chaosPolicyOverrides(scenario, options.returnWindowDays, options.kills)),
   });
   const started = Date.now();
   const client = await stack.client();

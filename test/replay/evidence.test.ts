@@ -19,6 +19,13 @@
  * kept them cached); a restart mid-journey would have left them stuck. Since the patch a journey runs no local
  * activity at all (test/journey/late-delivery-replay.test.ts asserts it); these histories, from before, still must not
  * replay.
+ *
+ * Cause A again (2026-12-02, code of 63abd57, not fixed): `order-chaos-update-order-121` is 1 of 200 journeys of the
+ * api-restart scenario, no worker killed. Its task after the confirmation's two sends waited on a starved worker's
+ * sticky queue; most likely (as in docs/upstream/query-after-worker-kill.md) the checkout script's `GET …/journey`
+ * query was answered meanwhile with those completions applied (the main flow went on: three patch markers), and the
+ * real task then brought five `addShipment` updates, recorded after them. Replay delivers completions and updates in
+ * one activation, updates first, and diverges at event 22.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -43,6 +50,7 @@ const expectedMismatch: Record<string, { cause: 'A' | 'B' | 'C'; divergedAt: num
   'order-chaos-053.json': { cause: 'A', divergedAt: 55, resetTo: 46 },
   'order-chaos-starved-15.json': { cause: 'C', divergedAt: 82, resetTo: 57 },
   'order-chaos-starved-151.json': { cause: 'C', divergedAt: 94, resetTo: 69 },
+  'order-chaos-update-order-121.json': { cause: 'A', divergedAt: 22, resetTo: 4 },
 };
 
 function isNondeterminism(err: unknown): boolean {

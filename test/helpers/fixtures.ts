@@ -41,3 +41,14 @@ export function anOrder(overrides: Partial<OrderInput> = {}): OrderInput {
     ...overrides,
   };
 }
+
+/** The emails of a journey's happy path (one parcel: shipped, out for delivery, delivered; no review), in order. */
+export const HAPPY_PATH_EMAILS = [
+  'confirmation',
+  'shipped',
+  'out_for_delivery',
+  'delivered',
+  'unboxing_tips',
+  'review_request',
+  'review_reminder',
+];

@@ -8,6 +8,7 @@ import { MessageLedger } from '../../src/db/ledger';
 import { createProviders } from '../../src/providers';
 import { OutboxStore } from '../../src/db/outbox';
 import { specPath, startPrism, type ContractServer } from '../helpers/prism';
+import { HAPPY_PATH_EMAILS } from '../helpers/fixtures';
 import { OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
 import { testPool } from '../helpers/database';
 import { SENDGRID_API_KEY, TWILIO_ACCOUNT } from './messages';
@@ -56,15 +57,7 @@ it('sends every message of a journey through SendGrid and Twilio, each request a
   const ledger = (await new MessageLedger(pool).forOrder(story.order.orderId)).filter(
     (e) => e.journeyId === story.handle.workflowId,
   );
-  const types = [
-    'confirmation',
-    'shipped',
-    'out_for_delivery',
-    'delivered',
-    'unboxing_tips',
-    'review_request',
-    'review_reminder',
-  ];
+  const types = HAPPY_PATH_EMAILS;
   expect(ledger.filter((e) => e.channel === 'email').map((e) => e.messageType)).toEqual(types);
   expect(ledger.filter((e) => e.channel === 'sms').map((e) => e.messageType)).toEqual(types);
   for (const entry of ledger) {

@@ -65,6 +65,9 @@ const closedMidUpdate = () =>
   );
 const alreadyClosed = () => new WorkflowNotFoundError('workflow execution already completed', 'order-1', undefined);
 const grpcError = (code: number) => Object.assign(new Error(`${code} grpc`), { code, details: 'grpc', metadata: {} });
+/** What the client throws when no worker answered an update within its RPC deadline. */
+const updateDeadlineExceeded = () =>
+  new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: grpcError(grpcStatus.DEADLINE_EXCEEDED) });
 
 describe('a Temporal answer, as the journey service reads it', () => {
   it('calls a refusal by the journey\'s validator or handler "refused", with the journey\'s reason', async () => {
@@ -124,9 +127,7 @@ describe('a Temporal answer, as the journey service reads it', () => {
   });
 
   it('calls an update without an answer in time "unavailable" (no worker answered), to be retried', async () => {
-    const timeout = new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', {
-      cause: grpcError(grpcStatus.DEADLINE_EXCEEDED),
-    });
+    const timeout = updateDeadlineExceeded();
     const err = await explainJourneyError(
       client,
       '1',
@@ -150,9 +151,7 @@ describe('a Temporal answer, as the journey service reads it', () => {
       },
       { workflowTaskCompletedEventAttributes: {} },
     ]);
-    const timeout = new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', {
-      cause: grpcError(grpcStatus.DEADLINE_EXCEEDED),
-    });
+    const timeout = updateDeadlineExceeded();
     const err = await explainJourneyError(
       failing,
       '1',

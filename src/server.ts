@@ -9,6 +9,7 @@ import { ConsentStore } from './db/consent';
 import { CustomerPreferenceStore } from './db/preferences';
 import { MessageLedger } from './db/ledger';
 import { OutboxStore } from './db/outbox';
+import { JourneyViews } from './db/journey-views';
 import { ParcelDirectory } from './db/parcels';
 import { WebhookInbox } from './db/webhook-events';
 import { createPool } from './db/pool';
@@ -35,6 +36,7 @@ export function buildApi(
     journeys: new JourneyService(client, config.temporal.taskQueue, policy, {
       ledger,
       parcels: new ParcelDirectory(pool),
+      views: new JourneyViews(pool),
     }),
     outbox: new OutboxStore(pool),
     webhooks: { ledger, consent: new ConsentStore(pool), inbox: new WebhookInbox(pool), carriers, stats },

@@ -18,6 +18,7 @@ import { ConsentStore } from './db/consent';
 import { SupportCases } from './db/support-cases';
 import { CustomerPreferenceStore } from './db/preferences';
 import { MarketingSlots } from './db/marketing-slots';
+import { JourneyViews } from './db/journey-views';
 import { UnsubscribeLinks } from './domain/unsubscribe-token';
 import { connectionOptions } from './temporal/connection';
 import { encryptedDataConverter } from './temporal/data-converter';
@@ -69,6 +70,7 @@ export async function createJourneyWorker(
     dataConverter: encryptedDataConverter(config.temporal.encryptionKeys),
     workflows: { workflowsPath: WORKFLOWS_PATH },
     rateLimits: config.rateLimits,
+    views: new JourneyViews(pool),
   });
 }
 

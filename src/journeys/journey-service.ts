@@ -3,6 +3,7 @@
  * One journey per order: the workflow id is `order-<orderId>`, and a repeated start is answered from the existing run.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { JourneyViews } from '../db/journey-views';
 import type { LedgerEntry, MessageLedger } from '../db/ledger';
 import type { ParcelDirectory } from '../db/parcels';
 import { journeyWorkflowId, type Order } from '../domain/order';
@@ -25,7 +26,7 @@ import type { orderJourney } from '../workflows/order-journey';
 import { CustomerIdKey, JourneyStageKey, OrderIdKey } from '../workflows/search-attributes';
 import { NotInOrderError, OrderConflictError } from './journey-errors';
 import { contentFingerprint } from './fingerprint';
-import { explainJourneyError, unreachable } from './temporal-faults';
+import { explainJourneyError, noTimelyAnswer, unreachable, whyNoAnswer } from './temporal-faults';
 
 export {
   JourneyEndedError,
@@ -49,7 +50,10 @@ export interface StartedJourney {
  * (retry later) rather than its own timeout. The deadline covers every RPC of the action (an update's start and poll).
  */
 export interface JourneyTimeouts {
-  /** The journey query (GET …/journey): a worker must answer it. Default 5 s. */
+  /**
+   * GET …/journey: how long to wait for news the journey has not taken in yet (a workflow task pending) before
+   * answering with the view as its worker last published it. Default 5 s.
+   */
   queryMs: number;
   /** Updates (shipments, returns, cancellation) and signals. Default 8 s. */
   actionMs: number;
@@ -77,7 +81,12 @@ export interface JourneyRecords {
   ledger: MessageLedger;
   /** Which order a tracking number belongs to (for carrier webhooks). */
   parcels: ParcelDirectory;
+  /** Each journey's view as its worker last published it (GET …/journey). */
+  views: JourneyViews;
 }
+
+/** How often GET …/journey looks again whether the journey has taken in its news. */
+const VIEW_SETTLE_POLL_MS = 100;
 
 export class JourneyService {
   constructor(
@@ -146,9 +155,32 @@ export class JourneyService {
     return withDeliveryOutcomes(view.value, journeyWorkflowId(orderId), ledger.value);
   }
 
-  /** The journey query's answer as is; a worker must answer it within the query timeout. */
-  private journeyState(orderId: string): Promise<JourneyView> {
-    return this.act(orderId, (h) => h.query(journeyQuery), this.timeouts.queryMs);
+  /**
+   * The journey's view without asking the journey (no query: a query answered by a freshly restarted worker can record
+   * a history that does not replay — issue 9, cause A). Its workers publish the view at the end of each workflow task
+   * (src/workflows/view-publishing.ts), before the task completes; so once the server shows no workflow task pending,
+   * the published view has everything the journey was told. While a task is pending (a signal just came in), this
+   * waits up to the query timeout for it, then answers the last published view. A journey whose task keeps failing is
+   * unavailable, with the reason; a journey from before views were published (none stored yet) is asked by query.
+   */
+  private async journeyState(orderId: string): Promise<JourneyView> {
+    const deadline = Date.now() + this.timeouts.queryMs;
+    for (;;) {
+      const [description, stored] = await Promise.all([
+        this.describe(orderId),
+        this.records.views.get(journeyWorkflowId(orderId)),
+      ]);
+      const pending = description.status.name === 'RUNNING' ? description.raw.pendingWorkflowTask : undefined;
+      if ((pending?.attempt ?? 0) > 1) {
+        const handle = this.client.workflow.getHandle(journeyWorkflowId(orderId));
+        const diagnosis = await whyNoAnswer(this.client, orderId, handle);
+        if (diagnosis.reason === 'workflow_task_failing') throw diagnosis;
+      }
+      if (stored && (!pending || Date.now() >= deadline)) return stored.view;
+      if (!stored && !pending) return this.act(orderId, (h) => h.query(journeyQuery), this.timeouts.queryMs);
+      if (Date.now() >= deadline) throw noTimelyAnswer(orderId);
+      await new Promise((resolve) => setTimeout(resolve, VIEW_SETTLE_POLL_MS));
+    }
   }
 
   /** The journey's execution as the server knows it: needs no worker. */

@@ -129,7 +129,11 @@ function closedOutcome(orderId: string, description: WorkflowExecutionDescriptio
  * in time. Read from the history, not from describe()'s pending task alone: between retries the server may show none.
  * Asks only the server: no worker needed.
  */
-async function whyNoAnswer(client: Client, orderId: string, handle: WorkflowHandle): Promise<JourneyUnavailableError> {
+export async function whyNoAnswer(
+  client: Client,
+  orderId: string,
+  handle: WorkflowHandle,
+): Promise<JourneyUnavailableError> {
   const description = await handle.describe();
   const failure = await failingWorkflowTask(client, handle.workflowId, description.runId);
   if (failure) {
@@ -145,7 +149,7 @@ async function whyNoAnswer(client: Client, orderId: string, handle: WorkflowHand
   return noTimelyAnswer(orderId);
 }
 
-const noTimelyAnswer = (orderId: string) =>
+export const noTimelyAnswer = (orderId: string) =>
   new JourneyUnavailableError(
     orderId,
     'no_timely_answer',

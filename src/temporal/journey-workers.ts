@@ -8,6 +8,7 @@ import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from 
 import type { DataConverter } from '@temporalio/common';
 import type { JourneyActivities } from '../activities';
 import { channelTaskQueue } from '../domain/task-queues';
+import { journeyViewSinks, ViewWriter, type ViewStore } from './journey-view-sink';
 
 /**
  * How long a journey's workflow task may wait on the sticky queue of the worker that ran it last before the server
@@ -22,8 +23,14 @@ import { channelTaskQueue } from '../domain/task-queues';
  */
 export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT_MS = 2_000;
 
-/** Workflow interceptors bundled with the workflows: summaries for the timers the SDK starts by itself. */
-export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('../workflows/timer-summaries')];
+/**
+ * Workflow interceptors bundled with the workflows: summaries for the timers the SDK starts by itself, and the journey
+ * view's publishing at the end of each activation.
+ */
+export const WORKFLOW_INTERCEPTOR_MODULES = [
+  require.resolve('../workflows/timer-summaries'),
+  require.resolve('../workflows/view-publishing'),
+];
 
 export interface JourneyWorkersOptions {
   connection: NativeConnection;
@@ -34,10 +41,12 @@ export interface JourneyWorkersOptions {
   /** Either the workflows' source path (bundled at start) or a bundle made beforehand (tests bundle once per file). */
   workflows: { workflowsPath: string } | { workflowBundle: WorkflowBundleWithSourceMap };
   rateLimits?: { emailPerSecond?: number; smsPerSecond?: number };
+  /** Where the journeys' views go for GET …/journey (the journey_views table). */
+  views: ViewStore;
 }
 
 export async function createJourneyWorkers(options: JourneyWorkersOptions): Promise<WorkerGroup> {
-  const { connection, namespace, taskQueue, activities, dataConverter, workflows, rateLimits = {} } = options;
+  const { connection, namespace, taskQueue, activities, dataConverter, workflows, rateLimits = {}, views } = options;
   const common = { connection, namespace, dataConverter, shutdownGraceTime: '10 seconds' } as const;
   const channelWorker = (channel: 'email' | 'sms', maxPerSecond: number | undefined) =>
     Worker.create({
@@ -55,6 +64,7 @@ export async function createJourneyWorkers(options: JourneyWorkersOptions): Prom
       // A prebuilt bundle carries its interceptors (bundleWorkflowCode's workflowInterceptorModules).
       ...('workflowsPath' in workflows ? { interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } } : {}),
       activities,
+      sinks: journeyViewSinks(new ViewWriter(views)),
       stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT_MS,
     }),
     await channelWorker('email', rateLimits.emailPerSecond),

@@ -25,6 +25,7 @@ import {
 import { escalate } from './steps/escalations';
 import { registerReviewHandler, requestReview, respondToBadReviews } from './steps/reviews';
 import { sendUnboxingTips } from './steps/unboxing';
+import { publishViewOf } from './view-publishing';
 
 /** Since this patch the stage after confirmation is "awaiting shipment" only if no parcel moved it on meanwhile. */
 const KEEP_STAGE_PATCH = 'keep-stage-after-confirmation';
@@ -34,6 +35,7 @@ const RETURN_DURING_REPLENISHMENT_START_PATCH = 'stop-replenishment-after-start'
 export async function orderJourney(input: JourneyInput): Promise<JourneyResult> {
   const journey = new Journey(input);
   setHandler(journeyQuery, () => journey.view);
+  publishViewOf(() => journey.view, journey.run);
   registerParcelHandlers(journey);
   registerReviewHandler(journey);
   registerReturnHandlers(journey);

@@ -8,6 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
 import request from 'supertest';
 import { MessageLedger } from '../../src/db/ledger';
+import { JourneyViews } from '../../src/db/journey-views';
 import { ParcelDirectory } from '../../src/db/parcels';
 import { productionPolicy } from '../../src/domain/policy';
 import { JourneyService } from '../../src/journeys/journey-service';
@@ -134,6 +135,7 @@ describe('POST …/returns with an Idempotency-Key', () => {
     const journeys = new JourneyService(env.client, taskQueue, productionPolicy, {
       ledger: new MessageLedger(pool),
       parcels: new ParcelDirectory(pool),
+      views: new JourneyViews(pool),
     });
     const key = `ret-${randomUUID()}`;
     const sku = order.items[0]!.sku;

@@ -19,7 +19,7 @@ import { journeyWorkflowId, orderSchema } from '../../src/domain/order';
 import { productionPolicy } from '../../src/domain/policy';
 import type { WorkerGroup } from '../../src/temporal/journey-workers';
 import { anOrder } from '../helpers/fixtures';
-import { createTestWorker, journeyActivities, startDevServerEnv } from '../helpers/temporal';
+import { createTestWorker, startDevServerEnv } from '../helpers/temporal';
 
 const N = 60;
 const LIMIT = 10;
@@ -39,9 +39,8 @@ let running: Promise<void>;
 
 beforeAll(async () => {
   env = await startDevServerEnv();
-  worker = await createTestWorker(env, taskQueue, journeyActivities(pool), {
-    emailPerSecond: LIMIT,
-    smsPerSecond: LIMIT,
+  worker = await createTestWorker(env, taskQueue, pool, {
+    rateLimits: { emailPerSecond: LIMIT, smsPerSecond: LIMIT },
   });
   running = worker.run();
 });

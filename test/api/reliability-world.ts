@@ -14,6 +14,7 @@ import { ConsentStore } from '../../src/db/consent';
 import { IdempotencyKeys } from '../../src/db/idempotency-keys';
 import { MessageLedger } from '../../src/db/ledger';
 import { OutboxStore } from '../../src/db/outbox';
+import { JourneyViews } from '../../src/db/journey-views';
 import { ParcelDirectory } from '../../src/db/parcels';
 import { CustomerPreferenceStore } from '../../src/db/preferences';
 import { WebhookInbox } from '../../src/db/webhook-events';
@@ -23,7 +24,7 @@ import { createLogger } from '../../src/logger';
 import type { WorkerGroup } from '../../src/temporal/journey-workers';
 import { anOrder, uniqueId } from '../helpers/fixtures';
 import { TEST_KEYS, eventually } from '../helpers/api-world';
-import { createTestWorker, journeyActivities } from '../helpers/temporal';
+import { createTestWorker } from '../helpers/temporal';
 
 export const CHECKOUT = TEST_KEYS.checkout;
 export const SUPPORT = TEST_KEYS.support;
@@ -47,7 +48,7 @@ export function reliabilityApp(
     client,
     taskQueue,
     productionPolicy,
-    { ledger, parcels: new ParcelDirectory(pool) },
+    { ledger, parcels: new ParcelDirectory(pool), views: new JourneyViews(pool) },
     timeouts,
   );
   return createApp({
@@ -74,7 +75,7 @@ export class Workers {
   ) {}
 
   async start(): Promise<void> {
-    this.group = await createTestWorker(this.env, this.taskQueue, journeyActivities(this.pool));
+    this.group = await createTestWorker(this.env, this.taskQueue, this.pool);
     this.running = this.group.run();
   }
 

@@ -18,7 +18,7 @@ import { journeyQuery } from '../../src/workflows/definitions';
 import { testPool } from '../helpers/database';
 import { anOrder } from '../helpers/fixtures';
 import { freePort } from '../helpers/postgres';
-import { createTestWorker, journeyActivities, startDevServerEnv } from '../helpers/temporal';
+import { createTestWorker, startDevServerEnv } from '../helpers/temporal';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
@@ -37,7 +37,7 @@ beforeAll(async () => {
   apiUrl = `http://127.0.0.1:${apiPort}`;
   uiUrl = `http://127.0.0.1:${uiPort}`;
   env = await startDevServerEnv({ uiPort, codecEndpoint: `${apiUrl}/codec` });
-  worker = await createTestWorker(env, taskQueue, journeyActivities(pool));
+  worker = await createTestWorker(env, taskQueue, pool);
   running = worker.run();
   const config = loadConfig({
     NODE_ENV: 'test',

@@ -15,6 +15,7 @@ import { configLoader, ConfigError } from '../../src/config';
 import { environmentSchema, configSections } from '../../src/config/env';
 import { WebhookStats } from '../../src/api/webhooks';
 import { trackingWebhooks } from '../../src/api/webhooks/tracking';
+import { JourneyViews } from '../../src/db/journey-views';
 import { ParcelDirectory } from '../../src/db/parcels';
 import { MessageLedger } from '../../src/db/ledger';
 import { WebhookInbox } from '../../src/db/webhook-events';
@@ -213,6 +214,7 @@ describe('a carrier tracking provider added through the table', () => {
     const journeys = new JourneyService(noTemporal, 'recipe', productionPolicy, {
       ledger: new MessageLedger(pool),
       parcels: new ParcelDirectory(pool),
+      views: new JourneyViews(pool),
     });
     const stats = new WebhookStats();
     const deps = { config, journeys, inbox, stats, logger: createLogger({ level: 'silent' }) };

@@ -16,7 +16,7 @@ import type { WorkerGroup } from '../../src/temporal/journey-workers';
 import { testPool } from '../helpers/database';
 import { anOrder } from '../helpers/fixtures';
 import { freePort } from '../helpers/postgres';
-import { createTestWorker, journeyActivities, startDevServerEnv } from '../helpers/temporal';
+import { createTestWorker, startDevServerEnv } from '../helpers/temporal';
 
 const taskQueue = 'typed-client-test';
 const pool = testPool();
@@ -29,7 +29,7 @@ let support: OrderJourneysClient;
 
 beforeAll(async () => {
   env = await startDevServerEnv();
-  worker = await createTestWorker(env, taskQueue, journeyActivities(pool));
+  worker = await createTestWorker(env, taskQueue, pool);
   running = worker.run();
   const config = loadConfig({
     NODE_ENV: 'test',

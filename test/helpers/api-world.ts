@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger';
 import { buildApi } from '../../src/server';
 import type { WorkerGroup } from '../../src/temporal/journey-workers';
 import { testPool } from './database';
-import { createTestWorker, journeyActivities, startDevServerEnv } from './temporal';
+import { createTestWorker, startDevServerEnv } from './temporal';
 
 export const TEST_KEYS = { checkout: 'Bearer test-checkout-key', support: 'Bearer test-support-key' };
 
@@ -25,7 +25,7 @@ export interface ApiWorld {
 export async function startApiWorld(taskQueue: string, policy: JourneyPolicy): Promise<ApiWorld> {
   const pool = testPool();
   const env = await startDevServerEnv();
-  const worker: WorkerGroup = await createTestWorker(env, taskQueue, journeyActivities(pool));
+  const worker: WorkerGroup = await createTestWorker(env, taskQueue, pool);
   const running = worker.run();
   const config = loadConfig({
     NODE_ENV: 'test',

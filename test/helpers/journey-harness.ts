@@ -23,7 +23,7 @@ import {
 import type { JourneyView } from '../../src/workflows/journey-state';
 import { testPool } from './database';
 import { anOrder } from './fixtures';
-import { createTestWorker, journeyActivities, startTimeSkippingEnv } from './temporal';
+import { createTestWorker, journeyActivities, startTimeSkippingEnv, type TestWorkerOptions } from './temporal';
 
 export const DAY = 86_400_000;
 
@@ -38,12 +38,15 @@ export interface JourneyWorld {
 
 export async function startJourneyWorld(
   activityOverrides: Parameters<typeof journeyActivities>[1] = {},
-  bundle?: Parameters<typeof createTestWorker>[4],
+  bundle?: TestWorkerOptions['bundle'],
 ): Promise<JourneyWorld> {
   const env = await startTimeSkippingEnv();
   const pool = testPool();
   const taskQueue = `journey-${Math.random().toString(36).slice(2, 8)}`;
-  const worker: Worker = await createTestWorker(env, taskQueue, journeyActivities(pool, activityOverrides), {}, bundle);
+  const worker: Worker = await createTestWorker(env, taskQueue, pool, {
+    activities: journeyActivities(pool, activityOverrides),
+    bundle,
+  });
   const running = worker.run();
   return {
     env,

@@ -8,6 +8,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { createActivities, type ActivityDeps } from '../../src/activities';
 import { ConsentStore } from '../../src/db/consent';
+import { JourneyViews } from '../../src/db/journey-views';
 import { MessageLedger } from '../../src/db/ledger';
 import { OutboxStore } from '../../src/db/outbox';
 import { SupportCases } from '../../src/db/support-cases';
@@ -95,14 +96,24 @@ export function journeyActivities(pool: Pool, overrides: Partial<ActivityDeps> =
   });
 }
 
-/** The journey's workers exactly as production builds them, on the test server, with the workflows bundled once. */
+/** What a test may change of the workers production builds. */
+export interface TestWorkerOptions {
+  /** The activities (e.g. with a provider that fails); journeyActivities(pool) by default. */
+  activities?: ReturnType<typeof createActivities>;
+  rateLimits?: { emailPerSecond?: number; smsPerSecond?: number };
+  /** Another bundle of the same workflows (e.g. with a test-only interceptor); the shared one by default. */
+  bundle?: WorkflowBundleWithSourceMap;
+}
+
+/**
+ * The journey's workers exactly as production builds them, on the test server, with the workflows bundled once; the
+ * journeys' views go to `pool`'s journey_views, as in production.
+ */
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
   taskQueue: string,
-  activities: ReturnType<typeof createActivities>,
-  rateLimits: { emailPerSecond?: number; smsPerSecond?: number } = {},
-  /** Another bundle of the same workflows (e.g. with a test-only interceptor); the shared one by default. */
-  bundle?: WorkflowBundleWithSourceMap,
+  pool: Pool,
+  { activities = journeyActivities(pool), rateLimits = {}, bundle }: TestWorkerOptions = {},
 ): Promise<WorkerGroup> {
   return createJourneyWorkers({
     connection: env.nativeConnection,
@@ -112,5 +123,6 @@ export async function createTestWorker(
     dataConverter: TEST_DATA_CONVERTER,
     workflows: { workflowBundle: bundle ?? (await workflowBundle()) },
     rateLimits,
+    views: new JourneyViews(pool),
   });
 }

@@ -9,7 +9,7 @@ import { OutboxStore } from '../../src/db/outbox';
 import { journeyQuery } from '../../src/workflows/definitions';
 import { anOrder } from '../helpers/fixtures';
 import { testPool } from '../helpers/database';
-import { createTestWorker, journeyActivities, startTimeSkippingEnv } from '../helpers/temporal';
+import { createTestWorker, startTimeSkippingEnv } from '../helpers/temporal';
 
 const taskQueue = 'confirmation-test';
 let env: TestWorkflowEnvironment;
@@ -20,7 +20,7 @@ const outbox = new OutboxStore(pool);
 
 beforeAll(async () => {
   env = await startTimeSkippingEnv();
-  worker = await createTestWorker(env, taskQueue, journeyActivities(pool));
+  worker = await createTestWorker(env, taskQueue, pool);
   running = worker.run();
 });
 

@@ -14,7 +14,7 @@ import type { WorkerGroup } from '../../src/temporal/journey-workers';
 import { testPool } from '../helpers/database';
 import { demoPolicy, type JourneyPolicy } from '../../src/domain/policy';
 import { OrderStory, type JourneyWorld } from '../helpers/journey-harness';
-import { createTestWorker, journeyActivities, startDevServerEnv } from '../helpers/temporal';
+import { createTestWorker, startDevServerEnv } from '../helpers/temporal';
 
 /** A day lasts 2 s; the one check of a parcel nobody can poll is due when it would count as stalled (5 days). */
 const policy: JourneyPolicy = { ...demoPolicy, secondsPerDay: 2, stalledAfterDays: 5, trackingPollIntervalDays: 3 };
@@ -25,7 +25,7 @@ let world: JourneyWorld;
 let worker: { group: WorkerGroup; running: Promise<void> } | undefined;
 
 async function startWorker(): Promise<void> {
-  const group = await createTestWorker(world.env, world.taskQueue, journeyActivities(pool));
+  const group = await createTestWorker(world.env, world.taskQueue, pool);
   worker = { group, running: group.run() };
 }
 

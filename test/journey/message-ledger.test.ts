@@ -36,7 +36,7 @@ async function confirmOneOrder(
   channels: ('email' | 'sms')[] = ['email'],
 ) {
   const taskQueue = `ledger-${Math.random().toString(36).slice(2)}`;
-  const worker: Worker = await createTestWorker(env, taskQueue, activities);
+  const worker: Worker = await createTestWorker(env, taskQueue, pool, { activities });
   const order = orderSchema.parse(anOrder({ channels }));
   const view = await worker.runUntil(async () => {
     const handle = await env.client.workflow.start('orderJourney', {

@@ -16,7 +16,7 @@ import type { ReplenishmentInput } from '../../src/workflows/replenishment';
 import { testPool } from '../helpers/database';
 import { anOrder, uniqueId } from '../helpers/fixtures';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
-import { createTestWorker, journeyActivities, TEST_DATA_CONVERTER, workflowBundle } from '../helpers/temporal';
+import { createTestWorker, TEST_DATA_CONVERTER, workflowBundle } from '../helpers/temporal';
 
 jest.setTimeout(120_000);
 
@@ -177,7 +177,7 @@ describe('stops and reorders', () => {
       if (s.kind === 'reorder') await handle.signal(reorderedSignal, { orderId: s.orderId });
       else await handle.signal(replenishmentStopSignal, { orderId: s.orderId, reason: 'returned' });
     }
-    const worker = await createTestWorker(w.env, taskQueue, journeyActivities(w.pool));
+    const worker = await createTestWorker(w.env, taskQueue, w.pool);
     const running = worker.run();
     return { handle, stopWorker: async () => (worker.shutdown(), await running) };
   }

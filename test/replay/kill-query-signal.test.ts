@@ -24,6 +24,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { MessageLedger } from '../../src/db/ledger';
+import { JourneyViews } from '../../src/db/journey-views';
 import { ParcelDirectory } from '../../src/db/parcels';
 import { journeyWorkflowId, orderSchema } from '../../src/domain/order';
 import { demoPolicy } from '../../src/domain/policy';
@@ -67,6 +68,7 @@ async function childWorker(): Promise<void> {
     activities: journeyActivities(pool, { carriers: silentCarrier() }),
     dataConverter: TEST_DATA_CONVERTER,
     workflows: { workflowBundle: JSON.parse(readFileSync(process.env.KQS_BUNDLE!, 'utf8')) },
+    views: new JourneyViews(pool),
   });
   process.stdout.write('created\n');
   await new Promise<void>((resolve) =>
@@ -213,6 +215,7 @@ if (process.env.KQS_CHILD_WORKER) {
       const journeys = new JourneyService(env.client, taskQueue, demoPolicy, {
         ledger: new MessageLedger(pool),
         parcels: new ParcelDirectory(pool),
+        views: new JourneyViews(pool),
       });
       const order = orderSchema.parse(anOrder());
       await journeys.start(order);

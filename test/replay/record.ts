@@ -29,7 +29,7 @@ import {
 } from '../../src/workflows/definitions';
 import { anOrder } from '../helpers/fixtures';
 import { createTestDatabase } from '../helpers/postgres';
-import { createTestWorker, journeyActivities, startTimeSkippingEnv } from '../helpers/temporal';
+import { createTestWorker, startTimeSkippingEnv } from '../helpers/temporal';
 
 type Scenario = (env: TestWorkflowEnvironment, handle: WorkflowHandle) => Promise<void>;
 
@@ -223,7 +223,7 @@ async function main(scenarioName: string, fileName: string): Promise<void> {
   const pool = createPool(db.url);
   const env = await startTimeSkippingEnv();
   try {
-    const worker = await createTestWorker(env, 'record', journeyActivities(pool)); // journey, email and SMS queues
+    const worker = await createTestWorker(env, 'record', pool); // journey, email and SMS queues
     const order = orderSchema.parse(anOrder({ orderId: `replay-${fileName}`, customerId: 'cus-replay' }));
     const handle = await worker.runUntil(async () => {
       const h = await env.client.workflow.start('orderJourney', {

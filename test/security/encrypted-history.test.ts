@@ -15,7 +15,7 @@ import type { WorkerGroup } from '../../src/temporal/journey-workers';
 import { journeyQuery } from '../../src/workflows/definitions';
 import { testPool } from '../helpers/database';
 import { anOrder } from '../helpers/fixtures';
-import { createTestWorker, journeyActivities, startDevServerEnv } from '../helpers/temporal';
+import { createTestWorker, startDevServerEnv } from '../helpers/temporal';
 
 const taskQueue = 'encrypted-history';
 const pool = testPool();
@@ -27,7 +27,7 @@ let keyless: Client;
 
 beforeAll(async () => {
   env = await startDevServerEnv();
-  worker = await createTestWorker(env, taskQueue, journeyActivities(pool));
+  worker = await createTestWorker(env, taskQueue, pool);
   running = worker.run();
   keyless = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
 });

@@ -84,11 +84,9 @@ beforeAll(async () => {
       },
     },
   };
-  worker = await createTestWorker(
-    env,
-    taskQueue,
-    journeyActivities(pool, { carriers: createCarrierTracking(config).tracking }),
-  );
+  worker = await createTestWorker(env, taskQueue, pool, {
+    activities: journeyActivities(pool, { carriers: createCarrierTracking(config).tracking }),
+  });
   running = worker.run();
 });
 

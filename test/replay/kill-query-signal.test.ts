@@ -8,7 +8,9 @@
  * When `reportTracking` queries the journey before signalling (as at 521fe64), the new worker answers that query from a
  * history that already holds the TimerFired, sdk-core applies the timer inside the query task and keeps the command it
  * produced (pollCarrier) for the next task, which then records [pollCarrier, upsert ShipmentStatus] while replay makes
- * [upsert, pollCarrier]: a nondeterminism error. With the signal sent without a query, the history replays.
+ * [upsert, pollCarrier]: a nondeterminism error. With the signal sent without a query, the history replays. The same
+ * holds for a read of the journey just before the report: GET …/journey was a query until the journey published its
+ * view (src/workflows/view-publishing.ts); now it reads the published view and asks no worker.
  * See docs/upstream/query-after-worker-kill.md and docs/repro/query-after-worker-kill/.
  *
  * The same file is the child worker: run with KQS_CHILD_WORKER=1 it builds the journey's workers, prints "created",
@@ -208,7 +210,7 @@ if (process.env.KQS_CHILD_WORKER) {
      * Returns the history and whether the kill window was hit: a TimerFired and the signal both came after the killed
      * worker's last task and before the new worker's first.
      */
-    async function killQuerySignal(attempt: number) {
+    async function killQuerySignal(attempt: number, { readFirst }: { readFirst: boolean }) {
       const taskQueue = `kill-query-signal-${Date.now()}-${attempt}`;
       const workerA = await spawnWorker(env.address, taskQueue, bundleFile, spawned);
       await workerA.go();
@@ -232,8 +234,15 @@ if (process.env.KQS_CHILD_WORKER) {
       await untilOnlyAPollTimerRuns(handle);
       workerA.child.kill('SIGKILL'); // the poll timer fires in under a second, with no worker alive
       const killedAt = Date.now();
-      const reported = journeys
-        .reportTracking(order.orderId, { trackingNumber, status: 'in_transit', occurredAt: new Date().toISOString() })
+      // Support reads the journey (GET …/journey) and then fulfilment reports the parcel, or the report alone.
+      const reported = (readFirst ? journeys.view(order.orderId) : Promise.resolve())
+        .then(() =>
+          journeys.reportTracking(order.orderId, {
+            trackingNumber,
+            status: 'in_transit',
+            occurredAt: new Date().toISOString(),
+          }),
+        )
         .then(() => Date.now() - killedAt);
       reported.catch(() => {});
       // A query sent at the kill leaves the dead worker's sticky queue after `stickyTimeoutMs`; the timer's workflow
@@ -276,19 +285,26 @@ if (process.env.KQS_CHILD_WORKER) {
       return { history, hit, orderId: order.orderId, workerStderr: workerB.stderr() };
     }
 
-    it('replays after a carrier update reported while no worker was alive', async () => {
-      // The kill must land while a poll timer is due and nothing else is pending; a try that missed (a child workflow
-      // or another task slipped in) says nothing either way, so it is tried again on a fresh journey.
-      let run = await killQuerySignal(1);
-      for (let attempt = 2; !run.hit && attempt <= 3; attempt++) run = await killQuerySignal(attempt);
-      expect(run.hit).toBe(true);
-      await expect(
-        Worker.runReplayHistory(
-          { workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: run.orderId },
-          run.history,
-        ),
-      ).resolves.toBeUndefined();
-      expect(run.workerStderr).not.toMatch(/TMPRL1100/);
-    }, 90_000);
+    it.each([
+      ['a carrier update reported', { readFirst: false }],
+      ['a read of the journey (GET …/journey), then a carrier update reported,', { readFirst: true }],
+    ])(
+      'replays after %s while no worker was alive',
+      async (_what, how) => {
+        // The kill must land while a poll timer is due and nothing else is pending; a try that missed (a child workflow
+        // or another task slipped in) says nothing either way, so it is tried again on a fresh journey.
+        let run = await killQuerySignal(1, how);
+        for (let attempt = 2; !run.hit && attempt <= 3; attempt++) run = await killQuerySignal(attempt, how);
+        expect(run.hit).toBe(true);
+        await expect(
+          Worker.runReplayHistory(
+            { workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER, replayName: run.orderId },
+            run.history,
+          ),
+        ).resolves.toBeUndefined();
+        expect(run.workerStderr).not.toMatch(/TMPRL1100/);
+      },
+      90_000,
+    );
   });
 }

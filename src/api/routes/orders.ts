@@ -88,7 +88,11 @@ export function declareOrderRoutes(api: ApiContract): void {
     journey: true,
     request: { params: orderIdParam },
     responses: {
-      200: api.json('The journey as it stands', JourneyView),
+      200: api.json(
+        'The journey as its worker last published it. News the journey has not taken in yet (a worker is busy or ' +
+          'restarting) is waited for up to 5 s, then answered without it',
+        JourneyView,
+      ),
       400: api.errors[400],
       404: api.error('order_not_found: no journey for this order'),
     },

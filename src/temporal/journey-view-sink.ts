@@ -24,7 +24,17 @@ export class ViewWriter {
   private readonly waiting = new Map<string, StoredView>();
   private readonly writing = new Map<string, Promise<void>>();
 
-  constructor(private readonly store: ViewStore) {}
+  constructor(
+    private readonly store: ViewStore,
+    /** Told of each write that failed (the worker's log by default). */
+    private readonly onWriteFailed = (journeyId: string, attempt: number, err: unknown): void => {
+      Runtime.instance().logger.warn('journey view not written; trying again', {
+        journeyId,
+        attempt,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    },
+  ) {}
 
   /** Resolves once this view (or a newer one) is written, or after `waitMs`, whichever comes first; never rejects. */
   async publish(view: StoredView, waitMs = WRITE_WAIT_MS): Promise<void> {
@@ -56,11 +66,7 @@ export class ViewWriter {
         attempt = 0;
       } catch (err) {
         if (!this.waiting.has(journeyId)) this.waiting.set(journeyId, view); // unless a newer one came meanwhile
-        Runtime.instance().logger.warn('journey view not written; trying again', {
-          journeyId,
-          attempt,
-          error: err instanceof Error ? err.message : String(err),
-        });
+        this.onWriteFailed(journeyId, attempt, err);
         await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt++)).unref());
       }
     }

@@ -76,6 +76,14 @@ module.exports = {
       },
     },
     {
+      name: 'workflows-load-no-country-tables',
+      severity: 'error',
+      comment: 'Every module a workflow imports is instantiated once per cached workflow: the phone-number and ' +
+        'time-zone tables come only through src/workflows/zones.ts, on demand, for journeys started without zones.',
+      from: { path: '^src/workflows/', pathNot: '^src/workflows/zones\\.ts$' },
+      to: { path: '^src/domain/(recipient-zones|phone)\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'workflows-import-activities-as-types',
       severity: 'error',
       from: { path: '^src/workflows/' },

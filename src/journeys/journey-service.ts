@@ -26,6 +26,7 @@ import type { orderJourney } from '../workflows/order-journey';
 import { CustomerIdKey, JourneyStageKey, OrderIdKey } from '../workflows/search-attributes';
 import { NotInOrderError, OrderConflictError } from './journey-errors';
 import { contentFingerprint } from './fingerprint';
+import { journeyInput } from './journey-start';
 import { explainJourneyError, noTimelyAnswer, unreachable, whyNoAnswer } from './temporal-faults';
 
 export {
@@ -112,7 +113,7 @@ export class JourneyService {
       const handle = await this.client.workflow.start<typeof orderJourney>('orderJourney', {
         workflowId,
         taskQueue: this.taskQueue,
-        args: [{ order, policy: this.policy }],
+        args: [journeyInput(order, this.policy)],
         // Never a second journey for an order, not even after the first one has finished.
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TrackingUpdate } from '../domain/tracking-status';
+import type { RecipientZones } from '../domain/recipient-zones';
 import type { ReturnLine } from '../domain/returns';
 import type { JourneyView } from './journey-state';
 
@@ -83,6 +84,8 @@ export interface ReplenishmentContact {
   /** Where the customer is, for quiet hours (from the order; absent in reminders started before quiet hours). */
   timeZone?: string;
   shippingCountry?: string;
+  /** The zones the order's journey was started with (absent in chains of journeys started before: worked out then). */
+  zones?: RecipientZones;
   /** The order's checkout consent to marketing, as of `placedAt` (absent: none given). */
   marketingConsent?: boolean;
   placedAt?: string;

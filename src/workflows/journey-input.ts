@@ -1,5 +1,6 @@
 import type { Order } from '../domain/order';
 import type { JourneyPolicy } from '../domain/policy';
+import type { RecipientZones } from '../domain/recipient-zones';
 import type { ReviewSubmitted } from './definitions';
 import type { JourneyView, ParcelNews } from './journey-state';
 
@@ -7,6 +8,12 @@ import type { JourneyView, ParcelNews } from './journey-state';
 export interface JourneyInput {
   order: Order;
   policy: JourneyPolicy;
+  /**
+   * Where the customer may be, for quiet hours: worked out from the order by whoever starts the journey
+   * (src/journeys/journey-start.ts), so that the journey need not load the phone-number and time-zone tables (see
+   * zones.ts). Absent in journeys started before: they work it out themselves.
+   */
+  zones?: RecipientZones;
   /** Set by the journey itself when it continues as new: where the previous run stopped, and what it knew. */
   resume?: JourneyResume;
   /**

@@ -29,7 +29,7 @@ import {
 import type { MessageOutcome, SendCustomerMessageInput } from '../activities';
 import { addMs, daysToMs, minutesOf } from '../domain/durations';
 import type { Channel } from '../domain/order';
-import { recipientZones } from '../domain/recipient-zones';
+import { zonesOf } from './zones';
 import { reminderStep } from '../domain/replenishment';
 import { isoNow as now } from './clock';
 import { reorderedSignal, replenishmentStopSignal, type Reordered, type ReplenishmentContact } from './definitions';
@@ -190,7 +190,7 @@ function chainCorrespondent(input: ReplenishmentInput): Correspondent {
     recipient: {
       customerId: input.customerId,
       journeyId: workflowInfo().workflowId,
-      zones: recipientZones(contact),
+      zones: zonesOf(contact, contact.zones),
       checkoutConsent: contact.placedAt
         ? { orderId: input.orderId, marketing: contact.marketingConsent === true, at: contact.placedAt }
         : undefined,

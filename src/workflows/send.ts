@@ -12,7 +12,6 @@ import type { MessageOutcome, SendCustomerMessageInput } from '../activities';
 import type { CheckoutConsent } from '../domain/consent';
 import { isMarketing, waitsForQuietHours } from '../domain/message-kinds';
 import type { Channel, Order } from '../domain/order';
-import { recipientZones } from '../domain/recipient-zones';
 import { sendDeadlineMs } from '../domain/send-deadlines';
 import type { CustomerMessage } from '../templates/types';
 import { messageRecords, messagingFor } from './activity-stubs';
@@ -25,6 +24,7 @@ import {
   type Recipient,
   type WaitReporter,
 } from './send-timing';
+import { zonesOf } from './zones';
 
 /** Whom messages go out for — an order's journey or a replenishment chain — and where their outcomes are recorded. */
 export interface Correspondent extends WaitReporter {
@@ -135,7 +135,7 @@ function journeyCorrespondent(journey: Journey): Correspondent {
     recipient: {
       customerId: order.customerId,
       journeyId: workflowInfo().workflowId,
-      zones: recipientZones(order),
+      zones: zonesOf(order, journey.input.zones),
       checkoutConsent: checkoutConsentOf(order),
       policy,
     },

@@ -24,6 +24,7 @@ import type { JourneyView } from '../../src/workflows/journey-state';
 import { testPool } from './database';
 import { anOrder } from './fixtures';
 import { createTestWorker, journeyActivities, startTimeSkippingEnv, type TestWorkerOptions } from './temporal';
+import { journeyInput } from '../../src/journeys/journey-start';
 
 export const DAY = 86_400_000;
 
@@ -106,7 +107,7 @@ export class OrderStory {
     const handle = await world.env.client.workflow.start('orderJourney', {
       workflowId: journeyWorkflowId(order.orderId),
       taskQueue: world.taskQueue,
-      args: [{ order, policy }],
+      args: [journeyInput(order, policy)],
     });
     return new OrderStory(world, order, handle);
   }

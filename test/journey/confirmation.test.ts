@@ -10,6 +10,7 @@ import { journeyQuery } from '../../src/workflows/definitions';
 import { anOrder } from '../helpers/fixtures';
 import { testPool } from '../helpers/database';
 import { createTestWorker, startTimeSkippingEnv } from '../helpers/temporal';
+import { journeyInput } from '../../src/journeys/journey-start';
 
 const taskQueue = 'confirmation-test';
 let env: TestWorkflowEnvironment;
@@ -36,7 +37,7 @@ async function startJourney(overrides: Parameters<typeof anOrder>[0] = {}) {
   const handle = await env.client.workflow.start('orderJourney', {
     workflowId: journeyWorkflowId(order.orderId),
     taskQueue,
-    args: [{ order, policy: productionPolicy }],
+    args: [journeyInput(order, productionPolicy)],
   });
   return { order, handle };
 }

@@ -14,6 +14,7 @@ import type { JourneyView } from '../../src/workflows/journey-state';
 import { CustomerIdKey, JourneyStageKey, OrderIdKey } from '../../src/workflows/search-attributes';
 import { anOrder } from '../helpers/fixtures';
 import { DAY, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
+import { journeyInput } from '../../src/journeys/journey-start';
 
 const HOUR = DAY / 24;
 
@@ -30,7 +31,7 @@ async function startJourney(order: Order, historyEventBudget: number): Promise<W
   const handle = await world.env.client.workflow.start('orderJourney', {
     workflowId: journeyWorkflowId(order.orderId),
     taskQueue: world.taskQueue,
-    args: [{ order, policy: productionPolicy, historyEventBudget }],
+    args: [{ ...journeyInput(order, productionPolicy), historyEventBudget }],
     typedSearchAttributes: [
       { key: OrderIdKey, value: order.orderId },
       { key: CustomerIdKey, value: order.customerId },

@@ -26,6 +26,7 @@ import {
 import type { JourneyView } from '../../src/workflows/journey-state';
 import { anOrder } from '../helpers/fixtures';
 import { DAY, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
+import { journeyInput } from '../../src/journeys/journey-start';
 
 const HOUR = DAY / 24;
 const WEEKS_OF_POLLING = 3;
@@ -137,7 +138,7 @@ it('20 parcels, hundreds of carrier events, three weeks of polling, a return and
   const handle = await world.env.client.workflow.start('orderJourney', {
     workflowId: journeyWorkflowId(order.orderId),
     taskQueue: world.taskQueue,
-    args: [{ order, policy: productionPolicy }], // the production budget
+    args: [journeyInput(order, productionPolicy)], // the production budget
   });
   await until(handle, (v) => v.stage !== 'confirming', 'confirmed');
   const now = async () => new Date(await world.env.currentTimeMs());

@@ -14,6 +14,7 @@ import type { JourneyView } from '../../src/workflows/journey-state';
 import { testPool } from '../helpers/database';
 import { anOrder } from '../helpers/fixtures';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
+import { journeyInput } from '../../src/journeys/journey-start';
 
 const pool = testPool();
 const outboxEmail = new OutboxProvider(new OutboxStore(pool));
@@ -72,7 +73,7 @@ it('a parcel registered during a slow confirmation keeps the journey "in transit
   const handle = await world.env.client.workflow.start('orderJourney', {
     workflowId: journeyWorkflowId(order.orderId),
     taskQueue: world.taskQueue,
-    args: [{ order, policy: productionPolicy }],
+    args: [journeyInput(order, productionPolicy)],
   });
   await handle.executeUpdate(addShipmentUpdate, {
     args: [

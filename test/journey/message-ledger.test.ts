@@ -15,6 +15,7 @@ import type { JourneyView } from '../../src/workflows/journey-state';
 import { testPool } from '../helpers/database';
 import { anOrder } from '../helpers/fixtures';
 import { createTestWorker, journeyActivities, startTimeSkippingEnv } from '../helpers/temporal';
+import { journeyInput } from '../../src/journeys/journey-start';
 
 const pool = testPool();
 const outbox = new OutboxStore(pool);
@@ -42,7 +43,7 @@ async function confirmOneOrder(
     const handle = await env.client.workflow.start('orderJourney', {
       workflowId: journeyWorkflowId(order.orderId),
       taskQueue,
-      args: [{ order, policy: productionPolicy }],
+      args: [journeyInput(order, productionPolicy)],
     });
     for (let i = 0; i < 200; i++) {
       const v: JourneyView = await handle.query(journeyQuery);

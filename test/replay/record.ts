@@ -30,6 +30,7 @@ import {
 import { anOrder } from '../helpers/fixtures';
 import { createTestDatabase } from '../helpers/postgres';
 import { createTestWorker, startTimeSkippingEnv } from '../helpers/temporal';
+import { journeyInput } from '../../src/journeys/journey-start';
 
 type Scenario = (env: TestWorkflowEnvironment, handle: WorkflowHandle) => Promise<void>;
 
@@ -229,7 +230,7 @@ async function main(scenarioName: string, fileName: string): Promise<void> {
       const h = await env.client.workflow.start('orderJourney', {
         workflowId: journeyWorkflowId(order.orderId),
         taskQueue: 'record',
-        args: [{ order, policy: productionPolicy, ...inputOf[scenarioName] }],
+        args: [{ ...journeyInput(order, productionPolicy), ...inputOf[scenarioName] }],
       });
       await scenario(env, h);
       return h;

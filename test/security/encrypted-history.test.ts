@@ -16,6 +16,7 @@ import { journeyQuery } from '../../src/workflows/definitions';
 import { testPool } from '../helpers/database';
 import { anOrder } from '../helpers/fixtures';
 import { createTestWorker, startDevServerEnv } from '../helpers/temporal';
+import { journeyInput } from '../../src/journeys/journey-start';
 
 const taskQueue = 'encrypted-history';
 const pool = testPool();
@@ -88,7 +89,7 @@ describe('personal data in Temporal', () => {
     const handle = await env.client.workflow.start('orderJourney', {
       workflowId: journeyWorkflowId(order.orderId),
       taskQueue,
-      args: [{ order, policy: productionPolicy }],
+      args: [journeyInput(order, productionPolicy)],
     });
     await untilAwaitingShipment(env.client, handle.workflowId);
     const started = (await handle.fetchHistory()).events![0]!.workflowExecutionStartedEventAttributes!;
@@ -101,7 +102,7 @@ describe('personal data in Temporal', () => {
     const handle = await keyless.workflow.start('orderJourney', {
       workflowId: journeyWorkflowId(order.orderId),
       taskQueue,
-      args: [{ order, policy: productionPolicy }],
+      args: [journeyInput(order, productionPolicy)],
     });
     await untilAwaitingShipment(keyless, handle.workflowId);
     const view = await env.client.workflow.getHandle(handle.workflowId).query(journeyQuery);

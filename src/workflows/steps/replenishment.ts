@@ -48,6 +48,7 @@ export async function startReplenishment(journey: Journey): Promise<void> {
     channels: order.channels,
     timeZone: order.timeZone,
     shippingCountry: order.shippingCountry,
+    zones: journey.input.zones,
     marketingConsent: order.marketingConsent,
     placedAt: order.placedAt,
   };

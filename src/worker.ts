@@ -71,6 +71,7 @@ export async function createJourneyWorker(
     workflows: { workflowsPath: WORKFLOWS_PATH },
     rateLimits: config.rateLimits,
     views: new JourneyViews(pool),
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
 }
 

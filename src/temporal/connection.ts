@@ -20,6 +20,11 @@ export interface TemporalSettings {
   apiKey?: string;
   /** Payload encryption keys, newest first. */
   encryptionKeys: EncryptionKey[];
+  /**
+   * How many journeys a worker keeps in memory between their tasks (the SDK's sticky cache; its default follows the
+   * heap limit). A journey not kept is replayed from its history when it next wakes: a little CPU instead of memory.
+   */
+  maxCachedWorkflows?: number;
 }
 
 /** Options both `Connection.connect` (clients) and `NativeConnection.connect` (workers) accept. */

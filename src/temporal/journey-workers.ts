@@ -43,10 +43,13 @@ export interface JourneyWorkersOptions {
   rateLimits?: { emailPerSecond?: number; smsPerSecond?: number };
   /** Where the journeys' views go for GET …/journey (the journey_views table). */
   views: ViewStore;
+  /** Journeys kept in memory between tasks (TemporalSettings.maxCachedWorkflows); the SDK's default when absent. */
+  maxCachedWorkflows?: number;
 }
 
 export async function createJourneyWorkers(options: JourneyWorkersOptions): Promise<WorkerGroup> {
   const { connection, namespace, taskQueue, activities, dataConverter, workflows, rateLimits = {}, views } = options;
+  const { maxCachedWorkflows } = options;
   const common = { connection, namespace, dataConverter, shutdownGraceTime: '10 seconds' } as const;
   const channelWorker = (channel: 'email' | 'sms', maxPerSecond: number | undefined) =>
     Worker.create({
@@ -65,6 +68,7 @@ export async function createJourneyWorkers(options: JourneyWorkersOptions): Prom
       ...('workflowsPath' in workflows ? { interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } } : {}),
       activities,
       sinks: journeyViewSinks(new ViewWriter(views)),
+      ...(maxCachedWorkflows !== undefined ? { maxCachedWorkflows } : {}),
       stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT_MS,
     }),
     await channelWorker('email', rateLimits.emailPerSecond),

@@ -152,6 +152,14 @@ describe('configuration', () => {
     });
   });
 
+  it("reads the worker's cache size, and names one that is not a whole number", () => {
+    expect(loadConfig(base).temporal.maxCachedWorkflows).toBeUndefined(); // the SDK's default
+    expect(loadConfig({ ...base, TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '500' }).temporal.maxCachedWorkflows).toBe(500);
+    expect(problemsOf({ ...base, TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '12.5' })).toEqual([
+      expect.stringMatching(/^TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS must be a whole number of workflows/),
+    ]);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ ...base, PORT: '' }).port).toBe(3000);
   });

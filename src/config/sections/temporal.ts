@@ -17,6 +17,11 @@ export const temporalSection = defineSection({
     TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
     TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
     TEMPORAL_API_KEY: z.string().min(1).optional(),
+    TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+      .number({ error: 'must be a number of workflows' })
+      .int('must be a whole number of workflows')
+      .min(0, 'must be 0 or more')
+      .optional(),
     /** `id:base64key[,id:base64key…]`, newest first (src/temporal/encryption-codec.ts). */
     PAYLOAD_ENCRYPTION_KEYS: z
       .string()
@@ -47,5 +52,6 @@ export const temporalSection = defineSection({
         : undefined,
     apiKey: e.TEMPORAL_API_KEY,
     encryptionKeys: parseKeyRing(e.PAYLOAD_ENCRYPTION_KEYS ?? DEV_ENCRYPTION_KEYS),
+    maxCachedWorkflows: e.TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS,
   }),
 });

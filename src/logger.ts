@@ -41,7 +41,10 @@ export const REDACTED_PATHS = [
 export interface LoggerOptions {
   level?: string;
   name?: string;
-  /** Where lines go; stdout by default. Tests pass a stream to read what was logged. */
+  /**
+   * Where lines go; stdout by default, written asynchronously (a request does not wait for its log line to reach the
+   * pipe; pino flushes what is pending when the process exits). Tests pass a stream to read what was logged.
+   */
   destination?: DestinationStream;
 }
 
@@ -52,7 +55,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
-    options.destination,
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
 

@@ -113,9 +113,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
     for (const [n, scenario] of ordered.entries()) {
       // Each scenario gets at most its share of the time left (replay and clean-up need about a minute at the end).
       const share = Math.max(60, (runEnds - Date.now() - 60_000) / 1000 / (ordered.length - n));
+      // The settle time also gets what the workload leaves of its share: journeys that stay open longer on purpose
+      // (worker-kill's return window grows with the kills, chaos/policy.ts) need it.
       const budget = {
         workloadSeconds: Math.min(options.scenarioBudgetSeconds, share * 0.6),
         settleSeconds: Math.min(options.settleSeconds, share * 0.3),
+        shareSeconds: share * 0.95,
       };
       say(`scenario ${scenario}: ${options.journeys} journeys`);
       const { result, outcomes } = await runScenario(
@@ -167,7 +170,7 @@ async function runScenario(
   prefix: string,
   n: number,
   options: ChaosOptions,
-  budget: { workloadSeconds: number; settleSeconds: number },
+  budget: { workloadSeconds: number; settleSeconds: number; shareSeconds: number },
   baselines: Map<number, Baseline> | 'self',
   random: () => number,
 ) {
@@ -194,13 +197,12 @@ async function runScenario(
   await workload.run();
   const record = await fault;
   say(`  workload done after ${((Date.now() - started) / 1000).toFixed(0)} s; waiting for journeys to close`);
-  const states = await waitForJourneys(
-    client,
-    plans,
-    budget.settleSeconds * 1000,
-    say,
-    plans.length <= 20 ? 1_000 : 5_000,
+  const workloadSeconds = (Date.now() - started) / 1000;
+  const settleSeconds = Math.min(
+    options.settleSeconds,
+    Math.max(budget.settleSeconds, budget.shareSeconds - workloadSeconds),
   );
+  const states = await waitForJourneys(client, plans, settleSeconds * 1000, say, plans.length <= 20 ? 1_000 : 5_000);
 
   const facts: Record<string, unknown> = {
     ...record.facts,

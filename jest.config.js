@@ -6,7 +6,8 @@ module.exports = {
   transform: { '^.+\\.ts$': 'ts-jest', '/node_modules/jose/.+\\.js$': '<rootDir>/test/helpers/esm-to-cjs.js' },
   // jose is ESM only: Node requires it as is (require(esm)); Jest needs it as CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  // The client package is tested from its source (tsconfig.json maps it the same way); test/client/package.test.ts builds it.
+  // The client package is tested from its source (tsconfig.json maps it the same way);
+  // test/client/package.test.ts builds it.
   moduleNameMapper: { '^@order-journeys/client$': '<rootDir>/packages/client/src/index.ts' },
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',

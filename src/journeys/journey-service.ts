@@ -166,13 +166,15 @@ export class JourneyService {
    */
   private async journeyState(orderId: string): Promise<JourneyView> {
     const deadline = Date.now() + this.timeouts.queryMs;
+    let diagnosed = false; // a retried task (attempt > 1) is looked into once: failing, or only waiting for a worker
     for (;;) {
       const [description, stored] = await Promise.all([
         this.describe(orderId),
         this.records.views.get(journeyWorkflowId(orderId)),
       ]);
       const pending = description.status.name === 'RUNNING' ? description.raw.pendingWorkflowTask : undefined;
-      if ((pending?.attempt ?? 0) > 1) {
+      if ((pending?.attempt ?? 0) > 1 && !diagnosed) {
+        diagnosed = true;
         const handle = this.client.workflow.getHandle(journeyWorkflowId(orderId));
         const diagnosis = await whyNoAnswer(this.client, orderId, handle);
         if (diagnosis.reason === 'workflow_task_failing') throw diagnosis;

@@ -7,7 +7,7 @@
  * worker process ends (then the journey's next activation publishes it again). Views never fail or hold up a journey.
  */
 import { Runtime, type InjectedSinks } from '@temporalio/worker';
-import type { StoredView } from '../db/journey-views';
+import type { ViewToStore } from '../db/journey-views';
 import type { JourneyViewSinks } from '../workflows/view-publishing';
 
 /** How long an activation waits for its view to be written before it completes without (the write goes on). */
@@ -16,12 +16,12 @@ const WRITE_WAIT_MS = 1_000;
 const retryDelayMs = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
 
 export interface ViewStore {
-  save(view: StoredView): Promise<void>;
+  save(view: ViewToStore): Promise<void>;
 }
 
 /** One journey's views are written one after another, newest waiting; journeys are written side by side. */
 export class ViewWriter {
-  private readonly waiting = new Map<string, StoredView>();
+  private readonly waiting = new Map<string, ViewToStore>();
   private readonly writing = new Map<string, Promise<void>>();
 
   constructor(
@@ -37,7 +37,7 @@ export class ViewWriter {
   ) {}
 
   /** Resolves once this view (or a newer one) is written, or after `waitMs`, whichever comes first; never rejects. */
-  async publish(view: StoredView, waitMs = WRITE_WAIT_MS): Promise<void> {
+  async publish(view: ViewToStore, waitMs = WRITE_WAIT_MS): Promise<void> {
     this.waiting.set(view.journeyId, view);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -78,7 +78,8 @@ export function journeyViewSinks(writer: ViewWriter): InjectedSinks<JourneyViewS
   return {
     journeyViews: {
       publish: {
-        fn: (info, view, version) => writer.publish({ journeyId: info.workflowId, runId: info.runId, version, view }),
+        fn: (info, viewJson, version) =>
+          writer.publish({ journeyId: info.workflowId, runId: info.runId, version, viewJson }),
         callDuringReplay: false,
       },
     },

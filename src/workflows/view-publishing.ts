@@ -20,7 +20,8 @@ export interface ViewVersion {
 
 export interface JourneyViewSinks extends Sinks {
   journeyViews: {
-    publish(view: JourneyView, version: ViewVersion): void;
+    /** The view as JSON: a snapshot taken now (the view object itself goes on changing). */
+    publish(viewJson: string, version: ViewVersion): void;
   };
 }
 
@@ -37,11 +38,10 @@ export function publishViewOf(view: () => JourneyView, run: number): void {
 
 function publishIfChanged(): void {
   if (!source || workflowInfo().unsafe.isReplaying) return;
-  const view = source.view();
-  const json = JSON.stringify(view);
+  const json = JSON.stringify(source.view());
   if (json === lastPublished) return;
   lastPublished = json;
-  journeyViews.publish(view, { run: source.run, historyLength: workflowInfo().historyLength });
+  journeyViews.publish(json, { run: source.run, historyLength: workflowInfo().historyLength });
 }
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({

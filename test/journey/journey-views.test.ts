@@ -3,7 +3,7 @@
  * older one, and the worker's writer neither fails nor holds up a journey while PostgreSQL is away — it answers
  * within its wait, keeps the newest view and writes it once the database is back.
  */
-import { JourneyViews, type StoredView } from '../../src/db/journey-views';
+import { JourneyViews, type ViewToStore } from '../../src/db/journey-views';
 import { createPool } from '../../src/db/pool';
 import { ViewWriter } from '../../src/temporal/journey-view-sink';
 import type { JourneyView } from '../../src/workflows/journey-state';
@@ -17,11 +17,11 @@ const views = new JourneyViews(pool);
 afterAll(() => pool.end());
 
 /** A view that differs only in its stage: enough to tell which one was kept. */
-const viewAt = (journeyId: string, stage: JourneyView['stage'], run: number, historyLength: number): StoredView => ({
+const viewAt = (journeyId: string, stage: JourneyView['stage'], run: number, historyLength: number): ViewToStore => ({
   journeyId,
   runId: `run-${run}`,
   version: { run, historyLength },
-  view: { stage } as JourneyView,
+  viewJson: JSON.stringify({ stage }),
 });
 
 it('keeps the newest view: a later history length or run replaces it, an earlier one does not', async () => {

@@ -5,23 +5,18 @@ import type { Pool } from 'pg';
 import type { JourneyView } from '../workflows/journey-state';
 import type { ViewVersion } from '../workflows/view-publishing';
 
-/**
- * A view to store, as the JSON text the journey published (taken in the workflow at the end of its activation: a
- * snapshot, whatever the journey does next).
- */
-export interface ViewToStore {
-  journeyId: string;
-  runId: string;
-  version: ViewVersion;
-  viewJson: string;
-}
-
 export interface StoredView {
   journeyId: string;
   runId: string;
   version: ViewVersion;
   view: JourneyView;
 }
+
+/**
+ * A view to store, as the JSON text the journey published (taken in the workflow at the end of its activation: a
+ * snapshot, whatever the journey does next).
+ */
+export type ViewToStore = Omit<StoredView, 'view'> & { viewJson: string };
 
 export class JourneyViews {
   constructor(private readonly pool: Pool) {}

@@ -23,6 +23,7 @@ import { UnsubscribeLinks } from './domain/unsubscribe-token';
 import { connectionOptions } from './temporal/connection';
 import { encryptedDataConverter } from './temporal/data-converter';
 import { createJourneyWorkers, type WorkerGroup } from './temporal/journey-workers';
+import { journeyWorkflowsSource } from './temporal/workflow-bundle';
 import { serveMetrics } from './observability/metrics-server';
 import { sdkLogger } from './observability/sdk-logger';
 import {
@@ -31,8 +32,6 @@ import {
   instrumentProviders,
   type WorkerMetrics,
 } from './observability/worker-metrics';
-
-export const WORKFLOWS_PATH = require.resolve('./workflows');
 
 /**
  * `metrics`: count messages and time provider calls (the worker process passes its registry; tests may leave it out).
@@ -68,7 +67,7 @@ export async function createJourneyWorker(
     activities,
     // Every worker encrypts what it writes to history and decrypts what it reads (keys rotate through the ring).
     dataConverter: encryptedDataConverter(config.temporal.encryptionKeys),
-    workflows: { workflowsPath: WORKFLOWS_PATH },
+    workflows: journeyWorkflowsSource(config.temporal.workflowBundlePath),
     rateLimits: config.rateLimits,
     views: new JourneyViews(pool),
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,

@@ -25,6 +25,8 @@ export interface TemporalSettings {
    * heap limit). A journey not kept is replayed from its history when it next wakes: a little CPU instead of memory.
    */
   maxCachedWorkflows?: number;
+  /** A prebuilt workflow bundle for the worker to load (src/temporal/workflow-bundle.ts). */
+  workflowBundlePath?: string;
 }
 
 /** Options both `Connection.connect` (clients) and `NativeConnection.connect` (workers) accept. */

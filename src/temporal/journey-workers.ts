@@ -4,11 +4,12 @@
  * customer sends, where the Temporal server enforces the provider's quota for the whole queue, however many workers
  * poll.
  */
-import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import type { JourneyActivities } from '../activities';
 import { channelTaskQueue } from '../domain/task-queues';
 import { journeyViewSinks, ViewWriter, type ViewStore } from './journey-view-sink';
+import { WORKFLOW_INTERCEPTOR_MODULES, type JourneyWorkflows } from './workflow-bundle';
 
 /**
  * How long a journey's workflow task may wait on the sticky queue of the worker that ran it last before the server
@@ -23,23 +24,14 @@ import { journeyViewSinks, ViewWriter, type ViewStore } from './journey-view-sin
  */
 export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT_MS = 2_000;
 
-/**
- * Workflow interceptors bundled with the workflows: summaries for the timers the SDK starts by itself, and the journey
- * view's publishing at the end of each activation.
- */
-export const WORKFLOW_INTERCEPTOR_MODULES = [
-  require.resolve('../workflows/timer-summaries'),
-  require.resolve('../workflows/view-publishing'),
-];
-
 export interface JourneyWorkersOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   activities: JourneyActivities;
   dataConverter: DataConverter;
-  /** Either the workflows' source path (bundled at start) or a bundle made beforehand (tests bundle once per file). */
-  workflows: { workflowsPath: string } | { workflowBundle: WorkflowBundleWithSourceMap };
+  /** The workflows' source (bundled at start) or their bundle (src/temporal/workflow-bundle.ts). */
+  workflows: JourneyWorkflows;
   rateLimits?: { emailPerSecond?: number; smsPerSecond?: number };
   /** Where the journeys' views go for GET …/journey (the journey_views table). */
   views: ViewStore;

@@ -3,7 +3,7 @@
  * - time-skipping (Java test server) for journeys at production durations;
  * - dev server (Temporal CLI) for integration tests: visibility queries, search attributes, the HTTP API end to end.
  */
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleOption, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { createActivities, type ActivityDeps } from '../../src/activities';
@@ -19,12 +19,8 @@ import { NoCarrierTracking } from '../../src/providers/carriers/types';
 import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
 import { testingExecutable } from '../../src/temporal/binaries';
 import { journeySearchAttributes } from '../../src/workflows/search-attributes';
-import { WORKFLOWS_PATH } from '../../src/worker';
-import {
-  createJourneyWorkers,
-  WORKFLOW_INTERCEPTOR_MODULES,
-  type WorkerGroup,
-} from '../../src/temporal/journey-workers';
+import { createJourneyWorkers, type WorkerGroup } from '../../src/temporal/journey-workers';
+import { bundleJourneyWorkflows } from '../../src/temporal/workflow-bundle';
 import { encryptedDataConverter } from '../../src/temporal/data-converter';
 import { parseKeyRing } from '../../src/temporal/encryption-codec';
 import { DEV_ENCRYPTION_KEYS, DEV_UNSUBSCRIBE_SECRET } from '../../src/config';
@@ -68,11 +64,7 @@ export async function startDevServerEnv(
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling the workflows takes seconds: do it once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
-    logger: quietLogger,
-  });
+  bundle ??= bundleJourneyWorkflows(quietLogger);
   return bundle;
 }
 
@@ -101,8 +93,8 @@ export interface TestWorkerOptions {
   /** The activities (e.g. with a provider that fails); journeyActivities(pool) by default. */
   activities?: ReturnType<typeof createActivities>;
   rateLimits?: { emailPerSecond?: number; smsPerSecond?: number };
-  /** Another bundle of the same workflows (e.g. with a test-only interceptor); the shared one by default. */
-  bundle?: WorkflowBundleWithSourceMap;
+  /** Another bundle (e.g. with a test-only interceptor, or a built file); the shared one by default. */
+  bundle?: WorkflowBundleOption;
 }
 
 /**

@@ -6,8 +6,7 @@
  */
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { WORKFLOWS_PATH } from '../../src/worker';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/temporal/journey-workers';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOWS_PATH } from '../../src/temporal/workflow-bundle';
 import { uniqueId } from '../helpers/fixtures';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
 import { REORDER_HELD_BACK_MS } from './replenishment-race.interceptors';

@@ -7,7 +7,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { decodeOptionalSingle } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/temporal/journey-workers';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/temporal/workflow-bundle';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
 import { TEST_DATA_CONVERTER } from '../helpers/temporal';
 

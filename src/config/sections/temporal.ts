@@ -22,6 +22,8 @@ export const temporalSection = defineSection({
       .int('must be a whole number of workflows')
       .min(0, 'must be 0 or more')
       .optional(),
+    /** A prebuilt workflow bundle (src/bundle-workflows.ts); a built worker's dist/workflow-bundle.js by default. */
+    TEMPORAL_WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
     /** `id:base64key[,id:base64key…]`, newest first (src/temporal/encryption-codec.ts). */
     PAYLOAD_ENCRYPTION_KEYS: z
       .string()
@@ -53,5 +55,6 @@ export const temporalSection = defineSection({
     apiKey: e.TEMPORAL_API_KEY,
     encryptionKeys: parseKeyRing(e.PAYLOAD_ENCRYPTION_KEYS ?? DEV_ENCRYPTION_KEYS),
     maxCachedWorkflows: e.TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS,
+    workflowBundlePath: e.TEMPORAL_WORKFLOW_BUNDLE_PATH,
   }),
 });

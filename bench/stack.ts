@@ -28,7 +28,7 @@ export interface BenchStack {
 }
 
 export async function startBenchStack(say: (msg: string) => void): Promise<BenchStack> {
-  const stack = await startStack(say);
+  const stack = await startStack(say, { built: true });
   try {
     const baselineWorker = new ServiceProcess({
       name: 'baseline-worker',

@@ -14,7 +14,7 @@ export interface ServiceOptions {
   name: string;
   /** The tree to run from (the run's snapshot of the repository). */
   cwd: string;
-  /** Relative to `cwd`, e.g. "src/worker.ts". */
+  /** Relative to `cwd`, e.g. "src/worker.ts" (run with tsx) or "dist/worker.js". */
   script: string;
   env: NodeJS.ProcessEnv;
   logFile: string;
@@ -64,7 +64,8 @@ export class ServiceProcess {
     this.lastError = undefined;
     let sawReadyLine = false;
     let served = false;
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script]; // built code runs without tsx
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     alive.add(child);
     const onOutput = (chunk: Buffer) => {

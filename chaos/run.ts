@@ -89,7 +89,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
     ? options.scenarios
     : ['control', ...options.scenarios];
   const ordered = SCENARIOS.filter((s) => scenarios.includes(s));
-  const stack = await startStack(say, options.databaseServerUrl);
+  const stack = await startStack(say, { databaseServerUrl: options.databaseServerUrl });
   const stopSignals = () =>
     void stack
       .stop({ keepDatabase: options.keep })

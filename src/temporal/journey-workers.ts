@@ -9,7 +9,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { JourneyActivities } from '../activities';
 import { channelTaskQueue } from '../domain/task-queues';
 import { journeyViewSinks, ViewWriter, type ViewStore } from './journey-view-sink';
-import { WORKFLOW_INTERCEPTOR_MODULES, type JourneyWorkflows } from './workflow-bundle';
+import { WORKFLOW_INTERCEPTOR_MODULES, WORKFLOW_PRELOAD_MODULES, type JourneyWorkflows } from './workflow-bundle';
 
 /**
  * How long a journey's workflow task may wait on the sticky queue of the worker that ran it last before the server
@@ -57,7 +57,12 @@ export async function createJourneyWorkers(options: JourneyWorkersOptions): Prom
       taskQueue,
       ...workflows,
       // A prebuilt bundle carries its interceptors (bundleWorkflowCode's workflowInterceptorModules).
-      ...('workflowsPath' in workflows ? { interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } } : {}),
+      ...('workflowsPath' in workflows
+        ? {
+            interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
+            bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES },
+          }
+        : {}),
       activities,
       sinks: journeyViewSinks(new ViewWriter(views)),
       ...(maxCachedWorkflows !== undefined ? { maxCachedWorkflows } : {}),

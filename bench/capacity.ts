@@ -120,7 +120,7 @@ export function plan(run: BenchRun): string[] {
       );
   if (p4) {
     say(
-      `worker RSS per parked journey (P4, ${p4.parked} parked): ${p4.journey.rssPerParkedKb} KB (bare: ${p4.baseline.rssPerParkedKb} KB); dev-server database per parked journey ${p4.journey.dbBytesPerWorkflow} bytes`,
+      `worker RSS per cached journey (P4, ${p4.parked} parked, cache ${p4.cacheSize.journey}): ${p4.journey.rssPerCachedKb} KB (bare: ${p4.baseline.rssPerCachedKb} KB); RSS with 10,000 parked ${p4.at10k.workerRssMb} MB (${p4.at10k.measured ? 'measured' : 'estimated'}); dev-server database per parked journey ${p4.journey.dbBytesPerWorkflow} bytes`,
     );
     say(
       `worker idle CPU with ${p4.parked} parked: ${p4.journey.idleCpuPercentOfCore} % of a core; Temporal ${p4.journey.temporalIdleCpuPercentOfCore} %`,

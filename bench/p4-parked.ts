@@ -22,14 +22,18 @@ import { BASELINE_TASK_QUEUE, type BenchStack } from './stack';
 export interface P4Options {
   parked: number;
   idleSeconds: number;
-  /** The SDK's default sticky cache of the journey worker (workflows kept in memory): see the result's note. */
-  cacheSize: number;
+  /** Workflows each worker keeps in memory: the journey worker's configured cache, the bare one's SDK default. */
+  cacheSize: { journey: number; baseline: number };
 }
 
 interface P4Side {
   rssBeforeMb: number;
+  /** With half the workflows parked: once more are parked than the cache holds, RSS stays flat from here on. */
+  rssHalfwayMb: number;
   rssAfterMb: number;
   rssPerParkedKb: number;
+  /** RSS growth per workflow kept in the cache: (after − before) / min(parked, cache). */
+  rssPerCachedKb: number;
   idleCpuPercentOfCore: number;
   /** Where the worker's idle CPU went: % of a core per thread name (main JS thread, SDK core threads, …). */
   idleCpuByThread: Record<string, number>;
@@ -45,9 +49,10 @@ export interface P4Result {
   journey: P4Side;
   baseline: P4Side;
   rssPerParkedRatio: number;
-  /** The journey worker's sticky cache size (SDK default for its heap limit). */
-  cacheSize: number;
-  extrapolated10k: { workerRssMb: number; linearWorkerRssMb: number; note: string };
+  rssPerCachedRatio: number;
+  cacheSize: { journey: number; baseline: number };
+  /** The journey worker's RSS with 10,000 parked: measured when `parked` is 10,000, else from the cache's bound. */
+  at10k: { workerRssMb: number; measured: boolean; note: string };
 }
 
 export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) => void): Promise<P4Result> {
@@ -63,16 +68,17 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
     count: o.parked,
     pid: workerPid,
     cpuKey: 'worker',
+    cacheSize: o.cacheSize.journey,
     dbBytes,
     idleSeconds: o.idleSeconds,
-    start: async () => {
+    start: async (from, to) => {
       const http = new BenchHttp(b.stack.apiUrl, CHAOS_KEYS);
-      await closedLoop(o.parked, 16, (i) =>
+      await closedLoop(to - from, 16, (i) =>
         http
           .call(
             'POST',
             '/v1/orders',
-            benchOrder(journeyIds[i]!, { replenishmentIntervalDays: LATE_REPLENISHMENT_DAYS }),
+            benchOrder(journeyIds[from + i]!, { replenishmentIntervalDays: LATE_REPLENISHMENT_DAYS }),
             [201],
           )
           .then(() => undefined),
@@ -80,7 +86,7 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
       http.close();
       const short = await waitForSends(
         b.stack.sendgrid,
-        journeyIds.map((id) => `order-${id}`),
+        journeyIds.slice(from, to).map((id) => `order-${id}`),
         1,
         240_000,
       );
@@ -94,7 +100,7 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
   });
   say(`  journeys: worker idle CPU by thread (% of a core): ${JSON.stringify(journey.idleCpuByThread)}`);
   say(
-    `  journeys: worker RSS ${journey.rssBeforeMb} → ${journey.rssAfterMb} MB (${journey.rssPerParkedKb} KB each), idle CPU ${journey.idleCpuPercentOfCore} % of a core`,
+    `  journeys: worker RSS ${journey.rssBeforeMb} → ${journey.rssHalfwayMb} (halfway) → ${journey.rssAfterMb} MB (${journey.rssPerCachedKb} KB per cached journey, cache ${o.cacheSize.journey}), idle CPU ${journey.idleCpuPercentOfCore} % of a core`,
   );
 
   const stub = await startProviderStub('sendgrid');
@@ -105,19 +111,20 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
       count: o.parked,
       pid: b.baselineWorker.pid!,
       cpuKey: 'baselineWorker',
+      cacheSize: o.cacheSize.baseline,
       dbBytes,
       idleSeconds: o.idleSeconds,
-      start: async () => {
-        await closedLoop(o.parked, 16, (i) =>
+      start: async (from, to) => {
+        await closedLoop(to - from, 16, (i) =>
           b.bare.workflow
             .start('benchParked', {
-              workflowId: ids[i]!,
+              workflowId: ids[from + i]!,
               taskQueue: BASELINE_TASK_QUEUE,
-              args: [`${stub.url}/v3/mail/send`, ids[i]!],
+              args: [`${stub.url}/v3/mail/send`, ids[from + i]!],
             })
             .then(() => undefined),
         );
-        const short = await waitForSends(stub, ids, 1, 240_000);
+        const short = await waitForSends(stub, ids.slice(from, to), 1, 240_000);
         if (short) say(`  ${short} baseline workflows did not run their activity in 4 minutes`);
       },
       historyBytes: async () => sampleHistoryBytes(b.bare, ids.slice(0, 20)),
@@ -126,27 +133,31 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
     await stub.stop();
   }
   say(
-    `  baseline: worker RSS ${baseline.rssBeforeMb} → ${baseline.rssAfterMb} MB (${baseline.rssPerParkedKb} KB each), idle CPU ${baseline.idleCpuPercentOfCore} % of a core`,
+    `  baseline: worker RSS ${baseline.rssBeforeMb} → ${baseline.rssHalfwayMb} (halfway) → ${baseline.rssAfterMb} MB (${baseline.rssPerCachedKb} KB per cached workflow, cache ${o.cacheSize.baseline}), idle CPU ${baseline.idleCpuPercentOfCore} % of a core`,
   );
 
-  const cached = Math.min(10_000, o.cacheSize);
-  const linear = Math.round(journey.rssBeforeMb + (10_000 * journey.rssPerParkedKb) / 1024);
+  const measured = o.parked >= 10_000;
+  const cached = Math.min(10_000, o.cacheSize.journey);
+  const bound = Math.round(journey.rssBeforeMb + (cached * journey.rssPerCachedKb) / 1024);
   return {
     parked: o.parked,
     idleSeconds: o.idleSeconds,
     journey,
     baseline,
-    rssPerParkedRatio: Math.round((journey.rssPerParkedKb / baseline.rssPerParkedKb) * 100) / 100,
+    rssPerParkedRatio: round(journey.rssPerParkedKb / baseline.rssPerParkedKb, 2),
+    rssPerCachedRatio: round(journey.rssPerCachedKb / baseline.rssPerCachedKb, 2),
     cacheSize: o.cacheSize,
-    extrapolated10k: {
-      workerRssMb: Math.round(journey.rssBeforeMb + (cached * journey.rssPerParkedKb) / 1024),
-      linearWorkerRssMb: linear,
-      note:
-        `EXTRAPOLATED, not measured: RSS before + min(10,000, sticky cache ${o.cacheSize}) × the per-journey RSS measured at ${o.parked}. ` +
-        `The SDK keeps at most maxCachedWorkflows journeys in memory (default from the heap limit); the rest are evicted and ` +
-        `replayed from history when their timer fires (if every journey stayed cached, linear growth would give ` +
-        `${linear} MB). Measure it: npm run bench -- --only p4 --parked 10000 (roughly 10,000 / the default count times the default P4's minutes)`,
-    },
+    at10k: measured
+      ? { workerRssMb: journey.rssAfterMb, measured, note: `measured with ${o.parked} parked` }
+      : {
+          workerRssMb: bound,
+          measured,
+          note:
+            `ESTIMATED, not measured at 10,000: RSS before + min(10,000, cache ${o.cacheSize.journey}) × ${journey.rssPerCachedKb} KB ` +
+            `per cached journey (measured at ${o.parked}; RSS ${journey.rssHalfwayMb} MB halfway, ${journey.rssAfterMb} MB at the end). ` +
+            `A worker keeps at most its cache's count of journeys in memory; the rest are evicted and replayed from ` +
+            `history when their timer fires. Measure it: npm run bench -- --only p4 --parked 10000`,
+        },
   };
 }
 
@@ -156,16 +167,21 @@ async function park(
     count: number;
     pid: number;
     cpuKey: string;
+    cacheSize: number;
     dbBytes: () => number;
     idleSeconds: number;
-    start: () => Promise<void>;
+    /** Starts workflows [from, to) and resolves once each has run its first activity. */
+    start: (from: number, to: number) => Promise<void>;
     historyBytes: () => Promise<number>;
   },
 ): Promise<P4Side> {
   const rssBeforeMb = rssMb(o.pid) ?? NaN;
   const db0 = o.dbBytes();
   const t0 = Date.now();
-  await o.start();
+  const half = Math.floor(o.count / 2);
+  await o.start(0, half);
+  const rssHalfwayMb = rssMb(o.pid) ?? NaN;
+  await o.start(half, o.count);
   const startSeconds = round((Date.now() - t0) / 1000);
   await sleep(10_000); // the last workflow tasks complete; then nothing is due for days
   const before = cpuSnapshot(b.pids());
@@ -177,8 +193,10 @@ async function park(
   const percentOfCore = (ms: number | undefined) => round(((ms ?? NaN) / (o.idleSeconds * 1000)) * 100, 2);
   return {
     rssBeforeMb: round(rssBeforeMb),
+    rssHalfwayMb: round(rssHalfwayMb),
     rssAfterMb: round(rssAfterMb),
     rssPerParkedKb: round(((rssAfterMb - rssBeforeMb) * 1024) / o.count),
+    rssPerCachedKb: round(((rssAfterMb - rssBeforeMb) * 1024) / Math.min(o.count, o.cacheSize)),
     idleCpuPercentOfCore: percentOfCore(cpu[o.cpuKey]),
     idleCpuByThread: Object.fromEntries(
       Object.entries(threadsAfter)

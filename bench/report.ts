@@ -84,22 +84,22 @@ export function markdownTable(run: BenchRun): string {
   }
   if (p4) {
     rows.push([
-      `P4 worker RSS per parked workflow (KB), ${p4.parked} parked`,
-      `${p4.journey.rssPerParkedKb}`,
-      `${p4.baseline.rssPerParkedKb}`,
-      `${p4.rssPerParkedRatio}×`,
+      `P4 worker RSS per cached workflow (KB), cache ${p4.cacheSize.journey} vs ${p4.cacheSize.baseline}`,
+      `${p4.journey.rssPerCachedKb}`,
+      `${p4.baseline.rssPerCachedKb}`,
+      `${p4.rssPerCachedRatio}×`,
       '',
     ]);
     rows.push([
-      `P4 worker RSS (MB) with ${p4.parked} parked`,
-      `${p4.journey.rssAfterMb}`,
-      `${p4.baseline.rssAfterMb}`,
+      `P4 worker RSS (MB): before → ${Math.floor(p4.parked / 2)} → ${p4.parked} parked`,
+      `${p4.journey.rssBeforeMb} → ${p4.journey.rssHalfwayMb} → ${p4.journey.rssAfterMb}`,
+      `${p4.baseline.rssBeforeMb} → ${p4.baseline.rssHalfwayMb} → ${p4.baseline.rssAfterMb}`,
       '',
       '',
     ]);
     rows.push([
-      `P4 worker RSS at 10,000 parked (MB), EXTRAPOLATED (cache ${p4.cacheSize}; uncapped linear)`,
-      `${p4.extrapolated10k.workerRssMb} (${p4.extrapolated10k.linearWorkerRssMb})`,
+      `P4 worker RSS at 10,000 parked (MB), ${p4.at10k.measured ? 'MEASURED' : 'ESTIMATED from the cache bound'}`,
+      `${p4.at10k.workerRssMb}`,
       '',
       '',
       '≤ 300 MB',

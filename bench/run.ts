@@ -9,6 +9,7 @@ import os from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import path from 'node:path';
 import { removeStackDir } from '../chaos/stack';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../src/config';
 import { CLOUD_PRICE } from './actions';
 import { machineLoad } from './meter';
 import { benchStart, type P1Result } from './p1-start';
@@ -190,7 +191,11 @@ export async function runBench(o: BenchOptions, say: (m: string) => void): Promi
         await b.startServices('production', { JOURNEY_POLICY: 'production' });
         run.results.p4 = await benchParked(
           b,
-          { parked: o.parked, idleSeconds: o.idleSeconds, cacheSize: defaultCacheSize() },
+          {
+            parked: o.parked,
+            idleSeconds: o.idleSeconds,
+            cacheSize: { journey: DEFAULT_MAX_CACHED_WORKFLOWS, baseline: defaultCacheSize() },
+          },
           say,
         );
       });

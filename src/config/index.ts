@@ -25,7 +25,7 @@ import type { UnsubscribeConfig } from './sections/unsubscribe';
 
 export { CONFIG_VARIABLES } from './env';
 export { DEV_API_KEYS, type Role } from './sections/api-keys';
-export { DEV_ENCRYPTION_KEYS } from './sections/temporal';
+export { DEFAULT_MAX_CACHED_WORKFLOWS, DEV_ENCRYPTION_KEYS } from './sections/temporal';
 export { DEV_UNSUBSCRIBE_SECRET } from './sections/unsubscribe';
 export type { CarrierTrackingProviderName } from '../providers/carriers/tracking-providers';
 

@@ -21,8 +21,8 @@ export interface TemporalSettings {
   /** Payload encryption keys, newest first. */
   encryptionKeys: EncryptionKey[];
   /**
-   * How many journeys a worker keeps in memory between their tasks (the SDK's sticky cache; its default follows the
-   * heap limit). A journey not kept is replayed from its history when it next wakes: a little CPU instead of memory.
+   * How many journeys a worker keeps in memory between their tasks (the SDK's sticky cache). A journey not kept is
+   * replayed from its history when it next wakes: a little CPU instead of memory.
    */
   maxCachedWorkflows?: number;
   /** A prebuilt workflow bundle for the worker to load (src/temporal/workflow-bundle.ts). */

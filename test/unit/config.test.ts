@@ -1,4 +1,10 @@
-import { ConfigError, DEV_API_KEYS, DEV_ENCRYPTION_KEYS, loadConfig } from '../../src/config';
+import {
+  ConfigError,
+  DEFAULT_MAX_CACHED_WORKFLOWS,
+  DEV_API_KEYS,
+  DEV_ENCRYPTION_KEYS,
+  loadConfig,
+} from '../../src/config';
 import { demoPolicy, productionPolicy, resolvePolicy } from '../../src/domain/policy';
 
 const base = { DATABASE_URL: 'postgres://localhost:5432/app' };
@@ -153,7 +159,7 @@ describe('configuration', () => {
   });
 
   it("reads the worker's cache size, and names one that is not a whole number", () => {
-    expect(loadConfig(base).temporal.maxCachedWorkflows).toBeUndefined(); // the SDK's default
+    expect(loadConfig(base).temporal.maxCachedWorkflows).toBe(DEFAULT_MAX_CACHED_WORKFLOWS); // not the SDK's
     expect(loadConfig({ ...base, TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '500' }).temporal.maxCachedWorkflows).toBe(500);
     expect(problemsOf({ ...base, TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '12.5' })).toEqual([
       expect.stringMatching(/^TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS must be a whole number of workflows/),

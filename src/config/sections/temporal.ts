@@ -8,6 +8,15 @@ import { defineSection, requireTogether } from '../section';
 /** The published payload key of laptops and tests (32 bytes of "order-journeys-dev-key"); refused in production. */
 export const DEV_ENCRYPTION_KEYS = `dev:${Buffer.from('order-journeys-dev-key-32-bytes!').toString('base64')}`;
 
+/**
+ * Journeys a worker keeps in memory between their tasks, unless TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS says otherwise.
+ * A journey spends days asleep between its steps, so caching it saves nothing once it parks; the cache only serves the
+ * journeys busy right now (a checkout's confirmation, a run of carrier news). 200 holds every journey the bench keeps
+ * busy at once and bounds the worker's memory however many are parked (P4: ~0.35 MB per cached journey, so about
+ * 200 + 70 MB; the SDK's own default follows the heap limit, 2,310 here, ~1 GB).
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 200;
+
 export const temporalSection = defineSection({
   variables: {
     TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
@@ -21,7 +30,7 @@ export const temporalSection = defineSection({
       .number({ error: 'must be a number of workflows' })
       .int('must be a whole number of workflows')
       .min(0, 'must be 0 or more')
-      .optional(),
+      .default(DEFAULT_MAX_CACHED_WORKFLOWS),
     /** A prebuilt workflow bundle (src/bundle-workflows.ts); a built worker's dist/workflow-bundle.js by default. */
     TEMPORAL_WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
     /** `id:base64key[,id:base64key…]`, newest first (src/temporal/encryption-codec.ts). */

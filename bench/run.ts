@@ -124,38 +124,38 @@ export async function runBench(o: BenchOptions, say: (m: string) => void): Promi
       run.errors = { ...run.errors, [name]: (err as Error).message };
     }
   };
+  const profileDir = path.join(b.stack.dir, 'profiles');
+  const profiler = {
+    NODE_OPTIONS: `--import ${path.join(__dirname, 'cpu-profile.mjs')}`,
+    BENCH_CPU_PROFILE_DIR: profileDir,
+  };
+  /** Stops a profiled service (its profile is written when it exits), keeps the profile and prints where time went. */
+  const keepProfile = async (service: typeof b.stack.api, label: string) => {
+    const pid = service.pid;
+    await service.stop();
+    const file = path.join(profileDir, `${pid}.cpuprofile`);
+    if (!existsSync(file)) return say(`no ${label} profile was written`);
+    const kept = path.join(o.resultsDir ?? os.tmpdir(), `${label}-${run.startedAt.replace(/[:.]/g, '-')}.cpuprofile`);
+    mkdirSync(path.dirname(kept), { recursive: true });
+    writeFileSync(kept, readFileSync(file));
+    say(`${label} profile: ${kept}`);
+    printSummary(summarize(JSON.parse(readFileSync(kept, 'utf8'))), say);
+  };
   try {
     if (has('p1')) {
       await phase('p1', async () => {
-        const profileDir = path.join(b.stack.dir, 'profiles');
-        const profiler = {
-          NODE_OPTIONS: `--import ${path.join(__dirname, 'cpu-profile.mjs')}`,
-          BENCH_CPU_PROFILE_DIR: profileDir,
-        };
         run.results.p1 = await benchStart(
           b,
           { n: o.startN, concurrencies: o.concurrencies, warmup: o.warmup, ...(o.profile ? { env: profiler } : {}) },
           say,
         );
-        if (o.profile) {
-          const apiPid = b.stack.api.pid;
-          await b.stack.api.stop(); // the profile is written when the process exits
-          const file = path.join(profileDir, `${apiPid}.cpuprofile`);
-          if (existsSync(file)) {
-            const kept = path.join(
-              o.resultsDir ?? os.tmpdir(),
-              `api-p1-${run.startedAt.replace(/[:.]/g, '-')}.cpuprofile`,
-            );
-            mkdirSync(path.dirname(kept), { recursive: true });
-            writeFileSync(kept, readFileSync(file));
-            say(`API profile: ${kept}`);
-            printSummary(summarize(JSON.parse(readFileSync(kept, 'utf8'))), say);
-          } else say('no API profile was written');
-        }
+        if (o.profile) await keepProfile(b.stack.api, 'api-p1');
       });
     }
     if (has('p2') || has('p3') || has('p5')) {
-      await phase('demo services', () => b.startServices('demo', { JOURNEY_POLICY: 'demo' }));
+      await phase('demo services', () =>
+        b.startServices('demo', { JOURNEY_POLICY: 'demo', ...(o.profile && has('p2') ? profiler : {}) }),
+      );
       const taskQueue = 'order-journeys-chaos-demo';
       let p3: P3Result | undefined;
       await phase('p3', async () => {
@@ -173,6 +173,10 @@ export async function runBench(o: BenchOptions, say: (m: string) => void): Promi
             { journeys: o.journeys, concurrency: o.journeyConcurrency, expectedMessages, timeoutMs: 5 * 60_000 },
             say,
           );
+          if (o.profile) {
+            await keepProfile(b.stack.worker, 'worker-p2');
+            if (has('p5')) await b.startServices('demo', { JOURNEY_POLICY: 'demo' }); // P5 without the profiler
+          }
         });
       }
       if (has('p5'))
@@ -237,7 +241,7 @@ const HELP = `npm run bench -- [flags]
   --parked n              P4 parked journeys per side (default ${DEFAULTS.parked})
   --idle s                P4 idle window in seconds (default ${DEFAULTS.idleSeconds})
   --webhooks n            P5 journeys, two events each (default ${DEFAULTS.webhookJourneys})
-  --profile               CPU-profile the API during P1 (its P1 figures are then not comparable)
+  --profile               CPU-profile the API during P1 and the worker during P2 (their figures are then not comparable)
   --keep                  keep the temp dir (logs, temporal.db)
   --no-results            write nothing to bench/results`;
 

@@ -16,6 +16,7 @@ COPY packages/client/package.json ./packages/client/
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# tsc, then the workflows' bundle (dist/workflow-bundle.js): the worker loads it instead of bundling at every start.
 RUN npm run build
 
 # ---- Production dependencies only

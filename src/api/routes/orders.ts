@@ -2,8 +2,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config';
+import type { OrderCohorts } from '../../db/order-cohorts';
 import { orderSchema } from '../../domain/order';
 import type { JourneyService } from '../../journeys/journey-service';
+import type { Logger } from '../../logger';
 import { requireRole } from '../auth';
 import { parseOr400, requestIdOf } from '../errors';
 import { journeyAction } from '../journey-errors';
@@ -13,12 +15,19 @@ import { journeyStartedSchema, journeyViewSchema } from '../responses';
 
 export const orderIdParam = z.object({ orderId: orderSchema.shape.orderId });
 
-export function ordersRouter(config: Config, journeys: JourneyService): Router {
+/** Where the order's funnel cohort is noted (left out: not noted; the report then falls back on the ledger). */
+export interface CohortNotes {
+  cohorts: OrderCohorts;
+  logger: Logger;
+}
+
+export function ordersRouter(config: Config, journeys: JourneyService, notes?: CohortNotes): Router {
   const router = Router();
 
   router.post('/v1/orders', requireRole(config.apiKeys, 'checkout'), async (req, res) => {
     const order = parseOr400(orderSchema, req.body, 'order');
     const started = await journeyAction(journeys.start(order, { requestId: requestIdOf(req) }));
+    if (notes) await noteCohort(notes, order);
     res.status(started.created ? 201 : 200).json({ workflowId: started.workflowId, runId: started.runId });
   });
 
@@ -28,6 +37,21 @@ export function ordersRouter(config: Config, journeys: JourneyService): Router {
   });
 
   return router;
+}
+
+/** The report's cohort of the order. Never fails the order: a cohort not noted only makes the report less exact. */
+async function noteCohort({ cohorts, logger }: CohortNotes, order: z.infer<typeof orderSchema>): Promise<void> {
+  try {
+    await cohorts.note({
+      orderId: order.orderId,
+      customerId: order.customerId,
+      locale: order.locale.toLowerCase(),
+      placedAt: new Date(order.placedAt),
+      skus: order.items.map((i) => i.sku),
+    });
+  } catch (err) {
+    logger.warn({ err, orderId: order.orderId }, "order's funnel cohort not noted: the report counts it as unknown");
+  }
 }
 
 /** The order, with the rules of its refinements (src/domain/order.ts) that JSON Schema has no word for. */

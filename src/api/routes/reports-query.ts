@@ -1,0 +1,67 @@
+/**
+ * The funnel report's query: `from` and `to` as days (YYYY-MM-DD, UTC, both included), and `groupBy` as a
+ * comma-separated list of groupings (all four when left out). Every client mistake is a 400 naming what is wrong.
+ */
+import { z } from 'zod';
+import { FUNNEL_GROUPINGS, MAX_FUNNEL_RANGE_DAYS, type FunnelGrouping } from '../../domain/funnel';
+
+const DAY_MS = 86_400_000;
+const day = z.iso.date({ message: 'must be a day written YYYY-MM-DD, such as 2026-11-02' });
+const isGrouping = (value: string): value is FunnelGrouping => (FUNNEL_GROUPINGS as readonly string[]).includes(value);
+
+const groupBy = z
+  .string()
+  .optional()
+  .transform((text, ctx): FunnelGrouping[] => {
+    if (text === undefined) return [...FUNNEL_GROUPINGS];
+    const names = text.split(',').map((n) => n.trim());
+    const unknown = names.filter((n) => !isGrouping(n));
+    if (unknown.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown grouping ${unknown.map((n) => JSON.stringify(n)).join(', ')}; use ${FUNNEL_GROUPINGS.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    if (new Set(names).size !== names.length) {
+      ctx.addIssue({ code: 'custom', message: 'names a grouping twice' });
+      return z.NEVER;
+    }
+    return names as FunnelGrouping[];
+  })
+  .meta({
+    description: `Comma-separated, any of ${FUNNEL_GROUPINGS.join(', ')} (all of them when left out)`,
+    example: 'week,channel',
+  });
+
+function rangeRules(range: { from: string; to: string }, ctx: z.RefinementCtx): void {
+  const days = (Date.parse(range.to) - Date.parse(range.from)) / DAY_MS + 1;
+  if (days < 1) ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after to (${range.to})` });
+  else if (days > MAX_FUNNEL_RANGE_DAYS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['to'],
+      message: `the range is ${days} days; at most ${MAX_FUNNEL_RANGE_DAYS} days per report`,
+    });
+}
+
+export const funnelQuerySchema = z
+  .object({
+    from: day.describe('First day of orders to count, UTC (included)'),
+    to: day.describe('Last day of orders to count, UTC (included)'),
+    groupBy,
+  })
+  .superRefine(rangeRules);
+
+/** The page's query: the same, with the last twelve weeks when the range is left out, and no groupBy. */
+export const reportsPageQuerySchema = z
+  .object({
+    from: day.optional(),
+    to: day.optional(),
+  })
+  .transform(({ from, to }) => {
+    const last = to ?? new Date().toISOString().slice(0, 10);
+    const first = from ?? new Date(Date.parse(last) - 83 * DAY_MS).toISOString().slice(0, 10);
+    return { from: first, to: last };
+  })
+  .superRefine(rangeRules);

@@ -41,7 +41,7 @@ function rangeRules(range: { from: string; to: string }, ctx: z.RefinementCtx): 
     ctx.addIssue({
       code: 'custom',
       path: ['to'],
-      message: `the range is ${days} days; at most ${MAX_FUNNEL_RANGE_DAYS} days per report`,
+      message: `makes a range of ${days} days; a report covers at most ${MAX_FUNNEL_RANGE_DAYS}`,
     });
 }
 

@@ -34,7 +34,8 @@ export function reportsPage({ from, to, shopName, funnel, weekly }: ReportsPageI
   h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
   svg { max-width: 100%; height: auto; } svg text { fill: #222; }
   table { border-collapse: collapse; font-size: .85rem; margin-top: .5rem; }
-  th, td { border: 1px solid #ccc; padding: .2rem .5rem; text-align: right; } th:first-child { text-align: left; }
+  th, td { border: 1px solid #ccc; padding: .2rem .5rem; text-align: right; }
+  th:first-child { text-align: left; white-space: nowrap; }
   form { display: flex; gap: 1rem; align-items: end; } label { display: grid; font-size: .85rem; }
   .note { color: #555; font-size: .85rem; }
 </style>

@@ -1,7 +1,7 @@
 /**
  * SendGrid opens and clicks, signed as SendGrid signs (ECDSA P-256 over timestamp + raw body): each event is stored
  * once against its message, however often SendGrid (or an attacker within the timestamp window) sends it again, and the
- * funnel counter counts each message's first open and first click.
+ * funnel counter counts each message's first open and first click (and a delivery once).
  */
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import request from 'supertest';
@@ -37,7 +37,7 @@ function post(events: object[]) {
     .send(payload);
 }
 
-function anEvent(event: 'open' | 'click', ledgerId: string) {
+function anEvent(event: 'open' | 'click' | 'delivered', ledgerId: string) {
   return {
     email: `${uniqueId('reader')}@example.com`,
     timestamp: Math.floor(Date.now() / 1000),
@@ -50,7 +50,7 @@ function anEvent(event: 'open' | 'click', ledgerId: string) {
 }
 
 /** The funnel counter's value for a stage of confirmation emails, as /metrics shows it. */
-async function counted(stage: 'opened' | 'clicked'): Promise<number> {
+async function counted(stage: 'opened' | 'clicked' | 'delivered'): Promise<number> {
   const res = await request(app).get('/metrics').expect(200);
   const line = res.text
     .split('\n')
@@ -98,5 +98,14 @@ describe('SendGrid opens and clicks', () => {
     const [kept] = await inbox.unmatched({ provider: 'sendgrid', lookupKey: unknownLedgerId });
     expect(kept).toMatchObject({ reason: 'unknown_message', event: { event: 'open', ledgerId: unknownLedgerId } });
     expect(JSON.stringify(kept!.event)).not.toMatch(/@/);
+  });
+
+  it('a delivery report counts its message delivered once, however often it comes', async () => {
+    const sent = await aSentMessage(ledger, 'email', 'sendgrid', uniqueId('x-msg'));
+    const before = await counted('delivered');
+    const delivered = anEvent('delivered', sent.id);
+    await post([delivered]).expect(200);
+    await post([delivered]).expect(200);
+    expect(await counted('delivered')).toBe(before + 1);
   });
 });

@@ -16,6 +16,7 @@ import { createPool } from './db/pool';
 import { FunnelReports } from './db/funnel-report';
 import { MessageEngagement } from './db/message-engagement';
 import { OrderCohorts } from './db/order-cohorts';
+import { ReplenishmentConversions } from './db/replenishment-conversions';
 import { resolvePolicy, type JourneyPolicy } from './domain/policy';
 import { IdempotencyKeys } from './db/idempotency-keys';
 import { JourneyService } from './journeys/journey-service';
@@ -50,7 +51,11 @@ export function buildApi(
       carriers,
       stats,
     },
-    reports: { cohorts: new OrderCohorts(pool), funnel: new FunnelReports(pool) },
+    reports: {
+      cohorts: new OrderCohorts(pool),
+      conversions: new ReplenishmentConversions(pool),
+      funnel: new FunnelReports(pool),
+    },
     preferences: new CustomerPreferenceStore(pool),
     idempotencyKeys: new IdempotencyKeys(pool),
     readiness: {

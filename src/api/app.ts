@@ -19,6 +19,7 @@ import { unsubscribeRouter } from './routes/unsubscribe';
 import { reportsRouter } from './routes/reports';
 import type { FunnelReports } from '../db/funnel-report';
 import type { OrderCohorts } from '../db/order-cohorts';
+import type { ReplenishmentConversions } from '../db/replenishment-conversions';
 import type { CustomerPreferenceStore } from '../db/preferences';
 import type { IdempotencyKeys } from '../db/idempotency-keys';
 import { webhooksRouter, WebhookStats, type WebhookDeps } from './webhooks';
@@ -45,7 +46,7 @@ export interface ApiDeps {
    * The funnel: orders' cohorts noted at POST /v1/orders, and the report (GET /v1/reports/funnel, the /reports page).
    * Left out, neither is noted nor mounted.
    */
-  reports?: { cohorts: OrderCohorts; funnel: FunnelReports };
+  reports?: { cohorts: OrderCohorts; conversions: ReplenishmentConversions; funnel: FunnelReports };
   /** Prometheus metrics served at /metrics; a fresh registry when left out (Node.js process metrics outside tests). */
   metrics?: ApiMetrics;
 }
@@ -76,7 +77,13 @@ export function createApp({
   app.use(express.json({ limit: '256kb' }));
 
   app.use(healthRouter(readiness));
-  app.use(ordersRouter(config, journeys, reports && { cohorts: reports.cohorts, logger }));
+  app.use(
+    ordersRouter(
+      config,
+      journeys,
+      reports && { cohorts: reports.cohorts, conversions: reports.conversions, funnel: metrics.funnel, logger },
+    ),
+  );
   app.use(fulfilmentRouter(config, journeys));
   app.use(supportActionsRouter(config, journeys, idempotencyKeys));
   app.use(outboxRouter(config, outbox));

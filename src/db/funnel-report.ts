@@ -9,7 +9,8 @@
  *   reviewed   the order's journey received a review after the message went (journey_views); averageRating is the
  *              mean rating of those reviews
  *   reordered  a replenishment reminder, and the customer ordered the item again after it and before the chain's next
- *              reminder (order_cohorts, else journey_views)
+ *              reminder (another step: the same reminder on the other channel is no next one; order_cohorts, else
+ *              journey_views)
  *   returned   the order had a return accepted after the message went (journey_views)
  *   cancelled  the order was cancelled after the message went (journey_views)
  *
@@ -48,7 +49,7 @@ WITH views AS (
          ARRAY(SELECT i->>'sku' FROM jsonb_array_elements(v.view->'items') i)
   FROM views v WHERE NOT EXISTS (SELECT 1 FROM order_cohorts c WHERE c.order_id = v.order_id)
 ), accepted AS (
-  SELECT m.id, m.journey_id, m.order_id, m.channel, m.message_type, m.status,
+  SELECT m.id, m.journey_id, m.order_id, m.step, m.channel, m.message_type, m.status,
          COALESCE(m.sent_at, m.updated_at) AS sent_at, o.customer_id,
          COALESCE(o.locale, 'unknown') AS locale,
          COALESCE(o.placed_at, min(m.created_at) OVER (PARTITION BY m.order_id)) AS placed_at
@@ -76,7 +77,7 @@ WITH views AS (
         AND later.placed_at > r.sent_at
         AND later.placed_at < COALESCE((
           SELECT min(COALESCE(n.sent_at, n.updated_at)) FROM message_ledger n
-          WHERE n.journey_id = r.journey_id AND n.message_type = 'replenishment_reminder' AND n.id <> r.id
+          WHERE n.journey_id = r.journey_id AND n.message_type = 'replenishment_reminder' AND n.step <> r.step
             AND (n.sent_at IS NOT NULL OR n.status IN ('sent', 'delivered'))
             AND COALESCE(n.sent_at, n.updated_at) > r.sent_at), 'infinity')
     ) AS reordered

@@ -6,6 +6,8 @@
  *     opened      a message's first open (SendGrid open)
  *     clicked     a message's first click (SendGrid click)
  *     reviewed    a review reached the journey (POST …/reviews; channel and message_type "none")
+ *     reordered   a new order converts a replenishment reminder (each reminder message: its channel; the same rule as
+ *                 the report, src/db/replenishment-conversions.ts)
  *     returned    support accepted a return (first answer, not its retries; channel and message_type "none")
  *     cancelled   support cancelled an order (first answer, not its retries; channel and message_type "none")
  *   "sent" is the worker's order_journeys_messages_total{outcome="sent"} (src/observability/worker-metrics.ts).
@@ -15,7 +17,15 @@
 import { Counter, type Registry } from 'prom-client';
 import { isMessageType } from '../domain/message-types';
 
-export const FUNNEL_STAGES = ['delivered', 'opened', 'clicked', 'reviewed', 'returned', 'cancelled'] as const;
+export const FUNNEL_STAGES = [
+  'delivered',
+  'opened',
+  'clicked',
+  'reviewed',
+  'reordered',
+  'returned',
+  'cancelled',
+] as const;
 export type FunnelEventStage = (typeof FUNNEL_STAGES)[number];
 
 export interface FunnelEventLabels {

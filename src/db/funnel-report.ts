@@ -56,7 +56,8 @@ WITH views AS (
   FROM message_ledger m LEFT JOIN orders o ON o.order_id = m.order_id
   WHERE m.sent_at IS NOT NULL OR m.status IN ('sent', 'delivered')
 ), in_range AS (
-  SELECT * FROM accepted WHERE placed_at >= $1 AND placed_at < $2
+  -- Days compared as text: any day the query allows, without a date conversion that could fail.
+  SELECT * FROM accepted WHERE to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') BETWEEN $1 AND $2
 ), per_message AS (
   SELECT r.channel, r.message_type, r.locale,
     to_char(date_trunc('week', r.placed_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
@@ -120,7 +121,7 @@ export class FunnelReports {
          round(avg(rating), 2)::text AS "averageRating"
        FROM per_message
        ${keys ? `GROUP BY ${keys} ORDER BY ${keys}` : 'HAVING count(*) > 0'}`,
-      [`${query.from}T00:00:00Z`, nextDay(query.to)],
+      [query.from, query.to],
     );
     const funnelRows = rows.map((row) => toFunnelRow(row, query.groupBy));
     return { ...query, rows: funnelRows, totals: totalsOf(funnelRows) };
@@ -144,10 +145,4 @@ function totalsOf(rows: FunnelRow[]): FunnelReport['totals'] {
   }
   const averageRating = totals.reviewed ? Math.round((ratingSum / totals.reviewed) * 100) / 100 : null;
   return { ...totals, averageRating };
-}
-
-function nextDay(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString();
 }

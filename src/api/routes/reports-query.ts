@@ -9,12 +9,15 @@ const DAY_MS = 86_400_000;
 const day = z.iso.date({ message: 'must be a day written YYYY-MM-DD, such as 2026-11-02' });
 const isGrouping = (value: string): value is FunnelGrouping => (FUNNEL_GROUPINGS as readonly string[]).includes(value);
 
+/** What the contract states for groupBy: known names, comma-separated (a name given twice counts once). */
+export const GROUP_BY_PATTERN = `^(${FUNNEL_GROUPINGS.join('|')})(,(${FUNNEL_GROUPINGS.join('|')}))*$`;
+
 const groupBy = z
   .string()
   .optional()
   .transform((text, ctx): FunnelGrouping[] => {
     if (text === undefined) return [...FUNNEL_GROUPINGS];
-    const names = text.split(',').map((n) => n.trim());
+    const names = text.split(',');
     const unknown = names.filter((n) => !isGrouping(n));
     if (unknown.length) {
       ctx.addIssue({
@@ -23,15 +26,7 @@ const groupBy = z
       });
       return z.NEVER;
     }
-    if (new Set(names).size !== names.length) {
-      ctx.addIssue({ code: 'custom', message: 'names a grouping twice' });
-      return z.NEVER;
-    }
-    return names as FunnelGrouping[];
-  })
-  .meta({
-    description: `Comma-separated, any of ${FUNNEL_GROUPINGS.join(', ')} (all of them when left out)`,
-    example: 'week,channel',
+    return [...new Set(names as FunnelGrouping[])];
   });
 
 function rangeRules(range: { from: string; to: string }, ctx: z.RefinementCtx): void {
@@ -53,15 +48,23 @@ export const funnelQuerySchema = z
   })
   .superRefine(rangeRules);
 
-/** The page's query: the same, with the last twelve weeks when the range is left out, and no groupBy. */
+/** The range of the page's charts by default: twelve weeks. */
+const DEFAULT_PAGE_DAYS = 84;
+const shift = (d: string, days: number) => new Date(Date.parse(d) + days * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * The page's query: the same range, no groupBy. Left out, the range is twelve weeks: up to today, or from `from`, or up
+ * to `to`.
+ */
 export const reportsPageQuerySchema = z
   .object({
     from: day.optional(),
     to: day.optional(),
   })
   .transform(({ from, to }) => {
+    if (from && to) return { from, to };
+    if (from) return { from, to: shift(from, DEFAULT_PAGE_DAYS - 1) };
     const last = to ?? new Date().toISOString().slice(0, 10);
-    const first = from ?? new Date(Date.parse(last) - 83 * DAY_MS).toISOString().slice(0, 10);
-    return { from: first, to: last };
+    return { from: shift(last, -(DEFAULT_PAGE_DAYS - 1)), to: last };
   })
   .superRefine(rangeRules);

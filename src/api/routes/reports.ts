@@ -6,12 +6,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import type { FunnelReports } from '../../db/funnel-report';
-import { FUNNEL_GROUPINGS, FUNNEL_STAGE_NAMES } from '../../domain/funnel';
+import { FUNNEL_GROUPINGS, FUNNEL_STAGE_NAMES, MAX_FUNNEL_RANGE_DAYS } from '../../domain/funnel';
 import { reportsPage } from '../../reports/reports-page';
 import { requireRole } from '../auth';
 import { parseOr400 } from '../errors';
 import type { ApiContract } from '../openapi';
-import { funnelQuerySchema, reportsPageQuerySchema } from './reports-query';
+import { funnelQuerySchema, GROUP_BY_PATTERN, reportsPageQuerySchema } from './reports-query';
+import { xRules } from '../requests';
 
 export function reportsRouter(config: Config, reports: FunnelReports): Router {
   const router = Router();
@@ -64,12 +65,25 @@ const FunnelReport = z
 /** The query as the contract shows it (the handler's schema also splits groupBy and checks the range). */
 const documentedQuery = z.object({
   from: z.iso.date().describe('First day of orders to count, UTC (included)'),
-  to: z.iso.date().describe(`Last day, UTC (included); at most a year and a day after from`),
+  to: z.iso.date().describe('Last day of orders to count, UTC (included)'),
   groupBy: z
     .string()
+    .regex(new RegExp(GROUP_BY_PATTERN))
     .optional()
     .describe(`Comma-separated, any of ${FUNNEL_GROUPINGS.join(', ')} (all of them when left out)`),
 });
+
+/** The range's rules, which no parameter's own schema can state. */
+const rangeRules = xRules(
+  { rule: 'not-after', path: 'query.from', other: 'query.to', description: 'from may not be after to' },
+  {
+    rule: 'within-days-after',
+    path: 'query.from',
+    other: 'query.to',
+    days: MAX_FUNNEL_RANGE_DAYS - 1,
+    description: `to is at most ${MAX_FUNNEL_RANGE_DAYS - 1} days after from (a report covers at most ${MAX_FUNNEL_RANGE_DAYS} days)`,
+  },
+);
 
 export function declareReportRoutes(api: ApiContract): void {
   const common = { tags: ['reports'], roles: ['support' as const], needs: ['database' as const] };
@@ -82,6 +96,7 @@ export function declareReportRoutes(api: ApiContract): void {
       "Counts messages the provider accepted, in cohorts of the order's week (UTC) and locale, the channel and the " +
       'message type; outcomes count messages their order had the outcome after. See the README, "The funnel".',
     request: { query: documentedQuery },
+    ...rangeRules,
     responses: {
       200: api.json('The funnel', FunnelReport),
       400: api.error(
@@ -94,7 +109,9 @@ export function declareReportRoutes(api: ApiContract): void {
     method: 'get',
     path: '/reports',
     summary: 'The funnel and its weekly trend as a page of SVG charts (last twelve weeks unless from/to are given)',
+    description: 'Twelve weeks unless both days are given: up to today, from `from`, or up to `to`.',
     request: { query: documentedQuery.omit({ groupBy: true }).partial() },
+    ...rangeRules,
     responses: {
       200: { description: 'An HTML page', content: { 'text/html': { schema: z.string() } } },
       400: api.error('invalid_request: a day not written YYYY-MM-DD, from after to, or a range too long'),

@@ -31,8 +31,9 @@ export function ordersRouter(config: Config, journeys: JourneyService, notes?: C
   router.post('/v1/orders', requireRole(config.apiKeys, 'checkout'), async (req, res) => {
     const order = parseOr400(orderSchema, req.body, 'order');
     const started = await journeyAction(journeys.start(order, { requestId: requestIdOf(req) }));
-    if (notes) await noteCohort(notes, order, started.created);
     res.status(started.created ? 201 : 200).json({ workflowId: started.workflowId, runId: started.runId });
+    // After the answer: the order needs no database, and a slow or absent one must not hold it up.
+    if (notes) void noteCohort(notes, order, started.created);
   });
 
   router.get('/v1/orders/:orderId/journey', requireRole(config.apiKeys, 'checkout', 'support'), async (req, res) => {
@@ -45,7 +46,7 @@ export function ordersRouter(config: Config, journeys: JourneyService, notes?: C
 
 /**
  * The report's cohort of the order and, for a new order, the replenishment reminders it converts (the funnel's
- * "reordered" counter). Never fails the order: a cohort not noted only makes the report less exact.
+ * "reordered" counter). Never fails the order (nor throws): a cohort not noted only makes the report less exact.
  */
 async function noteCohort(
   { cohorts, conversions, funnel, logger }: CohortNotes,

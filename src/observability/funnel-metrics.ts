@@ -2,7 +2,7 @@
  * The funnel as Prometheus counters, so Grafana can draw what GET /v1/reports/funnel answers (deploy/grafana/):
  *
  *   order_journeys_funnel_events_total{stage,channel,message_type}
- *     delivered   a provider's delivery report was applied (SendGrid delivered, Twilio delivered/read)
+ *     delivered   a provider's delivery report was applied (SendGrid delivered, Twilio delivered)
  *     opened      a message's first open (SendGrid open)
  *     clicked     a message's first click (SendGrid click)
  *     reviewed    a review reached the journey (POST …/reviews; channel and message_type "none")

@@ -136,7 +136,8 @@ export function twilioWebhooks(deps: TwilioWebhookDeps): Router {
         { provider: PROVIDER, ledgerId: entry.id, status: entry.status, errorCode },
         'SMS delivery report recorded',
       );
-      if (delivered && entry.status === 'delivered')
+      // "read" (where the channel reports it) follows "delivered": the message was counted delivered already.
+      if (status === 'delivered' && entry.status === 'delivered')
         deps.funnel?.reached('delivered', { channel: entry.channel, messageType: entry.messageType });
       return 'applied';
     });

@@ -36,12 +36,14 @@ const COLUMNS: Record<FunnelGrouping, string> = {
   messageType: 'message_type',
 };
 
+// Each outcome is gathered once per order (and each engagement once per message) and joined by hash, not looked up per
+// message: a year of a busy shop's messages stays a few seconds' work.
 const PER_MESSAGE = `
-WITH views AS (
+WITH views AS MATERIALIZED (
   SELECT DISTINCT ON (view->>'orderId') view->>'orderId' AS order_id, view, written_at
   FROM journey_views WHERE view ? 'orderId'
   ORDER BY view->>'orderId', written_at DESC
-), orders AS (
+), orders AS MATERIALIZED (
   SELECT order_id, customer_id, locale, placed_at, skus FROM order_cohorts
   UNION ALL
   SELECT v.order_id, v.view->>'customerId', 'unknown',
@@ -55,34 +57,52 @@ WITH views AS (
          COALESCE(o.placed_at, min(m.created_at) OVER (PARTITION BY m.order_id)) AS placed_at
   FROM message_ledger m LEFT JOIN orders o ON o.order_id = m.order_id
   WHERE m.sent_at IS NOT NULL OR m.status IN ('sent', 'delivered')
-), in_range AS (
+), in_range AS MATERIALIZED (
   -- Days compared as text: any day the query allows, without a date conversion that could fail.
   SELECT * FROM accepted WHERE to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') BETWEEN $1 AND $2
+), engagement AS (
+  SELECT ledger_id, bool_or(kind = 'click') AS clicked
+  FROM message_engagement_events WHERE ledger_id IN (SELECT id FROM in_range) GROUP BY ledger_id
+), reviews AS (
+  SELECT v.order_id, (rv->>'at')::timestamptz AS at, (rv->>'rating')::numeric AS rating
+  FROM views v, jsonb_array_elements(v.view->'reviews') rv
+), ratings AS (
+  SELECT r.id, avg(rv.rating) AS rating FROM in_range r JOIN reviews rv ON rv.order_id = r.order_id AND rv.at >= r.sent_at
+  GROUP BY r.id
+), last_outcomes AS (
+  SELECT v.order_id,
+         (SELECT max((rt->>'acceptedAt')::timestamptz) FROM jsonb_array_elements(v.view->'returns') rt) AS returned_at,
+         CASE WHEN jsonb_typeof(v.view->'cancellation') = 'object'
+              THEN (v.view->'cancellation'->>'at')::timestamptz END AS cancelled_at
+  FROM views v
+), reminder_steps AS (
+  SELECT journey_id, step, lead(at) OVER (PARTITION BY journey_id ORDER BY at) AS next_at
+  FROM (SELECT journey_id, step, min(COALESCE(sent_at, updated_at)) AS at FROM message_ledger
+        WHERE message_type = 'replenishment_reminder' AND (sent_at IS NOT NULL OR status IN ('sent', 'delivered'))
+        GROUP BY journey_id, step) s
+), converted AS (
+  SELECT DISTINCT r.id
+  FROM in_range r
+  JOIN reminder_steps w ON w.journey_id = r.journey_id AND w.step = r.step
+  JOIN orders later ON later.customer_id = r.customer_id
+   AND later.placed_at > r.sent_at AND later.placed_at < COALESCE(w.next_at, 'infinity')
+  WHERE r.message_type = 'replenishment_reminder'
+    AND EXISTS (SELECT 1 FROM unnest(later.skus) sku WHERE r.journey_id = 'replenish-' || later.customer_id || '-' || sku)
 ), per_message AS (
   SELECT r.channel, r.message_type, r.locale,
     to_char(date_trunc('week', r.placed_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
     r.status = 'delivered' AS delivered,
-    EXISTS (SELECT 1 FROM message_engagement_events e WHERE e.ledger_id = r.id) AS opened,
-    EXISTS (SELECT 1 FROM message_engagement_events e WHERE e.ledger_id = r.id AND e.kind = 'click') AS clicked,
-    (SELECT avg((rv->>'rating')::numeric) FROM views v, jsonb_array_elements(v.view->'reviews') rv
-      WHERE v.order_id = r.order_id AND (rv->>'at')::timestamptz >= r.sent_at) AS rating,
-    EXISTS (SELECT 1 FROM views v, jsonb_array_elements(v.view->'returns') rt
-      WHERE v.order_id = r.order_id AND (rt->>'acceptedAt')::timestamptz >= r.sent_at) AS returned,
-    EXISTS (SELECT 1 FROM views v
-      WHERE v.order_id = r.order_id AND jsonb_typeof(v.view->'cancellation') = 'object'
-        AND (v.view->'cancellation'->>'at')::timestamptz >= r.sent_at) AS cancelled,
-    r.message_type = 'replenishment_reminder' AND EXISTS (
-      SELECT 1 FROM orders later, unnest(later.skus) AS sku
-      WHERE later.customer_id = r.customer_id
-        AND r.journey_id = 'replenish-' || later.customer_id || '-' || sku
-        AND later.placed_at > r.sent_at
-        AND later.placed_at < COALESCE((
-          SELECT min(COALESCE(n.sent_at, n.updated_at)) FROM message_ledger n
-          WHERE n.journey_id = r.journey_id AND n.message_type = 'replenishment_reminder' AND n.step <> r.step
-            AND (n.sent_at IS NOT NULL OR n.status IN ('sent', 'delivered'))
-            AND COALESCE(n.sent_at, n.updated_at) > r.sent_at), 'infinity')
-    ) AS reordered
+    e.ledger_id IS NOT NULL AS opened,
+    COALESCE(e.clicked, false) AS clicked,
+    ra.rating,
+    COALESCE(o.returned_at >= r.sent_at, false) AS returned,
+    COALESCE(o.cancelled_at >= r.sent_at, false) AS cancelled,
+    c.id IS NOT NULL AS reordered
   FROM in_range r
+  LEFT JOIN engagement e ON e.ledger_id = r.id
+  LEFT JOIN ratings ra ON ra.id = r.id
+  LEFT JOIN last_outcomes o ON o.order_id = r.order_id
+  LEFT JOIN converted c ON c.id = r.id
 )`;
 
 interface SqlRow extends FunnelCounts {

@@ -13,6 +13,10 @@ import { JourneyViews } from './db/journey-views';
 import { ParcelDirectory } from './db/parcels';
 import { WebhookInbox } from './db/webhook-events';
 import { createPool } from './db/pool';
+import { FunnelReports } from './db/funnel-report';
+import { MessageEngagement } from './db/message-engagement';
+import { OrderCohorts } from './db/order-cohorts';
+import { ReplenishmentConversions } from './db/replenishment-conversions';
 import { resolvePolicy, type JourneyPolicy } from './domain/policy';
 import { IdempotencyKeys } from './db/idempotency-keys';
 import { JourneyService } from './journeys/journey-service';
@@ -39,7 +43,19 @@ export function buildApi(
       views: new JourneyViews(pool),
     }),
     outbox: new OutboxStore(pool),
-    webhooks: { ledger, consent: new ConsentStore(pool), inbox: new WebhookInbox(pool), carriers, stats },
+    webhooks: {
+      ledger,
+      consent: new ConsentStore(pool),
+      inbox: new WebhookInbox(pool),
+      engagement: new MessageEngagement(pool),
+      carriers,
+      stats,
+    },
+    reports: {
+      cohorts: new OrderCohorts(pool),
+      conversions: new ReplenishmentConversions(pool),
+      funnel: new FunnelReports(pool),
+    },
     preferences: new CustomerPreferenceStore(pool),
     idempotencyKeys: new IdempotencyKeys(pool),
     readiness: {

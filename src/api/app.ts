@@ -16,6 +16,10 @@ import { templatesRouter } from './routes/templates';
 import { codecRouter } from './routes/codec';
 import { preferencesRouter } from './routes/preferences';
 import { unsubscribeRouter } from './routes/unsubscribe';
+import { reportsRouter } from './routes/reports';
+import type { FunnelReports } from '../db/funnel-report';
+import type { OrderCohorts } from '../db/order-cohorts';
+import type { ReplenishmentConversions } from '../db/replenishment-conversions';
 import type { CustomerPreferenceStore } from '../db/preferences';
 import type { IdempotencyKeys } from '../db/idempotency-keys';
 import { webhooksRouter, WebhookStats, type WebhookDeps } from './webhooks';
@@ -38,6 +42,11 @@ export interface ApiDeps {
    * Temporal (the update id), but a key reused with another body is not detected.
    */
   idempotencyKeys?: IdempotencyKeys;
+  /**
+   * The funnel: orders' cohorts noted at POST /v1/orders, and the report (GET /v1/reports/funnel, the /reports page).
+   * Left out, neither is noted nor mounted.
+   */
+  reports?: { cohorts: OrderCohorts; conversions: ReplenishmentConversions; funnel: FunnelReports };
   /** Prometheus metrics served at /metrics; a fresh registry when left out (Node.js process metrics outside tests). */
   metrics?: ApiMetrics;
 }
@@ -51,6 +60,7 @@ export function createApp({
   webhooks,
   preferences,
   idempotencyKeys,
+  reports,
   metrics: given,
 }: ApiDeps): Express {
   const app = express();
@@ -61,17 +71,25 @@ export function createApp({
   app.use(requestLogging(logger));
   app.use(httpMetrics(app, metrics));
   // Before the JSON parser: webhook signatures are computed over the raw body.
-  if (webhooks) app.use(webhooksRouter({ ...webhooks, stats: webhookStats, config, journeys, logger }));
+  if (webhooks)
+    app.use(webhooksRouter({ ...webhooks, stats: webhookStats, funnel: metrics.funnel, config, journeys, logger }));
   app.use(codecRouter(config)); // its own body limit: the UI decodes whole batches of payloads
   app.use(express.json({ limit: '256kb' }));
 
   app.use(healthRouter(readiness));
-  app.use(ordersRouter(config, journeys));
+  app.use(
+    ordersRouter(
+      config,
+      journeys,
+      reports && { cohorts: reports.cohorts, conversions: reports.conversions, funnel: metrics.funnel, logger },
+    ),
+  );
   app.use(fulfilmentRouter(config, journeys));
   app.use(supportActionsRouter(config, journeys, idempotencyKeys));
   app.use(outboxRouter(config, outbox));
   app.use(templatesRouter(config));
   if (preferences) app.use(preferencesRouter(config, preferences), unsubscribeRouter(config, preferences, logger));
+  if (reports) app.use(reportsRouter(config, reports.funnel));
   app.get('/metrics', metricsRoute(metrics));
   app.use(docsRouter({ publicBaseUrl: config.publicBaseUrl }));
 

@@ -4,6 +4,7 @@
  */
 import type { Express, RequestHandler } from 'express';
 import type { ApiMetrics } from '../observability/api-metrics';
+import { orderOutcomeOf } from '../observability/funnel-metrics';
 import { routePatternMatcher } from './route-inventory';
 
 export { createApiMetrics, type ApiMetrics } from '../observability/api-metrics';
@@ -23,6 +24,8 @@ export function httpMetrics(app: Express, metrics: ApiMetrics): RequestHandler {
       end({ method, route });
       metrics.httpRequests.inc({ method, route, status: String(res.statusCode) });
       if (method === 'POST' && route === '/v1/orders' && res.statusCode === 201) metrics.journeysStarted.inc();
+      const outcome = orderOutcomeOf(method, route, res.statusCode, res.get('Idempotency-Replayed') === 'true');
+      if (outcome) metrics.funnel.reached(outcome);
     });
     next();
   };

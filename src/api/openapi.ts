@@ -23,6 +23,7 @@ import { declareHealthRoutes } from './routes/health';
 import { declareOrderRoutes } from './routes/orders';
 import { declareOutboxRoutes } from './routes/outbox';
 import { declarePreferencesRoutes } from './routes/preferences';
+import { declareReportRoutes } from './routes/reports';
 import { declareSupportActionRoutes } from './routes/support-actions';
 import { declareTemplateRoutes } from './routes/templates';
 import { declareUnsubscribeRoutes } from './routes/unsubscribe';
@@ -150,6 +151,7 @@ const declarations = (): ((api: ApiContract) => void)[] => [
   declareTemplateRoutes,
   declarePreferencesRoutes,
   declareUnsubscribeRoutes,
+  declareReportRoutes,
   declareWebhookRoutes,
   declareCodecRoutes,
   declareHealthRoutes,
@@ -180,6 +182,7 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
       { name: 'support', description: 'Returns and cancellations' },
       { name: 'messages', description: 'What customers are sent' },
       { name: 'customers', description: 'Preferences and one-click unsubscribe' },
+      { name: 'reports', description: 'The message funnel, as JSON and as a page of charts' },
       { name: 'webhooks', description: 'Provider callbacks, signed by the provider' },
       { name: 'codec', description: 'Temporal Web UI codec server' },
       { name: 'operations', description: 'Health, metrics, this document' },

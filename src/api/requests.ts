@@ -18,6 +18,8 @@ export type XRule =
   | { rule: 'phone-number'; path: string; description: string }
   | { rule: 'unique-by'; path: string; key: string; description: string }
   | { rule: 'not-after'; path: string; other: string; description: string }
+  /** Two days (YYYY-MM-DD): `other` is at most `days` days after `path`. */
+  | { rule: 'within-days-after'; path: string; other: string; days: number; description: string }
   | { rule: 'required-when-contains'; path: string; when: { path: string; contains: string }; description: string }
   | {
       rule: 'allowed-when-equals';

@@ -5,6 +5,7 @@
  *   order_journeys_http_request_duration_seconds{method,route}      how long answers took
  *   order_journeys_journeys_started_total                           new journeys (POST /v1/orders answered 201)
  *   order_journeys_webhook_signature_failures_total{provider,reason} refused provider webhooks (WebhookStats)
+ *   order_journeys_funnel_events_total{stage,channel,message_type}  the funnel's stages (funnel-metrics.ts)
  *   + Node.js process metrics (CPU, memory, event loop lag, GC) outside tests
  *
  * `route` is the pattern ("/v1/orders/:orderId/journey"), never the raw path, so order ids do not multiply series;
@@ -12,6 +13,7 @@
  * src/api/metrics-middleware.ts: the metrics know nothing of the API's internals.
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { createFunnelEvents, type FunnelEvents } from './funnel-metrics';
 
 /** Refused webhook requests by "provider:reason", as the API's webhooks count them (WebhookStats). */
 export interface WebhookRefusals {
@@ -23,6 +25,7 @@ export interface ApiMetrics {
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
   journeysStarted: Counter;
+  funnel: FunnelEvents;
 }
 
 export function createApiMetrics(
@@ -65,5 +68,6 @@ export function createApiMetrics(
       help: 'Journeys started (POST /v1/orders answered 201; repeats of the same order are not counted)',
       registers: [registry],
     }),
+    funnel: createFunnelEvents(registry),
   };
 }

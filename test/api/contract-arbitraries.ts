@@ -179,6 +179,11 @@ export class ContractArbitraries {
           const [a, b] = [get(v, rule.path), get(v, rule.other)];
           return a !== undefined && b !== undefined && a > b ? set(set(v, rule.path, b), rule.other, a) : v;
         });
+      case 'within-days-after':
+        return fc.constant((v) => {
+          const [a, b] = [get(v, rule.path), get(v, rule.other)];
+          return a !== undefined && b !== undefined && daysBetween(a, b) > rule.days ? set(v, rule.other, a) : v;
+        });
       case 'at-least-one-of':
         return fc
           .boolean()
@@ -218,6 +223,21 @@ export class ContractArbitraries {
             return set(set(v, rule.path, late), rule.other, early);
           });
       }
+      case 'within-days-after':
+        return fc
+          .tuple(
+            fc.date({
+              min: new Date('1990-01-01T00:00:00Z'),
+              max: new Date('2090-01-01T00:00:00Z'),
+              noInvalidDate: true,
+            }),
+            fc.integer({ min: 1, max: 1_000 }),
+          )
+          .map(([start, beyond]) => (v) => {
+            const first = start.toISOString().slice(0, 10);
+            const last = new Date(start.getTime() + (rule.days + beyond) * DAY_MS).toISOString().slice(0, 10);
+            return set(set(v, rule.path, first), rule.other, last);
+          });
       case 'at-least-one-of':
         return fc.constant((v) => rule.paths.reduce((acc: any, p: string) => unset(acc, p), v));
       case 'allowed-when-equals': {
@@ -481,4 +501,11 @@ export function unset(value: any, path: string): any {
     return others;
   }
   return { ...value, [key!]: unset(value[key!], rest.join('.')) };
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whole days from one YYYY-MM-DD day to another (negative when `to` is earlier). */
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }

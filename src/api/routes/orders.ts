@@ -2,8 +2,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config';
+import type { OrderCohort, OrderCohorts } from '../../db/order-cohorts';
+import type { ReplenishmentConversions } from '../../db/replenishment-conversions';
 import { orderSchema } from '../../domain/order';
 import type { JourneyService } from '../../journeys/journey-service';
+import type { Logger } from '../../logger';
+import type { FunnelEvents } from '../../observability/funnel-metrics';
 import { requireRole } from '../auth';
 import { parseOr400, requestIdOf } from '../errors';
 import { journeyAction } from '../journey-errors';
@@ -13,13 +17,23 @@ import { journeyStartedSchema, journeyViewSchema } from '../responses';
 
 export const orderIdParam = z.object({ orderId: orderSchema.shape.orderId });
 
-export function ordersRouter(config: Config, journeys: JourneyService): Router {
+/** Where the order's funnel cohort is noted (left out: not noted; the report then falls back on the ledger). */
+export interface CohortNotes {
+  cohorts: OrderCohorts;
+  conversions: ReplenishmentConversions;
+  funnel: FunnelEvents;
+  logger: Logger;
+}
+
+export function ordersRouter(config: Config, journeys: JourneyService, notes?: CohortNotes): Router {
   const router = Router();
 
   router.post('/v1/orders', requireRole(config.apiKeys, 'checkout'), async (req, res) => {
     const order = parseOr400(orderSchema, req.body, 'order');
     const started = await journeyAction(journeys.start(order, { requestId: requestIdOf(req) }));
     res.status(started.created ? 201 : 200).json({ workflowId: started.workflowId, runId: started.runId });
+    // After the answer: the order needs no database, and a slow or absent one must not hold it up.
+    if (notes) void noteCohort(notes, order, started.created);
   });
 
   router.get('/v1/orders/:orderId/journey', requireRole(config.apiKeys, 'checkout', 'support'), async (req, res) => {
@@ -28,6 +42,32 @@ export function ordersRouter(config: Config, journeys: JourneyService): Router {
   });
 
   return router;
+}
+
+/**
+ * The report's cohort of the order and, for a new order, the replenishment reminders it converts (the funnel's
+ * "reordered" counter). Never fails the order (nor throws): a cohort not noted only makes the report less exact.
+ */
+async function noteCohort(
+  { cohorts, conversions, funnel, logger }: CohortNotes,
+  order: z.infer<typeof orderSchema>,
+  isNew: boolean,
+): Promise<void> {
+  const cohort: OrderCohort = {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    locale: order.locale.toLowerCase(),
+    placedAt: new Date(order.placedAt),
+    skus: order.items.map((i) => i.sku),
+  };
+  try {
+    await cohorts.note(cohort);
+    if (!isNew) return;
+    for (const channel of await conversions.convertedBy(cohort))
+      funnel.reached('reordered', { channel, messageType: 'replenishment_reminder' });
+  } catch (err) {
+    logger.warn({ err, orderId: order.orderId }, "order's funnel cohort not noted: the report counts it as unknown");
+  }
 }
 
 /** The order, with the rules of its refinements (src/domain/order.ts) that JSON Schema has no word for. */

@@ -7,12 +7,15 @@
  *   POST /v1/webhooks/tracking/aftership   carrier updates → the journey's tracking signal
  *   POST /v1/webhooks/twilio/status        SMS delivery → message ledger
  *   POST /v1/webhooks/twilio/inbound       STOP / START / HELP → consent store (HELP answered in TwiML)
- *   POST /v1/webhooks/sendgrid/events      email delivery, bounces, spam reports → message ledger and consent store
+ *   POST /v1/webhooks/sendgrid/events      email delivery, bounces, spam reports → message ledger and consent store;
+ *                                          opens and clicks → message engagement (the funnel)
  */
 import { Router } from 'express';
 import type { Config } from '../../config';
 import type { ConsentStore } from '../../db/consent';
 import type { MessageLedger } from '../../db/ledger';
+import type { MessageEngagement } from '../../db/message-engagement';
+import type { FunnelEvents } from '../../observability/funnel-metrics';
 import type { WebhookInbox } from '../../db/webhook-events';
 import type { JourneyService } from '../../journeys/journey-service';
 import type { Logger } from '../../logger';
@@ -32,6 +35,10 @@ export interface WebhookDeps {
   carriers: TrackingWebhookDeps['carriers'];
   logger: Logger;
   stats?: WebhookStats;
+  /** SendGrid opens and clicks; left out, they are ignored. */
+  engagement?: MessageEngagement;
+  /** The funnel's Prometheus counters. */
+  funnel?: FunnelEvents;
 }
 
 export function webhooksRouter(deps: WebhookDeps): Router {

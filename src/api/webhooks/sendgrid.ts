@@ -10,6 +10,7 @@
  *   bounce (type "blocked")   ledger → failed "blocked" (a soft refusal: the address stays)
  *   dropped                   ledger → failed "dropped" (SendGrid suppressed it, e.g. an earlier bounce)
  *   spamreport, unsubscribe   the address is opted out of email
+ *   open, click               recorded against the message for the funnel report (no address, no URL kept)
  * Events find their message by the `ledgerId` custom arg every send carries (else by SendGrid's message id). Marketing
  * group unsubscribes (`group_unsubscribe`) are SendGrid's own suppression of that group and change nothing here.
  */
@@ -18,6 +19,8 @@ import express, { Router } from 'express';
 import type { Config } from '../../config';
 import type { ConsentStore } from '../../db/consent';
 import type { DeliveryReport, MessageLedger } from '../../db/ledger';
+import type { MessageEngagement } from '../../db/message-engagement';
+import type { FunnelEvents } from '../../observability/funnel-metrics';
 import type { WebhookInbox } from '../../db/webhook-events';
 import type { Logger } from '../../logger';
 import { z } from 'zod';
@@ -40,6 +43,10 @@ export interface SendGridWebhookDeps {
   inbox: WebhookInbox;
   stats: WebhookStats;
   logger: Logger;
+  /** Where opens and clicks are recorded; left out, they are ignored as before. */
+  engagement?: MessageEngagement;
+  /** The funnel's Prometheus counters (delivered, opened, clicked). */
+  funnel?: FunnelEvents;
   /** For tests: the clock the timestamp is judged by. */
   now?: () => number;
 }
@@ -132,6 +139,9 @@ async function apply(deps: SendGridWebhookDeps, event: SendGridEvent): Promise<E
       });
   };
 
+  if ((event.event === 'open' || event.event === 'click') && deps.engagement && event.sg_event_id)
+    return engage(deps, deps.engagement, { ...event, sg_event_id: event.sg_event_id }, at);
+
   let report: DeliveryReport | undefined;
   switch (event.event) {
     case 'delivered':
@@ -157,7 +167,7 @@ async function apply(deps: SendGridWebhookDeps, event: SendGridEvent): Promise<E
       await optOut('unsubscribe', 'unsubscribed from all email');
       return 'applied';
     default:
-      return 'ignored'; // processed, deferred, open, click, group_(un)subscribe
+      return 'ignored'; // processed, deferred, group_(un)subscribe
   }
 
   const providerMessageId = event.sg_message_id?.split('.filter')[0];
@@ -188,6 +198,43 @@ async function apply(deps: SendGridWebhookDeps, event: SendGridEvent): Promise<E
     { provider: PROVIDER, ledgerId: entry.id, event: event.event, status: entry.status },
     'email event recorded',
   );
+  if (report.status === 'delivered' && entry.status === 'delivered')
+    deps.funnel?.reached('delivered', { channel: entry.channel, messageType: entry.messageType });
+  return 'applied';
+}
+
+/** An open or a click: stored once per event id against its message; the funnel counts each message's first. */
+async function engage(
+  deps: SendGridWebhookDeps,
+  engagement: MessageEngagement,
+  event: SendGridEvent & { sg_event_id: string },
+  at: Date | undefined,
+): Promise<Exclude<EventOutcome, 'duplicate'>> {
+  const kind = event.event === 'click' ? 'click' : 'open';
+  const providerMessageId = event.sg_message_id?.split('.filter')[0];
+  const recorded = await engagement.record({
+    provider: PROVIDER,
+    eventId: event.sg_event_id,
+    kind,
+    ledgerId: event.ledgerId,
+    providerMessageId,
+    occurredAt: at ?? new Date(),
+  });
+  if (!recorded) {
+    await deps.inbox.keepUnmatched({
+      provider: PROVIDER,
+      eventId: event.sg_event_id,
+      reason: 'unknown_message',
+      lookupKey: event.ledgerId ?? providerMessageId,
+      event: {
+        event: kind,
+        ...(event.ledgerId ? { ledgerId: event.ledgerId } : {}),
+        ...(providerMessageId ? { providerMessageId } : {}),
+      },
+    });
+    return 'unmatched';
+  }
+  if (recorded.recorded && recorded.firstOfKind) deps.funnel?.reached(kind === 'open' ? 'opened' : 'clicked', recorded);
   return 'applied';
 }
 
@@ -200,7 +247,7 @@ export function declareSendGridWebhookRoutes(api: ApiContract): void {
   api.route({
     method: 'post',
     path: '/v1/webhooks/sendgrid/events',
-    summary: 'SendGrid Event Webhook: deliveries, bounces, spam reports, unsubscribes',
+    summary: 'SendGrid Event Webhook: deliveries, bounces, spam reports, unsubscribes, opens and clicks',
     tags: ['webhooks'],
     description: 'A JSON array of events; each is handled once (by sg_event_id).',
     request: {

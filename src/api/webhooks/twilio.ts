@@ -14,6 +14,7 @@ import type { ConsentStore } from '../../db/consent';
 import type { MessageLedger } from '../../db/ledger';
 import type { WebhookInbox } from '../../db/webhook-events';
 import type { Logger } from '../../logger';
+import type { FunnelEvents } from '../../observability/funnel-metrics';
 import { z } from 'zod';
 import type { ApiContract } from '../openapi';
 import { handleOnce, notConfigured, refuse, statusFor, webhookRefusals, type WebhookStats } from './inbox';
@@ -26,6 +27,8 @@ export interface TwilioWebhookDeps {
   inbox: WebhookInbox;
   stats: WebhookStats;
   logger: Logger;
+  /** The funnel's Prometheus counters (delivered). */
+  funnel?: FunnelEvents;
 }
 
 const PROVIDER = 'twilio';
@@ -133,6 +136,9 @@ export function twilioWebhooks(deps: TwilioWebhookDeps): Router {
         { provider: PROVIDER, ledgerId: entry.id, status: entry.status, errorCode },
         'SMS delivery report recorded',
       );
+      // "read" (where the channel reports it) follows "delivered": the message was counted delivered already.
+      if (status === 'delivered' && entry.status === 'delivered')
+        deps.funnel?.reached('delivered', { channel: entry.channel, messageType: entry.messageType });
       return 'applied';
     });
     res.status(statusFor([outcome])).end();

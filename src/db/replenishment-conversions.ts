@@ -1,0 +1,35 @@
+/**
+ * Which replenishment reminders a new order converts, for the funnel's "reordered" counter: for each item of the order,
+ * the chain's latest reminder sent before the order was placed (each channel it went on), unless an earlier order of
+ * the item already followed that reminder. The same rule as the funnel report's (src/db/funnel-report.ts), counted at
+ * the moment the order arrives.
+ */
+import type { Pool } from 'pg';
+import type { Channel } from '../domain/order';
+import type { OrderCohort } from './order-cohorts';
+
+export class ReplenishmentConversions {
+  constructor(private readonly pool: Pool) {}
+
+  /** The channels of the reminders this order converts (one entry per reminder message). */
+  async convertedBy(order: OrderCohort): Promise<Channel[]> {
+    const { rows } = await this.pool.query<{ channel: Channel }>(
+      `WITH reminders AS (
+         SELECT sku, m.step, m.channel, COALESCE(m.sent_at, m.updated_at) AS at
+         FROM unnest($2::text[]) AS sku
+         JOIN message_ledger m ON m.journey_id = 'replenish-' || $1 || '-' || sku
+         WHERE m.message_type = 'replenishment_reminder' AND (m.sent_at IS NOT NULL OR m.status IN ('sent', 'delivered'))
+           AND COALESCE(m.sent_at, m.updated_at) < $3
+       ), latest AS (
+         SELECT DISTINCT ON (sku) sku, step FROM reminders ORDER BY sku, at DESC
+       )
+       SELECT r.channel FROM reminders r JOIN latest l ON l.sku = r.sku AND l.step = r.step
+       WHERE NOT EXISTS (
+         SELECT 1 FROM order_cohorts o
+         WHERE o.customer_id = $1 AND r.sku = ANY (o.skus) AND o.order_id <> $4 AND o.placed_at > r.at AND o.placed_at < $3
+       )`,
+      [order.customerId, order.skus, order.placedAt, order.orderId],
+    );
+    return rows.map((r) => r.channel);
+  }
+}

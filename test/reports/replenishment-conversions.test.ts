@@ -1,0 +1,71 @@
+/**
+ * "Reordered": a replenishment reminder is converted by the customer's next order of the item placed after it and
+ * before the chain's next reminder. The report (GET /v1/reports/funnel) and the counter's query (at POST /v1/orders)
+ * apply the same rule; a reminder sent on email and SMS is two messages of one reminder.
+ */
+import request from 'supertest';
+import { ReplenishmentConversions } from '../../src/db/replenishment-conversions';
+import { testPool } from '../helpers/database';
+import { FunnelSeed } from './funnel-seed';
+import { reportApp, SUPPORT } from './report-app';
+
+const pool = testPool();
+const app = reportApp(pool);
+const seed = new FunnelSeed(pool);
+const conversions = new ReplenishmentConversions(pool);
+afterAll(() => pool.end());
+
+const customer = seed.id('cus-rita');
+const sku = seed.id('sku-filter');
+const order = (name: string, placedAt: string) => ({
+  orderId: seed.id(name),
+  customerId: customer,
+  locale: 'en',
+  placedAt: new Date(placedAt),
+  skus: [sku],
+});
+
+beforeAll(async () => {
+  const first = order('ord-first', '2019-06-01T09:00:00Z');
+  await seed.cohort(first.orderId, customer, 'en', '2019-06-01T09:00:00Z', [sku]);
+  const reminder = (step: string, channel: 'email' | 'sms', sentAt: string) =>
+    seed.message({
+      orderId: first.orderId,
+      journeyId: `replenish-${customer}-${sku}`,
+      step,
+      channel,
+      messageType: 'replenishment_reminder',
+      status: 'delivered',
+      sentAt,
+    });
+  await reminder('chain-r:reminder-1', 'email', '2019-06-03T10:00:00Z');
+  await reminder('chain-r:reminder-1', 'sms', '2019-06-03T10:01:00Z');
+  await reminder('chain-r:reminder-2', 'email', '2019-06-10T10:00:00Z');
+});
+
+it("credits a new order to the chain's latest reminder before it, each channel, once", async () => {
+  const reorder = order('ord-reorder', '2019-06-05T09:00:00Z');
+  expect((await conversions.convertedBy(reorder)).sort()).toEqual(['email', 'sms']);
+  await seed.cohort(reorder.orderId, customer, 'en', '2019-06-05T09:00:00Z', [sku]);
+
+  // A second order before the next reminder converts nothing more: the reminder is converted already.
+  expect(await conversions.convertedBy(order('ord-again', '2019-06-07T09:00:00Z'))).toEqual([]);
+  // An order before any reminder converts nothing.
+  expect(await conversions.convertedBy(order('ord-early', '2019-06-02T09:00:00Z'))).toEqual([]);
+
+  const after = order('ord-after-second', '2019-06-12T09:00:00Z');
+  expect(await conversions.convertedBy(after)).toEqual(['email']);
+  await seed.cohort(after.orderId, customer, 'en', '2019-06-12T09:00:00Z', [sku]);
+
+  // The report counts the same three reminder messages as reordered, in the first order's cohort.
+  const res = await request(app)
+    .get('/v1/reports/funnel?from=2019-06-01&to=2019-06-01&groupBy=channel,messageType')
+    .set('Authorization', SUPPORT)
+    .expect(200);
+  expect(
+    res.body.rows.map((r: { cohort: object; sent: number; reordered: number }) => [r.cohort, r.sent, r.reordered]),
+  ).toEqual([
+    [{ channel: 'email', messageType: 'replenishment_reminder' }, 2, 2],
+    [{ channel: 'sms', messageType: 'replenishment_reminder' }, 1, 1],
+  ]);
+});

@@ -15,6 +15,7 @@ import { WebhookInbox } from './db/webhook-events';
 import { createPool } from './db/pool';
 import { resolvePolicy, type JourneyPolicy } from './domain/policy';
 import { IdempotencyKeys } from './db/idempotency-keys';
+import { ProviderCircuits } from './db/provider-circuits';
 import { JourneyService } from './journeys/journey-service';
 import { createLogger, type Logger } from './logger';
 import { createCarrierTracking } from './providers/carriers';
@@ -42,6 +43,7 @@ export function buildApi(
     webhooks: { ledger, consent: new ConsentStore(pool), inbox: new WebhookInbox(pool), carriers, stats },
     preferences: new CustomerPreferenceStore(pool),
     idempotencyKeys: new IdempotencyKeys(pool),
+    circuits: new ProviderCircuits(pool, config.failover.circuit),
     readiness: {
       postgres: async () => {
         await pool.query('SELECT 1');

@@ -19,6 +19,7 @@ import { SupportCases } from './db/support-cases';
 import { CustomerPreferenceStore } from './db/preferences';
 import { MarketingSlots } from './db/marketing-slots';
 import { JourneyViews } from './db/journey-views';
+import { ProviderCircuits } from './db/provider-circuits';
 import { UnsubscribeLinks } from './domain/unsubscribe-token';
 import { connectionOptions } from './temporal/connection';
 import { encryptedDataConverter } from './temporal/data-converter';
@@ -44,7 +45,8 @@ export async function createJourneyWorker(
   metrics?: WorkerMetrics,
 ): Promise<WorkerGroup> {
   const outbox = new OutboxStore(pool);
-  const providers = createProviders(config, outbox);
+  // One circuit breaker per provider, shared with every other worker through PostgreSQL (docs/failover.md).
+  const providers = createProviders(config, outbox, { breaker: new ProviderCircuits(pool, config.failover.circuit) });
   const { email, sms } = metrics ? instrumentProviders(providers, metrics) : providers;
   const built = createActivities({
     ledger: new MessageLedger(pool),
@@ -92,10 +94,11 @@ async function main(): Promise<void> {
       },
     },
   });
-  const metrics = createWorkerMetrics({ processMetrics: true });
+  const pool = createPool(config.databaseUrl);
+  const circuits = new ProviderCircuits(pool, config.failover.circuit);
+  const metrics = createWorkerMetrics({ processMetrics: true, circuits });
   const metricsServer = await serveMetrics(metrics.registry, workerMetricsPort);
   logger.info({ workerMetricsPort, workerSdkMetricsPort }, 'metrics at :PORT/metrics');
-  const pool = createPool(config.databaseUrl);
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   try {
     const worker = await createJourneyWorker(config, pool, connection, metrics);

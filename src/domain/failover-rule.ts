@@ -39,10 +39,15 @@ export const CIRCUIT_OPEN = 'circuit_open';
 
 export function failoverVerdict(failure: SendFailure, maxRateLimitWaitMs: number): FailoverVerdict {
   if (!failure.retryable) return 'final';
-  if (failure.unanswered && !NOT_SENT_CODES.has(failure.code)) return 'stay';
+  if (mayHaveBeenAccepted(failure)) return 'stay';
   // A rate limit with a short window is waited out on the primary; a long one (or none said) is "past its window".
   if (failure.retryAfterMs !== undefined && failure.retryAfterMs <= maxRateLimitWaitMs) return 'stay';
   return 'fail_over';
+}
+
+/** No answer came, after the request may have reached the provider: the message may be there. */
+export function mayHaveBeenAccepted(failure: Pick<SendFailure, 'unanswered' | 'code'>): boolean {
+  return failure.unanswered && !NOT_SENT_CODES.has(failure.code);
 }
 
 /** Whether the failure counts against the provider's health: a refusal about the message or a rate limit does not. */

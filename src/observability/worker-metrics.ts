@@ -6,7 +6,9 @@
  *       | gave_up (the message's retry window ran out; src/domain/send-deadlines.ts)
  *       | uncertain_retry (sent again after an attempt that got no answer: a possible duplicate)
  *   order_journeys_provider_send_duration_seconds{provider,channel,outcome} each provider call: ok | refused |
- *   unavailable | error + Node.js process metrics
+ *   unavailable | error
+ *   order_journeys_provider_circuit_state{provider,state}   the providers' circuit breakers (circuit-metrics.ts)
+ *   + Node.js process metrics
  *
  * The Temporal SDK's own metrics (task slots, poll latencies, workflow and activity outcomes…) are exported by the
  * SDK's Runtime on WORKER_SDK_METRICS_PORT (default 9465): two scrape targets, each with the exporter that knows its
@@ -18,6 +20,7 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { JourneyActivities } from '../activities';
 import { ProviderError, type EmailProvider, type SmsProvider } from '../providers/types';
+import { registerCircuitGauge, type CircuitStates } from './circuit-metrics';
 
 export interface WorkerMetrics {
   registry: Registry;
@@ -25,9 +28,12 @@ export interface WorkerMetrics {
   providerSendSeconds: Histogram<'provider' | 'channel' | 'outcome'>;
 }
 
-export function createWorkerMetrics(options: { processMetrics?: boolean } = {}): WorkerMetrics {
+export function createWorkerMetrics(
+  options: { processMetrics?: boolean; circuits?: CircuitStates } = {},
+): WorkerMetrics {
   const registry = new Registry();
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  if (options.circuits) registerCircuitGauge(registry, options.circuits);
   return {
     registry,
     messages: new Counter({

@@ -1,11 +1,17 @@
 /**
- * Chooses the messaging providers from the config, each channel on its own: SendGrid when its credentials are set,
- * Twilio when its are, the local outbox otherwise — so the dev stack works out of the box.
+ * Chooses the messaging providers from the config, each channel on its own: SendGrid (email) and Twilio (SMS) when
+ * their credentials are set, Resend and Vonage as their failover providers when theirs are too (docs/failover.md), a
+ * secondary alone when it is the only one configured, and the local outbox otherwise — so the dev stack works out of
+ * the box.
  */
 import type { OutboxStore } from '../db/outbox';
+import { ResendEmailProvider, type ResendOptions } from './email/resend';
 import { SendGridEmailProvider, type SendGridOptions } from './email/sendgrid';
+import { failOpen, NO_CIRCUIT_BREAKER, type CircuitBreaker, type FailOpenOptions } from './failover/circuit-breaker';
+import { FailoverEmailProvider, FailoverSmsProvider, type FailoverDeps } from './failover/failover-providers';
 import { OutboxProvider } from './outbox/outbox-provider';
 import { TwilioSmsProvider, type TwilioOptions } from './sms/twilio';
+import { VonageSmsProvider, type VonageOptions } from './sms/vonage';
 import type { EmailProvider, SmsProvider } from './types';
 
 export interface Providers {
@@ -17,12 +23,37 @@ export interface Providers {
 export interface MessagingProviderOptions {
   sendgrid?: SendGridOptions;
   twilio?: TwilioOptions;
+  resend?: ResendOptions;
+  vonage?: VonageOptions;
+  /** A rate limit whose window is at most this long is waited out on the primary (default 5 s). */
+  failover?: { maxRateLimitWaitMs: number };
 }
 
-export function createProviders(config: MessagingProviderOptions, outbox: OutboxStore): Providers {
+export interface ProviderPairOptions {
+  /** The providers' shared circuit breakers (src/db/provider-circuits.ts); none: every provider is always tried. */
+  breaker?: CircuitBreaker;
+  /** Told when the breaker's store fails: the send goes on as if the circuit were closed. */
+  onBreakerError?: FailOpenOptions['onError'];
+}
+
+const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 5_000;
+
+export function createProviders(
+  config: MessagingProviderOptions,
+  outbox: OutboxStore,
+  pairs: ProviderPairOptions = {},
+): Providers {
   const local = new OutboxProvider(outbox);
+  const failover: FailoverDeps = {
+    breaker: failOpen(pairs.breaker ?? NO_CIRCUIT_BREAKER, { onError: pairs.onBreakerError }),
+    settings: { maxRateLimitWaitMs: config.failover?.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS },
+  };
+  const sendgrid = config.sendgrid && new SendGridEmailProvider(config.sendgrid);
+  const resend = config.resend && new ResendEmailProvider(config.resend);
+  const twilio = config.twilio && new TwilioSmsProvider(config.twilio);
+  const vonage = config.vonage && new VonageSmsProvider(config.vonage);
   return {
-    email: config.sendgrid ? new SendGridEmailProvider(config.sendgrid) : local,
-    sms: config.twilio ? new TwilioSmsProvider(config.twilio) : local,
+    email: sendgrid && resend ? new FailoverEmailProvider(sendgrid, resend, failover) : (sendgrid ?? resend ?? local),
+    sms: twilio && vonage ? new FailoverSmsProvider(twilio, vonage, failover) : (twilio ?? vonage ?? local),
   };
 }

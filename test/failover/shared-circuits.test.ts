@@ -15,8 +15,15 @@ import { sendGridError, startProviderStub, type ProviderStub } from '../helpers/
 import { aConfirmationEmail, SENDGRID_API_KEY } from '../providers/messages';
 import { startResendStandIn, type ResendStandIn } from './resend-stand-in';
 
-const SETTINGS: CircuitSettings = { failureThreshold: 2, openForMs: 500, probeTimeoutMs: 5_000 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const SETTINGS: CircuitSettings = { failureThreshold: 2, openForMs: 60_000, probeTimeoutMs: 5_000 };
+
+/** The open period passes: its start moves back by a period (no test waits a minute, none races a short period). */
+async function openPeriodPasses(pool: Pool, provider: string): Promise<void> {
+  await pool.query(
+    `UPDATE provider_circuits SET opened_at = opened_at - make_interval(secs => $2) WHERE provider = $1`,
+    [provider, SETTINGS.openForMs / 1000],
+  );
+}
 
 describe('two workers on one database', () => {
   let poolA: Pool;
@@ -47,7 +54,7 @@ describe('two workers on one database', () => {
     const provider = uniqueId('provider');
     await workerA.recordFailure(provider);
     await workerA.recordFailure(provider);
-    await sleep(SETTINGS.openForMs + 50);
+    await openPeriodPasses(poolA, provider);
 
     const admissions = await Promise.all(
       Array.from({ length: 10 }, (_, i) => (i % 2 ? workerA : workerB).admit(provider)),
@@ -65,7 +72,7 @@ describe('two workers on one database', () => {
     const provider = uniqueId('provider');
     await workerA.recordFailure(provider);
     await workerA.recordFailure(provider);
-    await sleep(SETTINGS.openForMs + 50);
+    await openPeriodPasses(poolA, provider);
     expect(await workerA.admit(provider)).toBe('probe');
 
     await workerA.recordFailure(provider);

@@ -13,6 +13,7 @@ import { OutboxStore } from './db/outbox';
 import { createPool } from './db/pool';
 import { createLogger } from './logger';
 import { createProviders } from './providers';
+import type { EmailProvider, SmsProvider } from './providers/types';
 import { createCarrierTracking } from './providers/carriers';
 import { ConsentStore } from './db/consent';
 import { SupportCases } from './db/support-cases';
@@ -29,7 +30,8 @@ import { sdkLogger } from './observability/sdk-logger';
 import {
   createWorkerMetrics,
   instrumentActivities,
-  instrumentProviders,
+  instrumentEmail,
+  instrumentSms,
   type WorkerMetrics,
 } from './observability/worker-metrics';
 
@@ -45,9 +47,20 @@ export async function createJourneyWorker(
   metrics?: WorkerMetrics,
 ): Promise<WorkerGroup> {
   const outbox = new OutboxStore(pool);
-  // One circuit breaker per provider, shared with every other worker through PostgreSQL (docs/failover.md).
-  const providers = createProviders(config, outbox, { breaker: new ProviderCircuits(pool, config.failover.circuit) });
-  const { email, sms } = metrics ? instrumentProviders(providers, metrics) : providers;
+  // One circuit breaker per provider, shared with every other worker through PostgreSQL (docs/failover.md). Each
+  // provider's calls are timed under its own name, inside a failover pair too.
+  const { email, sms } = createProviders(config, outbox, {
+    breaker: new ProviderCircuits(pool, config.failover.circuit),
+    onBreakerError: (_err, operation) => metrics?.circuitErrors.inc({ operation }),
+    ...(metrics
+      ? {
+          decorate: {
+            email: (p: EmailProvider) => instrumentEmail(p, metrics),
+            sms: (p: SmsProvider) => instrumentSms(p, metrics),
+          },
+        }
+      : {}),
+  });
   const built = createActivities({
     ledger: new MessageLedger(pool),
     supportCases: new SupportCases(pool),

@@ -34,6 +34,11 @@ export interface ProviderPairOptions {
   breaker?: CircuitBreaker;
   /** Told when the breaker's store fails: the send goes on as if the circuit were closed. */
   onBreakerError?: FailOpenOptions['onError'];
+  /**
+   * Wraps each provider before it is paired (the worker times each call under the provider's own name, so a failover
+   * shows as calls to the secondary, not to the pair).
+   */
+  decorate?: { email: (provider: EmailProvider) => EmailProvider; sms: (provider: SmsProvider) => SmsProvider };
 }
 
 const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 5_000;
@@ -43,17 +48,21 @@ export function createProviders(
   outbox: OutboxStore,
   pairs: ProviderPairOptions = {},
 ): Providers {
-  const local = new OutboxProvider(outbox);
   const failover: FailoverDeps = {
     breaker: failOpen(pairs.breaker ?? NO_CIRCUIT_BREAKER, { onError: pairs.onBreakerError }),
     settings: { maxRateLimitWaitMs: config.failover?.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS },
   };
-  const sendgrid = config.sendgrid && new SendGridEmailProvider(config.sendgrid);
-  const resend = config.resend && new ResendEmailProvider(config.resend);
-  const twilio = config.twilio && new TwilioSmsProvider(config.twilio);
-  const vonage = config.vonage && new VonageSmsProvider(config.vonage);
+  const email = pairs.decorate?.email ?? ((provider: EmailProvider) => provider);
+  const sms = pairs.decorate?.sms ?? ((provider: SmsProvider) => provider);
+  const outboxProvider = new OutboxProvider(outbox);
+  const local = { email: email(outboxProvider), sms: sms(outboxProvider) };
+  const sendgrid = config.sendgrid && email(new SendGridEmailProvider(config.sendgrid));
+  const resend = config.resend && email(new ResendEmailProvider(config.resend));
+  const twilio = config.twilio && sms(new TwilioSmsProvider(config.twilio));
+  const vonage = config.vonage && sms(new VonageSmsProvider(config.vonage));
   return {
-    email: sendgrid && resend ? new FailoverEmailProvider(sendgrid, resend, failover) : (sendgrid ?? resend ?? local),
-    sms: twilio && vonage ? new FailoverSmsProvider(twilio, vonage, failover) : (twilio ?? vonage ?? local),
+    email:
+      sendgrid && resend ? new FailoverEmailProvider(sendgrid, resend, failover) : (sendgrid ?? resend ?? local.email),
+    sms: twilio && vonage ? new FailoverSmsProvider(twilio, vonage, failover) : (twilio ?? vonage ?? local.sms),
   };
 }

@@ -9,7 +9,12 @@ import { metricsRoute } from '../../src/api/metrics-middleware';
 import { healthRouter } from '../../src/api/routes/health';
 import { ProviderCircuits } from '../../src/db/provider-circuits';
 import { createApiMetrics } from '../../src/observability/api-metrics';
-import { createWorkerMetrics } from '../../src/observability/worker-metrics';
+import { createWorkerMetrics, instrumentEmail, instrumentSms } from '../../src/observability/worker-metrics';
+import { OutboxStore } from '../../src/db/outbox';
+import { createProviders } from '../../src/providers';
+import { startProviderStub } from '../helpers/provider-stubs';
+import { startResendStandIn } from '../failover/resend-stand-in';
+import { aConfirmationEmail, SENDGRID_API_KEY } from '../providers/messages';
 import { testPool } from '../helpers/database';
 import { uniqueId } from '../helpers/fixtures';
 
@@ -64,4 +69,31 @@ it('with the database away, /readyz and /metrics still answer, without circuits'
   expect(ready.body).not.toHaveProperty('circuits');
   const { text } = await request(server).get('/metrics').expect(200);
   expect(text).not.toMatch(/order_journeys_provider_circuit_state\{/);
+});
+
+it('the worker times each provider of a pair under its own name, so a failover shows as the secondary’s calls', async () => {
+  const [sendgridApi, resendApi] = await Promise.all([startProviderStub(), startResendStandIn()]);
+  try {
+    const metrics = createWorkerMetrics();
+    const { email } = createProviders(
+      {
+        sendgrid: { apiKey: SENDGRID_API_KEY, from: 'orders@test-shop.example', baseUrl: sendgridApi.url },
+        resend: { apiKey: 're_test_not_a_real_key', from: 'orders@test-shop.example', baseUrl: resendApi.url },
+      },
+      new OutboxStore(pool),
+      { decorate: { email: (p) => instrumentEmail(p, metrics), sms: (p) => instrumentSms(p, metrics) } },
+    );
+    sendgridApi.answerWith({ status: 503, body: { errors: [{ field: null, message: 'Service Unavailable' }] } });
+    await email.sendEmail(aConfirmationEmail());
+
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(
+      /order_journeys_provider_send_duration_seconds_count\{provider="sendgrid",channel="email",outcome="unavailable"\} 1/,
+    );
+    expect(text).toMatch(
+      /order_journeys_provider_send_duration_seconds_count\{provider="resend",channel="email",outcome="ok"\} 1/,
+    );
+  } finally {
+    await Promise.all([sendgridApi.stop(), resendApi.stop()]);
+  }
 });

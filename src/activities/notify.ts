@@ -212,7 +212,8 @@ export function createNotifyActivities({
           : { sms: renderSms(message, shop) },
       );
       // A previous call that never got an answer (worker killed mid-call, timeout) may have reached the provider: this
-      // call may duplicate it. Neither provider takes an idempotency key, so it is counted and shown, not hidden.
+      // call may duplicate it. SendGrid, Twilio and Vonage take no idempotency key (Resend does: the ledger id), so it
+      // is counted and shown, not hidden; a provider pair never sends it through its other provider.
       const { previousUnanswered, previousProvider } = await ledger.beginProviderCall(entry.id);
       if (previousUnanswered) onUncertainRetry?.({ ledgerId: entry.id, messageType: message.messageType, channel });
       // A provider pair (src/providers/failover/) keeps such a retry on the provider the unanswered call went to.

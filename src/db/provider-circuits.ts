@@ -36,9 +36,13 @@ export class ProviderCircuits {
 
   /** Whether a send may use `provider` now; a probe has claimed the half-open slot when this returns. */
   async admit(provider: string): Promise<Admission> {
-    // Most of the time the circuit is closed: one read, no lock.
+    // Most of the time the circuit is closed, or open with no probe due: one read, no lock. Only a send that may
+    // become the probe takes the row's lock, and decides again under it.
     const { rows } = await this.pool.query<CircuitRow>(SELECT_CIRCUIT, [provider]);
-    if (!rows[0] || rows[0].state === 'closed') return 'send';
+    if (!rows[0]) return 'send';
+    const { now, ...seen } = rows[0];
+    const unlocked = admit(seen, now, this.settings).admission;
+    if (unlocked !== 'probe') return unlocked;
     return this.transition(provider, (circuit, now) => {
       const { admission, next } = admit(circuit, now, this.settings);
       return { next, result: admission };

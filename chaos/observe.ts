@@ -149,7 +149,8 @@ export function collectOutcomes(
 ): JourneyOutcome[] {
   const sendsByLedgerId = new Map<string, { accepted: number; refused: number }>();
   for (const r of requests) {
-    if (!r.ledgerId) continue;
+    // A repeat Resend answered with the first email's id reaches no customer a second time.
+    if (!r.ledgerId || r.idempotentRepeat) continue;
     const s = sendsByLedgerId.get(r.ledgerId) ?? { accepted: 0, refused: 0 };
     if (r.status >= 200 && r.status < 300) s.accepted += 1;
     else s.refused += 1;

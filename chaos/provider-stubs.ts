@@ -1,15 +1,17 @@
 /**
- * Stand-ins for SendGrid and Twilio on 127.0.0.1 that record every request with the ledger id it carries. Duplicates
- * are counted here, where a customer would see them: the outbox's unique key would hide a second send.
+ * Stand-ins for SendGrid and Twilio, and for their failover providers Resend and Vonage, on 127.0.0.1 that record every
+ * request with the ledger id it carries. Duplicates are counted here, where a customer would see them: the outbox's
+ * unique key would hide a second send.
  *
- * Each stub answers like the real API (SendGrid: 202 + X-Message-Id; Twilio: 201 + a message resource) unless it is in
- * an outage, when it answers 503 and 429 in turn, in the provider's own error format.
+ * Each stub answers like the real API (SendGrid: 202 + X-Message-Id; Twilio: 201 + a message resource; Resend: 200 +
+ * the email's id, the first email's again for a repeated Idempotency-Key, as Resend does; Vonage: 200 + a message
+ * with status "0") unless it is in an outage, when it answers 503 and 429 in turn, in the provider's own error format.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type ProviderName = 'sendgrid' | 'twilio';
+export type ProviderName = 'sendgrid' | 'twilio' | 'resend' | 'vonage';
 
 export interface ProviderRequest {
   provider: ProviderName;
@@ -21,6 +23,8 @@ export interface ProviderRequest {
   at: number;
   /** What the stub answered: 2xx means the provider accepted the message, i.e. the customer gets it. */
   status: number;
+  /** Resend: a repeated Idempotency-Key, answered with the first email (no second email reaches the customer). */
+  idempotentRepeat?: boolean;
 }
 
 export interface ProviderStub {
@@ -37,16 +41,25 @@ export async function startProviderStub(name: ProviderName): Promise<ProviderStu
   const requests: ProviderRequest[] = [];
   let outageUntil = 0;
   let refusals = 0;
+  /** Resend's emails by idempotency key (the ledger id). */
+  const emailIds = new Map<string, string>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
-      const carried = name === 'sendgrid' ? sendGridIds(body) : twilioIds(body);
+      const carried = idsOf(name, body, req.headers);
       const inOutage = Date.now() < outageUntil;
-      const answer = inOutage ? refusal(name, refusals++) : accepted(name);
-      requests.push({ provider: name, ...carried, at: Date.now(), status: answer.status });
+      const repeat = name === 'resend' && !inOutage && carried.ledgerId !== null && emailIds.has(carried.ledgerId);
+      const answer = inOutage ? refusal(name, refusals++) : accepted(name, carried.ledgerId, emailIds);
+      requests.push({
+        provider: name,
+        ...carried,
+        at: Date.now(),
+        status: answer.status,
+        ...(repeat ? { idempotentRepeat: true } : {}),
+      });
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       res.end(answer.body);
     });
@@ -77,9 +90,21 @@ interface Answer {
   body: string;
 }
 
-function accepted(name: ProviderName): Answer {
+function accepted(name: ProviderName, ledgerId: string | null, emailIds: Map<string, string>): Answer {
   if (name === 'sendgrid')
     return { status: 202, headers: { 'x-message-id': randomBytes(16).toString('base64url') }, body: '' };
+  if (name === 'resend') {
+    const id = (ledgerId && emailIds.get(ledgerId)) ?? randomBytes(16).toString('hex');
+    if (ledgerId) emailIds.set(ledgerId, id);
+    return { status: 200, body: JSON.stringify({ id }) };
+  }
+  if (name === 'vonage') {
+    const messageId = randomBytes(8).toString('hex');
+    return {
+      status: 200,
+      body: JSON.stringify({ 'message-count': '1', messages: [{ status: '0', 'message-id': messageId }] }),
+    };
+  }
   const sid = `SM${randomBytes(16).toString('hex')}`;
   return { status: 201, body: JSON.stringify({ sid, status: 'queued', num_segments: '1', error_code: null }) };
 }
@@ -94,6 +119,9 @@ function refusal(name: ProviderName, n: number): Answer {
       : {};
     return { status: rateLimited ? 429 : 503, headers, body: JSON.stringify({ errors: [{ field: null, message }] }) };
   }
+  if (name === 'resend' || name === 'vonage') {
+    return { status: 503, body: JSON.stringify({ statusCode: 503, name: 'internal_server_error', message: 'down' }) };
+  }
   const [status, code] = rateLimited ? [429, 20429] : [503, 20503];
   return {
     status,
@@ -105,6 +133,25 @@ function refusal(name: ProviderName, n: number): Answer {
       status,
     }),
   };
+}
+
+function idsOf(
+  name: ProviderName,
+  body: string,
+  headers: http.IncomingHttpHeaders,
+): Pick<ProviderRequest, 'ledgerId' | 'journeyId' | 'step'> {
+  if (name === 'sendgrid') return sendGridIds(body);
+  if (name === 'twilio') return twilioIds(body);
+  if (name === 'resend') {
+    const key = headers['idempotency-key'];
+    return { ledgerId: typeof key === 'string' ? key : null, journeyId: null, step: null };
+  }
+  try {
+    const ref = (JSON.parse(body) as { 'client-ref'?: string })['client-ref'];
+    return { ledgerId: ref ?? null, journeyId: null, step: null };
+  } catch {
+    return { ledgerId: null, journeyId: null, step: null };
+  }
 }
 
 function sendGridIds(body: string): Pick<ProviderRequest, 'ledgerId' | 'journeyId' | 'step'> {

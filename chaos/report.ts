@@ -273,6 +273,14 @@ function faultSuffix(r: ScenarioResult): string {
       `recorded failed by type: ${byType.length ? byType.join(', ') : 'none'} (${r.messages.gaveUpEarly.length} before their window ran out); ${r.messages.refusedByProviders} sends refused`,
     );
   }
+  const accepted = (r.faults as { acceptedDuringOutage?: Record<string, number> }).acceptedDuringOutage;
+  if (r.scenario === 'provider-failover' && accepted) {
+    parts.push(
+      `accepted during the outage: ${Object.entries(accepted)
+        .map(([provider, n]) => `${provider} ${n}`)
+        .join(', ')}`,
+    );
+  }
   if (f.orders) {
     const retried = Object.entries(f.orders.answersToRetriedPost)
       .map(([status, n]) => `${status} × ${n}`)

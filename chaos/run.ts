@@ -177,6 +177,8 @@ async function runScenario(
   const { say } = options;
   await stack.startServices(scenario, {
     JOURNEY_POLICY_OVERRIDES: JSON.stringify(chaosPolicyOverrides(scenario, options.returnWindowDays, options.kills)),
+    // Only this scenario has failover providers: in the others a provider outage is waited out, as it was before.
+    ...(scenario === 'provider-failover' ? stack.failoverEnv : {}),
   });
   const started = Date.now();
   const client = await stack.client();
@@ -219,7 +221,12 @@ async function runScenario(
     stack.database.url,
     plans.map((p) => p.workflowId),
   );
-  const outcomes = collectOutcomes(plans, states, ledger, [...stack.sendgrid.requests, ...stack.twilio.requests]);
+  const outcomes = collectOutcomes(plans, states, ledger, [
+    ...stack.sendgrid.requests,
+    ...stack.twilio.requests,
+    ...stack.resend.requests,
+    ...stack.vonage.requests,
+  ]);
   const closed = outcomes
     .filter((o) => o.status !== 'RUNNING' && o.status !== 'NOT_FOUND' && !o.status.startsWith('UNKNOWN'))
     .map((o) => o.workflowId);
@@ -244,7 +251,7 @@ async function runScenario(
 
 /** How long the scenario's fault keeps a send from succeeding, at most (a worker kill: seconds, not counted). */
 function faultSeconds(scenario: ScenarioName, options: FaultOptions): number {
-  if (scenario === 'provider-outage') return options.providerOutageSeconds;
+  if (scenario === 'provider-outage' || scenario === 'provider-failover') return options.providerOutageSeconds;
   if (scenario === 'postgres-outage') return options.postgresDownSeconds;
   if (scenario === 'temporal-restart') return options.temporalDownSeconds;
   return 0;
@@ -308,7 +315,8 @@ const HELP = `npm run chaos -- [flags]
   --kills n             worker SIGKILLs in worker-kill (default ${DEFAULT_OPTIONS.kills})
   --temporal-down s     seconds the Temporal server stays down (default ${DEFAULT_OPTIONS.temporalDownSeconds})
   --postgres-down s     seconds PostgreSQL is cut off (default ${DEFAULT_OPTIONS.postgresDownSeconds})
-  --outage s            seconds the email provider answers 503/429 (default ${DEFAULT_OPTIONS.providerOutageSeconds})
+  --outage s            seconds the email provider (provider-failover: SendGrid and Twilio) answers 503/429
+                        (default ${DEFAULT_OPTIONS.providerOutageSeconds})
   --scan-age s          carriers report scans this many seconds late (default ${DEFAULT_OPTIONS.scanAgeSeconds})
   --return-window s     the journeys' return window in demo days = seconds (default ${DEFAULT_OPTIONS.returnWindowDays})
   --settle s            wait at most this long for journeys to close (default ${DEFAULT_OPTIONS.settleSeconds})

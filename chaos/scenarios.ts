@@ -13,6 +13,7 @@ export const SCENARIOS = [
   'temporal-restart',
   'postgres-outage',
   'provider-outage',
+  'provider-failover',
   'api-restart',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -24,6 +25,7 @@ export const SCENARIO_CODES: Record<ScenarioName, string> = {
   'temporal-restart': 't',
   'postgres-outage': 'p',
   'provider-outage': 'e',
+  'provider-failover': 'f',
   'api-restart': 'a',
 };
 
@@ -70,6 +72,8 @@ export async function injectFault(name: ScenarioName, ctx: FaultContext): Promis
       return cutPostgres(ctx);
     case 'provider-outage':
       return emailOutage(ctx);
+    case 'provider-failover':
+      return primariesOutage(ctx);
     case 'api-restart':
       return restartApi(ctx);
   }
@@ -144,6 +148,35 @@ async function emailOutage({ stack, workload, options, say }: FaultContext): Pro
   return {
     windows: [{ what: 'email provider outage', from, to }],
     facts: { outageSeconds: options.providerOutageSeconds, refusedRequests: refused },
+  };
+}
+
+/**
+ * SendGrid and Twilio both answer 503/429 for the outage; the services run with Resend and Vonage as their failover
+ * providers (docs/failover.md), so messages go on through those, each once, and return to the primaries after.
+ */
+async function primariesOutage({ stack, workload, options, say }: FaultContext): Promise<FaultRecord> {
+  await whenPlaced(workload, 0.2);
+  const from = Date.now();
+  const to = from + options.providerOutageSeconds * 1000;
+  stack.sendgrid.startOutage(to);
+  stack.twilio.startOutage(to);
+  say(`  SendGrid and Twilio answer 503/429 for ${options.providerOutageSeconds} s`);
+  await sleep(to - Date.now());
+  stack.sendgrid.endOutage();
+  stack.twilio.endOutage();
+  const acceptedBy = (stub: typeof stack.resend, a: number, b: number) =>
+    stub.requests.filter((r) => r.at >= a && r.at <= b && r.status < 300 && !r.idempotentRepeat).length;
+  const during = {
+    sendgrid: acceptedBy(stack.sendgrid, from, to),
+    twilio: acceptedBy(stack.twilio, from, to),
+    resend: acceptedBy(stack.resend, from, to),
+    vonage: acceptedBy(stack.vonage, from, to),
+  };
+  say(`  primaries back; messages accepted during the outage, per provider: ${JSON.stringify(during)}`);
+  return {
+    windows: [{ what: 'SendGrid and Twilio outage', from, to }],
+    facts: { outageSeconds: options.providerOutageSeconds, acceptedDuringOutage: during },
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * The production-like split the suite runs against, all on 127.0.0.1: the Temporal dev server (persistent db file),
- * the run's own PostgreSQL database behind a cuttable proxy, SendGrid and Twilio stubs, and the API and the worker as
+ * the run's own PostgreSQL database behind a cuttable proxy, SendGrid and Twilio stubs (and Resend and Vonage ones for
+ * the failover scenario), and the API and the worker as
  * separate child processes configured only through the environment, with the demo policy.
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -34,6 +35,11 @@ export interface Stack {
   pgProxy: PgProxy;
   sendgrid: ProviderStub;
   twilio: ProviderStub;
+  /** SendGrid's and Twilio's failover providers: used only by scenarios that start the services with `failoverEnv`. */
+  resend: ProviderStub;
+  vonage: ProviderStub;
+  /** The environment that gives the services Resend and Vonage as failover providers (docs/failover.md). */
+  failoverEnv: NodeJS.ProcessEnv;
   /** The current scenario's API and worker (see startServices). */
   readonly api: ServiceProcess;
   readonly worker: ServiceProcess;
@@ -91,10 +97,23 @@ export async function startStack(say: (msg: string) => void, options: StackOptio
 
     const sendgrid = await startProviderStub('sendgrid');
     const twilio = await startProviderStub('twilio');
+    const resend = await startProviderStub('resend');
+    const vonage = await startProviderStub('vonage');
     cleanups.push(
       () => sendgrid.stop(),
       () => twilio.stop(),
+      () => resend.stop(),
+      () => vonage.stop(),
     );
+    const failoverEnv: NodeJS.ProcessEnv = {
+      RESEND_API_KEY: 're_chaos_suite_fake_key',
+      RESEND_FROM: 'shop@example.com',
+      RESEND_BASE_URL: resend.url,
+      VONAGE_API_KEY: 'chaos123',
+      VONAGE_API_SECRET: 'chaos-suite-fake-secret',
+      VONAGE_FROM: '+14155550100',
+      VONAGE_BASE_URL: vonage.url,
+    };
 
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -157,6 +176,9 @@ export async function startStack(say: (msg: string) => void, options: StackOptio
       pgProxy,
       sendgrid,
       twilio,
+      resend,
+      vonage,
+      failoverEnv,
       get api() {
         return current().api;
       },

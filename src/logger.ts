@@ -12,6 +12,7 @@ const PERSONAL = ['email', 'phone', 'to', 'recipient', 'address', 'from'];
 /** Credentials and keys, as the config and the providers name them. */
 const SECRETS = [
   'apiKey',
+  'apiSecret',
   'apiKeys',
   'authToken',
   'password',

@@ -19,6 +19,7 @@ import { OrderCohorts } from './db/order-cohorts';
 import { ReplenishmentConversions } from './db/replenishment-conversions';
 import { resolvePolicy, type JourneyPolicy } from './domain/policy';
 import { IdempotencyKeys } from './db/idempotency-keys';
+import { ProviderCircuits } from './db/provider-circuits';
 import { JourneyService } from './journeys/journey-service';
 import { createLogger, type Logger } from './logger';
 import { createCarrierTracking } from './providers/carriers';
@@ -58,6 +59,7 @@ export function buildApi(
     },
     preferences: new CustomerPreferenceStore(pool),
     idempotencyKeys: new IdempotencyKeys(pool),
+    circuits: new ProviderCircuits(pool, config.failover.circuit),
     readiness: {
       postgres: async () => {
         await pool.query('SELECT 1');

@@ -13,12 +13,14 @@ import { OutboxStore } from './db/outbox';
 import { createPool } from './db/pool';
 import { createLogger } from './logger';
 import { createProviders } from './providers';
+import type { EmailProvider, SmsProvider } from './providers/types';
 import { createCarrierTracking } from './providers/carriers';
 import { ConsentStore } from './db/consent';
 import { SupportCases } from './db/support-cases';
 import { CustomerPreferenceStore } from './db/preferences';
 import { MarketingSlots } from './db/marketing-slots';
 import { JourneyViews } from './db/journey-views';
+import { ProviderCircuits } from './db/provider-circuits';
 import { UnsubscribeLinks } from './domain/unsubscribe-token';
 import { connectionOptions } from './temporal/connection';
 import { encryptedDataConverter } from './temporal/data-converter';
@@ -29,7 +31,8 @@ import { sdkLogger } from './observability/sdk-logger';
 import {
   createWorkerMetrics,
   instrumentActivities,
-  instrumentProviders,
+  instrumentEmail,
+  instrumentSms,
   type WorkerMetrics,
 } from './observability/worker-metrics';
 
@@ -43,8 +46,20 @@ export async function createJourneyWorker(
   metrics?: WorkerMetrics,
 ): Promise<WorkerGroup> {
   const outbox = new OutboxStore(pool);
-  const providers = createProviders(config, outbox);
-  const { email, sms } = metrics ? instrumentProviders(providers, metrics) : providers;
+  // One circuit breaker per provider, shared with every other worker through PostgreSQL (docs/failover.md). Each
+  // provider's calls are timed under its own name, inside a failover pair too.
+  const { email, sms } = createProviders(config, outbox, {
+    breaker: new ProviderCircuits(pool, config.failover.circuit),
+    onBreakerError: (_err, operation) => metrics?.circuitErrors.inc({ operation }),
+    ...(metrics
+      ? {
+          decorate: {
+            email: (p: EmailProvider) => instrumentEmail(p, metrics),
+            sms: (p: SmsProvider) => instrumentSms(p, metrics),
+          },
+        }
+      : {}),
+  });
   const built = createActivities({
     ledger: new MessageLedger(pool),
     supportCases: new SupportCases(pool),
@@ -91,10 +106,11 @@ async function main(): Promise<void> {
       },
     },
   });
-  const metrics = createWorkerMetrics({ processMetrics: true });
+  const pool = createPool(config.databaseUrl);
+  const circuits = new ProviderCircuits(pool, config.failover.circuit);
+  const metrics = createWorkerMetrics({ processMetrics: true, circuits });
   const metricsServer = await serveMetrics(metrics.registry, workerMetricsPort);
   logger.info({ workerMetricsPort, workerSdkMetricsPort }, 'metrics at :PORT/metrics');
-  const pool = createPool(config.databaseUrl);
   const connection = await NativeConnection.connect(connectionOptions(config.temporal));
   try {
     const worker = await createJourneyWorker(config, pool, connection, metrics);

@@ -10,6 +10,7 @@ import type { ConsentChange, SendBlock } from '../db/consent';
 import type { LedgerStatus, MessageLedger } from '../db/ledger';
 import type { CustomerPreferenceStore } from '../db/preferences';
 import { sendVerdict, type CheckoutConsent, type CustomerStatements } from '../domain/consent';
+import { mayHaveBeenAccepted } from '../domain/failover-rule';
 import { isMarketing } from '../domain/message-kinds';
 import type { Channel } from '../domain/order';
 import type { UnsubscribeLinks } from '../domain/unsubscribe-token';
@@ -211,20 +212,28 @@ export function createNotifyActivities({
           : { sms: renderSms(message, shop) },
       );
       // A previous call that never got an answer (worker killed mid-call, timeout) may have reached the provider: this
-      // call may duplicate it. Neither provider takes an idempotency key, so it is counted and shown, not hidden.
-      const { previousUnanswered } = await ledger.beginProviderCall(entry.id);
+      // call may duplicate it. SendGrid, Twilio and Vonage take no idempotency key (Resend does: the ledger id), so it
+      // is counted and shown, not hidden; a provider pair never sends it through its other provider.
+      const { previousUnanswered, previousProvider } = await ledger.beginProviderCall(entry.id);
       if (previousUnanswered) onUncertainRetry?.({ ledgerId: entry.id, messageType: message.messageType, channel });
+      // A provider pair (src/providers/failover/) keeps such a retry on the provider the unanswered call went to.
+      const call = {
+        ...context,
+        ...(previousUnanswered ? { retryOfUnanswered: previousProvider ? { provider: previousProvider } : {} } : {}),
+        beforeProviderCall: (name: string) => ledger.noteProviderCall(entry.id, name),
+      };
       try {
         const receipt = rendered.email
           ? await email.sendEmail({
-              ...context,
+              ...call,
               to,
               ...rendered.email,
               marketing,
               ...(link ? { headers: link.headers } : {}),
             })
-          : await sms.sendSms({ ...context, to, body: rendered.sms });
-        await recordSent(entry.id, provider.name, receipt.providerMessageId);
+          : await sms.sendSms({ ...call, to, body: rendered.sms });
+        // The provider that accepted it: a provider pair says which of its two did.
+        await recordSent(entry.id, receipt.provider ?? provider.name, receipt.providerMessageId);
         return outcome('sent', false);
       } catch (err) {
         if (err instanceof ProviderError && !err.retryable) {
@@ -233,7 +242,8 @@ export function createNotifyActivities({
           await recordConsequence(consent, err, channel, to);
           return outcome('failed', false, { code: err.code, message: err.message });
         }
-        if (err instanceof ProviderError && !err.unanswered) await ledger.endProviderCall(entry.id);
+        // Answered, or provably never sent (connection refused): the call's outcome is known.
+        if (err instanceof ProviderError && !mayHaveBeenAccepted(err)) await ledger.endProviderCall(entry.id);
         if (err instanceof ProviderError) {
           // nextRetryDelay: the provider said when to come back (e.g. SendGrid's rate-limit reset); otherwise the
           // policy's backoff.

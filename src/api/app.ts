@@ -7,7 +7,7 @@ import type { Logger } from '../logger';
 import { errorHandler, methodNotAllowed, notFoundRoute } from './errors';
 import { allowedMethodsMatcher } from './route-inventory';
 import { asHttpError } from './journey-errors';
-import { healthRouter, type DependencyCheck } from './routes/health';
+import { healthRouter, type CircuitReport, type DependencyCheck } from './routes/health';
 import { ordersRouter } from './routes/orders';
 import { fulfilmentRouter } from './routes/fulfilment';
 import { supportActionsRouter } from './routes/support-actions';
@@ -49,6 +49,8 @@ export interface ApiDeps {
   reports?: { cohorts: OrderCohorts; conversions: ReplenishmentConversions; funnel: FunnelReports };
   /** Prometheus metrics served at /metrics; a fresh registry when left out (Node.js process metrics outside tests). */
   metrics?: ApiMetrics;
+  /** The providers' circuit breakers, for /readyz's details and /metrics; left out, neither shows them. */
+  circuits?: CircuitReport;
 }
 
 export function createApp({
@@ -62,11 +64,12 @@ export function createApp({
   idempotencyKeys,
   reports,
   metrics: given,
+  circuits,
 }: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   const webhookStats = webhooks?.stats ?? new WebhookStats();
-  const metrics = given ?? createApiMetrics({ webhookStats, processMetrics: config.env !== 'test' });
+  const metrics = given ?? createApiMetrics({ webhookStats, processMetrics: config.env !== 'test', circuits });
   // First: every request gets its id (X-Request-Id) and a log line, and is counted by route pattern.
   app.use(requestLogging(logger));
   app.use(httpMetrics(app, metrics));
@@ -76,7 +79,7 @@ export function createApp({
   app.use(codecRouter(config)); // its own body limit: the UI decodes whole batches of payloads
   app.use(express.json({ limit: '256kb' }));
 
-  app.use(healthRouter(readiness));
+  app.use(healthRouter(readiness, circuits));
   app.use(
     ordersRouter(
       config,

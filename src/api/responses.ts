@@ -4,6 +4,7 @@
  * checks at the end of this file fail the build when the two drift apart.
  */
 import { z } from 'zod';
+import { CIRCUIT_STATES } from '../domain/provider-circuit';
 import type { LedgerStatus } from '../db/ledger';
 import { channelSchema } from '../domain/order';
 import { TRACKING_STATUSES } from '../domain/tracking-status';
@@ -154,6 +155,13 @@ export const livenessSchema = z.object({ status: z.literal('ok') });
 export const readinessSchema = z.object({
   status: z.enum(['ready', 'not_ready']),
   checks: z.record(z.string(), z.string()).describe('Per dependency: "ok" or "unavailable: <reason>"'),
+  circuits: z
+    .record(z.string(), z.enum(CIRCUIT_STATES))
+    .optional()
+    .describe(
+      "Each messaging provider's circuit breaker (docs/failover.md). Details only: an open circuit fails over, it " +
+        'does not make the service unready. Absent when the database cannot say.',
+    ),
 });
 
 /**

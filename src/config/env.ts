@@ -10,14 +10,17 @@ import type { ConfigSection } from './section';
 import { apiKeysSection } from './sections/api-keys';
 import { carrierTrackingSection } from './sections/carrier-tracking';
 import { codecSection } from './sections/codec';
+import { failoverSection } from './sections/failover';
 import { observabilitySection } from './sections/observability';
 import { rateLimitsSection } from './sections/rate-limits';
+import { resendSection } from './sections/resend';
 import { sendGridSection } from './sections/sendgrid';
 import { serviceSection } from './sections/service';
 import { shopSection } from './sections/shop';
 import { temporalSection } from './sections/temporal';
 import { twilioSection } from './sections/twilio';
 import { unsubscribeSection } from './sections/unsubscribe';
+import { vonageSection } from './sections/vonage';
 
 /** The sections in the order their problems are reported. `table`: the carrier-tracking providers. */
 export function configSections<Table extends CarrierTrackingTable>(table: Table) {
@@ -30,6 +33,9 @@ export function configSections<Table extends CarrierTrackingTable>(table: Table)
     unsubscribe: unsubscribeSection,
     sendgrid: sendGridSection,
     twilio: twilioSection,
+    resend: resendSection,
+    vonage: vonageSection,
+    failover: failoverSection,
     rateLimits: rateLimitsSection,
     carrierTracking: carrierTrackingSection(table),
     observability: observabilitySection,

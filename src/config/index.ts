@@ -19,6 +19,9 @@ import type { ObservabilityConfig } from './sections/observability';
 import type { RateLimits } from './sections/rate-limits';
 import type { SendGridConfig } from './sections/sendgrid';
 import type { TwilioConfig } from './sections/twilio';
+import type { ResendConfig } from './sections/resend';
+import type { VonageConfig } from './sections/vonage';
+import type { FailoverConfig } from './sections/failover';
 import type { ServiceConfig } from './sections/service';
 import type { ShopConfig } from './sections/shop';
 import type { UnsubscribeConfig } from './sections/unsubscribe';
@@ -41,6 +44,12 @@ export interface Config<Table extends CarrierTrackingTable = CarrierTrackingProv
   unsubscribe: UnsubscribeConfig;
   /** Twilio's adapter options (src/providers/sms/twilio.ts); undefined: SMS go to the local outbox. */
   twilio?: TwilioConfig;
+  /** Resend's adapter options: SendGrid's failover provider (or the only email provider without SendGrid). */
+  resend?: ResendConfig;
+  /** Vonage's adapter options: Twilio's failover provider (or the only SMS provider without Twilio). */
+  vonage?: VonageConfig;
+  /** Circuit breakers and the failover rule's rate-limit wait (docs/failover.md). */
+  failover: FailoverConfig;
   /** Provider quotas for the email and SMS task queues; unset: no limit. */
   rateLimits: RateLimits;
   /** Carrier tracking: the default provider, per carrier code when another one, each configured provider's options. */
@@ -87,6 +96,9 @@ export function configLoader<Table extends CarrierTrackingTable>(table: Table) {
       unsubscribe: sections.unsubscribe.read(e),
       ...sections.sendgrid.read(e),
       ...sections.twilio.read(e),
+      ...sections.resend.read(e),
+      ...sections.vonage.read(e),
+      ...sections.failover.read(e),
       rateLimits: sections.rateLimits.read(e),
       carrierTracking: sections.carrierTracking.read(e),
       observability: sections.observability.read(e),

@@ -24,6 +24,13 @@ export interface LedgerEntry {
   sentAt: Date | null;
 }
 
+export interface ProviderCallStart {
+  /** The previous call of this message got no answer: the provider may have it already. */
+  previousUnanswered: boolean;
+  /** Where that previous call went, when a provider pair noted it (noteProviderCall). */
+  previousProvider: string | null;
+}
+
 export interface LedgerKey {
   journeyId: string;
   orderId: string;
@@ -68,16 +75,25 @@ export class MessageLedger {
    * Marks a provider call as started. Returns true when the previous call of this message never got an answer (the
    * worker died during it, or it timed out): the provider may already have the message, and this call may duplicate it.
    */
-  async beginProviderCall(id: string): Promise<{ previousUnanswered: boolean }> {
-    const { rows } = await this.pool.query<{ previousUnanswered: boolean }>(
+  async beginProviderCall(id: string): Promise<ProviderCallStart> {
+    const { rows } = await this.pool.query<ProviderCallStart>(
       `UPDATE message_ledger m SET provider_call_started_at = now(),
          uncertain_attempts = m.uncertain_attempts + CASE WHEN m.provider_call_started_at IS NULL THEN 0 ELSE 1 END
-       FROM (SELECT id, provider_call_started_at IS NOT NULL AS unanswered FROM message_ledger WHERE id = $1) before
+       FROM (SELECT id, provider_call_started_at IS NOT NULL AS unanswered, provider_call_provider AS provider
+             FROM message_ledger WHERE id = $1) before
        WHERE m.id = before.id
-       RETURNING before.unanswered AS "previousUnanswered"`,
+       RETURNING before.unanswered AS "previousUnanswered", before.provider AS "previousProvider"`,
       [id],
     );
-    return rows[0] ?? { previousUnanswered: false };
+    return rows[0] ?? { previousUnanswered: false, previousProvider: null };
+  }
+
+  /**
+   * Notes which provider the call about to start goes to (a provider pair tells it before each call): should it get no
+   * answer, the retry goes to the same provider only (docs/failover.md).
+   */
+  async noteProviderCall(id: string, provider: string): Promise<void> {
+    await this.pool.query(`UPDATE message_ledger SET provider_call_provider = $2 WHERE id = $1`, [id, provider]);
   }
 
   /** The provider answered (a refusal the caller will retry): the call's outcome is known. */

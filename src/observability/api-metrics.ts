@@ -6,6 +6,7 @@
  *   order_journeys_journeys_started_total                           new journeys (POST /v1/orders answered 201)
  *   order_journeys_webhook_signature_failures_total{provider,reason} refused provider webhooks (WebhookStats)
  *   order_journeys_funnel_events_total{stage,channel,message_type}  the funnel's stages (funnel-metrics.ts)
+ *   order_journeys_provider_circuit_state{provider,state}           providers' circuit breakers (circuit-metrics.ts)
  *   + Node.js process metrics (CPU, memory, event loop lag, GC) outside tests
  *
  * `route` is the pattern ("/v1/orders/:orderId/journey"), never the raw path, so order ids do not multiply series;
@@ -14,6 +15,7 @@
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { createFunnelEvents, type FunnelEvents } from './funnel-metrics';
+import { registerCircuitGauge, type CircuitStates } from './circuit-metrics';
 
 /** Refused webhook requests by "provider:reason", as the API's webhooks count them (WebhookStats). */
 export interface WebhookRefusals {
@@ -29,10 +31,11 @@ export interface ApiMetrics {
 }
 
 export function createApiMetrics(
-  options: { webhookStats?: WebhookRefusals; processMetrics?: boolean } = {},
+  options: { webhookStats?: WebhookRefusals; processMetrics?: boolean; circuits?: CircuitStates } = {},
 ): ApiMetrics {
   const registry = new Registry();
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  if (options.circuits) registerCircuitGauge(registry, options.circuits);
   const stats = options.webhookStats;
   new Counter({
     name: 'order_journeys_webhook_signature_failures_total',

@@ -6,7 +6,10 @@
  *       | gave_up (the message's retry window ran out; src/domain/send-deadlines.ts)
  *       | uncertain_retry (sent again after an attempt that got no answer: a possible duplicate)
  *   order_journeys_provider_send_duration_seconds{provider,channel,outcome} each provider call: ok | refused |
- *   unavailable | error + Node.js process metrics
+ *   unavailable | error
+ *   order_journeys_provider_circuit_state{provider,state}   the providers' circuit breakers (circuit-metrics.ts)
+ *   order_journeys_provider_circuit_errors_total{operation}  breaker calls that failed (sent as if closed)
+ *   + Node.js process metrics
  *
  * The Temporal SDK's own metrics (task slots, poll latencies, workflow and activity outcomes…) are exported by the
  * SDK's Runtime on WORKER_SDK_METRICS_PORT (default 9465): two scrape targets, each with the exporter that knows its
@@ -18,16 +21,22 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { JourneyActivities } from '../activities';
 import { ProviderError, type EmailProvider, type SmsProvider } from '../providers/types';
+import { registerCircuitGauge, type CircuitStates } from './circuit-metrics';
 
 export interface WorkerMetrics {
   registry: Registry;
   messages: Counter<'message_type' | 'channel' | 'outcome'>;
   providerSendSeconds: Histogram<'provider' | 'channel' | 'outcome'>;
+  /** Circuit breaker calls that failed (PostgreSQL away): the send went on as if the circuit were closed. */
+  circuitErrors: Counter<'operation'>;
 }
 
-export function createWorkerMetrics(options: { processMetrics?: boolean } = {}): WorkerMetrics {
+export function createWorkerMetrics(
+  options: { processMetrics?: boolean; circuits?: CircuitStates } = {},
+): WorkerMetrics {
   const registry = new Registry();
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  if (options.circuits) registerCircuitGauge(registry, options.circuits);
   return {
     registry,
     messages: new Counter({
@@ -41,6 +50,12 @@ export function createWorkerMetrics(options: { processMetrics?: boolean } = {}):
       help: 'Time a messaging provider took to accept or refuse a message',
       labelNames: ['provider', 'channel', 'outcome'],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    circuitErrors: new Counter({
+      name: 'order_journeys_provider_circuit_errors_total',
+      help: 'Circuit breaker reads and writes that failed; the send went on as if the circuit were closed',
+      labelNames: ['operation'],
       registers: [registry],
     }),
   };
@@ -67,23 +82,28 @@ async function timed<T>(
   }
 }
 
+/** The same email provider, each call timed under its own name. */
+export function instrumentEmail(email: EmailProvider, metrics: WorkerMetrics): EmailProvider {
+  return {
+    name: email.name,
+    sendEmail: (message) => timed(metrics, { provider: email.name, channel: 'email' }, () => email.sendEmail(message)),
+  };
+}
+
+/** The same SMS provider, each call timed under its own name. */
+export function instrumentSms(sms: SmsProvider, metrics: WorkerMetrics): SmsProvider {
+  return {
+    name: sms.name,
+    sendSms: (message) => timed(metrics, { provider: sms.name, channel: 'sms' }, () => sms.sendSms(message)),
+  };
+}
+
 /** The same providers, each call timed. */
 export function instrumentProviders(
   providers: { email: EmailProvider; sms: SmsProvider },
   metrics: WorkerMetrics,
 ): { email: EmailProvider; sms: SmsProvider } {
-  const { email, sms } = providers;
-  return {
-    email: {
-      name: email.name,
-      sendEmail: (message) =>
-        timed(metrics, { provider: email.name, channel: 'email' }, () => email.sendEmail(message)),
-    },
-    sms: {
-      name: sms.name,
-      sendSms: (message) => timed(metrics, { provider: sms.name, channel: 'sms' }, () => sms.sendSms(message)),
-    },
-  };
+  return { email: instrumentEmail(providers.email, metrics), sms: instrumentSms(providers.sms, metrics) };
 }
 
 /**

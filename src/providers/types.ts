@@ -12,6 +12,13 @@ export interface MessageContext {
   orderId: string;
   step: string;
   messageType: string;
+  /**
+   * Set when this message's previous provider call got no answer (src/db/ledger.ts): the provider it went to, when
+   * known. A provider pair sends it to that provider only, never to the other (docs/failover.md).
+   */
+  retryOfUnanswered?: { provider?: string };
+  /** Told the provider's name before each provider call, so the ledger knows where an unanswered call went. */
+  beforeProviderCall?: (provider: string) => Promise<void>;
 }
 
 export interface OutgoingEmail extends MessageContext {
@@ -38,6 +45,8 @@ export interface OutgoingSms extends MessageContext {
 
 export interface SendReceipt {
   providerMessageId: string;
+  /** The provider that accepted the message, when not the one called (a failover pair names which of its two did). */
+  provider?: string;
 }
 
 export interface EmailProvider {

@@ -14,7 +14,9 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 /** The providers' published specs, vendored unchanged with their licences and source commits (see its README). */
 export const SPECS_DIR = path.join(repoRoot, 'test', 'contracts', 'specs');
 
-export function specPath(file: 'tsg_mail_v3.json' | 'twilio_api_v2010.json'): string {
+export function specPath(
+  file: 'tsg_mail_v3.json' | 'twilio_api_v2010.json' | 'resend.json' | 'vonage_sms.yml',
+): string {
   const spec = path.join(SPECS_DIR, file);
   if (!existsSync(spec)) {
     throw new Error(

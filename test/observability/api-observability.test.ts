@@ -26,6 +26,12 @@ const SECRETS = {
   TWILIO_AUTH_TOKEN: 'twilio-token-SECRET-3',
   TWILIO_FROM: '+14155550100',
   UNSUBSCRIBE_SECRET: 'unsubscribe-secret-SECRET-4-at-least-32-chars',
+  // The failover providers' credentials (docs/failover.md).
+  RESEND_API_KEY: 're_resend-SECRET-6',
+  RESEND_FROM: 'shop@test-shop.example',
+  VONAGE_API_KEY: 'vonage-key-SECRET-7',
+  VONAGE_API_SECRET: 'vonage-secret-SECRET-8',
+  VONAGE_FROM: '+14155550100',
 };
 const pool = testPool();
 let env: TestWorkflowEnvironment;

@@ -1,12 +1,21 @@
-/** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: Temporal and PostgreSQL answer). */
+/**
+ * Liveness (`/healthz`: the process answers) and readiness (`/readyz`: Temporal and PostgreSQL answer, with the
+ * providers' circuit breakers as details).
+ */
 import { Router } from 'express';
 import { z } from 'zod';
+import type { CircuitState } from '../../domain/provider-circuit';
 import type { ApiContract } from '../openapi';
 import { livenessSchema, readinessSchema } from '../responses';
 
 export type DependencyCheck = () => Promise<void>;
 
-export function healthRouter(checks: Record<string, DependencyCheck>): Router {
+/** The providers' circuit breakers, shown in /readyz's details (src/db/provider-circuits.ts). */
+export interface CircuitReport {
+  states(): Promise<Record<string, CircuitState>>;
+}
+
+export function healthRouter(checks: Record<string, DependencyCheck>, circuits?: CircuitReport): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -23,8 +32,14 @@ export function healthRouter(checks: Record<string, DependencyCheck>): Router {
       }),
     );
     const ready = results.every(([, status]) => status === 'ok');
+    // Details, not a check: with a circuit open, messages go to the other provider and the service still works.
+    const states = circuits ? await withTimeout(circuits.states(), 3_000).catch(() => undefined) : undefined;
     if (!ready) res.setHeader('Retry-After', '5'); // like every other 503: when to ask again
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not_ready',
+      checks: Object.fromEntries(results),
+      ...(states ? { circuits: states } : {}),
+    });
   });
   return router;
 }

@@ -23,6 +23,7 @@ import { ProviderCircuits } from './db/provider-circuits';
 import { JourneyService } from './journeys/journey-service';
 import { createLogger, type Logger } from './logger';
 import { createCarrierTracking } from './providers/carriers';
+import { hasFailoverPair } from './providers';
 import { connectClient } from './temporal/connection';
 
 export function buildApi(
@@ -59,7 +60,7 @@ export function buildApi(
     },
     preferences: new CustomerPreferenceStore(pool),
     idempotencyKeys: new IdempotencyKeys(pool),
-    circuits: new ProviderCircuits(pool, config.failover.circuit),
+    ...(hasFailoverPair(config) ? { circuits: new ProviderCircuits(pool, config.failover.circuit) } : {}),
     readiness: {
       postgres: async () => {
         await pool.query('SELECT 1');

@@ -43,6 +43,11 @@ export interface ProviderPairOptions {
 
 const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 5_000;
 
+/** Whether either channel has a primary and a failover provider: only then are there circuit breakers to show. */
+export function hasFailoverPair(config: MessagingProviderOptions): boolean {
+  return Boolean((config.sendgrid && config.resend) || (config.twilio && config.vonage));
+}
+
 export function createProviders(
   config: MessagingProviderOptions,
   outbox: OutboxStore,

@@ -13,8 +13,38 @@ export class ReplenishmentConversions {
 
   /** The channels of the reminders this order converts (one entry per reminder message). */
   async convertedBy(order: OrderCohort): Promise<Channel[]> {
+    const { rows } = await this.pool.query<{ channel: Channel }>(`WITH ${remindersConverted('')}`, [
+      order.customerId,
+      order.skus,
+      order.placedAt,
+      order.orderId,
+    ]);
+    return rows.map((r) => r.channel);
+  }
+
+  /**
+   * Notes a new order's cohort (as OrderCohorts.note) and answers what it converts, in one round trip: the API does
+   * this for every order, so one statement instead of two. An order noted before converts nothing again.
+   */
+  async noteAndConvert(order: OrderCohort): Promise<Channel[]> {
     const { rows } = await this.pool.query<{ channel: Channel }>(
-      `WITH reminders AS (
+      `WITH noted AS (
+         INSERT INTO order_cohorts (order_id, customer_id, locale, placed_at, skus) VALUES ($4, $1, $5, $3, $2)
+         ON CONFLICT (order_id) DO NOTHING RETURNING order_id
+       ), ${remindersConverted('EXISTS (SELECT 1 FROM noted) AND')}`,
+      [order.customerId, order.skus, order.placedAt, order.orderId, order.locale],
+    );
+    return rows.map((r) => r.channel);
+  }
+}
+
+/**
+ * For each item of the order ($1 customer, $2 skus, $3 placed at, $4 order id): the chain's latest reminder sent before
+ * it, each channel, unless an earlier order of the item already followed that reminder. `guard` prefixes the final
+ * condition.
+ */
+function remindersConverted(guard: string): string {
+  return `reminders AS (
          SELECT sku, m.step, m.channel, COALESCE(m.sent_at, m.updated_at) AS at
          FROM unnest($2::text[]) AS sku
          JOIN message_ledger m ON m.journey_id = 'replenish-' || $1 || '-' || sku
@@ -24,12 +54,8 @@ export class ReplenishmentConversions {
          SELECT DISTINCT ON (sku) sku, step FROM reminders ORDER BY sku, at DESC
        )
        SELECT r.channel FROM reminders r JOIN latest l ON l.sku = r.sku AND l.step = r.step
-       WHERE NOT EXISTS (
+       WHERE ${guard} NOT EXISTS (
          SELECT 1 FROM order_cohorts o
          WHERE o.customer_id = $1 AND r.sku = ANY (o.skus) AND o.order_id <> $4 AND o.placed_at > r.at AND o.placed_at < $3
-       )`,
-      [order.customerId, order.skus, order.placedAt, order.orderId],
-    );
-    return rows.map((r) => r.channel);
-  }
+       )`;
 }

@@ -69,3 +69,29 @@ it("credits a new order to the chain's latest reminder before it, each channel, 
     [{ channel: 'sms', messageType: 'replenishment_reminder' }, 1, 1],
   ]);
 });
+
+it('notes a new order and answers what it converts in one statement; the same order again converts nothing', async () => {
+  const other = seed.id('cus-noted');
+  const chainSku = seed.id('sku-noted');
+  await seed.cohort(seed.id('ord-noted-first'), other, 'lv', '2019-07-01T09:00:00Z', [chainSku]);
+  await seed.message({
+    orderId: seed.id('ord-noted-first'),
+    journeyId: `replenish-${other}-${chainSku}`,
+    step: 'chain-n:reminder-1',
+    channel: 'email',
+    messageType: 'replenishment_reminder',
+    status: 'sent',
+    sentAt: '2019-07-03T10:00:00Z',
+  });
+  const reorder = {
+    orderId: seed.id('ord-noted-reorder'),
+    customerId: other,
+    locale: 'lv',
+    placedAt: new Date('2019-07-05T09:00:00Z'),
+    skus: [chainSku],
+  };
+  expect(await conversions.noteAndConvert(reorder)).toEqual(['email']);
+  const { rows } = await pool.query('SELECT locale, skus FROM order_cohorts WHERE order_id = $1', [reorder.orderId]);
+  expect(rows).toEqual([{ locale: 'lv', skus: [chainSku] }]);
+  expect(await conversions.noteAndConvert(reorder)).toEqual([]);
+});

@@ -61,9 +61,8 @@ async function noteCohort(
     skus: order.items.map((i) => i.sku),
   };
   try {
-    await cohorts.note(cohort);
-    if (!isNew) return;
-    for (const channel of await conversions.convertedBy(cohort))
+    if (!isNew) return await cohorts.note(cohort); // a repeat: noted the first time, unless that failed
+    for (const channel of await conversions.noteAndConvert(cohort))
       funnel.reached('reordered', { channel, messageType: 'replenishment_reminder' });
   } catch (err) {
     logger.warn({ err, orderId: order.orderId }, "order's funnel cohort not noted: the report counts it as unknown");

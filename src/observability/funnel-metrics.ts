@@ -15,18 +15,12 @@
  * Labels are closed sets (stages, two channels, the message types): no order, customer or address ever.
  */
 import { Counter, type Registry } from 'prom-client';
+import { FUNNEL_STAGE_NAMES, type FunnelStageName } from '../domain/funnel';
 import { isMessageType } from '../domain/message-types';
 
-export const FUNNEL_STAGES = [
-  'delivered',
-  'opened',
-  'clicked',
-  'reviewed',
-  'reordered',
-  'returned',
-  'cancelled',
-] as const;
-export type FunnelEventStage = (typeof FUNNEL_STAGES)[number];
+/** The report's stages but "sent", which the worker counts (order_journeys_messages_total{outcome="sent"}). */
+export type FunnelEventStage = Exclude<FunnelStageName, 'sent'>;
+export const FUNNEL_STAGES = FUNNEL_STAGE_NAMES.filter((s): s is FunnelEventStage => s !== 'sent');
 
 export interface FunnelEventLabels {
   channel?: string;

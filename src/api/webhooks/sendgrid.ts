@@ -180,18 +180,7 @@ async function apply(deps: SendGridWebhookDeps, event: SendGridEvent): Promise<E
       { provider: PROVIDER, eventId: event.sg_event_id, event: event.event },
       'email event for an unknown message: kept for support',
     );
-    await deps.inbox.keepUnmatched({
-      provider: PROVIDER,
-      eventId: event.sg_event_id,
-      reason: 'unknown_message',
-      lookupKey: event.ledgerId ?? providerMessageId,
-      event: {
-        event: event.event,
-        ...(event.ledgerId ? { ledgerId: event.ledgerId } : {}),
-        ...(providerMessageId ? { providerMessageId } : {}),
-        ...report,
-      },
-    });
+    await keepUnknownMessage(deps, event, providerMessageId, { event: event.event, ...report });
     return 'unmatched';
   }
   deps.logger.info(
@@ -221,21 +210,31 @@ async function engage(
     occurredAt: at ?? new Date(),
   });
   if (!recorded) {
-    await deps.inbox.keepUnmatched({
-      provider: PROVIDER,
-      eventId: event.sg_event_id,
-      reason: 'unknown_message',
-      lookupKey: event.ledgerId ?? providerMessageId,
-      event: {
-        event: kind,
-        ...(event.ledgerId ? { ledgerId: event.ledgerId } : {}),
-        ...(providerMessageId ? { providerMessageId } : {}),
-      },
-    });
+    await keepUnknownMessage(deps, event, providerMessageId, { event: kind });
     return 'unmatched';
   }
   if (recorded.recorded && recorded.firstOfKind) deps.funnel?.reached(kind === 'open' ? 'opened' : 'clicked', recorded);
   return 'applied';
+}
+
+/** An event whose message the ledger does not know: kept for support with what it said (never the address). */
+function keepUnknownMessage(
+  deps: SendGridWebhookDeps,
+  event: SendGridEvent,
+  providerMessageId: string | undefined,
+  said: Record<string, unknown>,
+): Promise<void> {
+  return deps.inbox.keepUnmatched({
+    provider: PROVIDER,
+    eventId: event.sg_event_id,
+    reason: 'unknown_message',
+    lookupKey: event.ledgerId ?? providerMessageId,
+    event: {
+      ...said,
+      ...(event.ledgerId ? { ledgerId: event.ledgerId } : {}),
+      ...(providerMessageId ? { providerMessageId } : {}),
+    },
+  });
 }
 
 /** SMTP answers quote the recipient's address; the reason ends up in the ledger and the journey view. */

@@ -2,7 +2,7 @@
  * Which provider carries each channel, from the environment alone: the outbox until credentials are set, then SendGrid
  * and Twilio each on their own, with every provider option read from its variable.
  */
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
 import { OutboxStore } from '../../src/db/outbox';
 import { createProviders } from '../../src/providers';
 import { testPool } from '../helpers/database';
@@ -14,6 +14,7 @@ import {
   TWILIO_ACCOUNT,
   TWILIO_MESSAGING_SERVICE_SID,
 } from './messages';
+import { problemsOf } from '../helpers/config-problems';
 
 const base = { DATABASE_URL: 'postgres://localhost:5432/app' };
 const sendgridEnv = { SENDGRID_API_KEY, SENDGRID_FROM: 'orders@test-shop.example' };
@@ -34,16 +35,6 @@ afterAll(async () => {
   await stub?.stop();
   await pool.end();
 });
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected the config to be refused');
-}
 
 describe('choosing the providers', () => {
   it('keeps every message in the local outbox without provider credentials', () => {

@@ -1,23 +1,8 @@
-import {
-  ConfigError,
-  DEFAULT_MAX_CACHED_WORKFLOWS,
-  DEV_API_KEYS,
-  DEV_ENCRYPTION_KEYS,
-  loadConfig,
-} from '../../src/config';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, DEV_API_KEYS, DEV_ENCRYPTION_KEYS, loadConfig } from '../../src/config';
 import { demoPolicy, productionPolicy, resolvePolicy } from '../../src/domain/policy';
+import { problemsOf } from '../helpers/config-problems';
 
 const base = { DATABASE_URL: 'postgres://localhost:5432/app' };
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected the config to be refused');
-}
 
 describe('configuration', () => {
   it('starts a developer laptop on defaults: local Temporal, dev keys, port 3000', () => {

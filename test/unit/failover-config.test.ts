@@ -2,9 +2,10 @@
  * The failover providers' and circuit breakers' configuration: each provider complete or refused by name, the
  * breakers' thresholds with defaults, and createProviders pairing a channel's two providers only when both are set.
  */
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
 import { createProviders } from '../../src/providers';
 import type { OutboxStore } from '../../src/db/outbox';
+import { problemsOf } from '../helpers/config-problems';
 
 const base = { DATABASE_URL: 'postgres://localhost:5432/app' };
 const SENDGRID = { SENDGRID_API_KEY: 'SG.key', SENDGRID_FROM: 'orders@shop.example' };
@@ -12,16 +13,6 @@ const RESEND = { RESEND_API_KEY: 're_key', RESEND_FROM: 'orders@shop.example' };
 const TWILIO = { TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM: '+14155550100' };
 const VONAGE = { VONAGE_API_KEY: 'abcd1234', VONAGE_API_SECRET: 'secret', VONAGE_FROM: 'TestShop' };
 const noOutbox = {} as OutboxStore; // never written: only the choice of providers is looked at
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  throw new Error('expected the config to be refused');
-}
 
 describe('failover configuration', () => {
   it('reads the secondary providers and the breakers’ defaults', () => {

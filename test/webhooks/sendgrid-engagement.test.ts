@@ -3,7 +3,7 @@
  * once against its message, however often SendGrid (or an attacker within the timestamp window) sends it again, and the
  * funnel counter counts each message's first open and first click (and a delivery once).
  */
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { MessageEngagement } from '../../src/db/message-engagement';
 import { MessageLedger } from '../../src/db/ledger';
@@ -11,9 +11,10 @@ import { WebhookInbox } from '../../src/db/webhook-events';
 import { testPool } from '../helpers/database';
 import { uniqueId } from '../helpers/fixtures';
 import { SENDGRID_API_KEY } from '../providers/messages';
+import { postSendGridEvents, sendGridSigner } from './sendgrid-signer';
 import { aSentMessage, webhookApp } from './webhook-app';
 
-const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const sendgrid = sendGridSigner();
 const pool = testPool();
 const ledger = new MessageLedger(pool);
 const engagement = new MessageEngagement(pool);
@@ -21,20 +22,12 @@ const inbox = new WebhookInbox(pool);
 const { app } = webhookApp(pool, {
   SENDGRID_API_KEY,
   SENDGRID_FROM: 'orders@test-shop.example',
-  SENDGRID_WEBHOOK_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: sendgrid.publicKeyBase64,
 });
 afterAll(() => pool.end());
 
 function post(events: object[]) {
-  const payload = JSON.stringify(events);
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = sign('sha256', Buffer.from(timestamp + payload), privateKey).toString('base64');
-  return request(app)
-    .post('/v1/webhooks/sendgrid/events')
-    .set('Content-Type', 'application/json')
-    .set('X-Twilio-Email-Event-Webhook-Signature', signature)
-    .set('X-Twilio-Email-Event-Webhook-Timestamp', timestamp)
-    .send(payload);
+  return postSendGridEvents(app, sendgrid.signed(JSON.stringify(events)));
 }
 
 function anEvent(event: 'open' | 'click' | 'delivered', ledgerId: string) {

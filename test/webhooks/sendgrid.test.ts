@@ -2,7 +2,7 @@
  * SendGrid's signed Event Webhook: an ECDSA P-256 key pair made here stands in for SendGrid's (it signs timestamp + raw
  * body, as SendGrid does); the app verifies with the public key from SENDGRID_WEBHOOK_PUBLIC_KEY.
  */
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createNotifyActivities } from '../../src/activities/notify';
 import { ConsentStore } from '../../src/db/consent';
@@ -14,9 +14,10 @@ import { testPool } from '../helpers/database';
 import { uniqueId } from '../helpers/fixtures';
 import { TEST_SHOP } from '../helpers/temporal';
 import { SENDGRID_API_KEY } from '../providers/messages';
+import { postSendGridEvents, sendGridSigner, type SignedEvents } from './sendgrid-signer';
 import { aSentMessage, ledgerRow, webhookApp } from './webhook-app';
 
-const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const sendgrid = sendGridSigner();
 const pool = testPool();
 const ledger = new MessageLedger(pool);
 const consent = new ConsentStore(pool);
@@ -24,30 +25,12 @@ const inbox = new WebhookInbox(pool);
 const { app, stats } = webhookApp(pool, {
   SENDGRID_API_KEY,
   SENDGRID_FROM: 'orders@test-shop.example',
-  // As SendGrid shows it: the base64 DER public key, without PEM armour.
-  SENDGRID_WEBHOOK_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: sendgrid.publicKeyBase64,
 });
 afterAll(() => pool.end());
 
-const now = () => String(Math.floor(Date.now() / 1000));
-
-/** Signs like SendGrid: ECDSA P-256 / SHA-256 over timestamp + payload, base64 DER signature. */
-function signed(payload: string, timestamp = now()) {
-  return {
-    payload,
-    timestamp,
-    signature: sign('sha256', Buffer.from(timestamp + payload), privateKey).toString('base64'),
-  };
-}
-
-function post({ payload, timestamp, signature }: ReturnType<typeof signed>) {
-  return request(app)
-    .post('/v1/webhooks/sendgrid/events')
-    .set('Content-Type', 'application/json')
-    .set('X-Twilio-Email-Event-Webhook-Signature', signature)
-    .set('X-Twilio-Email-Event-Webhook-Timestamp', timestamp)
-    .send(payload);
-}
+const signed = sendgrid.signed;
+const post = (events: SignedEvents) => postSendGridEvents(app, events);
 
 /** A SendGrid event for one of our emails: custom args (ledgerId…) come back as top-level fields. */
 function anEvent(event: string, ledgerId: string, fields: Record<string, unknown> = {}) {
@@ -163,11 +146,8 @@ describe('POST /v1/webhooks/sendgrid/events', () => {
       .set('Content-Type', 'application/json')
       .send(genuine.payload)
       .expect(401);
-    const stranger = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
-    await post({
-      ...genuine,
-      signature: sign('sha256', Buffer.from(genuine.timestamp + genuine.payload), stranger).toString('base64'),
-    }).expect(401);
+    const stranger = sendGridSigner(); // another key signs the same body and timestamp
+    await post(stranger.signed(genuine.payload, genuine.timestamp)).expect(401);
     await post({ ...genuine, signature: 'not-a-signature' }).expect(401);
     expect(await ledgerRow(ledger, sent.orderId)).toMatchObject({ status: 'sent' });
     expect(stats.refusedFor('sendgrid')).toBe(before + 4);

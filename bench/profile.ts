@@ -28,13 +28,17 @@ export interface ProfileSummary {
   inclusiveOurs: [string, number][];
 }
 
-/** Where a frame lives: a package under node_modules, a file under src/, node's internals, or V8's pseudo-frames. */
+/**
+ * Where a frame lives: a package under node_modules, a file under src/ (or its build in dist/), node's internals, or
+ * V8's pseudo-frames.
+ */
 function place(url: string, functionName: string): string {
   if (!url) return `(${functionName || 'native'})`.replace(/^\(\((.*)\)\)$/, '($1)');
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
-  const ours = /\/(src\/.*)$/.exec(url);
-  if (ours) return ours[1]!;
+  // The bench runs the built service: dist/x.js is src/x.ts compiled (line numbers are the built file's).
+  const ours = /\/(?:src|dist)\/(.*)$/.exec(url);
+  if (ours) return `src/${ours[1]!}`;
   if (url.startsWith('node:')) return url;
   return url.replace(/^file:\/\//, '');
 }

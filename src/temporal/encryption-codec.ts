@@ -16,6 +16,8 @@ export const KEY_ID_METADATA = 'encryption-key-id';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+/** IVs drawn per refill of the pool (4 KiB of random bytes). */
+const IVS_PER_REFILL = 341;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 
@@ -32,8 +34,29 @@ export class UnknownEncryptionKeyError extends Error {
   }
 }
 
+/**
+ * Random IVs taken from a pooled buffer of CSPRNG bytes: one call into OpenSSL per 341 IVs instead of one per payload
+ * (a start encrypts about six payloads; the per-call cost was 3 % of the API's CPU in the P1 profile). Every byte of
+ * the pool is used for one IV only, and a spent pool is replaced, never refilled in place.
+ */
+class IvPool {
+  private pool = Buffer.alloc(0);
+  private offset = 0;
+
+  next(): Buffer {
+    if (this.offset + IV_BYTES > this.pool.length) {
+      this.pool = randomBytes(IV_BYTES * IVS_PER_REFILL);
+      this.offset = 0;
+    }
+    const iv = this.pool.subarray(this.offset, this.offset + IV_BYTES);
+    this.offset += IV_BYTES;
+    return iv;
+  }
+}
+
 export class EncryptionCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
+  private readonly ivs = new IvPool();
 
   /** `keys[0]` encrypts; every key of the ring decrypts. */
   constructor(private readonly keys: EncryptionKey[]) {
@@ -47,7 +70,7 @@ export class EncryptionCodec implements PayloadCodec {
     const { id, key } = this.keys[0]!;
     return payloads.map((payload) => {
       const plain = temporal.api.common.v1.Payload.encode(payload).finish();
-      const iv = randomBytes(IV_BYTES);
+      const iv = this.ivs.next();
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return {

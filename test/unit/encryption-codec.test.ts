@@ -37,6 +37,16 @@ describe('payload encryption', () => {
     expect(decoded.map((p) => converter.fromPayload(p))).toEqual([order, order]);
   });
 
+  it('never reuses an IV, across several refills of its pool of random bytes', async () => {
+    const codec = new EncryptionCodec([key('k1')]);
+    const payload = converter.toPayload(order);
+    const encoded = await codec.encode(Array.from({ length: 1_500 }, () => payload));
+    const ivs = new Set(encoded.map((p) => Buffer.from(p.data!).subarray(0, 12).toString('hex')));
+    expect(ivs.size).toBe(1_500);
+    const decoded = await codec.decode(encoded.slice(-3));
+    expect(decoded.map((p) => converter.fromPayload(p))).toEqual([order, order, order]);
+  });
+
   it('passes through payloads written before encryption was turned on', async () => {
     const legacy = converter.toPayload(order);
     const [decoded] = await new EncryptionCodec([key('k1')]).decode([legacy]);

@@ -213,13 +213,21 @@ export function createNotifyActivities({
       );
       // A previous call that never got an answer (worker killed mid-call, timeout) may have reached the provider: this
       // call may duplicate it. SendGrid, Twilio and Vonage take no idempotency key (Resend does: the ledger id), so it
-      // is counted and shown, not hidden; a provider pair never sends it through its other provider.
-      const { previousUnanswered, previousProvider } = await ledger.beginProviderCall(entry.id);
+      // is counted and shown, not hidden; a provider pair never sends it through its other provider, and Twilio is
+      // asked for the message before it is sent again (src/providers/sms/twilio.ts).
+      const { previousUnanswered, previousProvider, previousStartedAt } = await ledger.beginProviderCall(entry.id);
       if (previousUnanswered) onUncertainRetry?.({ ledgerId: entry.id, messageType: message.messageType, channel });
       // A provider pair (src/providers/failover/) keeps such a retry on the provider the unanswered call went to.
       const call = {
         ...context,
-        ...(previousUnanswered ? { retryOfUnanswered: previousProvider ? { provider: previousProvider } : {} } : {}),
+        ...(previousUnanswered
+          ? {
+              retryOfUnanswered: {
+                ...(previousProvider ? { provider: previousProvider } : {}),
+                ...(previousStartedAt ? { since: previousStartedAt } : {}),
+              },
+            }
+          : {}),
         beforeProviderCall: (name: string) => ledger.noteProviderCall(entry.id, name),
       };
       try {

@@ -29,6 +29,8 @@ export interface ProviderCallStart {
   previousUnanswered: boolean;
   /** Where that previous call went, when a provider pair noted it (noteProviderCall). */
   previousProvider: string | null;
+  /** When that previous call started: the provider cannot have taken the message before. */
+  previousStartedAt: Date | null;
 }
 
 export interface LedgerKey {
@@ -79,13 +81,14 @@ export class MessageLedger {
     const { rows } = await this.pool.query<ProviderCallStart>(
       `UPDATE message_ledger m SET provider_call_started_at = now(),
          uncertain_attempts = m.uncertain_attempts + CASE WHEN m.provider_call_started_at IS NULL THEN 0 ELSE 1 END
-       FROM (SELECT id, provider_call_started_at IS NOT NULL AS unanswered, provider_call_provider AS provider
+       FROM (SELECT id, provider_call_started_at AS started_at, provider_call_provider AS provider
              FROM message_ledger WHERE id = $1) before
        WHERE m.id = before.id
-       RETURNING before.unanswered AS "previousUnanswered", before.provider AS "previousProvider"`,
+       RETURNING before.started_at IS NOT NULL AS "previousUnanswered", before.provider AS "previousProvider",
+         before.started_at AS "previousStartedAt"`,
       [id],
     );
-    return rows[0] ?? { previousUnanswered: false, previousProvider: null };
+    return rows[0] ?? { previousUnanswered: false, previousProvider: null, previousStartedAt: null };
   }
 
   /**

@@ -14,9 +14,10 @@ export interface MessageContext {
   messageType: string;
   /**
    * Set when this message's previous provider call got no answer (src/db/ledger.ts): the provider it went to, when
-   * known. A provider pair sends it to that provider only, never to the other (docs/failover.md).
+   * known, and when that call started. A provider pair sends it to that provider only, never to the other
+   * (docs/failover.md); a provider that can be asked for its recent messages (Twilio) looks for it there first.
    */
-  retryOfUnanswered?: { provider?: string };
+  retryOfUnanswered?: { provider?: string; since?: Date };
   /** Told the provider's name before each provider call, so the ledger knows where an unanswered call went. */
   beforeProviderCall?: (provider: string) => Promise<void>;
 }

@@ -66,6 +66,24 @@ describe('Twilio SMS, against the published contract', () => {
     });
   });
 
+  it('looks for an unanswered SMS with a list request the contract accepts, and sends nothing blind', async () => {
+    const sms = aConfirmationSms({ retryOfUnanswered: { since: new Date() } });
+    const before = twilioApi.requests.length;
+    const error = await provider({ from: '+14155550100' })
+      .sendSms(sms)
+      .catch((err: unknown) => err);
+
+    const sent = twilioApi.requests.slice(before);
+    expect(sent.map((r) => r.method)).toEqual(['GET']);
+    expect(new URL(sent[0]!.path, 'http://twilio.local').searchParams.get('To')).toBe('+37126000000');
+    // The request passed; Prism then refuses its own example answer (relative page URIs where the spec says "uri"),
+    // so every violation it names is about the response. That failed lookup is retried, not followed by a send.
+    const violations = JSON.parse(/\[.*\]/.exec(sent[0]!.violations)![0]) as { location: string[] }[];
+    expect(violations.length).toBeGreaterThan(0);
+    expect(violations.every((v) => v.location[0] === 'response')).toBe(true);
+    expect(error).toMatchObject({ provider: 'twilio', retryable: true, unanswered: true });
+  });
+
   it('is a real contract check: a malformed Messaging Service SID is refused as final, not retried', async () => {
     const error = await provider({ messagingServiceSid: 'MG-not-a-sid' })
       .sendSms(aConfirmationSms())

@@ -4,7 +4,7 @@
  */
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
-import type { OutgoingSms, SendReceipt, SmsProvider } from '../types';
+import { ProviderError, type OutgoingSms, type SendReceipt, type SmsProvider } from '../types';
 import { classifyTwilioError } from './twilio-errors';
 
 export interface TwilioOptions {
@@ -23,6 +23,10 @@ export interface TwilioOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** Messages to the number looked at, newest first, when checking whether an unanswered send was taken. */
+const LOOKUP_LIMIT = 50;
+/** How far Twilio's clock may be behind ours when comparing a message's creation with our call's start. */
+const CLOCK_MARGIN_MS = 5 * 60_000;
 
 /**
  * The SDK has no base URL option; its hook is a custom HTTP client. This one keeps the SDK's request as built (path,
@@ -71,6 +75,10 @@ export class TwilioSmsProvider implements SmsProvider {
 
   async sendSms(sms: OutgoingSms): Promise<SendReceipt> {
     const { from, messagingServiceSid, statusCallbackUrl } = this.options;
+    if (sms.retryOfUnanswered) {
+      const taken = await this.findTaken(sms, sms.retryOfUnanswered.since);
+      if (taken) return taken;
+    }
     try {
       const message = await this.client.messages.create({
         to: sms.to,
@@ -81,6 +89,31 @@ export class TwilioSmsProvider implements SmsProvider {
       return { providerMessageId: message.sid };
     } catch (err) {
       throw classifyTwilioError(err) ?? err;
+    }
+  }
+
+  /**
+   * Did Twilio take this SMS on the unanswered call before? Twilio takes no idempotency key, but lists the messages
+   * sent to a number: the same body to the same number, created since that call started (less a margin for the two
+   * clocks), is this message — its body names the order and the step. Found: the retry records it instead of sending it
+   * again. Twilio unreachable: retried later, never sent blind. A refused lookup (e.g. an API key without read access)
+   * falls back to sending, as before this check, and may duplicate.
+   */
+  private async findTaken(sms: OutgoingSms, since: Date | undefined): Promise<SendReceipt | undefined> {
+    const earliest = since ? since.getTime() - CLOCK_MARGIN_MS : 0;
+    try {
+      const recent = await this.client.messages.list({ to: sms.to, limit: LOOKUP_LIMIT });
+      const taken = recent.find((m) => m.body === sms.body && m.dateCreated.getTime() >= earliest);
+      return taken ? { providerMessageId: taken.sid } : undefined;
+    } catch (err) {
+      const classified = classifyTwilioError(err);
+      if (classified && !classified.retryable) return undefined;
+      if (!classified) throw err;
+      // Still unknown whether the earlier call was taken: the next retry must look again, not send blind.
+      throw new ProviderError('twilio', 'sms', `lookup:${classified.code}`, classified.message, true, {
+        unanswered: true,
+        ...(classified.retryAfterMs !== undefined ? { retryAfterMs: classified.retryAfterMs } : {}),
+      });
     }
   }
 }

@@ -31,6 +31,8 @@ export interface ProviderStub {
   readonly name: ProviderName;
   readonly url: string;
   readonly requests: ProviderRequest[];
+  /** Twilio: message-list requests (a retry of an unanswered SMS looking for it); not counted in `requests`. */
+  readonly lookups: number;
   /** Until `until` (epoch ms) answer 503 / 429 alternately. */
   startOutage(until: number): void;
   endOutage(): void;
@@ -41,18 +43,30 @@ export async function startProviderStub(name: ProviderName): Promise<ProviderStu
   const requests: ProviderRequest[] = [];
   let outageUntil = 0;
   let refusals = 0;
+  let lookups = 0;
   /** Resend's emails by idempotency key (the ledger id). */
   const emailIds = new Map<string, string>();
+
+  /** Twilio's messages, newest last, for the list a retry of an unanswered SMS asks for. */
+  const smsTaken: TakenSms[] = [];
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString();
-      const carried = idsOf(name, body, req.headers);
       const inOutage = Date.now() < outageUntil;
+      if (req.method === 'GET') {
+        // Not a send: Twilio's message list (src/providers/sms/twilio.ts looks there before resending).
+        const answer = inOutage ? refusal(name, refusals++) : twilioList(smsTaken, req.url ?? '');
+        lookups++;
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+        return res.end(answer.body);
+      }
+      const carried = idsOf(name, body, req.headers);
       const repeat = name === 'resend' && !inOutage && carried.ledgerId !== null && emailIds.has(carried.ledgerId);
       const answer = inOutage ? refusal(name, refusals++) : accepted(name, carried.ledgerId, emailIds);
+      if (name === 'twilio' && answer.status === 201) smsTaken.push(takenSms(body, answer.body));
       requests.push({
         provider: name,
         ...carried,
@@ -70,6 +84,9 @@ export async function startProviderStub(name: ProviderName): Promise<ProviderStu
     name,
     url: `http://127.0.0.1:${port}`,
     requests,
+    get lookups() {
+      return lookups;
+    },
     startOutage: (until) => {
       outageUntil = until;
     },
@@ -162,6 +179,30 @@ function sendGridIds(body: string): Pick<ProviderRequest, 'ledgerId' | 'journeyI
   } catch {
     return { ledgerId: null, journeyId: null, step: null };
   }
+}
+
+interface TakenSms {
+  sid: string;
+  to: string;
+  body: string;
+  createdAt: Date;
+}
+
+function takenSms(form: string, answer: string): TakenSms {
+  const fields = new URLSearchParams(form);
+  const { sid } = JSON.parse(answer) as { sid: string };
+  return { sid, to: fields.get('To') ?? '', body: fields.get('Body') ?? '', createdAt: new Date() };
+}
+
+/** Twilio's list of the messages to one number (`?To=`), newest first, as its Messages API pages them. */
+function twilioList(taken: TakenSms[], url: string): Answer {
+  const to = new URL(url, 'http://twilio.local').searchParams.get('To');
+  const messages = taken
+    .filter((m) => m.to === to)
+    .reverse()
+    .slice(0, 50)
+    .map((m) => ({ sid: m.sid, to: m.to, body: m.body, status: 'sent', date_created: m.createdAt.toUTCString() }));
+  return { status: 200, body: JSON.stringify({ messages, page: 0, page_size: messages.length, next_page_uri: null }) };
 }
 
 function twilioIds(body: string): Pick<ProviderRequest, 'ledgerId' | 'journeyId' | 'step'> {

@@ -12,6 +12,7 @@ import { closedLoop, ratio, type LoadResult } from './load';
 import { BenchHttp } from './http';
 import { cpuDelta, cpuSnapshot } from './meter';
 import { benchOrder, runTag } from './orders';
+import { pinForP1 } from './pin';
 import type { BenchStack } from './stack';
 import { TASK_QUEUE as TASK_QUEUE_PREFIX } from '../chaos/stack';
 
@@ -21,6 +22,8 @@ export interface P1Options {
   warmup: number;
   /** Extra environment of the API and the worker (e.g. the CPU profiler's preload). */
   env?: NodeJS.ProcessEnv;
+  /** Temporal on one core, the API and the load on the other (bench/pin.ts). */
+  pin?: boolean;
 }
 
 export interface P1Side extends LoadResult {
@@ -29,6 +32,8 @@ export interface P1Side extends LoadResult {
 }
 
 export interface P1Result {
+  /** Run with `--pin`: the server on a core of its own (bench/pin.ts). */
+  pinned?: boolean;
   payloadBytes: number;
   /**
    * bare: a trivial start of the same payload size; inProcess: JourneyService.start called in this process (the
@@ -52,6 +57,16 @@ export interface P1Result {
 export async function benchStart(b: BenchStack, o: P1Options, say: (m: string) => void): Promise<P1Result> {
   await b.startServices('p1', o.env ?? {});
   await b.stack.worker.kill('SIGTERM'); // starts only: no worker takes the journeys
+  const unpin = o.pin ? pinForP1(b.pids()) : undefined;
+  if (unpin) say('P1: pinned: the Temporal server on CPU 0, the API and the load on CPU 1');
+  try {
+    return await measureStarts(b, o, say);
+  } finally {
+    unpin?.();
+  }
+}
+
+async function measureStarts(b: BenchStack, o: P1Options, say: (m: string) => void): Promise<P1Result> {
   const http = new BenchHttp(b.stack.apiUrl, CHAOS_KEYS);
   const tag = runTag();
   // The bare side's argument: a string as long as the journey's input ({ order, policy }) in JSON.
@@ -132,5 +147,5 @@ export async function benchStart(b: BenchStack, o: P1Options, say: (m: string) =
     });
   }
   http.close();
-  return { payloadBytes: payload.length, runs };
+  return { payloadBytes: payload.length, ...(o.pin ? { pinned: true } : {}), runs };
 }

@@ -7,7 +7,7 @@ export function markdownTable(run: BenchRun): string {
   const { p1, p2, p3, p4, p5 } = run.results;
   for (const r of p1?.runs ?? []) {
     rows.push([
-      `P1 starts/s, c${r.concurrency}`,
+      `P1 starts/s, c${r.concurrency}${p1?.pinned ? ' (pinned: server on its own core)' : ''}`,
       `${r.api.perSecond}`,
       `${r.bare.perSecond}`,
       `${r.throughputRatio}×`,

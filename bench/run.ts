@@ -37,6 +37,8 @@ export interface BenchOptions {
   webhookConcurrency: number;
   /** Profile the API process during P1 (node --cpu-prof); slows it, so its P1 ratios are not the bench's figures. */
   profile: boolean;
+  /** P1 with the Temporal server on one core, the API and the load on the other (bench/pin.ts). */
+  pin: boolean;
   keep: boolean;
   resultsDir?: string;
 }
@@ -55,6 +57,7 @@ export const DEFAULTS: BenchOptions = {
   webhookJourneys: 100,
   webhookConcurrency: 4,
   profile: false,
+  pin: false,
   keep: false,
   resultsDir: path.join(__dirname, 'results'),
 };
@@ -146,7 +149,13 @@ export async function runBench(o: BenchOptions, say: (m: string) => void): Promi
       await phase('p1', async () => {
         run.results.p1 = await benchStart(
           b,
-          { n: o.startN, concurrencies: o.concurrencies, warmup: o.warmup, ...(o.profile ? { env: profiler } : {}) },
+          {
+            n: o.startN,
+            concurrencies: o.concurrencies,
+            warmup: o.warmup,
+            pin: o.pin,
+            ...(o.profile ? { env: profiler } : {}),
+          },
           say,
         );
         if (o.profile) await keepProfile(b.stack.api, 'api-p1');
@@ -241,6 +250,8 @@ const HELP = `npm run bench -- [flags]
   --parked n              P4 parked journeys per side (default ${DEFAULTS.parked})
   --idle s                P4 idle window in seconds (default ${DEFAULTS.idleSeconds})
   --webhooks n            P5 journeys, two events each (default ${DEFAULTS.webhookJourneys})
+  --pin                   P1 with the Temporal server on CPU 0, the API and the load on CPU 1 (as on machines of
+                          their own; its ratios are then not the shared machine's)
   --profile               CPU-profile the API during P1 and the worker during P2 (their figures are then not comparable)
   --keep                  keep the temp dir (logs, temporal.db)
   --no-results            write nothing to bench/results`;
@@ -262,6 +273,7 @@ export function parseArgs(argv: string[]): BenchOptions {
       process.exit(0);
     } else if (flag === '--quick') continue;
     else if (flag === '--profile') o.profile = true;
+    else if (flag === '--pin') o.pin = true;
     else if (flag === '--keep') o.keep = true;
     else if (flag === '--no-results') o.resultsDir = undefined;
     else if (flag === '--only') {

@@ -3,15 +3,14 @@
  * their official SDKs against local stand-ins, the ledger and the circuit breakers in PostgreSQL. Counted at the
  * providers: which one got each message, and that none got it twice.
  */
-import { createNotifyActivities, type SendCustomerMessageInput } from '../../src/activities/notify';
+import { createNotifyActivities } from '../../src/activities/notify';
 import { MessageLedger } from '../../src/db/ledger';
 import { OutboxStore } from '../../src/db/outbox';
 import { ProviderCircuits } from '../../src/db/provider-circuits';
-import { orderSchema } from '../../src/domain/order';
 import type { CircuitSettings } from '../../src/domain/provider-circuit';
 import { createProviders } from '../../src/providers';
+import { aConfirmationToSend } from '../helpers/confirmation-sends';
 import { testPool } from '../helpers/database';
-import { anOrder } from '../helpers/fixtures';
 import { sendGridError, startProviderStub, type ProviderStub } from '../helpers/provider-stubs';
 import { TEST_SHOP } from '../helpers/temporal';
 import { SENDGRID_API_KEY } from '../providers/messages';
@@ -60,20 +59,7 @@ function sendActivity(circuit: CircuitSettings) {
   return createNotifyActivities({ ledger, email, sms: email as never, shop: TEST_SHOP });
 }
 
-function aConfirmationEmail(): SendCustomerMessageInput {
-  const order = orderSchema.parse(anOrder());
-  return {
-    journeyId: `order-${order.orderId}`,
-    orderId: order.orderId,
-    step: 'confirmation',
-    channel: 'email',
-    to: order.email,
-    message: {
-      messageType: 'confirmation',
-      data: { order, deliveryWindow: { earliest: '2026-11-25', latest: '2026-11-27' } },
-    },
-  };
-}
+const aConfirmationEmail = () => aConfirmationToSend('email');
 
 /** Sends one message per input, one after another, as the email queue's worker would. */
 async function sendAll(notify: ReturnType<typeof sendActivity>, count: number) {

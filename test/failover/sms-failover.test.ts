@@ -3,15 +3,14 @@
  * sent — and every SMS goes once through Vonage (secondary), both driven by their official SDKs; Twilio's refusal of a
  * number is final and never tried on Vonage.
  */
-import { createNotifyActivities, type SendCustomerMessageInput } from '../../src/activities/notify';
+import { createNotifyActivities } from '../../src/activities/notify';
 import { MessageLedger } from '../../src/db/ledger';
 import { OutboxStore } from '../../src/db/outbox';
 import { ProviderCircuits } from '../../src/db/provider-circuits';
-import { orderSchema } from '../../src/domain/order';
 import { createProviders } from '../../src/providers';
 import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
+import { aConfirmationToSend } from '../helpers/confirmation-sends';
 import { testPool } from '../helpers/database';
-import { anOrder } from '../helpers/fixtures';
 import { freePort } from '../helpers/postgres';
 import { startProviderStub, twilioError, type ProviderStub } from '../helpers/provider-stubs';
 import { TEST_SHOP } from '../helpers/temporal';
@@ -49,20 +48,7 @@ function sendActivity(twilioUrl: string) {
   return createNotifyActivities({ ledger, sms, email: new OutboxProvider(new OutboxStore(pool)), shop: TEST_SHOP });
 }
 
-function aConfirmationSms(): SendCustomerMessageInput {
-  const order = orderSchema.parse(anOrder());
-  return {
-    journeyId: `order-${order.orderId}`,
-    orderId: order.orderId,
-    step: 'confirmation',
-    channel: 'sms',
-    to: order.phone!,
-    message: {
-      messageType: 'confirmation',
-      data: { order, deliveryWindow: { earliest: '2026-11-25', latest: '2026-11-27' } },
-    },
-  };
-}
+const aConfirmationSms = () => aConfirmationToSend('sms');
 
 /** The ledger ids Vonage received, from each request's client-ref. */
 const vonageRefs = () => vonageApi.requests.map((r) => (JSON.parse(r.body) as { 'client-ref': string })['client-ref']);

@@ -7,14 +7,13 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNotifyActivities, type SendCustomerMessageInput } from '../../src/activities/notify';
+import { createNotifyActivities } from '../../src/activities/notify';
 import { MessageLedger } from '../../src/db/ledger';
 import { OutboxStore } from '../../src/db/outbox';
-import { orderSchema } from '../../src/domain/order';
 import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
 import { TwilioSmsProvider } from '../../src/providers/sms/twilio';
+import { aConfirmationToSend } from '../helpers/confirmation-sends';
 import { testPool } from '../helpers/database';
-import { anOrder } from '../helpers/fixtures';
 import { TEST_SHOP } from '../helpers/temporal';
 import { TWILIO_ACCOUNT } from './messages';
 
@@ -97,20 +96,7 @@ afterAll(async () => {
   await pool.end();
 });
 
-function aConfirmationSms(): SendCustomerMessageInput {
-  const order = orderSchema.parse(anOrder());
-  return {
-    journeyId: `order-${order.orderId}`,
-    orderId: order.orderId,
-    step: 'confirmation',
-    channel: 'sms',
-    to: order.phone!,
-    message: {
-      messageType: 'confirmation',
-      data: { order, deliveryWindow: { earliest: '2026-11-25', latest: '2026-11-27' } },
-    },
-  };
-}
+const aConfirmationSms = () => aConfirmationToSend('sms');
 
 const creates = () => twilio.requests.filter((r) => r.method === 'POST').length;
 const lookups = () => twilio.requests.filter((r) => r.method === 'GET').length;

@@ -17,14 +17,16 @@
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import express, { Router } from 'express';
 import type { Config } from '../../config';
-import type { ConsentStore } from '../../db/consent';
-import type { DeliveryReport, MessageLedger } from '../../db/ledger';
-import type { MessageEngagement } from '../../db/message-engagement';
-import type { FunnelEvents } from '../../observability/funnel-metrics';
-import type { WebhookInbox } from '../../db/webhook-events';
-import type { Logger } from '../../logger';
 import { z } from 'zod';
 import type { ApiContract } from '../openapi';
+import {
+  optOutEmail,
+  recordEmailDelivery,
+  recordEmailEngagement,
+  withoutAddresses,
+  type EmailEvent,
+  type EmailEventDeps,
+} from './email-events';
 import {
   handleOnce,
   notConfigured,
@@ -36,17 +38,9 @@ import {
   type WebhookStats,
 } from './inbox';
 
-export interface SendGridWebhookDeps {
+export interface SendGridWebhookDeps extends EmailEventDeps {
   config: Pick<Config, 'sendgridWebhookPublicKey'>;
-  ledger: MessageLedger;
-  consent: ConsentStore;
-  inbox: WebhookInbox;
   stats: WebhookStats;
-  logger: Logger;
-  /** Where opens and clicks are recorded; left out, they are ignored as before. */
-  engagement?: MessageEngagement;
-  /** The funnel's Prometheus counters (delivered, opened, clicked). */
-  funnel?: FunnelEvents;
   /** For tests: the clock the timestamp is judged by. */
   now?: () => number;
 }
@@ -125,121 +119,46 @@ function verify(
   }
 }
 
-async function apply(deps: SendGridWebhookDeps, event: SendGridEvent): Promise<Exclude<EventOutcome, 'duplicate'>> {
-  const at = event.timestamp ? new Date(event.timestamp * 1000) : undefined;
-  const optOut = async (source: string, reason: string) => {
-    if (event.email)
-      await deps.consent.record({
-        channel: 'email',
-        address: event.email,
-        status: 'opted_out',
-        source: `${PROVIDER}:${source}`,
-        reason,
-        ...(at ? { at } : {}),
-      });
+async function apply(deps: SendGridWebhookDeps, sent: SendGridEvent): Promise<Exclude<EventOutcome, 'duplicate'>> {
+  const event: EmailEvent = {
+    provider: PROVIDER,
+    eventId: sent.sg_event_id!,
+    name: sent.event,
+    ...(sent.ledgerId ? { ledgerId: sent.ledgerId } : {}),
+    ...(sent.sg_message_id ? { providerMessageId: sent.sg_message_id.split('.filter')[0] } : {}),
+    ...(sent.timestamp ? { at: new Date(sent.timestamp * 1000) } : {}),
+    ...(sent.email ? { email: sent.email } : {}),
   };
+  if ((sent.event === 'open' || sent.event === 'click') && deps.engagement)
+    return recordEmailEngagement({ ...deps, engagement: deps.engagement }, event, sent.event);
 
-  if ((event.event === 'open' || event.event === 'click') && deps.engagement && event.sg_event_id)
-    return engage(deps, deps.engagement, { ...event, sg_event_id: event.sg_event_id }, at);
-
-  let report: DeliveryReport | undefined;
-  switch (event.event) {
+  switch (sent.event) {
     case 'delivered':
-      report = { status: 'delivered' };
-      break;
+      return recordEmailDelivery(deps, event, { status: 'delivered' });
     case 'bounce': {
-      const hard = (event.type ?? 'bounce') === 'bounce';
-      report = {
+      const hard = (sent.type ?? 'bounce') === 'bounce';
+      if (hard) await optOutEmail(deps, event, 'bounce', 'hard bounce');
+      return recordEmailDelivery(deps, event, {
         status: 'failed',
         errorCode: hard ? 'bounce' : 'blocked',
-        errorMessage: `${hard ? 'bounced' : 'blocked'}: ${withoutAddresses(event.reason)}`,
-      };
-      if (hard) await optOut('bounce', 'hard bounce');
-      break;
+        errorMessage: `${hard ? 'bounced' : 'blocked'}: ${withoutAddresses(sent.reason)}`,
+      });
     }
     case 'dropped':
-      report = { status: 'failed', errorCode: 'dropped', errorMessage: `dropped: ${withoutAddresses(event.reason)}` };
-      break;
+      return recordEmailDelivery(deps, event, {
+        status: 'failed',
+        errorCode: 'dropped',
+        errorMessage: `dropped: ${withoutAddresses(sent.reason)}`,
+      });
     case 'spamreport':
-      await optOut('spamreport', 'marked our email as spam');
+      await optOutEmail(deps, event, 'spamreport', 'marked our email as spam');
       return 'applied';
     case 'unsubscribe':
-      await optOut('unsubscribe', 'unsubscribed from all email');
+      await optOutEmail(deps, event, 'unsubscribe', 'unsubscribed from all email');
       return 'applied';
     default:
       return 'ignored'; // processed, deferred, group_(un)subscribe
   }
-
-  const providerMessageId = event.sg_message_id?.split('.filter')[0];
-  const entry = await deps.ledger.recordDelivery(
-    { provider: PROVIDER, ledgerId: event.ledgerId, providerMessageId },
-    report,
-  );
-  if (!entry) {
-    deps.logger.warn(
-      { provider: PROVIDER, eventId: event.sg_event_id, event: event.event },
-      'email event for an unknown message: kept for support',
-    );
-    await keepUnknownMessage(deps, event, providerMessageId, { event: event.event, ...report });
-    return 'unmatched';
-  }
-  deps.logger.info(
-    { provider: PROVIDER, ledgerId: entry.id, event: event.event, status: entry.status },
-    'email event recorded',
-  );
-  if (report.status === 'delivered' && entry.status === 'delivered')
-    deps.funnel?.reached('delivered', { channel: entry.channel, messageType: entry.messageType });
-  return 'applied';
-}
-
-/** An open or a click: stored once per event id against its message; the funnel counts each message's first. */
-async function engage(
-  deps: SendGridWebhookDeps,
-  engagement: MessageEngagement,
-  event: SendGridEvent & { sg_event_id: string },
-  at: Date | undefined,
-): Promise<Exclude<EventOutcome, 'duplicate'>> {
-  const kind = event.event === 'click' ? 'click' : 'open';
-  const providerMessageId = event.sg_message_id?.split('.filter')[0];
-  const recorded = await engagement.record({
-    provider: PROVIDER,
-    eventId: event.sg_event_id,
-    kind,
-    ledgerId: event.ledgerId,
-    providerMessageId,
-    occurredAt: at ?? new Date(),
-  });
-  if (!recorded) {
-    await keepUnknownMessage(deps, event, providerMessageId, { event: kind });
-    return 'unmatched';
-  }
-  if (recorded.recorded && recorded.firstOfKind) deps.funnel?.reached(kind === 'open' ? 'opened' : 'clicked', recorded);
-  return 'applied';
-}
-
-/** An event whose message the ledger does not know: kept for support with what it said (never the address). */
-function keepUnknownMessage(
-  deps: SendGridWebhookDeps,
-  event: SendGridEvent,
-  providerMessageId: string | undefined,
-  said: Record<string, unknown>,
-): Promise<void> {
-  return deps.inbox.keepUnmatched({
-    provider: PROVIDER,
-    eventId: event.sg_event_id,
-    reason: 'unknown_message',
-    lookupKey: event.ledgerId ?? providerMessageId,
-    event: {
-      ...said,
-      ...(event.ledgerId ? { ledgerId: event.ledgerId } : {}),
-      ...(providerMessageId ? { providerMessageId } : {}),
-    },
-  });
-}
-
-/** SMTP answers quote the recipient's address; the reason ends up in the ledger and the journey view. */
-function withoutAddresses(reason: string | undefined): string {
-  return (reason ?? 'no reason given').replace(/[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g, '[email]').slice(0, 500);
 }
 
 export function declareSendGridWebhookRoutes(api: ApiContract): void {

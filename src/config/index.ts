@@ -46,6 +46,8 @@ export interface Config<Table extends CarrierTrackingTable = CarrierTrackingProv
   twilio?: TwilioConfig;
   /** Resend's adapter options: SendGrid's failover provider (or the only email provider without SendGrid). */
   resend?: ResendConfig;
+  /** Resend's webhook signing secret (`whsec_…`); unset: Resend's events are answered 503. */
+  resendWebhookSecret?: string;
   /** Vonage's adapter options: Twilio's failover provider (or the only SMS provider without Twilio). */
   vonage?: VonageConfig;
   /** Circuit breakers and the failover rule's rate-limit wait (docs/failover.md). */

@@ -248,6 +248,9 @@ beforeAll(async () => {
     SENDGRID_API_KEY: 'SG.contract',
     SENDGRID_FROM: 'orders@test-shop.example',
     SENDGRID_WEBHOOK_PUBLIC_KEY: sendgridKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+    RESEND_API_KEY: 're_contract',
+    RESEND_FROM: 'orders@test-shop.example',
+    RESEND_WEBHOOK_SECRET: `whsec_${Buffer.from('contract-resend-secret').toString('base64')}`,
   });
   const app = buildApi(config, apiPool, world.env.client, productionPolicy, createLogger({ level: 'silent' }));
   server = app.listen(0, '127.0.0.1');

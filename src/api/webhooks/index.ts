@@ -9,6 +9,7 @@
  *   POST /v1/webhooks/twilio/inbound       STOP / START / HELP → consent store (HELP answered in TwiML)
  *   POST /v1/webhooks/sendgrid/events      email delivery, bounces, spam reports → message ledger and consent store;
  *                                          opens and clicks → message engagement (the funnel)
+ *   POST /v1/webhooks/resend/events        the same for Resend, the failover email provider
  */
 import { Router } from 'express';
 import type { Config } from '../../config';
@@ -21,6 +22,7 @@ import type { JourneyService } from '../../journeys/journey-service';
 import type { Logger } from '../../logger';
 import type { ApiContract } from '../openapi';
 import { WebhookStats } from './inbox';
+import { declareResendWebhookRoutes, resendWebhooks } from './resend';
 import { declareSendGridWebhookRoutes, sendGridWebhooks } from './sendgrid';
 import { trackingWebhooks, type TrackingWebhookDeps } from './tracking';
 import { declareTrackingWebhookRoutes } from './tracking-contract';
@@ -35,7 +37,7 @@ export interface WebhookDeps {
   carriers: TrackingWebhookDeps['carriers'];
   logger: Logger;
   stats?: WebhookStats;
-  /** SendGrid opens and clicks; left out, they are ignored. */
+  /** SendGrid's and Resend's opens and clicks; left out, they are ignored. */
   engagement?: MessageEngagement;
   /** The funnel's Prometheus counters. */
   funnel?: FunnelEvents;
@@ -47,6 +49,7 @@ export function webhooksRouter(deps: WebhookDeps): Router {
   router.use(trackingWebhooks({ ...deps, stats }));
   router.use(twilioWebhooks({ ...deps, stats }));
   router.use(sendGridWebhooks({ ...deps, stats }));
+  router.use(resendWebhooks({ ...deps, stats }));
   return router;
 }
 
@@ -55,6 +58,7 @@ export function declareWebhookRoutes(api: ApiContract): void {
   declareTrackingWebhookRoutes(api);
   declareTwilioWebhookRoutes(api);
   declareSendGridWebhookRoutes(api);
+  declareResendWebhookRoutes(api);
 }
 
 export { WebhookStats } from './inbox';

@@ -17,12 +17,20 @@ export const resendSection = defineSection({
     RESEND_FROM_NAME: z.string().min(1).optional(),
     RESEND_REPLY_TO: z.email().optional(),
     RESEND_BASE_URL: httpUrl.optional(),
+    /** The webhook endpoint's signing secret, as Resend shows it (`whsec_…`). */
+    RESEND_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'must start with "whsec_"').optional(),
   },
   check(e, report) {
     requireTogether(e, ['RESEND_API_KEY', 'RESEND_FROM'], 'Resend email', report);
-    requireCredential(e, ['RESEND_FROM_NAME', 'RESEND_REPLY_TO', 'RESEND_BASE_URL'], 'RESEND_API_KEY', report);
+    requireCredential(
+      e,
+      ['RESEND_FROM_NAME', 'RESEND_REPLY_TO', 'RESEND_BASE_URL', 'RESEND_WEBHOOK_SECRET'],
+      'RESEND_API_KEY',
+      report,
+    );
   },
-  read: (e): { resend?: ResendConfig } => ({
+  read: (e): { resend?: ResendConfig; resendWebhookSecret?: string } => ({
+    resendWebhookSecret: e.RESEND_WEBHOOK_SECRET,
     resend:
       e.RESEND_API_KEY && e.RESEND_FROM
         ? {

@@ -129,7 +129,21 @@ export function smsParts(message: CustomerMessage, shop: ShopDetails): SmsParts 
           fill(sms, { ...values, rmaId: message.data.rmaId, items: itemNames(message.data.items, ctx, limit) }),
       };
     case 'cancellation':
+    case 'win_back':
+    case 'win_back_reminder':
       return { prefix: shop.name, body: () => fill(sms, values) };
+    case 'anniversary':
+      return { prefix: shop.name, body: () => fill(sms, { ...values, years: message.data.years }) };
+    case 'birthday':
+    case 'loyalty_tier': {
+      const { offerCode } = message.data;
+      const more = message.messageType === 'loyalty_tier' ? { tier: message.data.tier } : {};
+      return {
+        prefix: shop.name,
+        body: () => fill(sms, { ...values, ...more }),
+        tail: offerCode ? fill(copy.messages[message.messageType].offer, { offerCode }) : undefined,
+      };
+    }
   }
 }
 
@@ -219,9 +233,29 @@ function emailBody(message: CustomerMessage, ctx: Context): Body {
         list: itemLines(message.data.items, ctx),
       };
     }
-    case 'cancellation': {
-      const copyOf = copy.messages.cancellation;
+    case 'cancellation':
+    case 'win_back':
+    case 'win_back_reminder': {
+      const copyOf = copy.messages[message.messageType];
       return { subject: say(copyOf.subject), paragraphs: copyOf.paragraphs.map((p) => say(p)) };
+    }
+    case 'anniversary': {
+      const copyOf = copy.messages.anniversary;
+      const more = { years: message.data.years };
+      return { subject: say(copyOf.subject, more), paragraphs: copyOf.paragraphs.map((p) => say(p, more)) };
+    }
+    case 'birthday':
+    case 'loyalty_tier': {
+      const copyOf = copy.messages[message.messageType];
+      const { offerCode } = message.data;
+      const more = message.messageType === 'loyalty_tier' ? { tier: message.data.tier } : {};
+      return {
+        subject: say(copyOf.subject, more),
+        paragraphs: [
+          ...copyOf.paragraphs.map((p) => say(p, more)),
+          ...(offerCode ? [say(copyOf.offer, { offerCode })] : []),
+        ],
+      };
     }
   }
 }

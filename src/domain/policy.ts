@@ -37,9 +37,7 @@ export const lifecyclePolicySchema = z
       )
       .max(6)
       .refine((tiers) => new Set(tiers.map((t) => t.name)).size === tiers.length, { message: 'tier names repeat' }),
-  })
-  satisfies z.ZodType<LifecyclePolicy>;
-
+  }) satisfies z.ZodType<LifecyclePolicy>;
 
 export const journeyPolicySchema = z.object({
   name: z.string().min(1),
@@ -105,8 +103,6 @@ export const demoPolicy: JourneyPolicy = journeyPolicySchema.parse({
   name: 'demo',
   secondsPerDay: 1,
   secondsPerRetryHour: 60,
-  // A win-back after 20 "days" (seconds) and its reminder 10 later: watchable in the Temporal UI.
-  lifecycle: { ...PRODUCTION_LIFECYCLE, winBackAfterDays: 20, winBackReminderAfterDays: 10 },
 });
 
 /**

@@ -129,6 +129,7 @@ export function smsParts(message: CustomerMessage, shop: ShopDetails): SmsParts 
           fill(sms, { ...values, rmaId: message.data.rmaId, items: itemNames(message.data.items, ctx, limit) }),
       };
     case 'cancellation':
+      return { prefix: shop.name, body: () => fill(sms, values) };
     case 'win_back':
     case 'win_back_reminder':
       return { prefix: shop.name, body: () => fill(sms, values) };
@@ -137,7 +138,7 @@ export function smsParts(message: CustomerMessage, shop: ShopDetails): SmsParts 
     case 'birthday':
     case 'loyalty_tier': {
       const { offerCode } = message.data;
-      const more = message.messageType === 'loyalty_tier' ? { tier: message.data.tier } : {};
+      const more: CopyValues = message.messageType === 'loyalty_tier' ? { tier: message.data.tier } : {};
       return {
         prefix: shop.name,
         body: () => fill(sms, { ...values, ...more }),
@@ -233,7 +234,10 @@ function emailBody(message: CustomerMessage, ctx: Context): Body {
         list: itemLines(message.data.items, ctx),
       };
     }
-    case 'cancellation':
+    case 'cancellation': {
+      const copyOf = copy.messages.cancellation;
+      return { subject: say(copyOf.subject), paragraphs: copyOf.paragraphs.map((p) => say(p)) };
+    }
     case 'win_back':
     case 'win_back_reminder': {
       const copyOf = copy.messages[message.messageType];
@@ -248,7 +252,7 @@ function emailBody(message: CustomerMessage, ctx: Context): Body {
     case 'loyalty_tier': {
       const copyOf = copy.messages[message.messageType];
       const { offerCode } = message.data;
-      const more = message.messageType === 'loyalty_tier' ? { tier: message.data.tier } : {};
+      const more: CopyValues = message.messageType === 'loyalty_tier' ? { tier: message.data.tier } : {};
       return {
         subject: say(copyOf.subject, more),
         paragraphs: [

@@ -8,7 +8,7 @@ import type { TrackingUpdate } from '../domain/tracking-status';
 import type { RecipientZones } from '../domain/recipient-zones';
 import type { ReturnLine } from '../domain/returns';
 import type { BirthDate, CustomerPolicy } from '../domain/lifecycle';
-import type { CustomerLifecycleView } from './lifecycle/customer-state';
+import type { CustomerLifecycle } from './lifecycle/customer-state';
 import type { JourneyView } from './journey-state';
 
 /** The journey as it stands: stage, shipments, timeline, messages sent, and the plan ahead. */
@@ -149,4 +149,4 @@ export const customerOrderPlacedSignal = defineSignal<[CustomerOrderPlaced]>('cu
 export const customerProfileUpdatedSignal = defineSignal<[CustomerProfileUpdated]>('customerProfileUpdated');
 
 /** The customer's lifecycle as it stands: orders, tier, birthday, upcoming messages, messages sent. */
-export const customerLifecycleQuery = defineQuery<CustomerLifecycleView>('customerLifecycle');
+export const customerLifecycleQuery = defineQuery<CustomerLifecycle>('customerLifecycle');

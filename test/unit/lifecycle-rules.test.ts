@@ -117,7 +117,7 @@ describe('the lifecycle settings of the policy', () => {
 
   it('production and demo have them; a shop may override them (validated like every policy field)', () => {
     expect(productionPolicy.lifecycle.winBackAfterDays).toBe(90);
-    expect(demoPolicy.lifecycle.winBackAfterDays).toBe(20);
+    expect(demoPolicy.lifecycle.winBackAfterDays).toBe(90); // demo "days" are seconds: a win-back after 90 s
     const shop = journeyPolicyOverridesSchema.parse(lifecycle({ winBackAfterDays: 60, birthdayOfferCode: 'BDAY-10' }));
     expect(resolvePolicy('production', shop).lifecycle).toMatchObject({ winBackAfterDays: 60, birthdayOfferCode: 'BDAY-10' });
   });

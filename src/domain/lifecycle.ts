@@ -212,10 +212,7 @@ export function withinWindow<T extends { placedAt: string }>(
 }
 
 /** The highest tier the orders reach (by count or by spend), or none. */
-export function tierFor(
-  orders: readonly { total: string }[],
-  tiers: readonly LoyaltyTier[],
-): LoyaltyTier | undefined {
+export function tierFor(orders: readonly { total: string }[], tiers: readonly LoyaltyTier[]): LoyaltyTier | undefined {
   const spend = orders.reduce((sum, o) => sum + Number(o.total), 0);
   return [...tiers]
     .reverse()

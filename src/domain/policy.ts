@@ -15,29 +15,28 @@ const offerCode = z.string().regex(/^[A-Z0-9-]{3,32}$/, 'must be 3–32 capital 
  * The customer's lifecycle (src/workflows/customer-lifecycle.ts): birthday offer, win-back after a quiet spell (per
  * category where the shop says so), loyalty tiers over a window of orders (lowest first; either threshold reaches one).
  */
-export const lifecyclePolicySchema = z
-  .strictObject({
-    birthdayOfferCode: offerCode.optional(),
-    winBackAfterDays: days,
-    winBackAfterDaysByCategory: z.record(z.string(), days),
-    winBackReminderAfterDays: days,
-    loyaltyWindowDays: days,
-    loyaltyTiers: z
-      .array(
-        z
-          .strictObject({
-            name: tierName,
-            minOrders: z.number().int().min(1).max(10_000).optional(),
-            minSpend: z.number().positive().max(1e9).optional(),
-            offerCode: offerCode.optional(),
-          })
-          .refine((t) => t.minOrders !== undefined || t.minSpend !== undefined, {
-            message: 'needs minOrders or minSpend',
-          }),
-      )
-      .max(6)
-      .refine((tiers) => new Set(tiers.map((t) => t.name)).size === tiers.length, { message: 'tier names repeat' }),
-  }) satisfies z.ZodType<LifecyclePolicy>;
+export const lifecyclePolicySchema = z.strictObject({
+  birthdayOfferCode: offerCode.optional(),
+  winBackAfterDays: days,
+  winBackAfterDaysByCategory: z.record(z.string(), days),
+  winBackReminderAfterDays: days,
+  loyaltyWindowDays: days,
+  loyaltyTiers: z
+    .array(
+      z
+        .strictObject({
+          name: tierName,
+          minOrders: z.number().int().min(1).max(10_000).optional(),
+          minSpend: z.number().positive().max(1e9).optional(),
+          offerCode: offerCode.optional(),
+        })
+        .refine((t) => t.minOrders !== undefined || t.minSpend !== undefined, {
+          message: 'needs minOrders or minSpend',
+        }),
+    )
+    .max(6)
+    .refine((tiers) => new Set(tiers.map((t) => t.name)).size === tiers.length, { message: 'tier names repeat' }),
+}) satisfies z.ZodType<LifecyclePolicy>;
 
 export const journeyPolicySchema = z.object({
   name: z.string().min(1),

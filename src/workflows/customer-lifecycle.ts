@@ -53,9 +53,7 @@ export async function customerLifecycle(input: CustomerLifecycleInput): Promise<
   const budget = input.historyEventBudget ?? HISTORY_EVENT_BUDGET;
   const timeToHandOver = () => {
     const { historyLength, continueAsNewSuggested } = workflowInfo();
-    return (
-      historyLength >= budget || (continueAsNewSuggested && historyLength >= MIN_EVENTS_BEFORE_SUGGESTED_HANDOVER)
-    );
+    return historyLength >= budget || (continueAsNewSuggested && historyLength >= MIN_EVENTS_BEFORE_SUGGESTED_HANDOVER);
   };
 
   while (!timeToHandOver()) {
@@ -109,7 +107,9 @@ async function reviewTier(customer: Customer, order: CustomerOrderPlaced): Promi
   if (after === before) return;
   customer.setTier(reached?.name ?? null);
   if (after < before) {
-    customer.record(`tier now ${reached?.name ?? 'none'} (fewer orders in the last ${policy.lifecycle.loyaltyWindowDays} days)`);
+    customer.record(
+      `tier now ${reached?.name ?? 'none'} (fewer orders in the last ${policy.lifecycle.loyaltyWindowDays} days)`,
+    );
     return;
   }
   customer.record(`tier ${reached!.name} reached with order ${order.orderId}`);

@@ -142,7 +142,7 @@ export interface CustomerProfileUpdated {
   source: 'support' | 'checkout';
 }
 
-/** An order of the customer: started with the first (signal-with-start from the order's journey), told of each later. */
+/** An order: the first starts the customer's workflow (signal-with-start from the journey), later ones signal it. */
 export const customerOrderPlacedSignal = defineSignal<[CustomerOrderPlaced]>('customerOrderPlaced');
 
 /** The customer's profile changed (PUT /v1/customers/:id/profile). */

@@ -43,10 +43,14 @@ describe('PUT /v1/customers/:customerId/profile', () => {
       .send({ birthDate: '07-14', nickname: 'Annie' })
       .expect(400);
     expect(unknown.body.error.details).toEqual([{ path: '(body)', message: expect.stringContaining('nickname') }]);
-    await request(world.app).put(profileOf(customerId)).set('Authorization', CHECKOUT).send({ birthDate: '07-14' }).expect(403);
+    await request(world.app)
+      .put(profileOf(customerId))
+      .set('Authorization', CHECKOUT)
+      .send({ birthDate: '07-14' })
+      .expect(403);
   });
 
-  it("records a birth date for a customer without orders yet; their journey shows it, waiting for a first order", async () => {
+  it('records a birth date for a customer without orders yet; their journey shows it, waiting for a first order', async () => {
     const customerId = uniqueId('cus');
     const put = await request(world.app)
       .put(profileOf(customerId))
@@ -64,7 +68,10 @@ describe('PUT /v1/customers/:customerId/profile', () => {
 
 describe('GET /v1/customers/:customerId/journey', () => {
   it('404 for a customer with no order and no profile', async () => {
-    const res = await request(world.app).get(journeyOf(uniqueId('cus'))).set('Authorization', SUPPORT).expect(404);
+    const res = await request(world.app)
+      .get(journeyOf(uniqueId('cus')))
+      .set('Authorization', SUPPORT)
+      .expect(404);
     expect(res.body.error.code).toBe('customer_not_found');
   });
 

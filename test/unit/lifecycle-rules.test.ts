@@ -47,7 +47,9 @@ describe('the birthday greeting', () => {
 
   it('goes at once when the birthday has begun and the window is open, and waits a year once it was sent', () => {
     const now = '2027-07-14T09:30:00Z'; // 12:30 in Riga
-    expect(nextBirthday({ month: 7, day: 14 }, now, RIGA, productionPolicy, [])?.dueAt).toBe('2027-07-14T09:30:00.000Z');
+    expect(nextBirthday({ month: 7, day: 14 }, now, RIGA, productionPolicy, [])?.dueAt).toBe(
+      '2027-07-14T09:30:00.000Z',
+    );
     expect(nextBirthday({ month: 7, day: 14 }, now, RIGA, productionPolicy, [2027])?.date).toBe('2028-07-14');
   });
 
@@ -119,7 +121,10 @@ describe('the lifecycle settings of the policy', () => {
     expect(productionPolicy.lifecycle.winBackAfterDays).toBe(90);
     expect(demoPolicy.lifecycle.winBackAfterDays).toBe(90); // demo "days" are seconds: a win-back after 90 s
     const shop = journeyPolicyOverridesSchema.parse(lifecycle({ winBackAfterDays: 60, birthdayOfferCode: 'BDAY-10' }));
-    expect(resolvePolicy('production', shop).lifecycle).toMatchObject({ winBackAfterDays: 60, birthdayOfferCode: 'BDAY-10' });
+    expect(resolvePolicy('production', shop).lifecycle).toMatchObject({
+      winBackAfterDays: 60,
+      birthdayOfferCode: 'BDAY-10',
+    });
   });
 
   it.each([

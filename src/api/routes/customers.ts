@@ -127,7 +127,7 @@ export function declareCustomerRoutes(api: ApiContract): void {
     tags: ['customers'],
     summary: "Record the customer's birth date (the birthday greeting goes on the day, in their time zone)",
     description:
-      'Starts the customer\'s lifecycle workflow when there is none yet. `birthDate: null` removes it. A date that ' +
+      "Starts the customer's lifecycle workflow when there is none yet. `birthDate: null` removes it. A date that " +
       'does not exist (02-30, 13-01) or is not written MM-DD / YYYY-MM-DD is 400, saying what is wrong.',
     roles: ['support'],
     needs: ['temporal'],

@@ -64,8 +64,7 @@ export interface CustomerLifecycle {
 }
 
 export type CustomerNews =
-  | { kind: 'order'; order: CustomerOrderPlaced }
-  | { kind: 'profile'; profile: CustomerProfileUpdated };
+  { kind: 'order'; order: CustomerOrderPlaced } | { kind: 'profile'; profile: CustomerProfileUpdated };
 
 const KEEP_ORDERS = 5;
 const MAX_ORDERS = 200;

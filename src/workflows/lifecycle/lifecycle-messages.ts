@@ -75,10 +75,15 @@ export async function sendTierCongratulation(
   tier: { name: string; offerCode?: string },
   orderId: string,
 ): Promise<void> {
-  await sendMessage(customerCorrespondent(customer), recipientsOf(customer.state.contact!), `tier-${tier.name}-${orderId}`, {
-    messageType: 'loyalty_tier',
-    data: { order: orderRef(customer), tier: tier.name, ...(tier.offerCode ? { offerCode: tier.offerCode } : {}) },
-  });
+  await sendMessage(
+    customerCorrespondent(customer),
+    recipientsOf(customer.state.contact!),
+    `tier-${tier.name}-${orderId}`,
+    {
+      messageType: 'loyalty_tier',
+      data: { order: orderRef(customer), tier: tier.name, ...(tier.offerCode ? { offerCode: tier.offerCode } : {}) },
+    },
+  );
 }
 
 function messageOf(customer: Customer, message: UpcomingMessage): CustomerMessage {

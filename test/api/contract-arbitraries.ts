@@ -368,6 +368,8 @@ export class ContractArbitraries {
         return ['Europe/Nowhere', 'Mars/Olympus_Mons', 'GMT+25'];
       case 'bcp47-language-tag':
         return ['12345', 'en--GB', 'x!'];
+      case 'birth-date':
+        return ['02-30', '04-31', '13-01', '1991-02-29', '0714'];
       default:
         throw new Error(`the generator does not know how to break format "${format}"`);
     }

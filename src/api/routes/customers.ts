@@ -14,9 +14,9 @@ import { HttpError, parseOr400 } from '../errors';
 import type { ApiContract } from '../openapi';
 import { customerIdParam } from '../requests';
 
-/** What support may set: the birth date ("MM-DD" or "YYYY-MM-DD"), or null to remove it. Unknown fields are refused. */
+/** What support may set: the birth date ("MM-DD" or "YYYY-MM-DD"). Unknown fields are refused. */
 export const customerProfileSchema = z.strictObject({
-  birthDate: birthDateSchema.nullable(),
+  birthDate: birthDateSchema,
 });
 
 const message = z.object({
@@ -63,9 +63,9 @@ export function customersRouter(config: Config, customers: CustomerService): Rou
   router.put('/v1/customers/:customerId/profile', requireRole(config.apiKeys, 'support'), async (req, res) => {
     const { customerId } = parseOr400(customerIdParam, req.params, 'customer id');
     const { birthDate } = parseOr400(customerProfileSchema, req.body, 'profile');
-    const parsed = birthDate === null ? null : (parseBirthDate(birthDate) as BirthDate);
+    const parsed = parseBirthDate(birthDate) as BirthDate; // the schema refused every date parseBirthDate refuses
     await customers.updateProfile(customerId, parsed);
-    res.json({ customerId, birthDate: parsed && formatBirthDate(parsed) });
+    res.json({ customerId, birthDate: formatBirthDate(parsed) });
   });
 
   router.get('/v1/customers/:customerId/journey', requireRole(config.apiKeys, 'support'), async (req, res) => {
@@ -127,13 +127,13 @@ export function declareCustomerRoutes(api: ApiContract): void {
     tags: ['customers'],
     summary: "Record the customer's birth date (the birthday greeting goes on the day, in their time zone)",
     description:
-      "Starts the customer's lifecycle workflow when there is none yet. `birthDate: null` removes it. A date that " +
-      'does not exist (02-30, 13-01) or is not written MM-DD / YYYY-MM-DD is 400, saying what is wrong.',
+      "Starts the customer's lifecycle workflow when there is none yet. A date that does not exist (02-30, 13-01) " +
+      'or is not written MM-DD / YYYY-MM-DD is 400, saying what is wrong.',
     roles: ['support'],
     needs: ['temporal'],
     request: { params: customerIdParam, ...api.body(CustomerProfile) },
     responses: {
-      200: api.json('The profile as recorded', z.object({ customerId: z.string(), birthDate: z.string().nullable() })),
+      200: api.json('The profile as recorded', z.object({ customerId: z.string(), birthDate: z.string() })),
       400: api.errors[400],
       413: api.errors[413],
     },

@@ -35,12 +35,16 @@ export const customerJourneySchema = z.object({
   customerId: z.string(),
   birthDate: z.string().nullable().describe('"MM-DD", or "YYYY-MM-DD" when the year was given'),
   firstOrderAt: z.string().nullable(),
+  customerSince: z.string().nullable().describe('When the first order reached the customer workflow: anniversaries'),
   orderCount: z.number().int(),
   tier: z.object({ name: z.string(), since: z.string() }).nullable(),
   orders: z.array(
     z.object({
       orderId: z.string(),
       placedAt: z.string(),
+      knownAt: z
+        .string()
+        .describe('When the customer workflow learned of it: a quiet spell counts from here at the earliest'),
       total: z.string(),
       currency: z.string(),
       categories: z.array(z.string()),
@@ -86,6 +90,7 @@ function answerOf({ lifecycle, chains, messages }: CustomerPicture): z.infer<typ
     customerId: lifecycle.customerId,
     birthDate: lifecycle.birthDate && formatBirthDate(lifecycle.birthDate),
     firstOrderAt: lifecycle.firstOrderAt,
+    customerSince: lifecycle.customerSince,
     orderCount: lifecycle.orderCount,
     tier: lifecycle.tier,
     orders: lifecycle.orders,

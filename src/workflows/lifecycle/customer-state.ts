@@ -14,6 +14,8 @@ import type { CustomerContact, CustomerOrderPlaced, CustomerProfileUpdated } fro
 export interface CustomerOrderView {
   orderId: string;
   placedAt: string;
+  /** When this workflow took the order in (workflow time): quiet spells count from here at the earliest. */
+  knownAt: string;
   total: string;
   currency: string;
   categories: string[];
@@ -46,6 +48,11 @@ export interface CustomerLifecycle {
   contact: CustomerContact | null;
   birthDate: BirthDate | null;
   firstOrderAt: string | null;
+  /**
+   * When the first order reached this workflow: anniversaries count from here (the same day as the first order, unless
+   * an old order was told late — then no anniversary is owed for the years before).
+   */
+  customerSince: string | null;
   orderCount: number;
   /** Oldest first: every order of the loyalty window, and at least the last few. */
   orders: CustomerOrderView[];
@@ -79,6 +86,7 @@ export function newCustomer(customerId: string, policy: CustomerPolicy): Custome
     contact: null,
     birthDate: null,
     firstOrderAt: null,
+    customerSince: null,
     orderCount: 0,
     orders: [],
     tier: null,
@@ -122,7 +130,8 @@ export class Customer {
   /** An order taken in: the latest contact and policy count from now on, and the win-back clock starts over. */
   addOrder(order: CustomerOrderPlaced, keepSince: (orders: CustomerOrderView[]) => CustomerOrderView[]): void {
     const { orderId, placedAt, total, currency, categories } = order;
-    const orders = [...this.state.orders, { orderId, placedAt, total, currency, categories }].sort((a, b) =>
+    const knownAt = now();
+    const orders = [...this.state.orders, { orderId, placedAt, knownAt, total, currency, categories }].sort((a, b) =>
       a.placedAt.localeCompare(b.placedAt),
     );
     const kept = keepSince(orders);
@@ -130,6 +139,7 @@ export class Customer {
     this.state.orders = orders.filter((o) => kept.includes(o) || recent.includes(o)).slice(-MAX_ORDERS);
     this.state.orderCount += 1;
     if (this.state.firstOrderAt === null || placedAt < this.state.firstOrderAt) this.state.firstOrderAt = placedAt;
+    this.state.customerSince ??= placedAt > knownAt ? placedAt : knownAt;
     if (this.lastOrder()?.orderId === orderId) {
       this.state.contact = order.contact;
       this.state.policy = order.policy;

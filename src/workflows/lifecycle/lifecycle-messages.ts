@@ -4,7 +4,8 @@
  * exactly as every marketing message. A message that cannot go (opted out, gave up) is recorded and never due again.
  */
 import { workflowInfo } from '@temporalio/workflow';
-import { nextAnniversary, nextBirthday, nextWinBack } from '../../domain/lifecycle';
+import { latestOf } from '../../domain/durations';
+import { customerWorkflowId, nextAnniversary, nextBirthday, nextWinBack } from '../../domain/lifecycle';
 import type { Channel } from '../../domain/order';
 import type { CustomerMessage } from '../../templates/types';
 import { isoNow as now } from '../clock';
@@ -29,7 +30,7 @@ export function upcomingMessages(customer: Customer): UpcomingMessage[] {
       occurrence: birthday.occurrence,
     });
   const anniversary =
-    state.firstOrderAt && nextAnniversary(state.firstOrderAt, now(), zones, policy, state.anniversariesSent);
+    state.customerSince && nextAnniversary(state.customerSince, now(), zones, policy, state.anniversariesSent);
   if (anniversary)
     upcoming.push({
       step: `anniversary-${anniversary.occurrence}`,
@@ -38,7 +39,9 @@ export function upcomingMessages(customer: Customer): UpcomingMessage[] {
       dueAt: anniversary.dueAt,
       occurrence: anniversary.occurrence,
     });
-  const winBack = nextWinBack(last, state.winBacksSent, policy);
+  // An order told late (placed long ago) starts the quiet spell when it arrives, not in the past.
+  const quietSince = { placedAt: latestOf([last.placedAt, last.knownAt]), categories: last.categories };
+  const winBack = nextWinBack(quietSince, state.winBacksSent, policy);
   if (winBack)
     upcoming.push({
       step: `win-back-${last.orderId}-${winBack.number}`,
@@ -100,7 +103,7 @@ function messageOf(customer: Customer, message: UpcomingMessage): CustomerMessag
   }
 }
 
-/** The latest order as the messages' reference (ledger and outbox rows are per order). */
+/** The latest order as the messages' reference: the customer's name and language, an order to mention to support. */
 function orderRef(customer: Customer) {
   const contact = customer.state.contact!;
   return {
@@ -119,13 +122,17 @@ function recipientsOf(contact: CustomerContact): [Channel, string][] {
   return recipients.length ? recipients : [['email', contact.email]];
 }
 
-/** The customer workflow as the shared sender's correspondent: outcomes and waits in its state and timeline. */
+/**
+ * The customer workflow as the shared sender's correspondent: outcomes and waits in its state and timeline. Its ledger
+ * and outbox rows name the customer's workflow, not an order: they are about the customer (an order's own messages,
+ * e.g. in GET /v1/orders/:id/journey, stay the order's).
+ */
 function customerCorrespondent(customer: Customer): Correspondent {
   const { state, policy } = customer;
   const contact = state.contact!;
   const last = customer.lastOrder()!;
   return {
-    orderId: last.orderId,
+    orderId: customerWorkflowId(state.customerId),
     recipient: {
       customerId: state.customerId,
       journeyId: workflowInfo().workflowId,

@@ -6,9 +6,15 @@
  */
 import { CustomerPreferenceStore } from '../../src/db/preferences';
 import { customerWorkflowId } from '../../src/domain/lifecycle';
+import { productionPolicy } from '../../src/domain/policy';
+import { customerPolicyOf } from '../../src/journeys/customer-service';
 import type { OrderInput } from '../../src/domain/order';
 import { localDate, localTime } from '../../src/domain/quiet-hours';
-import { customerLifecycleQuery } from '../../src/workflows/definitions';
+import {
+  customerLifecycleQuery,
+  customerOrderPlacedSignal,
+  type CustomerOrderPlaced,
+} from '../../src/workflows/definitions';
 import type { CustomerLifecycle } from '../../src/workflows/lifecycle/customer-state';
 import { uniqueId } from '../helpers/fixtures';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
@@ -184,5 +190,46 @@ describe("a customer's lifecycle", () => {
       [LIFECYCLE_TYPES],
     );
     expect(orderJourneyLifecycle.rowCount).toBe(0);
+  });
+
+  it('a customer of many orders: the workflow continues as new, keeping orders, tier and what was sent', async () => {
+    const customerId = uniqueId('cus');
+    const order = async (n: number): Promise<CustomerOrderPlaced> => ({
+      orderId: `${customerId}-o${n}`,
+      placedAt: new Date(await now()).toISOString(),
+      total: '59.90',
+      currency: 'EUR',
+      categories: ['cosmetics'],
+      skus: ['SERUM-30'],
+      contact: {
+        email: `${customerId}@example.com`,
+        locale: 'en',
+        timeZone: 'Europe/Riga',
+        channels: ['email'],
+        zones: { zones: ['Europe/Riga'], basis: 'order_time_zone' },
+        marketingConsent: true,
+      },
+      policy: customerPolicyOf(productionPolicy),
+    });
+    // As the orders' journeys tell it (signal-with-start), with a history budget low enough to hand over mid-story.
+    const first = await world.env.client.workflow.signalWithStart('customerLifecycle', {
+      workflowId: customerWorkflowId(customerId),
+      taskQueue: world.taskQueue,
+      args: [{ customerId, policy: customerPolicyOf(productionPolicy), historyEventBudget: 40 }],
+      signal: customerOrderPlacedSignal,
+      signalArgs: [await order(1)],
+    });
+    for (let n = 2; n <= 7; n++) {
+      await letPass(customerId, DAY);
+      await first.signal(customerOrderPlacedSignal, await order(n));
+    }
+    await letPass(customerId, DAY);
+
+    const customer = await untilCustomer(customerId, (c) => c.orderCount === 7 && c.run > 0, 'seven orders, a new run');
+    expect((await first.describe()).runId).not.toBe(first.signaledRunId);
+    expect(customer.tier).toMatchObject({ name: 'gold' });
+    expect(customer.orders.map((o) => o.orderId)).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => `${customerId}-o${n}`));
+    expect(await lifecycleMessagesReceived(customerId)).toEqual(['loyalty_tier', 'loyalty_tier']); // silver, then gold
+    expect(await ledgerSteps(customerId)).toEqual([`tier-silver-${customerId}-o3`, `tier-gold-${customerId}-o6`]);
   });
 });

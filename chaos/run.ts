@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiCaller } from './http';
+import { checkCustomerLifecycles } from './lifecycle-check';
 import { collectOutcomes, listFailed, readLedger, replayClosedJourneys, waitForJourneys } from './observe';
 import { baselineOf, judgeScenario, summaryLine, type Baseline, type ScenarioResult } from './report';
 import {
@@ -221,12 +222,26 @@ async function runScenario(
     stack.database.url,
     plans.map((p) => p.workflowId),
   );
-  const outcomes = collectOutcomes(plans, states, ledger, [
+  const requests = [
     ...stack.sendgrid.requests,
     ...stack.twilio.requests,
     ...stack.resend.requests,
     ...stack.vonage.requests,
-  ]);
+  ];
+  const outcomes = collectOutcomes(plans, states, ledger, requests);
+  const lifecycles = await checkCustomerLifecycles(
+    client,
+    stack.database.url,
+    plans.map((p) => p.orderId),
+    requests,
+  ).catch((err: Error) => ({ error: err.message }));
+  facts.customerLifecycles = lifecycles;
+  say(
+    'error' in lifecycles
+      ? `  customer lifecycles: not checked (${lifecycles.error})`
+      : `  customer lifecycles: ${lifecycles.running}/${lifecycles.customers} running, ` +
+          `${lifecycles.messagesSent} lifecycle messages sent, ${lifecycles.duplicated.length} duplicated`,
+  );
   const closed = outcomes
     .filter((o) => o.status !== 'RUNNING' && o.status !== 'NOT_FOUND' && !o.status.startsWith('UNKNOWN'))
     .map((o) => o.workflowId);

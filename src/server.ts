@@ -20,6 +20,7 @@ import { ReplenishmentConversions } from './db/replenishment-conversions';
 import { resolvePolicy, type JourneyPolicy } from './domain/policy';
 import { IdempotencyKeys } from './db/idempotency-keys';
 import { ProviderCircuits } from './db/provider-circuits';
+import { CustomerService } from './journeys/customer-service';
 import { JourneyService } from './journeys/journey-service';
 import { createLogger, type Logger } from './logger';
 import { createCarrierTracking } from './providers/carriers';
@@ -58,6 +59,7 @@ export function buildApi(
       conversions: new ReplenishmentConversions(pool),
       funnel: new FunnelReports(pool),
     },
+    customers: new CustomerService(client, config.temporal.taskQueue, policy, ledger),
     preferences: new CustomerPreferenceStore(pool),
     idempotencyKeys: new IdempotencyKeys(pool),
     ...(hasFailoverPair(config) ? { circuits: new ProviderCircuits(pool, config.failover.circuit) } : {}),

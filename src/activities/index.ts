@@ -1,4 +1,5 @@
 /** Every activity the journey workflows call, built from their dependencies. Workflows import only the type. */
+import { createLifecycleActivities } from './lifecycle';
 import { createMarketingActivities, type MarketingDeps } from './marketing';
 import { createNotifyActivities, type NotifyDeps } from './notify';
 import { createSupportActivities, type SupportDeps } from './support';
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMarketingActivities(deps),
     ...createSupportActivities(deps),
     ...createTrackingActivities(deps),
+    ...createLifecycleActivities(),
   };
 }
 

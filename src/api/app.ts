@@ -2,6 +2,7 @@
 import express, { type Express } from 'express';
 import type { Config } from '../config';
 import type { OutboxStore } from '../db/outbox';
+import type { CustomerService } from '../journeys/customer-service';
 import type { JourneyService } from '../journeys/journey-service';
 import type { Logger } from '../logger';
 import { errorHandler, methodNotAllowed, notFoundRoute } from './errors';
@@ -14,6 +15,7 @@ import { supportActionsRouter } from './routes/support-actions';
 import { outboxRouter } from './routes/outbox';
 import { templatesRouter } from './routes/templates';
 import { codecRouter } from './routes/codec';
+import { customersRouter } from './routes/customers';
 import { preferencesRouter } from './routes/preferences';
 import { unsubscribeRouter } from './routes/unsubscribe';
 import { reportsRouter } from './routes/reports';
@@ -35,6 +37,8 @@ export interface ApiDeps {
   logger: Logger;
   /** Provider webhooks; left out, their routes are not mounted. */
   webhooks?: Omit<WebhookDeps, 'config' | 'journeys' | 'logger'>;
+  /** Customers' lifecycle workflows (profile, the customer's journey); left out, their routes are not mounted. */
+  customers?: CustomerService;
   /** Customers' preferences and one-click unsubscribe; left out, their routes are not mounted. */
   preferences?: CustomerPreferenceStore;
   /**
@@ -60,6 +64,7 @@ export function createApp({
   readiness,
   logger,
   webhooks,
+  customers,
   preferences,
   idempotencyKeys,
   reports,
@@ -91,6 +96,7 @@ export function createApp({
   app.use(supportActionsRouter(config, journeys, idempotencyKeys));
   app.use(outboxRouter(config, outbox));
   app.use(templatesRouter(config));
+  if (customers) app.use(customersRouter(config, customers));
   if (preferences) app.use(preferencesRouter(config, preferences), unsubscribeRouter(config, preferences, logger));
   if (reports) app.use(reportsRouter(config, reports.funnel));
   app.get('/metrics', metricsRoute(metrics));

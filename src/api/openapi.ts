@@ -17,6 +17,7 @@ import { z } from 'zod';
 import type { Role } from '../config';
 import { apiErrorSchema } from './responses';
 import { declareCodecRoutes } from './routes/codec-contract';
+import { declareCustomerRoutes } from './routes/customers';
 import { declareDocsRoutes } from './routes/docs-contract';
 import { declareFulfilmentRoutes } from './routes/fulfilment';
 import { declareHealthRoutes } from './routes/health';
@@ -150,6 +151,7 @@ const declarations = (): ((api: ApiContract) => void)[] => [
   declareOutboxRoutes,
   declareTemplateRoutes,
   declarePreferencesRoutes,
+  declareCustomerRoutes,
   declareUnsubscribeRoutes,
   declareReportRoutes,
   declareWebhookRoutes,
@@ -171,8 +173,8 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Open
         'acts on journeys. Errors are always `{ "error": { "code", "message", "details" } }`. A method a known path ' +
         'does not support answers 405 with an `Allow` header. Rules JSON Schema has no word for are `x-rules` ' +
         "(a list of `{ rule, description }`) on the schema they constrain; string formats beyond JSON Schema's own " +
-        '(`iana-time-zone`, `bcp47-language-tag`) are described where they are used; `x-trimmed` strings lose their ' +
-        'surrounding whitespace before their limits apply. Lengths count UTF-16 code units, as JavaScript does (a ' +
+        '(`iana-time-zone`, `bcp47-language-tag`, `birth-date`) are described where they are used; `x-trimmed` ' +
+        'strings lose their surrounding whitespace before their limits apply. Lengths count UTF-16 code units, as JavaScript does (a ' +
         'character outside the Basic Multilingual Plane, such as most emoji, counts as two).',
     },
     ...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),

@@ -190,6 +190,20 @@ export class MessageLedger {
     return rows[0];
   }
 
+  /**
+   * Every message of a customer: their lifecycle workflow's, their orders' journeys' and their replenishment chains'
+   * (`replenish-<customerId>-<sku>`), oldest first.
+   */
+  async forCustomer(customerId: string, journeyIds: string[]): Promise<LedgerEntry[]> {
+    const chains = `replenish-${customerId.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`;
+    const { rows } = await this.pool.query<LedgerEntry>(
+      `SELECT ${columns} FROM message_ledger WHERE journey_id = ANY($1) OR journey_id LIKE $2
+       ORDER BY created_at, step, channel`,
+      [journeyIds, chains],
+    );
+    return rows;
+  }
+
   async forOrder(orderId: string): Promise<LedgerEntry[]> {
     const { rows } = await this.pool.query<LedgerEntry>(
       `SELECT ${columns} FROM message_ledger WHERE order_id = $1 ORDER BY created_at, step, channel`,

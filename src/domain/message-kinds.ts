@@ -34,6 +34,13 @@ export const MESSAGE_KINDS = {
   review_request: 'marketing',
   review_reminder: 'marketing',
   replenishment_reminder: 'marketing',
+  // The customer's lifecycle (src/workflows/customer-lifecycle.ts). A tier congratulation carries the tier's offer, so
+  // it is marketing too: consent, quiet hours and the frequency cap apply to it as a whole.
+  birthday: 'marketing',
+  anniversary: 'marketing',
+  win_back: 'marketing',
+  win_back_reminder: 'marketing',
+  loyalty_tier: 'marketing',
 } as const satisfies Record<MessageType, MessageKind>;
 
 /**

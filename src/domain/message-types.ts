@@ -22,6 +22,11 @@ const NAMES = [
   'return_accepted',
   'refund_confirmed',
   'cancellation',
+  'birthday',
+  'anniversary',
+  'win_back',
+  'win_back_reminder',
+  'loyalty_tier',
 ] as const;
 
 export type MessageType = (typeof NAMES)[number];

@@ -3,6 +3,7 @@
  * Workflow code imports only the types from here (`import type`).
  */
 import { z } from 'zod';
+import { parseBirthDate } from './lifecycle';
 import { E164_SHAPE, isE164PhoneNumber, PHONE_NUMBER_RULE } from './phone';
 
 /** Ids become part of workflow ids and URLs, so keep them to a safe alphabet. */
@@ -54,6 +55,27 @@ const phoneNumber = z
     examples: ['+37120000000'],
   });
 
+/** A birth date as checkout or support give it: "MM-DD", or "YYYY-MM-DD" when the year is known (lifecycle.ts). */
+export const birthDateSchema = z
+  .string()
+  .regex(/^(\d{4}-)?\d{2}-\d{2}$/, {
+    message: 'must be a date written MM-DD (e.g. "07-14") or YYYY-MM-DD (e.g. "1990-07-14")',
+    abort: true,
+  })
+  .superRefine((text, ctx) => {
+    const parsed = parseBirthDate(text);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+  })
+  .meta({
+    format: 'birth-date',
+    // The shape as the contract states it (the validator's own pattern is looser, so a wrong month or day is named).
+    pattern: '^(\\d{4}-)?(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$',
+    description:
+      'Month and day ("MM-DD"), or with the year ("YYYY-MM-DD", 1900–2100); a date that exists (29 February without ' +
+      'a year, or in a leap year)',
+    examples: ['07-14', '1990-07-14'],
+  });
+
 export const channelSchema = z.enum(['email', 'sms']);
 export type Channel = z.infer<typeof channelSchema>;
 
@@ -96,6 +118,8 @@ export const orderSchema = z
       .object({ earliest: z.iso.date(), latest: z.iso.date() })
       .refine((w) => w.earliest <= w.latest, { message: 'earliest must not be after latest', path: ['earliest'] })
       .optional(),
+    /** The customer's birth date, when checkout asked for it: the customer's lifecycle sends a birthday greeting. */
+    birthDate: birthDateSchema.optional(),
     relatedProducts: z
       .array(z.object({ sku: externalId, name: z.string().min(1).max(200), url: z.url().optional() }))
       .max(6)

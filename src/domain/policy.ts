@@ -3,8 +3,40 @@
  * the policy it started with. Durations are in days; `secondsPerDay` lets the demo policy turn days into seconds.
  */
 import { z } from 'zod';
+import { PRODUCTION_LIFECYCLE, type LifecyclePolicy } from './lifecycle';
 
 const days = z.number().positive().max(3_650);
+
+/** A name support uses and customers see: a tier, a category. */
+const tierName = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower case letters, digits and "_" (e.g. "gold")');
+const offerCode = z.string().regex(/^[A-Z0-9-]{3,32}$/, 'must be 3–32 capital letters, digits or "-"');
+
+/**
+ * The customer's lifecycle (src/workflows/customer-lifecycle.ts): birthday offer, win-back after a quiet spell (per
+ * category where the shop says so), loyalty tiers over a window of orders (lowest first; either threshold reaches one).
+ */
+export const lifecyclePolicySchema = z.strictObject({
+  birthdayOfferCode: offerCode.optional(),
+  winBackAfterDays: days,
+  winBackAfterDaysByCategory: z.record(z.string(), days),
+  winBackReminderAfterDays: days,
+  loyaltyWindowDays: days,
+  loyaltyTiers: z
+    .array(
+      z
+        .strictObject({
+          name: tierName,
+          minOrders: z.number().int().min(1).max(10_000).optional(),
+          minSpend: z.number().positive().max(1e9).optional(),
+          offerCode: offerCode.optional(),
+        })
+        .refine((t) => t.minOrders !== undefined || t.minSpend !== undefined, {
+          message: 'needs minOrders or minSpend',
+        }),
+    )
+    .max(6)
+    .refine((tiers) => new Set(tiers.map((t) => t.name)).size === tiers.length, { message: 'tier names repeat' }),
+}) satisfies z.ZodType<LifecyclePolicy>;
 
 export const journeyPolicySchema = z.object({
   name: z.string().min(1),
@@ -42,6 +74,8 @@ export const journeyPolicySchema = z.object({
   shipmentDeadlineDays: days.default(30),
   /** At most this many parcels (outbound and return) per order: each costs history, and 20 covers real orders. */
   maxParcels: z.number().int().min(1).max(200).default(20),
+  /** The customer's lifecycle messages (birthday, anniversary, win-back, loyalty tiers). */
+  lifecycle: lifecyclePolicySchema.default(PRODUCTION_LIFECYCLE),
 });
 
 export type JourneyPolicy = z.infer<typeof journeyPolicySchema>;

@@ -68,6 +68,16 @@ export function localTime(at: Date, zone: string): string {
   return `${String(Math.floor(whole / 60)).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}`;
 }
 
+/** The local calendar date in `zone` at `at`, "YYYY-MM-DD" (birthdays and anniversaries fall on local days). */
+export function localDate(at: Date, zone: string): string {
+  return new Date(wallClock(at.getTime(), zone).dayMs).toISOString().slice(0, 10);
+}
+
+/** The first instant of a local calendar date ("YYYY-MM-DD") in `zone`, across daylight-saving changes. */
+export function startOfLocalDay(date: string, zone: string): Date {
+  return new Date(openingOn(Date.parse(`${date}T00:00:00Z`), zone, 0));
+}
+
 /** A zone name the runtime knows (IANA), e.g. for validating input. */
 export function isKnownTimeZone(zone: string): boolean {
   try {

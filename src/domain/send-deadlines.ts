@@ -26,6 +26,11 @@ export const SEND_DEADLINE_HOURS = {
   review_request: 48,
   review_reminder: 24,
   replenishment_reminder: 48,
+  birthday: 12, // on the day, or not at all
+  anniversary: 24,
+  win_back: 48,
+  win_back_reminder: 48,
+  loyalty_tier: 48,
 } as const satisfies Record<MessageType, number>;
 
 const FALLBACK_HOURS = 24;

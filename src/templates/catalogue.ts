@@ -9,6 +9,8 @@
  *   `trackingNumber`, `items`;
  * - unboxing_tips, review_request, review_reminder, bad_review_apology: `items` (the names as a list: "A, B and C");
  * - replenishment_reminder: `item`;  return_accepted, refund_confirmed: `rmaId`, `items`;
+ * - anniversary: `years`; loyalty_tier: `tier`; birthday.offer, loyalty_tier.offer: `offerCode` (and no others);
+ *   win_back, win_back_reminder: nothing more;
  * - smsLink (review_request, review_reminder, replenishment_reminder): `link` (and no others);
  * - common.greeting: `name`; support/supportWithPhone: `email`, `phone`; smsHelp: `email` (and no others);
  *   itemLine: `quantity`, `name` (and no others); unboxing_tips.tipLine: `name`, `tip` (and no others).
@@ -52,6 +54,11 @@ const messageCopy = {
   return_accepted: z.strictObject(base),
   refund_confirmed: z.strictObject(base),
   cancellation: z.strictObject(base),
+  birthday: z.strictObject({ ...base, offer: text }),
+  anniversary: z.strictObject(base),
+  win_back: z.strictObject(base),
+  win_back_reminder: z.strictObject(base),
+  loyalty_tier: z.strictObject({ ...base, offer: text }),
 } satisfies Record<MessageType, z.ZodType<{ subject: string; paragraphs: string[]; sms: string }>>;
 
 const catalogueSchema = z.strictObject({

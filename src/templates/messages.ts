@@ -130,6 +130,21 @@ export function smsParts(message: CustomerMessage, shop: ShopDetails): SmsParts 
       };
     case 'cancellation':
       return { prefix: shop.name, body: () => fill(sms, values) };
+    case 'win_back':
+    case 'win_back_reminder':
+      return { prefix: shop.name, body: () => fill(sms, values) };
+    case 'anniversary':
+      return { prefix: shop.name, body: () => fill(sms, { ...values, years: message.data.years }) };
+    case 'birthday':
+    case 'loyalty_tier': {
+      const { offerCode } = message.data;
+      const more: CopyValues = message.messageType === 'loyalty_tier' ? { tier: message.data.tier } : {};
+      return {
+        prefix: shop.name,
+        body: () => fill(sms, { ...values, ...more }),
+        tail: offerCode ? fill(copy.messages[message.messageType].offer, { offerCode }) : undefined,
+      };
+    }
   }
 }
 
@@ -222,6 +237,29 @@ function emailBody(message: CustomerMessage, ctx: Context): Body {
     case 'cancellation': {
       const copyOf = copy.messages.cancellation;
       return { subject: say(copyOf.subject), paragraphs: copyOf.paragraphs.map((p) => say(p)) };
+    }
+    case 'win_back':
+    case 'win_back_reminder': {
+      const copyOf = copy.messages[message.messageType];
+      return { subject: say(copyOf.subject), paragraphs: copyOf.paragraphs.map((p) => say(p)) };
+    }
+    case 'anniversary': {
+      const copyOf = copy.messages.anniversary;
+      const more = { years: message.data.years };
+      return { subject: say(copyOf.subject, more), paragraphs: copyOf.paragraphs.map((p) => say(p, more)) };
+    }
+    case 'birthday':
+    case 'loyalty_tier': {
+      const copyOf = copy.messages[message.messageType];
+      const { offerCode } = message.data;
+      const more: CopyValues = message.messageType === 'loyalty_tier' ? { tier: message.data.tier } : {};
+      return {
+        subject: say(copyOf.subject, more),
+        paragraphs: [
+          ...copyOf.paragraphs.map((p) => say(p, more)),
+          ...(offerCode ? [say(copyOf.offer, { offerCode })] : []),
+        ],
+      };
     }
   }
 }

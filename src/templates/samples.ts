@@ -57,6 +57,11 @@ const SAMPLES: { [T in MessageType]: (order: OrderRef) => Extract<CustomerMessag
     data: { order, rmaId: 'RMA-2041', items: [{ ...towel }] },
   }),
   cancellation: (order) => ({ messageType: 'cancellation', data: { order } }),
+  birthday: (order) => ({ messageType: 'birthday', data: { order, offerCode: 'BDAY-15' } }),
+  anniversary: (order) => ({ messageType: 'anniversary', data: { order, years: 2 } }),
+  win_back: (order) => ({ messageType: 'win_back', data: { order } }),
+  win_back_reminder: (order) => ({ messageType: 'win_back_reminder', data: { order } }),
+  loyalty_tier: (order) => ({ messageType: 'loyalty_tier', data: { order, tier: 'silver', offerCode: 'SILVER-10' } }),
 };
 
 /** The example of `type` for a customer speaking `locale` (any tag; the name comes from its catalogue's language). */

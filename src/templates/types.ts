@@ -90,6 +90,26 @@ export interface CancellationData {
   order: OrderRef;
 }
 
+/** Lifecycle messages name the customer's latest order (`order`), though they are about the customer. */
+export interface LifecycleData {
+  order: OrderRef;
+}
+
+export interface BirthdayData extends LifecycleData {
+  /** The policy's birthday offer, when the shop has one. */
+  offerCode?: string;
+}
+
+export interface AnniversaryData extends LifecycleData {
+  /** Years since the first order. */
+  years: number;
+}
+
+export interface LoyaltyTierData extends LifecycleData {
+  tier: string;
+  offerCode?: string;
+}
+
 /** The data each message type's templates need: one entry per MessageType, or CustomerMessage does not compile. */
 export interface MessageData {
   confirmation: ConfirmationData;
@@ -107,6 +127,11 @@ export interface MessageData {
   return_accepted: ReturnData;
   refund_confirmed: ReturnData;
   cancellation: CancellationData;
+  birthday: BirthdayData;
+  anniversary: AnniversaryData;
+  win_back: LifecycleData;
+  win_back_reminder: LifecycleData;
+  loyalty_tier: LoyaltyTierData;
 }
 
 /** Every message the journey sends, with the data its templates need: `{ messageType: 'shipped'; data: … } | …`. */

@@ -38,6 +38,7 @@ export const WORKFLOW_PRELOAD_MODULES = [
   'carriers',
   'delivery-window',
   'durations',
+  'lifecycle',
   'marketing-cap',
   'message-kinds',
   'quiet-hours',

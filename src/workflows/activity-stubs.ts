@@ -124,3 +124,14 @@ export const trackerRegistration = proxyActivities<Pick<JourneyActivities, 'regi
     nonRetryableErrorTypes: ['CarrierRefused'],
   },
 });
+
+/**
+ * Telling the customer's lifecycle workflow about an order (signal-with-start): retried while Temporal or the worker is
+ * away, for up to an hour; past that the order's journey records it and goes on (an order less in the customer's
+ * lifecycle, never a failed journey).
+ */
+export const customerNotices = proxyActivities<Pick<JourneyActivities, 'tellCustomerAboutOrder'>>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});

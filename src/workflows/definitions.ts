@@ -7,6 +7,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TrackingUpdate } from '../domain/tracking-status';
 import type { RecipientZones } from '../domain/recipient-zones';
 import type { ReturnLine } from '../domain/returns';
+import type { BirthDate, CustomerPolicy } from '../domain/lifecycle';
+import type { CustomerLifecycle } from './lifecycle/customer-state';
 import type { JourneyView } from './journey-state';
 
 /** The journey as it stands: stage, shipments, timeline, messages sent, and the plan ahead. */
@@ -102,3 +104,49 @@ export const reorderedSignal = defineSignal<[Reordered]>('reordered');
 
 /** The item of this order was returned: stop reminding, unless a newer order keeps the reminders going. */
 export const replenishmentStopSignal = defineSignal<[{ orderId: string; reason: string }]>('stopReplenishment');
+
+// The customer's lifecycle (one workflow per customer, `customer-<customerId>`: src/workflows/customer-lifecycle.ts).
+
+/** What an order tells the customer's workflow: what was bought and spent, and how to reach the customer now. */
+export interface CustomerOrderPlaced {
+  orderId: string;
+  placedAt: string;
+  /** The order's total (decimal string) in `currency`: loyalty tiers count spend. */
+  total: string;
+  currency: string;
+  categories: string[];
+  skus: string[];
+  /** Given at checkout: the customer's birth date (month and day; the year only if given). */
+  birthDate?: BirthDate;
+  contact: CustomerContact;
+  /** The policy in force when the order was placed: the customer's workflow follows the latest one. */
+  policy: CustomerPolicy;
+}
+
+/** How to reach the customer, from their latest order (encrypted in history like every payload). */
+export interface CustomerContact {
+  email: string;
+  phone?: string;
+  name?: string;
+  locale: string;
+  timeZone?: string;
+  channels: ('email' | 'sms')[];
+  zones: RecipientZones;
+  /** The latest order's checkout consent to marketing, as of its `placedAt`. */
+  marketingConsent: boolean;
+}
+
+/** Support (or checkout) recorded the customer's profile: a birth date, or none (null removes it). */
+export interface CustomerProfileUpdated {
+  birthDate: BirthDate | null;
+  source: 'support' | 'checkout';
+}
+
+/** An order: the first starts the customer's workflow (signal-with-start from the journey), later ones signal it. */
+export const customerOrderPlacedSignal = defineSignal<[CustomerOrderPlaced]>('customerOrderPlaced');
+
+/** The customer's profile changed (PUT /v1/customers/:id/profile). */
+export const customerProfileUpdatedSignal = defineSignal<[CustomerProfileUpdated]>('customerProfileUpdated');
+
+/** The customer's lifecycle as it stands: orders, tier, birthday, upcoming messages, messages sent. */
+export const customerLifecycleQuery = defineQuery<CustomerLifecycle>('customerLifecycle');

@@ -13,6 +13,7 @@ import { Journey } from './journey';
 import type { JourneyInput, JourneyResult } from './journey-input';
 import { registerCancellationHandler, finishCancelled } from './steps/cancellation';
 import { sendConfirmation } from './steps/confirmation';
+import { tellCustomer } from './steps/customer';
 import { waitForDelivery } from './steps/delivery';
 import { followParcels, registerParcelHandlers } from './steps/parcels';
 import { startReplenishment } from './steps/replenishment';
@@ -31,6 +32,11 @@ import { publishViewOf } from './view-publishing';
 const KEEP_STAGE_PATCH = 'keep-stage-after-confirmation';
 /** Since this patch a return accepted while replenishment was starting stops the returned items' reminders too. */
 const RETURN_DURING_REPLENISHMENT_START_PATCH = 'stop-replenishment-after-start';
+/**
+ * Since this patch a new order tells the customer's lifecycle workflow about itself after its confirmation
+ * (steps/customer.ts), beside the journey's other work.
+ */
+export const CUSTOMER_LIFECYCLE_PATCH = 'tell-customer-lifecycle';
 
 export async function orderJourney(input: JourneyInput): Promise<JourneyResult> {
   const journey = new Journey(input);
@@ -40,16 +46,24 @@ export async function orderJourney(input: JourneyInput): Promise<JourneyResult> 
   registerReviewHandler(journey);
   registerReturnHandlers(journey);
   registerCancellationHandler(journey);
+  let customerTold: Promise<void> = Promise.resolve();
   if (input.resume) {
     journey.resumeQueuedWork(); // what the previous run's handlers had recorded and nobody had answered yet
   } else {
     await sendConfirmation(journey);
     // A parcel registered during a slow confirmation has already moved the journey on.
     if (!patched(KEEP_STAGE_PATCH) || journey.view.stage === 'confirming') journey.enterStage('awaiting_shipment');
+    if (patched(CUSTOMER_LIFECYCLE_PATCH)) customerTold = tellCustomer(journey);
   }
 
   // Running alongside until the journey ends: parcel news and polling, bad reviews and returns whenever they come.
-  const background = Promise.all([followParcels(journey), respondToBadReviews(journey), answerReturns(journey)]);
+  // (Telling the customer's workflow too: a handover waits for it, so it is never in flight across runs.)
+  const background = Promise.all([
+    followParcels(journey),
+    respondToBadReviews(journey),
+    answerReturns(journey),
+    customerTold,
+  ]);
 
   if (journey.phase === 'delivery') {
     const delivery = await waitForDelivery(journey);

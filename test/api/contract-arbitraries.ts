@@ -7,6 +7,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON Schema documents and the values they describe are walked
    by key at run time: their shape is what the document says, not a TypeScript type. */
 import fc from 'fast-check';
+import { parseBirthDate } from '../../src/domain/lifecycle';
 import { getCountries, getExampleNumber } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 
@@ -117,6 +118,7 @@ export class ContractArbitraries {
   private formatHolds(format: string, value: string): boolean {
     if (format === 'email') return /^[^@\s]+@[^@\s]+$/.test(value);
     if (format === 'date-time') return !Number.isNaN(Date.parse(value));
+    if (format === 'birth-date') return typeof parseBirthDate(value) !== 'string'; // a day the month has
     throw new Error(`the generator does not know format "${format}" beside a pattern`);
   }
 
@@ -366,6 +368,8 @@ export class ContractArbitraries {
         return ['Europe/Nowhere', 'Mars/Olympus_Mons', 'GMT+25'];
       case 'bcp47-language-tag':
         return ['12345', 'en--GB', 'x!'];
+      case 'birth-date':
+        return ['02-30', '04-31', '13-01', '1991-02-29', '0714'];
       default:
         throw new Error(`the generator does not know how to break format "${format}"`);
     }

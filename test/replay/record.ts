@@ -3,7 +3,8 @@
  *   npx tsx test/replay/record.ts <scenario> [file-name]
  * Scenarios: `confirmation` (stops once confirmed), `happy-path` (shipped, six carrier updates, runs to completion),
  * `cancelled`, `replenishment` (the order's journey and every run of the reminder chain it starts: a reminder, a
- * reorder with a stale stop, a stop), `continue-as-new` (every run of a journey that hands over three times). Commit
+ * reorder with a stale stop, a stop), `continue-as-new` (every run of a journey that hands over three times),
+ * `customer-lifecycle` (the journey tells the customer's workflow; its birthday, win-back and reminder). Commit
  * what it writes under test/replay/histories/ whenever a released workflow gets a new path, so every later change must
  * still replay it (or be guarded by `patched()`).
  */
@@ -16,10 +17,13 @@ import { migrate } from '../../src/db/migrate';
 import { createPool } from '../../src/db/pool';
 import { journeyWorkflowId, orderSchema } from '../../src/domain/order';
 import { productionPolicy } from '../../src/domain/policy';
+import { customerWorkflowId } from '../../src/domain/lifecycle';
 import { replenishmentWorkflowId } from '../../src/domain/replenishment';
 import {
   addShipmentUpdate,
   cancelOrderUpdate,
+  customerLifecycleQuery,
+  customerProfileUpdatedSignal,
   journeyQuery,
   reorderedSignal,
   replenishmentStopSignal,
@@ -210,6 +214,32 @@ const scenarios: Record<string, Scenario> = {
       writeFileSync(file, json);
       console.log(`wrote ${file}`);
     });
+  },
+  /**
+   * The order's journey tells the customer's lifecycle workflow about itself (patch `tell-customer-lifecycle`) and
+   * ends unshipped after 30 days; support records a birth date ten days on; the customer workflow sends the birthday
+   * greeting, the win-back 90 days after the order and its reminder 30 days later. Writes the customer workflow's
+   * history besides the journey's: `<file-name>-customer.json`.
+   */
+  'customer-lifecycle': async (env, handle) => {
+    await untilConfirmed(handle);
+    const { customerId } = await handle.query(journeyQuery);
+    const customer = env.client.workflow.getHandle(customerWorkflowId(customerId));
+    const state = async () => customer.query(customerLifecycleQuery).catch(() => undefined);
+    while (!(await state())?.orderCount) await new Promise((r) => setTimeout(r, 100));
+    const birthday = new Date((await env.currentTimeMs()) + 10 * DAY);
+    await customer.signal(customerProfileUpdatedSignal, {
+      birthDate: { month: birthday.getUTCMonth() + 1, day: birthday.getUTCDate() },
+      source: 'support',
+    });
+    await handle.result();
+    await env.sleep(130 * DAY);
+    const sent = async () => (await state())?.messages.map((m) => m.messageType) ?? [];
+    while (!(await sent()).includes('win_back_reminder')) await new Promise((r) => setTimeout(r, 100));
+    const fileName = handle.workflowId.replace(/^order-replay-/, '');
+    const file = path.join(__dirname, 'histories', `${fileName}-customer.json`);
+    writeFileSync(file, historyToJSON(await customer.fetchHistory()));
+    console.log(`wrote ${file} (customer: ${(await sent()).join(', ')})`);
   },
 };
 

@@ -75,11 +75,18 @@ describe.each(cases)('%s %s', (locale, type) => {
     const sms = renderSms(message, SHOP);
     expectComplete(sms);
     expect(smsSegments(sms)).toBeLessThanOrEqual(2);
+    // What the SMS is about: the order, or for the customer's lifecycle messages their offer, tier or years.
     const mustName =
       (
-        { replenishment_reminder: 'Vitamin C serum 30 ml', refund_confirmed: 'RMA-2041' } as Partial<
-          Record<MessageType, string>
-        >
+        {
+          replenishment_reminder: 'Vitamin C serum 30 ml',
+          refund_confirmed: 'RMA-2041',
+          birthday: 'BDAY-15',
+          anniversary: '2',
+          win_back: SHOP.name,
+          win_back_reminder: SHOP.name,
+          loyalty_tier: 'silver',
+        } as Partial<Record<MessageType, string>>
       )[type] ?? ORDER_ID;
     expect(sms).toContain(mustName);
   });

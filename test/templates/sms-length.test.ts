@@ -51,6 +51,11 @@ const LINKED = {
   return_accepted: null,
   refund_confirmed: null,
   cancellation: null,
+  birthday: null, // the offer code, when there is one, is its tail
+  anniversary: null,
+  win_back: null,
+  win_back_reminder: null,
+  loyalty_tier: null,
 } satisfies Record<MessageType, 'tracking' | 'review' | 'reorder' | null>;
 
 describe('an ordinary SMS (sample data: a 78-character DHL tracking link) fits whole', () => {
@@ -87,11 +92,18 @@ describe('a long SMS (long shop and product names, long order numbers and tracki
     const { segments } = smsLength(text);
     expect(segments).toBeLessThanOrEqual(2);
     expect(text).not.toMatch(/(\.\.\.|…)$/); // gave way by design, not by cutting
-    const essential =
-      ({ replenishment_reminder: 'Hyaluronic', refund_confirmed: long.rmaId } as Partial<Record<MessageType, string>>)[
-        type
-      ] ?? long.orderId;
-    expect(text).toContain(essential);
+    // What the SMS is for; lifecycle messages are about the customer, not an order (a win-back has nothing to keep).
+    const essentials: Partial<Record<MessageType, string | null>> = {
+      replenishment_reminder: 'Hyaluronic',
+      refund_confirmed: long.rmaId,
+      birthday: 'BDAY-15',
+      anniversary: '2',
+      loyalty_tier: 'silver',
+      win_back: null,
+      win_back_reminder: null,
+    };
+    const essential = type in essentials ? essentials[type] : long.orderId;
+    if (essential) expect(text).toContain(essential);
   });
 });
 

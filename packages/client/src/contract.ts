@@ -28,6 +28,7 @@ export type OrderInput = {
   channels?: Array<'email' | 'sms'> | undefined;
   marketingConsent?: boolean | undefined;
   expectedDelivery?: { earliest: string; latest: string } | undefined;
+  birthDate?: string | undefined;
   relatedProducts?: Array<{ sku: string; name: string; url?: string | undefined }> | undefined;
 };
 

@@ -20,7 +20,7 @@ import type { RateLimits } from './sections/rate-limits';
 import type { SendGridConfig } from './sections/sendgrid';
 import type { TwilioConfig } from './sections/twilio';
 import type { ResendConfig } from './sections/resend';
-import type { VonageConfig } from './sections/vonage';
+import type { VonageConfig, VonageSignature } from './sections/vonage';
 import type { FailoverConfig } from './sections/failover';
 import type { ServiceConfig } from './sections/service';
 import type { ShopConfig } from './sections/shop';
@@ -50,6 +50,8 @@ export interface Config<Table extends CarrierTrackingTable = CarrierTrackingProv
   resendWebhookSecret?: string;
   /** Vonage's adapter options: Twilio's failover provider (or the only SMS provider without Twilio). */
   vonage?: VonageConfig;
+  /** How Vonage signs its delivery receipts (VONAGE_SIGNATURE_SECRET / _METHOD); unset: they are answered 503. */
+  vonageSignature?: VonageSignature;
   /** Circuit breakers and the failover rule's rate-limit wait (docs/failover.md). */
   failover: FailoverConfig;
   /** Provider quotas for the email and SMS task queues; unset: no limit. */

@@ -251,6 +251,10 @@ beforeAll(async () => {
     RESEND_API_KEY: 're_contract',
     RESEND_FROM: 'orders@test-shop.example',
     RESEND_WEBHOOK_SECRET: `whsec_${Buffer.from('contract-resend-secret').toString('base64')}`,
+    VONAGE_API_KEY: 'abcd1234',
+    VONAGE_API_SECRET: 'contract-vonage-secret',
+    VONAGE_FROM: '+14155550100',
+    VONAGE_SIGNATURE_SECRET: 'contract-vonage-signature-secret',
   });
   const app = buildApi(config, apiPool, world.env.client, productionPolicy, createLogger({ level: 'silent' }));
   server = app.listen(0, '127.0.0.1');

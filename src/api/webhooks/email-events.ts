@@ -11,14 +11,21 @@ import type { Logger } from '../../logger';
 import type { FunnelEvents } from '../../observability/funnel-metrics';
 import type { EventOutcome } from './inbox';
 
-export interface EmailEventDeps {
-  ledger: MessageLedger;
+export interface EmailEventDeps extends DeliveryReportDeps {
   consent: ConsentStore;
   inbox: WebhookInbox;
   logger: Logger;
   /** Where opens and clicks are recorded; left out, they are ignored. */
   engagement?: MessageEngagement;
   /** The funnel's Prometheus counters (delivered, opened, clicked). */
+  funnel?: FunnelEvents;
+}
+
+/** What recording a delivery report needs. */
+export interface DeliveryReportDeps {
+  ledger: MessageLedger;
+  inbox: WebhookInbox;
+  logger: Logger;
   funnel?: FunnelEvents;
 }
 
@@ -39,9 +46,12 @@ export interface EmailEvent {
 
 type Handled = Exclude<EventOutcome, 'duplicate'>;
 
-/** A delivery report: the ledger row moves on (never back); the funnel counts a first delivery. */
-export async function recordEmailDelivery(
-  deps: EmailEventDeps,
+/**
+ * A delivery report (an email's, or an SMS's from a provider that reports like one): the ledger row moves on (never
+ * back); the funnel counts a first delivery.
+ */
+export async function recordDeliveryReport(
+  deps: DeliveryReportDeps,
   event: EmailEvent,
   report: DeliveryReport,
 ): Promise<Handled> {
@@ -50,12 +60,15 @@ export async function recordEmailDelivery(
   if (!entry) {
     deps.logger.warn(
       { provider, eventId: event.eventId, event: event.name },
-      'email event for an unknown message: kept for support',
+      'delivery report for an unknown message: kept for support',
     );
     await keepUnknownMessage(deps, event, { event: event.name, ...report });
     return 'unmatched';
   }
-  deps.logger.info({ provider, ledgerId: entry.id, event: event.name, status: entry.status }, 'email event recorded');
+  deps.logger.info(
+    { provider, ledgerId: entry.id, event: event.name, status: entry.status },
+    'delivery report recorded',
+  );
   if (report.status === 'delivered' && entry.status === 'delivered')
     deps.funnel?.reached('delivered', { channel: entry.channel, messageType: entry.messageType });
   return 'applied';
@@ -97,7 +110,7 @@ export async function optOutEmail(deps: EmailEventDeps, event: EmailEvent, sourc
 }
 
 /** An event whose message the ledger does not know: kept for support with what it said (never the address). */
-function keepUnknownMessage(deps: EmailEventDeps, event: EmailEvent, said: Record<string, unknown>): Promise<void> {
+function keepUnknownMessage(deps: DeliveryReportDeps, event: EmailEvent, said: Record<string, unknown>): Promise<void> {
   return deps.inbox.keepUnmatched({
     provider: event.provider,
     eventId: event.eventId,

@@ -10,6 +10,7 @@
  *   POST /v1/webhooks/sendgrid/events      email delivery, bounces, spam reports → message ledger and consent store;
  *                                          opens and clicks → message engagement (the funnel)
  *   POST /v1/webhooks/resend/events        the same for Resend, the failover email provider
+ *   POST /v1/webhooks/vonage/status        SMS delivery receipts from Vonage (failover SMS provider) → message ledger
  */
 import { Router } from 'express';
 import type { Config } from '../../config';
@@ -27,6 +28,7 @@ import { declareSendGridWebhookRoutes, sendGridWebhooks } from './sendgrid';
 import { trackingWebhooks, type TrackingWebhookDeps } from './tracking';
 import { declareTrackingWebhookRoutes } from './tracking-contract';
 import { declareTwilioWebhookRoutes, twilioWebhooks } from './twilio';
+import { declareVonageWebhookRoutes, vonageWebhooks } from './vonage';
 
 export interface WebhookDeps {
   config: Config;
@@ -50,6 +52,7 @@ export function webhooksRouter(deps: WebhookDeps): Router {
   router.use(twilioWebhooks({ ...deps, stats }));
   router.use(sendGridWebhooks({ ...deps, stats }));
   router.use(resendWebhooks({ ...deps, stats }));
+  router.use(vonageWebhooks({ ...deps, stats }));
   return router;
 }
 
@@ -59,6 +62,7 @@ export function declareWebhookRoutes(api: ApiContract): void {
   declareTwilioWebhookRoutes(api);
   declareSendGridWebhookRoutes(api);
   declareResendWebhookRoutes(api);
+  declareVonageWebhookRoutes(api);
 }
 
 export { WebhookStats } from './inbox';

@@ -21,7 +21,7 @@ import type { Config } from '../../config';
 import type { ApiContract } from '../openapi';
 import {
   optOutEmail,
-  recordEmailDelivery,
+  recordDeliveryReport,
   recordEmailEngagement,
   withoutAddresses,
   type EmailEvent,
@@ -134,24 +134,24 @@ async function apply(
         sent.type === 'email.opened' ? 'open' : 'click',
       );
     case 'email.delivered':
-      return recordEmailDelivery(deps, event, { status: 'delivered' });
+      return recordDeliveryReport(deps, event, { status: 'delivered' });
     case 'email.bounced': {
       const hard = data.bounce?.type === 'Permanent';
       if (hard) await optOutEmail(deps, event, 'bounce', 'hard bounce');
-      return recordEmailDelivery(deps, event, {
+      return recordDeliveryReport(deps, event, {
         status: 'failed',
         errorCode: hard ? 'bounce' : 'blocked',
         errorMessage: `${hard ? 'bounced' : 'blocked'}: ${withoutAddresses(data.bounce?.message)}`,
       });
     }
     case 'email.suppressed':
-      return recordEmailDelivery(deps, event, {
+      return recordDeliveryReport(deps, event, {
         status: 'failed',
         errorCode: 'suppressed',
         errorMessage: `suppressed: ${withoutAddresses(data.suppressed?.message)}`,
       });
     case 'email.failed':
-      return recordEmailDelivery(deps, event, {
+      return recordDeliveryReport(deps, event, {
         status: 'failed',
         errorCode: 'failed',
         errorMessage: `failed: ${withoutAddresses(data.failed?.reason)}`,

@@ -21,7 +21,7 @@ import { z } from 'zod';
 import type { ApiContract } from '../openapi';
 import {
   optOutEmail,
-  recordEmailDelivery,
+  recordDeliveryReport,
   recordEmailEngagement,
   withoutAddresses,
   type EmailEvent,
@@ -134,18 +134,18 @@ async function apply(deps: SendGridWebhookDeps, sent: SendGridEvent): Promise<Ex
 
   switch (sent.event) {
     case 'delivered':
-      return recordEmailDelivery(deps, event, { status: 'delivered' });
+      return recordDeliveryReport(deps, event, { status: 'delivered' });
     case 'bounce': {
       const hard = (sent.type ?? 'bounce') === 'bounce';
       if (hard) await optOutEmail(deps, event, 'bounce', 'hard bounce');
-      return recordEmailDelivery(deps, event, {
+      return recordDeliveryReport(deps, event, {
         status: 'failed',
         errorCode: hard ? 'bounce' : 'blocked',
         errorMessage: `${hard ? 'bounced' : 'blocked'}: ${withoutAddresses(sent.reason)}`,
       });
     }
     case 'dropped':
-      return recordEmailDelivery(deps, event, {
+      return recordDeliveryReport(deps, event, {
         status: 'failed',
         errorCode: 'dropped',
         errorMessage: `dropped: ${withoutAddresses(sent.reason)}`,

@@ -3,6 +3,7 @@
  * messages the providers accepted must equal control journey i's; a ledger id accepted more than once is a duplicate a
  * customer saw; an expected message never accepted is missing (or, when the ledger says so, recorded as failed).
  */
+import { lifecycleLine, type LifecycleFacts } from './lifecycle-check';
 import { STUCK_ATTEMPTS, type JourneyOutcome, type ReplaySummary } from './observe';
 
 /** What control journey i defines for journey i of every other scenario. */
@@ -63,6 +64,8 @@ export interface ScenarioResult {
   };
   replay: { replayed: number; nondeterminism: number; nondeterminismList: string[]; otherErrors: string[] };
   faults: Record<string, unknown>;
+  /** The customers' lifecycle workflows (chaos/lifecycle-check.ts); absent in runs from before they existed. */
+  customers?: LifecycleFacts | { error: string };
 }
 
 const key = (step: string, channel: string) => `${step} / ${channel}`;
@@ -228,7 +231,8 @@ export function summaryLine(r: ScenarioResult): string {
     `${m.duplicated} duplicated (${m.duplicatedLedgerIds.filter((d) => !d.explained).length} unexplained) / ${m.missing} missing (${m.unexpected} unexpected, ${m.recordedFailed} recorded failed); ` +
     `failed ${j.failed.length}${ids(j.failed)}, stuck ${j.stuck.length}${ids(j.stuck.map((s) => s.workflowId))}, ` +
     `unfinished ${j.unfinished.length}, differing from control ${j.differingFromControl.length}, ` +
-    `nondeterministic on replay ${r.replay.nondeterminism}/${r.replay.replayed}${baselineNote(r)}${faultSuffix(r)} (${Math.round(r.seconds)} s)`
+    `nondeterministic on replay ${r.replay.nondeterminism}/${r.replay.replayed}${baselineNote(r)}${faultSuffix(r)}` +
+    `${r.customers ? `; ${lifecycleLine(r.customers)}` : ''} (${Math.round(r.seconds)} s)`
   );
 }
 

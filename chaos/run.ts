@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiCaller } from './http';
-import { checkCustomerLifecycles } from './lifecycle-check';
+import { checkCustomerLifecycles, lifecycleLine, lifecyclesClean } from './lifecycle-check';
 import { collectOutcomes, listFailed, readLedger, replayClosedJourneys, waitForJourneys } from './observe';
 import { baselineOf, judgeScenario, summaryLine, type Baseline, type ScenarioResult } from './report';
 import {
@@ -234,14 +234,9 @@ async function runScenario(
     stack.database.url,
     plans.map((p) => p.orderId),
     requests,
+    stack.tree.root,
   ).catch((err: Error) => ({ error: err.message }));
-  facts.customerLifecycles = lifecycles;
-  say(
-    'error' in lifecycles
-      ? `  customer lifecycles: not checked (${lifecycles.error})`
-      : `  customer lifecycles: ${lifecycles.running}/${lifecycles.customers} running, ` +
-          `${lifecycles.messagesSent} lifecycle messages sent, ${lifecycles.duplicated.length} duplicated`,
-  );
+  say(`  ${lifecycleLine(lifecycles)}`);
   const closed = outcomes
     .filter((o) => o.status !== 'RUNNING' && o.status !== 'NOT_FOUND' && !o.status.startsWith('UNKNOWN'))
     .map((o) => o.workflowId);
@@ -250,16 +245,19 @@ async function runScenario(
   const mayGiveUp = (messageType: string) =>
     retryWindowSeconds(scenario, messageType) < faultSeconds(scenario, options) + 60;
   return {
-    result: judgeScenario(
-      scenario,
-      (Date.now() - started) / 1000,
-      outcomes,
-      baselines,
-      replay,
-      scriptProblems,
-      facts,
-      mayGiveUp,
-    ),
+    result: {
+      ...judgeScenario(
+        scenario,
+        (Date.now() - started) / 1000,
+        outcomes,
+        baselines,
+        replay,
+        scriptProblems,
+        facts,
+        mayGiveUp,
+      ),
+      customers: lifecycles,
+    },
     outcomes,
   };
 }
@@ -294,14 +292,15 @@ async function checkOrdersAfterApiRestart(workload: Workload, states: Map<string
   };
 }
 
-/** Nothing lost, stuck, failed, doubled or nondeterministic. */
+/** Nothing lost, stuck, failed, doubled or nondeterministic; every customer workflow running and replaying. */
 export function isClean(r: ScenarioResult): boolean {
   const { journeys: j, messages: m } = r;
   return (
     j.completed === j.total &&
     j.failed.length + j.stuck.length === 0 &&
     m.duplicated + m.missing === 0 &&
-    r.replay.nondeterminism === 0
+    r.replay.nondeterminism === 0 &&
+    lifecyclesClean(r.customers)
   );
 }
 

@@ -28,6 +28,19 @@ function verdict(result: ScenarioResult) {
     unexplainedDuplicates: result.messages.duplicatedLedgerIds.filter((d) => !d.explained),
     missing: result.messages.missingList,
     nondeterministic: result.replay.nondeterminismList,
+    customers: customerVerdict(result),
+  };
+}
+
+/** The customers' lifecycle workflows (one per order's customer here): running, replaying, nothing sent twice. */
+function customerVerdict(result: ScenarioResult) {
+  const facts = result.customers;
+  if (!facts || 'error' in facts) return facts ?? 'not checked';
+  return {
+    running: `${facts.running}/${facts.customers}`,
+    unexplainedDuplicates: facts.duplicated.filter((d) => !d.explained),
+    nondeterministic: facts.replay.nondeterminism,
+    replayed: facts.replay.replayed,
   };
 }
 
@@ -67,12 +80,13 @@ describe('fault-injection smoke', () => {
       unexplainedDuplicates: [],
       missing: [],
       nondeterministic: [],
+      customers: { running: '6/6', unexplainedDuplicates: [], nondeterministic: [], replayed: 6 },
     });
     expect(control.messages.duplicatedLedgerIds).toEqual([]); // without faults, not even an explained one
     expect(control.messages.expected).toBeGreaterThan(20);
   });
 
-  it('survives a worker SIGKILL: 0 failed, 0 stuck, no unexplained duplicate, 0 missing, the same messages as control', () => {
+  it('survives a worker SIGKILL: 0 failed, 0 stuck, no unexplained duplicate, 0 missing, the same messages as control, every customer workflow running', () => {
     const killed = run.results.find((r) => r.scenario === 'worker-kill')!;
     expect(killed.faults.kills).toBe(1);
     expect(verdict(killed)).toEqual({
@@ -82,6 +96,7 @@ describe('fault-injection smoke', () => {
       unexplainedDuplicates: [],
       missing: [],
       nondeterministic: [],
+      customers: { running: '6/6', unexplainedDuplicates: [], nondeterministic: [], replayed: 6 },
     });
     expect(killed.messages.sent).toBe(killed.messages.expected);
   });

@@ -28,12 +28,17 @@ describe('message kinds', () => {
     expect(Object.keys(MESSAGE_KINDS).sort()).toEqual([...MESSAGE_TYPES].sort());
   });
 
-  it('marketing: tips, review requests and reminders, replenishment; the rest is about the order', () => {
+  it('marketing: tips, review requests and reminders, replenishment, the customer lifecycle; the rest is about the order', () => {
     expect(MESSAGE_TYPES.filter(isMarketing).sort()).toEqual([
+      'anniversary',
+      'birthday',
+      'loyalty_tier',
       'replenishment_reminder',
       'review_reminder',
       'review_request',
       'unboxing_tips',
+      'win_back',
+      'win_back_reminder',
     ]);
     expect(messageKind('refund_confirmed')).toBe('transactional');
     expect(messageKind('something_new')).toBe('marketing'); // unknown: the stricter rules

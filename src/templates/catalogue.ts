@@ -9,6 +9,8 @@
  *   `trackingNumber`, `items`;
  * - unboxing_tips, review_request, review_reminder, bad_review_apology: `items` (the names as a list: "A, B and C");
  * - replenishment_reminder: `item`;  return_accepted, refund_confirmed: `rmaId`, `items`;
+ * - return_accepted.withLabel (a prepaid label was bought): `rmaId`, `items`, `carrier`, `trackingNumber`; its
+ *   smsLink: `link` (and no others);
  * - smsLink (review_request, review_reminder, replenishment_reminder): `link` (and no others);
  * - common.greeting: `name`; support/supportWithPhone: `email`, `phone`; smsHelp: `email` (and no others);
  *   itemLine: `quantity`, `name` (and no others); unboxing_tips.tipLine: `name`, `tip` (and no others).
@@ -49,7 +51,14 @@ const messageCopy = {
   review_reminder: z.strictObject(withButton),
   bad_review_apology: z.strictObject(base),
   replenishment_reminder: z.strictObject(withButton),
-  return_accepted: z.strictObject(base),
+  return_accepted: z.strictObject({
+    ...base,
+    /**
+     * With a prepaid label: the paragraph instead of the plain instructions (the second one), the button to print it,
+     * and the SMS (which says where the label is: its link, `smsLink`, is left out whole when it cannot fit).
+     */
+    withLabel: z.strictObject({ paragraph: text, button: text, sms: text, smsLink: text }),
+  }),
   refund_confirmed: z.strictObject(base),
   cancellation: z.strictObject(base),
 } satisfies Record<MessageType, z.ZodType<{ subject: string; paragraphs: string[]; sms: string }>>;

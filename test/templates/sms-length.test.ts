@@ -88,7 +88,13 @@ describe('a long SMS (long shop and product names, long order numbers and tracki
     expect(segments).toBeLessThanOrEqual(2);
     expect(text).not.toMatch(/(\.\.\.|…)$/); // gave way by design, not by cutting
     const essential =
-      ({ replenishment_reminder: 'Hyaluronic', refund_confirmed: long.rmaId } as Partial<Record<MessageType, string>>)[
+      (
+        {
+          replenishment_reminder: 'Hyaluronic',
+          refund_confirmed: long.rmaId,
+          return_accepted: long.rmaId, // with a label, the return's number and tracking number (the order's is in the email)
+        } as Partial<Record<MessageType, string>>
+      )[
         type
       ] ?? long.orderId;
     expect(text).toContain(essential);

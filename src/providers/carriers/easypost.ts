@@ -150,7 +150,8 @@ function carrierParam(carrier: string): { carrier?: string } {
   return name ? { carrier: name } : {};
 }
 
-function ourCarrierCode(easyPostCarrier: string | undefined): string {
+/** Our carrier code for EasyPost's carrier name ("UPS" → "ups"); other names lowercased. */
+export function ourCarrierCode(easyPostCarrier: string | undefined): string {
   const lower = (easyPostCarrier ?? '').toLowerCase();
   return OUR_CODES[lower] ?? lower;
 }

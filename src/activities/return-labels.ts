@@ -59,7 +59,8 @@ export function createReturnLabelActivities({ returnLabels }: ReturnLabelDeps) {
           ...(record.trackingUrl ? { trackingUrl: record.trackingUrl } : {}),
         };
       }
-      if (record.status === 'refused') return { status: 'refused', provider: record.provider, code: record.refusalCode! };
+      if (record.status === 'refused')
+        return { status: 'refused', provider: record.provider, code: record.refusalCode! };
       try {
         const shipmentId =
           record.shipmentId ??

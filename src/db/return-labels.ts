@@ -77,9 +77,10 @@ export class ReturnLabels {
   }
 
   async get(rmaId: string): Promise<ReturnLabelRecord | undefined> {
-    const { rows } = await this.pool.query<ReturnLabelRecord>(`SELECT ${columns} FROM return_labels WHERE rma_id = $1`, [
-      rmaId,
-    ]);
+    const { rows } = await this.pool.query<ReturnLabelRecord>(
+      `SELECT ${columns} FROM return_labels WHERE rma_id = $1`,
+      [rmaId],
+    );
     return rows[0];
   }
 }

@@ -7,7 +7,6 @@ import { z } from 'zod';
 const line = (max: number) =>
   z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
-    .trim()
     .min(1)
     .max(max);
 

@@ -125,7 +125,10 @@ export function smsParts(message: CustomerMessage, shop: ShopDetails): SmsParts 
       const { label } = message.data;
       const items = (limit?: NameLimit) => itemNames(message.data.items, ctx, limit);
       if (!label)
-        return { prefix: shop.name, body: (limit) => fill(sms, { ...values, rmaId: message.data.rmaId, items: items(limit) }) };
+        return {
+          prefix: shop.name,
+          body: (limit) => fill(sms, { ...values, rmaId: message.data.rmaId, items: items(limit) }),
+        };
       const withLabel = copy.messages.return_accepted.withLabel;
       const link = safeLink(label.url);
       return {

@@ -30,7 +30,13 @@ beforeAll(async () => {
     provider: new EasyPostReturnLabels({
       apiKey: API_KEY,
       baseUrl: `${shipments.url}/v2`,
-      returnAddress: { company: 'Test Shop Returns', street1: '1 Warehouse Road', city: 'Riga', zip: 'LV-1010', country: 'LV' },
+      returnAddress: {
+        company: 'Test Shop Returns',
+        street1: '1 Warehouse Road',
+        city: 'Riga',
+        zip: 'LV-1010',
+        country: 'LV',
+      },
       parcel: { weightOz: 24 },
       timeoutMs: 1_500, // a purchase answered later than this times out (the retry story below)
     }),
@@ -47,15 +53,15 @@ beforeAll(async () => {
     }),
   });
   const running = worker.run();
-  withoutLabels = world;
-  const stopAll = world.stop;
+  const base = world;
+  withoutLabels = base;
   world = {
-    ...world,
+    ...base,
     taskQueue: labelled,
     stop: async () => {
       worker.shutdown();
       await running;
-      await stopAll();
+      await base.stop();
     },
   };
 });
@@ -110,7 +116,11 @@ it('a delivered order’s return gets one prepaid label: its link and tracking n
     trackingNumber: purchase!.trackingNumber,
     items: [{ sku: 'TOWEL-01', quantity: 1 }],
   });
-  expect(view.returns[0]!.label).toEqual({ status: 'bought', carrier: 'usps', trackingNumber: purchase!.trackingNumber });
+  expect(view.returns[0]!.label).toEqual({
+    status: 'bought',
+    carrier: 'usps',
+    trackingNumber: purchase!.trackingNumber,
+  });
   await story.until(() => trackers.calls.some((c) => c.body.includes(purchase!.trackingNumber)), 'tracker registered');
 
   await story.wait(2 * DAY);
@@ -137,7 +147,9 @@ it('the label activity retried after a timeout buys no second label', async () =
   expect(buys).toHaveLength(1); // the retry asked about the shipment and found its label
   // Temporal ran the activity twice: the first attempt timed out waiting for EasyPost's answer.
   const { events } = await story.handle.fetchHistory();
-  const scheduled = events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'buyReturnLabel');
+  const scheduled = events!.find(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'buyReturnLabel',
+  );
   const started = events!.find(
     (e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled!.eventId),
   );

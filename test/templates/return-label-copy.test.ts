@@ -32,7 +32,7 @@ describe.each(LOCALES)('return accepted in %s', (locale) => {
     expect(segments).toBeLessThanOrEqual(2);
     expect(sms).toContain(LABEL.trackingNumber);
     expect(sms).not.toMatch(/(\.\.\.|…)$/); // gave way by design, never cut
-    // A GSM-7 text has room for EasyPost's 106-character link; in UCS-2 (67 characters a segment) it says where to find it.
+    // GSM-7 has room for EasyPost's 106-character link; in UCS-2 (67 characters a segment) it says where the label is.
     if (encoding === 'GSM-7') expect(sms).toContain(LABEL.url);
   });
 

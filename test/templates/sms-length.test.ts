@@ -92,11 +92,9 @@ describe('a long SMS (long shop and product names, long order numbers and tracki
         {
           replenishment_reminder: 'Hyaluronic',
           refund_confirmed: long.rmaId,
-          return_accepted: long.rmaId, // with a label, the return's number and tracking number (the order's is in the email)
+          return_accepted: long.rmaId, // with a label: the return's and its tracking number (the order's in the email)
         } as Partial<Record<MessageType, string>>
-      )[
-        type
-      ] ?? long.orderId;
+      )[type] ?? long.orderId;
     expect(text).toContain(essential);
   });
 });

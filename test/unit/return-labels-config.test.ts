@@ -31,7 +31,13 @@ describe('return labels configuration', () => {
     });
     expect(config.returnLabels).toEqual({
       provider: 'easypost',
-      returnAddress: { company: 'Example Shop', street1: '1 Example Street', city: 'Riga', zip: 'LV-1010', country: 'LV' },
+      returnAddress: {
+        company: 'Example Shop',
+        street1: '1 Example Street',
+        city: 'Riga',
+        zip: 'LV-1010',
+        country: 'LV',
+      },
       parcel: { weightOz: 24, lengthIn: 12, widthIn: 9, heightIn: 4.5 },
       carrierAccounts: ['ca_0123abcd', 'ca_4567ef'],
     });
@@ -47,9 +53,12 @@ describe('return labels configuration', () => {
   });
 
   it('names a bad return address field by field, and one that is not JSON', () => {
-    expect(problemsOf({ ...labels, RETURN_ADDRESS: '{"street1":"1 Example Street","city":"Riga","zip":"LV-1010","country":"Latvia"}' })).toEqual([
-      'RETURN_ADDRESS.country must be an ISO 3166-1 alpha-2 code such as "LV"',
-    ]);
+    expect(
+      problemsOf({
+        ...labels,
+        RETURN_ADDRESS: '{"street1":"1 Example Street","city":"Riga","zip":"LV-1010","country":"Latvia"}',
+      }),
+    ).toEqual(['RETURN_ADDRESS.country must be an ISO 3166-1 alpha-2 code such as "LV"']);
     expect(problemsOf({ ...labels, RETURN_ADDRESS: '{"city":"Riga","zip":"LV-1010","country":"LV"}' })).toEqual([
       'RETURN_ADDRESS.street1 is required',
     ]);

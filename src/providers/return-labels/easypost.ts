@@ -92,10 +92,9 @@ export class EasyPostReturnLabels implements ReturnLabelProvider {
       throw new CarrierError(PROVIDER, 'no_rate', `${PROVIDER}: no carrier account offers a return rate`, false);
     }
     try {
-      const bought = labelOf(
-        (await this.call(() => this.client.Shipment.buy(shipmentId, cheapest.id))) as unknown as EasyPostShipment,
-      );
-      if (!bought) throw new CarrierError(PROVIDER, 'no_label', `${PROVIDER} answered the purchase without a label`, true);
+      const bought = labelOf(await this.call(() => this.client.Shipment.buy(shipmentId, cheapest.id)));
+      if (!bought)
+        throw new CarrierError(PROVIDER, 'no_label', `${PROVIDER} answered the purchase without a label`, true);
       return bought;
     } catch (err) {
       // Another attempt may have bought this very shipment meanwhile (EasyPost refuses a second purchase of it).
@@ -108,7 +107,7 @@ export class EasyPostReturnLabels implements ReturnLabelProvider {
   }
 
   private async retrieve(shipmentId: string): Promise<EasyPostShipment> {
-    return (await this.call(() => this.client.Shipment.retrieve(shipmentId))) as unknown as EasyPostShipment;
+    return this.call(() => this.client.Shipment.retrieve(shipmentId));
   }
 
   private async call<T>(request: () => Promise<T>): Promise<T> {

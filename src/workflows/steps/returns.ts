@@ -77,7 +77,12 @@ async function announceReturn(journey: Journey, rma: ReturnView): Promise<void> 
   const label = patched(RETURN_LABELS_PATCH) ? await returnLabelFor(journey, rma) : undefined;
   await sendToCustomer(journey, `return:${rma.rmaId}:accepted`, {
     messageType: 'return_accepted',
-    data: { order: orderRef(journey), rmaId: rma.rmaId, items: itemRefs(journey, rma.items), ...(label ? { label } : {}) },
+    data: {
+      order: orderRef(journey),
+      rmaId: rma.rmaId,
+      items: itemRefs(journey, rma.items),
+      ...(label ? { label } : {}),
+    },
   });
   await stopReplenishingReturnedItems(journey);
 }

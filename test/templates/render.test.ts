@@ -77,9 +77,11 @@ describe.each(cases)('%s %s', (locale, type) => {
     expect(smsSegments(sms)).toBeLessThanOrEqual(2);
     const mustName =
       (
-        { replenishment_reminder: 'Vitamin C serum 30 ml', refund_confirmed: 'RMA-2041' } as Partial<
-          Record<MessageType, string>
-        >
+        {
+          replenishment_reminder: 'Vitamin C serum 30 ml',
+          refund_confirmed: 'RMA-2041',
+          return_accepted: 'RMA-2041', // with its label: the return's number and tracking number
+        } as Partial<Record<MessageType, string>>
       )[type] ?? ORDER_ID;
     expect(sms).toContain(mustName);
   });

@@ -76,7 +76,7 @@ describe('return labels configuration', () => {
       'RETURN_PARCEL_WEIGHT_OZ must be a number of ounces',
     ]);
     expect(problemsOf({ ...labels, RETURN_LABEL_CARRIER_ACCOUNTS: 'ups' })).toEqual([
-      'RETURN_LABEL_CARRIER_ACCOUNTS must be EasyPost carrier account ids ("ca_…")',
+      'RETURN_LABEL_CARRIER_ACCOUNTS.0 must be EasyPost carrier account ids ("ca_…")', // the first one listed
     ]);
   });
 

@@ -57,8 +57,10 @@ export class EasyPostReturnLabels implements ReturnLabelProvider {
   private readonly client: InstanceType<typeof EasyPostClient>;
 
   constructor(private readonly options: EasyPostReturnLabelOptions) {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.client = new EasyPostClient(options.apiKey, {
-      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      // The SDK (8.9) keeps its `timeout` option but never applies it to a request: superagent's own timeout does.
+      requestMiddleware: (request: { timeout(ms: number): unknown }) => request.timeout(timeoutMs),
       ...(options.baseUrl ? { baseUrl: options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/` } : {}),
     });
   }

@@ -84,8 +84,10 @@ export class EasyPostTracking implements CarrierTracking {
   private readonly client: InstanceType<typeof EasyPostClient>;
 
   constructor(private readonly options: EasyPostOptions) {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.client = new EasyPostClient(options.apiKey, {
-      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      // The SDK (8.9) keeps its `timeout` option but never applies it to a request: superagent's own timeout does.
+      requestMiddleware: (request: { timeout(ms: number): unknown }) => request.timeout(timeoutMs),
       ...(options.baseUrl ? { baseUrl: options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/` } : {}),
     });
   }

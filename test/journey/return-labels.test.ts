@@ -15,6 +15,7 @@ import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helper
 import type { OrderInput } from '../../src/domain/order';
 
 const API_KEY = 'EZTKtest0123456789abcdef';
+const HOUR = 3_600_000;
 const SHIPPING_ADDRESS = { street1: 'Brīvības iela 1-2', city: 'Riga', zip: 'LV-1011', country: 'LV' };
 
 let shipments: ShipmentsStub;
@@ -201,4 +202,25 @@ it('without a label provider the message says how to send the parcel back, as be
   expect(view.returns[0]!.label).toEqual({ status: 'not_configured' });
   expect(view.supportCases).toEqual([]);
   expect(view.timeline.map((t) => t.event)).toContain(`return ${rmaId}: plain instructions (no return label provider)`);
+});
+
+it('EasyPost down for the two hours a label may take: support is told, the plain instructions go, the journey goes on', async () => {
+  const story = await deliveredOrder(world, { channels: ['email'] });
+  shipments.failNext(Number.MAX_SAFE_INTEGER, 503, 'SERVICE.UNAVAILABLE');
+  try {
+    const { rmaId } = await story.requestReturn([{ sku: 'TOWEL-01', quantity: 1 }]);
+    await story.wait(3 * HOUR);
+
+    const email = await returnAccepted(story, 'email');
+    expect(email.textBody).toContain(`write ${rmaId} on the parcel`);
+    const view = await story.view();
+    expect(view.returns[0]!.label).toEqual({ status: 'failed' });
+    expect(view.supportCases).toEqual([
+      expect.objectContaining({ kind: 'return_label_failed', caseKey: `return:${rmaId}:label` }),
+    ]);
+    expect(purchasesFor(rmaId)).toEqual([]);
+  } finally {
+    shipments.failNext(0, 503, 'SERVICE.UNAVAILABLE');
+  }
+  expect((await story.handle.describe()).status.name).toBe('RUNNING'); // waiting for the parcel, as after any return
 });

@@ -8,7 +8,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
  * Customers' contact details, wherever they sit up to three levels deep (`{ order }`, `{ input: { order } }`, `{ args:
  * [{ order }] }`).
  */
-const PERSONAL = ['email', 'phone', 'to', 'recipient', 'address', 'from'];
+const PERSONAL = ['email', 'phone', 'to', 'recipient', 'address', 'shippingAddress', 'from'];
 /** Credentials and keys, as the config and the providers name them. */
 const SECRETS = [
   'apiKey',

@@ -19,6 +19,8 @@ import { ConsentStore } from './db/consent';
 import { SupportCases } from './db/support-cases';
 import { CustomerPreferenceStore } from './db/preferences';
 import { MarketingSlots } from './db/marketing-slots';
+import { ReturnLabels } from './db/return-labels';
+import { EasyPostReturnLabels } from './providers/return-labels/easypost';
 import { JourneyViews } from './db/journey-views';
 import { ProviderCircuits } from './db/provider-circuits';
 import { UnsubscribeLinks } from './domain/unsubscribe-token';
@@ -71,6 +73,7 @@ export async function createJourneyWorker(
     preferences: new CustomerPreferenceStore(pool),
     marketingSlots: new MarketingSlots(pool),
     unsubscribe: new UnsubscribeLinks({ ...config.unsubscribe, url: config.shop.unsubscribeUrl }),
+    ...returnLabelsOf(config, pool),
     onUncertainRetry: ({ messageType, channel }) =>
       metrics?.messages.inc({ message_type: messageType, channel, outcome: 'uncertain_retry' }),
   });
@@ -87,6 +90,15 @@ export async function createJourneyWorker(
     views: new JourneyViews(pool),
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
+}
+
+/** The return-label provider when one is configured (with EasyPost's key from the tracking section). */
+function returnLabelsOf(config: Config, pool: Pool) {
+  const easypost = config.carrierTracking.options.easypost;
+  if (!config.returnLabels || !easypost) return {};
+  const { returnAddress, parcel, carrierAccounts } = config.returnLabels;
+  const provider = new EasyPostReturnLabels({ ...easypost, returnAddress, parcel, carrierAccounts });
+  return { returnLabels: { provider, records: new ReturnLabels(pool) } };
 }
 
 async function main(): Promise<void> {

@@ -2,10 +2,11 @@
 import { createLifecycleActivities } from './lifecycle';
 import { createMarketingActivities, type MarketingDeps } from './marketing';
 import { createNotifyActivities, type NotifyDeps } from './notify';
+import { createReturnLabelActivities, type ReturnLabelDeps } from './return-labels';
 import { createSupportActivities, type SupportDeps } from './support';
 import { createTrackingActivities, type TrackingDeps } from './tracking';
 
-export type ActivityDeps = NotifyDeps & SupportDeps & TrackingDeps & MarketingDeps;
+export type ActivityDeps = NotifyDeps & SupportDeps & TrackingDeps & MarketingDeps & ReturnLabelDeps;
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -14,9 +15,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createSupportActivities(deps),
     ...createTrackingActivities(deps),
     ...createLifecycleActivities(),
+    ...createReturnLabelActivities(deps),
   };
 }
 
 export type JourneyActivities = ReturnType<typeof createActivities>;
 export type { MessageOutcome, SendCustomerMessageInput, UndeliverableInput } from './notify';
+export type { ReturnLabelInput, ReturnLabelOutcome } from './return-labels';
 export type { MarketingSlot, MarketingSlotInput, QuietHoursAnswer, QuietHoursQuestion } from './marketing';

@@ -86,6 +86,15 @@ export const journeyViewSchema = z.object({
       reason: z.string(),
       acceptedAt: isoInstant,
       status: z.enum(['awaiting_parcel', 'received', 'lapsed']),
+      label: z
+        .union([
+          z.object({ status: z.literal('bought'), carrier: z.string(), trackingNumber: z.string() }),
+          z.object({ status: z.enum(['not_configured', 'no_address', 'refused', 'failed']) }),
+        ])
+        .optional()
+        .describe(
+          'The prepaid return label: bought (its parcel is among the shipments), or why the customer got the plain instructions',
+        ),
     }),
   ),
   reviews: z.array(z.object({ sku: z.string(), rating: z.number().int(), at: isoInstant })),

@@ -14,6 +14,7 @@ import { failoverSection } from './sections/failover';
 import { observabilitySection } from './sections/observability';
 import { rateLimitsSection } from './sections/rate-limits';
 import { resendSection } from './sections/resend';
+import { returnLabelsSection } from './sections/return-labels';
 import { sendGridSection } from './sections/sendgrid';
 import { serviceSection } from './sections/service';
 import { shopSection } from './sections/shop';
@@ -38,6 +39,7 @@ export function configSections<Table extends CarrierTrackingTable>(table: Table)
     failover: failoverSection,
     rateLimits: rateLimitsSection,
     carrierTracking: carrierTrackingSection(table),
+    returnLabels: returnLabelsSection,
     observability: observabilitySection,
   };
 }

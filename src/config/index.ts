@@ -20,6 +20,7 @@ import type { RateLimits } from './sections/rate-limits';
 import type { SendGridConfig } from './sections/sendgrid';
 import type { TwilioConfig } from './sections/twilio';
 import type { ResendConfig } from './sections/resend';
+import type { ReturnLabelsConfig } from './sections/return-labels';
 import type { VonageConfig, VonageSignature } from './sections/vonage';
 import type { FailoverConfig } from './sections/failover';
 import type { ServiceConfig } from './sections/service';
@@ -31,6 +32,7 @@ export { DEV_API_KEYS, type Role } from './sections/api-keys';
 export { DEFAULT_MAX_CACHED_WORKFLOWS, DEV_ENCRYPTION_KEYS } from './sections/temporal';
 export { DEV_UNSUBSCRIBE_SECRET } from './sections/unsubscribe';
 export type { CarrierTrackingProviderName } from '../providers/carriers/tracking-providers';
+export type { ReturnLabelsConfig } from './sections/return-labels';
 
 /** `Table`: the carrier-tracking providers (a test may add one). */
 export interface Config<Table extends CarrierTrackingTable = CarrierTrackingProviderTable>
@@ -58,6 +60,8 @@ export interface Config<Table extends CarrierTrackingTable = CarrierTrackingProv
   rateLimits: RateLimits;
   /** Carrier tracking: the default provider, per carrier code when another one, each configured provider's options. */
   carrierTracking: CarrierTrackingSettings<Table>;
+  /** Prepaid return labels (with the EasyPost key of `carrierTracking`); undefined: plain return instructions. */
+  returnLabels?: ReturnLabelsConfig;
   /** Logs and metrics (src/logger.ts, src/observability/). */
   observability: ObservabilityConfig;
 }
@@ -105,6 +109,7 @@ export function configLoader<Table extends CarrierTrackingTable>(table: Table) {
       ...sections.failover.read(e),
       rateLimits: sections.rateLimits.read(e),
       carrierTracking: sections.carrierTracking.read(e),
+      ...sections.returnLabels.read(e),
       observability: sections.observability.read(e),
     };
   };

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseBirthDate } from './lifecycle';
 import { E164_SHAPE, isE164PhoneNumber, PHONE_NUMBER_RULE } from './phone';
+import { postalAddressSchema } from './postal-address';
 
 /** Ids become part of workflow ids and URLs, so keep them to a safe alphabet. */
 const externalId = z
@@ -102,6 +103,11 @@ export const orderSchema = z
       .string()
       .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as "LV"')
       .optional(),
+    /**
+     * Where the order went: a return parcel comes back from here (its prepaid return label). Optional: without it an
+     * accepted return gets the plain instructions.
+     */
+    shippingAddress: postalAddressSchema.optional(),
     channels: z.array(channelSchema).min(1).default(['email']),
     /**
      * The customer agreed to marketing messages at checkout (tips, review requests, replenishment reminders). Absent

@@ -11,6 +11,8 @@
  * - replenishment_reminder: `item`;  return_accepted, refund_confirmed: `rmaId`, `items`;
  * - anniversary: `years`; loyalty_tier: `tier`; birthday.offer, loyalty_tier.offer: `offerCode` (and no others);
  *   win_back, win_back_reminder: nothing more;
+ * - return_accepted.withLabel (a prepaid label was bought): `rmaId`, `items`, `carrier`, `trackingNumber`; its
+ *   smsLink: `link` (and no others);
  * - smsLink (review_request, review_reminder, replenishment_reminder): `link` (and no others);
  * - common.greeting: `name`; support/supportWithPhone: `email`, `phone`; smsHelp: `email` (and no others);
  *   itemLine: `quantity`, `name` (and no others); unboxing_tips.tipLine: `name`, `tip` (and no others).
@@ -51,7 +53,14 @@ const messageCopy = {
   review_reminder: z.strictObject(withButton),
   bad_review_apology: z.strictObject(base),
   replenishment_reminder: z.strictObject(withButton),
-  return_accepted: z.strictObject(base),
+  return_accepted: z.strictObject({
+    ...base,
+    /**
+     * With a prepaid label: the paragraph instead of the plain instructions (the second one), the button to print it,
+     * and the SMS (which says where the label is: its link, `smsLink`, is left out whole when it cannot fit).
+     */
+    withLabel: z.strictObject({ paragraph: text, button: text, sms: text, smsLink: text }),
+  }),
   refund_confirmed: z.strictObject(base),
   cancellation: z.strictObject(base),
   birthday: z.strictObject({ ...base, offer: text }),

@@ -121,7 +121,22 @@ export function smsParts(message: CustomerMessage, shop: ShopDetails): SmsParts 
         prefix: shop.name,
         body: (limit) => fill(sms, { ...values, items: itemNames(message.data.items, ctx, limit) }),
       };
-    case 'return_accepted':
+    case 'return_accepted': {
+      const { label } = message.data;
+      const items = (limit?: NameLimit) => itemNames(message.data.items, ctx, limit);
+      if (!label)
+        return {
+          prefix: shop.name,
+          body: (limit) => fill(sms, { ...values, rmaId: message.data.rmaId, items: items(limit) }),
+        };
+      const withLabel = copy.messages.return_accepted.withLabel;
+      const link = safeLink(label.url);
+      return {
+        prefix: shop.name,
+        body: (limit) => fill(withLabel.sms, { ...values, ...labelValues(message, ctx, limit) }),
+        tail: link && fill(withLabel.smsLink, { link }),
+      };
+    }
     case 'refund_confirmed':
       return {
         prefix: shop.name,
@@ -224,16 +239,20 @@ function emailBody(message: CustomerMessage, ctx: Context): Body {
         button: { label: copyOf.button, url: reorderUrl(message, ctx.shop) },
       };
     }
-    case 'return_accepted':
-    case 'refund_confirmed': {
-      const copyOf = copy.messages[message.messageType];
-      const more = { rmaId: message.data.rmaId, items: itemNames(message.data.items, ctx) };
+    case 'return_accepted': {
+      const copyOf = copy.messages.return_accepted;
+      const { label } = message.data;
+      if (!label) return returnBody(message, ctx);
+      const more = labelValues(message, ctx);
       return {
         subject: say(copyOf.subject, more),
-        paragraphs: copyOf.paragraphs.map((p) => say(p, more)),
+        paragraphs: [say(copyOf.paragraphs[0]!, more), say(copyOf.withLabel.paragraph, more)],
         list: itemLines(message.data.items, ctx),
+        button: { label: copyOf.withLabel.button, url: label.url },
       };
     }
+    case 'refund_confirmed':
+      return returnBody(message, ctx);
     case 'cancellation': {
       const copyOf = copy.messages.cancellation;
       return { subject: say(copyOf.subject), paragraphs: copyOf.paragraphs.map((p) => say(p)) };
@@ -262,6 +281,29 @@ function emailBody(message: CustomerMessage, ctx: Context): Body {
       };
     }
   }
+}
+
+/** A return's message without a label: the RMA, the items, and the plain instructions. */
+function returnBody(message: Message<'return_accepted' | 'refund_confirmed'>, ctx: Context): Body {
+  const { copy, say } = ctx;
+  const copyOf = copy.messages[message.messageType];
+  const more = { rmaId: message.data.rmaId, items: itemNames(message.data.items, ctx) };
+  return {
+    subject: say(copyOf.subject, more),
+    paragraphs: copyOf.paragraphs.map((p) => say(p, more)),
+    list: itemLines(message.data.items, ctx),
+  };
+}
+
+/** The label's values for the copy: the RMA, the items, the carrier and the return's tracking number. */
+function labelValues(message: Message<'return_accepted'>, ctx: Context, limit?: NameLimit): CopyValues {
+  const { rmaId, items, label } = message.data;
+  return {
+    rmaId,
+    items: itemNames(items, ctx, limit),
+    carrier: (label?.carrier ?? '').toUpperCase(),
+    trackingNumber: label?.trackingNumber ?? '',
+  };
 }
 
 function confirmationValues({ data: { order, deliveryWindow } }: Message<'confirmation'>, { locale }: Context) {

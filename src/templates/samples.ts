@@ -50,7 +50,17 @@ const SAMPLES: { [T in MessageType]: (order: OrderRef) => Extract<CustomerMessag
   replenishment_reminder: (order) => ({ messageType: 'replenishment_reminder', data: { order, item: serum } }),
   return_accepted: (order) => ({
     messageType: 'return_accepted',
-    data: { order, rmaId: 'RMA-2041', items: [{ ...towel }] },
+    data: {
+      order,
+      rmaId: 'RMA-2041',
+      items: [{ ...towel }],
+      // A prepaid label (the plain instructions show without one), at an address as long as EasyPost's.
+      label: {
+        url: 'https://easypost-files.s3.us-west-2.amazonaws.com/files/postage_label/20261124/e8a6cbbd2c8c4b0b8c8b0f1e1f0a3b55.pdf',
+        carrier: 'usps',
+        trackingNumber: '9434600208303110373101',
+      },
+    },
   }),
   refund_confirmed: (order) => ({
     messageType: 'refund_confirmed',

@@ -81,6 +81,20 @@ export interface ReturnData {
   items: ItemRef[];
 }
 
+/** A prepaid return label, as the "return accepted" message shows it. */
+export interface ReturnLabelRef {
+  /** Where the customer prints it. */
+  url: string;
+  carrier: string;
+  /** The return parcel's tracking number. */
+  trackingNumber: string;
+}
+
+export interface ReturnAcceptedData extends ReturnData {
+  /** Absent: no label could be bought; the message gives the plain instructions. */
+  label?: ReturnLabelRef;
+}
+
 export interface ReplenishmentData {
   order: OrderRef;
   item: ItemRef;
@@ -124,7 +138,7 @@ export interface MessageData {
   review_reminder: ItemsData;
   bad_review_apology: ItemsData;
   replenishment_reminder: ReplenishmentData;
-  return_accepted: ReturnData;
+  return_accepted: ReturnAcceptedData;
   refund_confirmed: ReturnData;
   cancellation: CancellationData;
   birthday: BirthdayData;

@@ -135,3 +135,14 @@ export const customerNotices = proxyActivities<Pick<JourneyActivities, 'tellCust
   scheduleToCloseTimeout: '1 hour',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
+
+/**
+ * Buying a return label: idempotent per RMA (src/activities/return-labels.ts), so retried while the label provider is
+ * down or slow, for up to two hours — the "return accepted" message waits for it meanwhile. Past that, or on a final
+ * refusal (an answer, not an error), the customer gets the plain instructions and support is told.
+ */
+export const returnLabels = proxyActivities<Pick<JourneyActivities, 'buyReturnLabel'>>({
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '2 hours',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});

@@ -73,6 +73,13 @@ export interface ReturnView {
   reason: string;
   acceptedAt: string;
   status: 'awaiting_parcel' | 'received' | 'lapsed';
+  /**
+   * The prepaid return label: bought (carrier and tracking number; its parcel is in `shipments`), or why the customer
+   * got the plain instructions instead. Absent until decided, and in returns accepted before labels existed.
+   */
+  label?:
+    | { status: 'bought'; carrier: string; trackingNumber: string }
+    | { status: 'not_configured' | 'no_address' | 'refused' | 'failed' };
 }
 
 export interface ReviewView {

@@ -335,6 +335,11 @@ export class Journey {
     rma.status = status;
   }
 
+  /** Whether the return got a prepaid label, and which (or why not). */
+  noteReturnLabel(rma: ReturnView, label: NonNullable<ReturnView['label']>): void {
+    rma.label = label;
+  }
+
   addSupportCase(supportCase: SupportCaseView): void {
     this.view.supportCases.push(supportCase);
   }

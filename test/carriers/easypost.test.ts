@@ -1,6 +1,8 @@
 /**
  * The EasyPost adapter through the official SDK, against a local server answering as EasyPost's Trackers API does.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { EasyPostTracking } from '../../src/providers/carriers/easypost';
 import { CarrierError, WebhookSignatureError } from '../../src/providers/carriers/types';
 import {
@@ -80,6 +82,24 @@ describe('EasyPost tracking', () => {
     const refusal = await adapter.registerTracker('usps', 'NOPE').catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(CarrierError);
     expect(refusal).toMatchObject({ retryable: false, code: '422', provider: 'easypost' });
+  });
+
+  it('gives up on an answer that does not come within its timeout, and that is worth retrying', async () => {
+    // Takes the request, never answers; unref'd so that a hanging client cannot keep jest from exiting.
+    const silent = http.createServer((req) => req.socket.unref());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    silent.unref();
+    const { port } = silent.address() as AddressInfo;
+    const slow = new EasyPostTracking({ apiKey: API_KEY, baseUrl: `http://127.0.0.1:${port}/v2`, timeoutMs: 300 });
+    try {
+      await expect(slow.latestStatus('usps', 'EZ1000000001')).rejects.toMatchObject({
+        retryable: true,
+        code: 'ETIMEDOUT',
+      });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('a connection that is refused is worth retrying', async () => {

@@ -104,9 +104,10 @@ describe('request ids', () => {
 });
 
 describe('redaction', () => {
-  it('a logged order shows no email, phone or name; a logged config no key, token or password', async () => {
+  it('a logged order shows no email, phone, name or address; a logged config no key, token or password', async () => {
+    const shippingAddress = { street1: 'Krišjāņa Valdemāra iela 99-7', city: 'Riga', zip: 'LV-1013', country: 'LV' };
     const order = orderSchema.parse(
-      anOrder({ email: 'maija.ozola@example.lv', phone: '+37129999999', name: 'Maija Ozola' }),
+      anOrder({ email: 'maija.ozola@example.lv', phone: '+37129999999', name: 'Maija Ozola', shippingAddress }),
     );
     const config = loadConfig({
       NODE_ENV: 'test',
@@ -122,6 +123,7 @@ describe('redaction', () => {
     logger.info({ input: { order } }, 'journey input');
     logger.info({ args: [{ order }] }, 'workflow args');
     logger.info({ to: order.email, recipient: order.phone }, 'sending');
+    logger.info({ args: [{ rmaId: 'RMA-1', address: shippingAddress }] }, 'return label input');
     logger.info({ config }, 'configuration');
     // And the API's own line for a request whose body is an order.
     await request(app)
@@ -134,7 +136,7 @@ describe('redaction', () => {
     const output = [...lines.slice(before), ...lines.filter((l) => l.includes('redaction-1'))].join('\n');
     expect(output).toContain('order received');
     expect(output).toContain('[redacted]');
-    for (const personal of ['maija.ozola@example.lv', '+37129999999', 'Maija Ozola'])
+    for (const personal of ['maija.ozola@example.lv', '+37129999999', 'Maija Ozola', shippingAddress.street1])
       expect(output).not.toContain(personal);
     for (const secret of [
       ...Object.values(SECRETS).filter((v) => /SECRET/.test(v)),

@@ -4,7 +4,8 @@
  * Scenarios: `confirmation` (stops once confirmed), `happy-path` (shipped, six carrier updates, runs to completion),
  * `cancelled`, `replenishment` (the order's journey and every run of the reminder chain it starts: a reminder, a
  * reorder with a stale stop, a stop), `continue-as-new` (every run of a journey that hands over three times),
- * `customer-lifecycle` (the journey tells the customer's workflow; its birthday, win-back and reminder). Commit
+ * `customer-lifecycle` (the journey tells the customer's workflow; its birthday, win-back and reminder),
+ * `return-label` (a return whose prepaid label is bought and whose parcel comes back). Commit
  * what it writes under test/replay/histories/ whenever a released workflow gets a new path, so every later change must
  * still replay it (or be guarded by `patched()`).
  */
@@ -33,7 +34,10 @@ import {
 } from '../../src/workflows/definitions';
 import { anOrder } from '../helpers/fixtures';
 import { createTestDatabase } from '../helpers/postgres';
-import { createTestWorker, startTimeSkippingEnv } from '../helpers/temporal';
+import { createTestWorker, journeyActivities, startTimeSkippingEnv } from '../helpers/temporal';
+import { startShipmentsStub } from '../helpers/easypost-shipments-stub';
+import { ReturnLabels } from '../../src/db/return-labels';
+import { EasyPostReturnLabels } from '../../src/providers/return-labels/easypost';
 import { journeyInput } from '../../src/journeys/journey-start';
 
 type Scenario = (env: TestWorkflowEnvironment, handle: WorkflowHandle) => Promise<void>;
@@ -243,6 +247,35 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
+/**
+ * A return with a prepaid label (patch `return-labels`): delivered, a return accepted three days on, its label bought
+ * from EasyPost's Shipments API (stood in for on 127.0.0.1 by test/helpers/easypost-shipments-stub.ts; the history
+ * keeps the answers), its parcel registered by the journey itself, in transit, delivered, the refund confirmed.
+ */
+scenarios['return-label'] = async (env, handle) => {
+  await untilConfirmed(handle);
+  const { items } = await handle.query(journeyQuery);
+  const now = async () => new Date(await env.currentTimeMs()).toISOString();
+  await handle.executeUpdate(addShipmentUpdate, { args: [{ carrier: 'ups', trackingNumber: '1ZREPLAY3', items }] });
+  await handle.signal(trackingEventSignal, {
+    trackingNumber: '1ZREPLAY3',
+    status: 'delivered',
+    occurredAt: await now(),
+  });
+  await env.sleep(3 * DAY);
+  const { rmaId } = await handle.executeUpdate(requestReturnUpdate, {
+    args: [{ items: [{ sku: 'TOWEL-01', quantity: 1 }], reason: 'recorded for replay' }],
+  });
+  const returnParcel = async () => (await handle.query(journeyQuery)).shipments.find((s) => s.rmaId === rmaId);
+  while (!(await returnParcel())) await new Promise((r) => setTimeout(r, 100));
+  const { trackingNumber } = (await returnParcel())!;
+  for (const status of ['in_transit', 'delivered'] as const) {
+    await env.sleep(2 * DAY);
+    await handle.signal(trackingEventSignal, { trackingNumber, status, occurredAt: await now() });
+  }
+  await handle.result();
+};
+
 /** Journey input beyond the order and policy, per scenario. */
 const inputOf: Record<string, { historyEventBudget?: number }> = { 'continue-as-new': { historyEventBudget: 40 } };
 
@@ -253,9 +286,19 @@ async function main(scenarioName: string, fileName: string): Promise<void> {
   await migrate(db.url);
   const pool = createPool(db.url);
   const env = await startTimeSkippingEnv();
+  const shipments = scenarioName === 'return-label' ? await startShipmentsStub() : undefined;
   try {
-    const worker = await createTestWorker(env, 'record', pool); // journey, email and SMS queues
-    const order = orderSchema.parse(anOrder({ orderId: `replay-${fileName}`, customerId: 'cus-replay' }));
+    const activities = shipments && journeyActivities(pool, { returnLabels: returnLabelsAt(shipments.url, pool) });
+    const worker = await createTestWorker(env, 'record', pool, activities ? { activities } : {}); // journey, email, SMS
+    const order = orderSchema.parse(
+      anOrder({
+        orderId: `replay-${fileName}`,
+        customerId: 'cus-replay',
+        ...(shipments
+          ? { shippingAddress: { street1: 'Brīvības iela 1-2', city: 'Riga', zip: 'LV-1011', country: 'LV' } }
+          : {}),
+      }),
+    );
     const handle = await worker.runUntil(async () => {
       const h = await env.client.workflow.start('orderJourney', {
         workflowId: journeyWorkflowId(order.orderId),
@@ -270,10 +313,30 @@ async function main(scenarioName: string, fileName: string): Promise<void> {
     writeFileSync(file, historyToJSON(history));
     console.log(`wrote ${file} (${history.events?.length} events)`);
   } finally {
+    await shipments?.stop();
     await env.teardown();
     await pool.end();
     await db.stop();
   }
+}
+
+function returnLabelsAt(url: string, pool: ReturnType<typeof createPool>) {
+  const returnAddress = {
+    company: 'Test Shop',
+    street1: '1 Warehouse Road',
+    city: 'Riga',
+    zip: 'LV-1010',
+    country: 'LV',
+  };
+  return {
+    provider: new EasyPostReturnLabels({
+      apiKey: 'EZTKreplay',
+      baseUrl: `${url}/v2`,
+      returnAddress,
+      parcel: { weightOz: 24 },
+    }),
+    records: new ReturnLabels(pool),
+  };
 }
 
 const [scenarioName = 'confirmation', fileName = `${scenarioName}-v2`] = process.argv.slice(2);

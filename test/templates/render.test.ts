@@ -86,6 +86,7 @@ describe.each(cases)('%s %s', (locale, type) => {
           win_back: SHOP.name,
           win_back_reminder: SHOP.name,
           loyalty_tier: 'silver',
+          return_accepted: 'RMA-2041', // with its label: the return's number and tracking number
         } as Partial<Record<MessageType, string>>
       )[type] ?? ORDER_ID;
     expect(sms).toContain(mustName);

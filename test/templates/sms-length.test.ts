@@ -96,6 +96,7 @@ describe('a long SMS (long shop and product names, long order numbers and tracki
     const essentials: Partial<Record<MessageType, string | null>> = {
       replenishment_reminder: 'Hyaluronic',
       refund_confirmed: long.rmaId,
+      return_accepted: long.rmaId, // with a label: the return's and its tracking number (the order's in the email)
       birthday: 'BDAY-15',
       anniversary: '2',
       loyalty_tier: 'silver',

@@ -25,6 +25,18 @@ export type OrderInput = {
   locale?: string | undefined;
   timeZone?: string | undefined;
   shippingCountry?: string | undefined;
+  shippingAddress?:
+    | {
+      street1: string;
+      city: string;
+      zip: string;
+      country: string;
+      name?: string | undefined;
+      company?: string | undefined;
+      street2?: string | undefined;
+      state?: string | undefined;
+    }
+    | undefined;
   channels?: Array<'email' | 'sms'> | undefined;
   marketingConsent?: boolean | undefined;
   expectedDelivery?: { earliest: string; latest: string } | undefined;
@@ -144,6 +156,10 @@ export type JourneyView = {
     reason: string;
     acceptedAt: string;
     status: 'awaiting_parcel' | 'lapsed' | 'received';
+    label?:
+      | { status: 'bought'; carrier: string; trackingNumber: string }
+      | { status: 'failed' | 'no_address' | 'not_configured' | 'refused' }
+      | undefined;
   }>;
   reviews: Array<{ sku: string; rating: number; at: string }>;
   supportCases: Array<{ caseId: string; caseKey: string; kind: string; summary: string; at: string }>;

@@ -84,8 +84,10 @@ export class EasyPostTracking implements CarrierTracking {
   private readonly client: InstanceType<typeof EasyPostClient>;
 
   constructor(private readonly options: EasyPostOptions) {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.client = new EasyPostClient(options.apiKey, {
-      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      // The SDK (8.9) keeps its `timeout` option but never applies it to a request: superagent's own timeout does.
+      requestMiddleware: (request: { timeout(ms: number): unknown }) => request.timeout(timeoutMs),
       ...(options.baseUrl ? { baseUrl: options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/` } : {}),
     });
   }
@@ -150,7 +152,8 @@ function carrierParam(carrier: string): { carrier?: string } {
   return name ? { carrier: name } : {};
 }
 
-function ourCarrierCode(easyPostCarrier: string | undefined): string {
+/** Our carrier code for EasyPost's carrier name ("UPS" → "ups"); other names lowercased. */
+export function ourCarrierCode(easyPostCarrier: string | undefined): string {
   const lower = (easyPostCarrier ?? '').toLowerCase();
   return OUR_CODES[lower] ?? lower;
 }

@@ -20,7 +20,7 @@ import { Journey } from '../journey';
 import type { ParcelNews, ShipmentView } from '../journey-state';
 import { itemRefs, orderRef, sendToCustomer } from '../send';
 import { escalate } from './escalations';
-import { settleReturnParcel } from './returns';
+import { settleReturnParcel } from './refunds';
 
 /**
  * Since this patch: news is answered in parallel (a message waiting for quiet hours or retrying never holds up another
@@ -49,6 +49,21 @@ export function registerParcelHandlers(journey: Journey): void {
     }
     applyUpdate(journey, parcel, event);
   });
+}
+
+/**
+ * A return parcel the journey knows of itself (it bought the label): registered as fulfilment would register it, so it
+ * is tracked like any other. A parcel the rules refuse (the most parcels an order has) is left out, and recorded.
+ */
+export function registerReturnParcel(journey: Journey, shipment: NewShipment & { rmaId: string }): void {
+  if (journey.view.shipments.some((s) => sameParcel(s, shipment))) return;
+  try {
+    validateShipment(journey, shipment);
+  } catch (err) {
+    journey.record(`return parcel for ${shipment.rmaId} not registered: ${(err as Error).message}`);
+    return;
+  }
+  registerParcel(journey, shipment);
 }
 
 function sameParcel(s: ShipmentView, shipment: NewShipment): boolean {

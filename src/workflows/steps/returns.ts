@@ -1,8 +1,8 @@
 /**
  * Step 6a — returns, opened by support staff. The update's validator applies the return rules (window, items,
- * quantities) so the caller gets a clear yes or no; an accepted return gets an RMA id and instructions, then waits for
- * its parcel (tracked like any parcel) and confirms the refund when it arrives. Returned items drop out of reviews and
- * replenishment.
+ * quantities) so the caller gets a clear yes or no; an accepted return gets an RMA id and instructions (with a prepaid
+ * label where one can be bought: ./return-labels.ts), then waits for its parcel (tracked like any parcel; its arrival
+ * confirms the refund: ./refunds.ts). Returned items drop out of reviews and replenishment.
  */
 import { condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
 import { judgeReturn } from '../../domain/returns';
@@ -11,8 +11,9 @@ import { daysToMs, dueAfterDays } from '../../domain/durations';
 import { workflowNow, isoNow as now, msUntil } from '../clock';
 import { requestReturnUpdate, replenishmentStopSignal, type ReturnRequest } from '../definitions';
 import type { Journey } from '../journey';
-import type { ReturnView, ShipmentView } from '../journey-state';
+import type { ReturnView } from '../journey-state';
 import { itemRefs, orderRef, sendToCustomer } from '../send';
+import { RETURN_LABELS_PATCH, returnLabelFor } from './return-labels';
 
 /**
  * Since this patch the update answers as soon as the RMA is recorded; the "return accepted" message and the end of the
@@ -73,9 +74,15 @@ export async function answerReturns(journey: Journey): Promise<void> {
 }
 
 async function announceReturn(journey: Journey, rma: ReturnView): Promise<void> {
+  const label = patched(RETURN_LABELS_PATCH) ? await returnLabelFor(journey, rma) : undefined;
   await sendToCustomer(journey, `return:${rma.rmaId}:accepted`, {
     messageType: 'return_accepted',
-    data: { order: orderRef(journey), rmaId: rma.rmaId, items: itemRefs(journey, rma.items) },
+    data: {
+      order: orderRef(journey),
+      rmaId: rma.rmaId,
+      items: itemRefs(journey, rma.items),
+      ...(label ? { label } : {}),
+    },
   });
   await stopReplenishingReturnedItems(journey);
 }
@@ -88,19 +95,6 @@ function parcelWaitDays(journey: Journey): number {
 /** When an accepted return lapses if its parcel has not come. */
 function parcelDueBy(journey: Journey, rma: ReturnView): string {
   return dueAfterDays(rma.acceptedAt, journey.policy, parcelWaitDays(journey));
-}
-
-/** A return parcel reached us: confirm the refund, once. */
-export async function settleReturnParcel(journey: Journey, parcel: ShipmentView): Promise<void> {
-  const rma = journey.view.returns.find((r) => r.rmaId === parcel.rmaId);
-  if (!rma || rma.status === 'received') return;
-  journey.settleReturn(rma, 'received');
-  journey.unplan(`return:${rma.rmaId}`);
-  journey.record(`return ${rma.rmaId} received`);
-  await sendToCustomer(journey, `return:${rma.rmaId}:refund`, {
-    messageType: 'refund_confirmed',
-    data: { order: orderRef(journey), rmaId: rma.rmaId, items: itemRefs(journey, rma.items) },
-  });
 }
 
 /** Items no longer kept stop their replenishment reminders (unless a newer order of them keeps those going). */

@@ -88,7 +88,13 @@ export class CustomerService {
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new CustomerNotFoundError(customerId);
       // No worker answered in time (or Temporal is away): a 503 to retry, as for the order journeys.
-      throw new JourneyUnavailableError(workflowId, 'no_timely_answer', "the customer's workflow did not answer", 5);
+      throw new JourneyUnavailableError(
+        workflowId,
+        'no_timely_answer',
+        'no worker answered its query in time',
+        5,
+        `the lifecycle workflow of customer ${customerId}`,
+      );
     }
     const journeyIds = [customerWorkflowId(customerId), ...lifecycle.orders.map((o) => journeyWorkflowId(o.orderId))];
     const [chains, messages] = await Promise.all([

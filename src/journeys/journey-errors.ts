@@ -63,7 +63,9 @@ export class JourneyUnavailableError extends Error {
     /** What is known about it, for support: e.g. the failing task's cause and error message. No personal data. */
     readonly detail: string,
     readonly retryAfterSeconds: number,
+    /** What cannot answer, in the message: the order's journey unless said otherwise (a customer's workflow). */
+    what = `the journey of order ${orderId}`,
   ) {
-    super(`the journey of order ${orderId} cannot answer now: ${detail}`);
+    super(`${what} cannot answer now: ${detail}`);
   }
 }

@@ -69,7 +69,11 @@ it('Twilio unreachable: every SMS goes once through Vonage, and the ledger says 
   expect(
     (await new ProviderCircuits(pool, { failureThreshold: 3, openForMs: 1, probeTimeoutMs: 1 }).states()).twilio,
   ).toBe('open');
-  console.info('sms failover: Twilio unreachable, 8 messages → vonage 8, twilio 0');
+  const byProvider = (name: string) => rows.filter((r) => r.provider === name).length;
+  console.info(
+    `sms failover: Twilio unreachable, ${ids.length} messages → vonage ${byProvider('vonage')}, ` +
+      `twilio ${byProvider('twilio')}`,
+  );
 });
 
 it('a number Twilio refuses as invalid is final: Vonage never gets it', async () => {

@@ -42,6 +42,11 @@ export function refuse(
   });
 }
 
+/** 400 for a request whose signature holds but whose body is not what the provider sends. */
+export function malformed(res: Response, code: string, message: string): void {
+  res.status(400).json({ error: { code, message, details: null } });
+}
+
 /** The provider's secret is not configured: 503, so the provider retries once it is (nothing is lost meanwhile). */
 export function notConfigured(res: Response, logger: Logger, provider: string, missing: string): void {
   logger.error({ provider, missing }, 'webhook received but not configured');

@@ -29,6 +29,7 @@ import {
 } from './email-events';
 import {
   handleOnce,
+  malformed,
   notConfigured,
   refuse,
   statusFor,
@@ -89,10 +90,7 @@ export function resendWebhooks(deps: ResendWebhookDeps): Router {
     }
     const parsed = resendEventSchema.safeParse(verified);
     if (!parsed.success) {
-      res.status(400).json({
-        error: { code: 'malformed_event', message: 'Resend webhook body is not a Resend event', details: null },
-      });
-      return;
+      return malformed(res, 'malformed_event', 'Resend webhook body is not a Resend event');
     }
     const event = parsed.data;
     const outcome: EventOutcome = await handleOnce(deps.inbox, PROVIDER, id, () => apply(deps, id, event));

@@ -29,6 +29,7 @@ import {
 } from './email-events';
 import {
   handleOnce,
+  malformed,
   notConfigured,
   refuse,
   statusFor,
@@ -88,10 +89,7 @@ export function sendGridWebhooks(deps: SendGridWebhookDeps): Router {
       const parsed: unknown = JSON.parse(body.toString('utf8'));
       events = Array.isArray(parsed) ? (parsed as SendGridEvent[]) : [];
     } catch {
-      res.status(400).json({
-        error: { code: 'malformed_json', message: 'SendGrid webhook body is not a JSON array', details: null },
-      });
-      return;
+      return malformed(res, 'malformed_json', 'SendGrid webhook body is not a JSON array');
     }
 
     const outcomes: EventOutcome[] = [];

@@ -17,7 +17,7 @@ import type { Logger } from '../../logger';
 import type { FunnelEvents } from '../../observability/funnel-metrics';
 import { z } from 'zod';
 import type { ApiContract } from '../openapi';
-import { handleOnce, notConfigured, refuse, statusFor, webhookRefusals, type WebhookStats } from './inbox';
+import { handleOnce, malformed, notConfigured, refuse, statusFor, webhookRefusals, type WebhookStats } from './inbox';
 import { smsIntent } from './sms-keywords';
 
 export interface TwilioWebhookDeps {
@@ -83,10 +83,7 @@ export function twilioWebhooks(deps: TwilioWebhookDeps): Router {
     const { MessageSid: messageSid, MessageStatus: status, ErrorCode: errorCode, To: to } = (req.body ?? {}) as Form;
     const ledgerId = typeof req.query.ledgerId === 'string' ? req.query.ledgerId : undefined;
     if (!messageSid || !status) {
-      res.status(400).json({
-        error: { code: 'invalid_request', message: 'MessageSid and MessageStatus are required', details: null },
-      });
-      return;
+      return malformed(res, 'invalid_request', 'MessageSid and MessageStatus are required');
     }
     const delivered = status === 'delivered' || status === 'read';
     const failed = status === 'undelivered' || status === 'failed';

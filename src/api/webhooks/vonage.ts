@@ -18,6 +18,7 @@ import type { ApiContract } from '../openapi';
 import { recordDeliveryReport, type DeliveryReportDeps } from './email-events';
 import {
   handleOnce,
+  malformed,
   notConfigured,
   refuse,
   statusFor,
@@ -69,10 +70,7 @@ export function vonageWebhooks(deps: VonageWebhookDeps): Router {
 
     const parsed = receiptSchema.safeParse(fields);
     if (!parsed.success) {
-      res.status(400).json({
-        error: { code: 'invalid_request', message: 'a delivery receipt needs messageId and status', details: null },
-      });
-      return;
+      return malformed(res, 'invalid_request', 'a delivery receipt needs messageId and status');
     }
     const receipt = parsed.data;
     const delivered = receipt.status === 'delivered';

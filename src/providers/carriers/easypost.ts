@@ -10,7 +10,6 @@
  * `X-Hmac-Signature` (`hmac-sha256-hex=` + the hex HMAC-SHA256 of the body with the webhook secret). The SDK's own
  * `validateWebhook` checks it, with a constant-time comparison and EasyPost's normalizations of secret and body.
  */
-import EasyPostClient from '@easypost/api';
 import type { TrackingStatus, TrackingUpdate } from '../../domain/tracking-status';
 import {
   classifyCarrierFailure,
@@ -19,6 +18,7 @@ import {
   type CarrierWebhookEvent,
   type WebhookHeaders,
 } from './types';
+import { easyPostClient, type EasyPost } from './easypost-client';
 
 export interface EasyPostOptions {
   apiKey: string;
@@ -31,7 +31,6 @@ export interface EasyPostOptions {
 }
 
 const PROVIDER = 'easypost';
-const DEFAULT_TIMEOUT_MS = 20_000;
 
 const STATUSES: Record<string, TrackingStatus | null> = {
   pre_transit: 'label_created',
@@ -81,15 +80,10 @@ export function easyPostStatus(status: string): TrackingStatus | null {
 
 export class EasyPostTracking implements CarrierTracking {
   readonly name = PROVIDER;
-  private readonly client: InstanceType<typeof EasyPostClient>;
+  private readonly client: EasyPost;
 
   constructor(private readonly options: EasyPostOptions) {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.client = new EasyPostClient(options.apiKey, {
-      // The SDK (8.9) keeps its `timeout` option but never applies it to a request: superagent's own timeout does.
-      requestMiddleware: (request: { timeout(ms: number): unknown }) => request.timeout(timeoutMs),
-      ...(options.baseUrl ? { baseUrl: options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/` } : {}),
-    });
+    this.client = easyPostClient(options.apiKey, options);
   }
 
   async registerTracker(carrier: string, trackingNumber: string): Promise<void> {

@@ -11,11 +11,11 @@
  * has — an earlier attempt whose answer was lost — is answered instead of buying again. A buy refused because another
  * attempt bought the same shipment meanwhile is answered the same way.
  */
-import EasyPostClient from '@easypost/api';
 import type { PostalAddress } from '../../domain/postal-address';
 import { ourCarrierCode } from '../carriers/easypost';
 import { CarrierError, classifyCarrierFailure } from '../carriers/types';
 import type { ReturnLabel, ReturnLabelProvider, ReturnShipmentRequest } from './types';
+import { easyPostClient, type EasyPost } from '../carriers/easypost-client';
 
 export interface ReturnParcel {
   /** Ounces, as EasyPost measures. */
@@ -40,7 +40,6 @@ export interface EasyPostReturnLabelOptions {
 }
 
 const PROVIDER = 'easypost';
-const DEFAULT_TIMEOUT_MS = 20_000;
 
 /** The parts of EasyPost's Shipment object we read (the SDK's `IShipment`). */
 interface EasyPostShipment {
@@ -54,15 +53,10 @@ interface EasyPostShipment {
 
 export class EasyPostReturnLabels implements ReturnLabelProvider {
   readonly name = PROVIDER;
-  private readonly client: InstanceType<typeof EasyPostClient>;
+  private readonly client: EasyPost;
 
   constructor(private readonly options: EasyPostReturnLabelOptions) {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.client = new EasyPostClient(options.apiKey, {
-      // The SDK (8.9) keeps its `timeout` option but never applies it to a request: superagent's own timeout does.
-      requestMiddleware: (request: { timeout(ms: number): unknown }) => request.timeout(timeoutMs),
-      ...(options.baseUrl ? { baseUrl: options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/` } : {}),
-    });
+    this.client = easyPostClient(options.apiKey, options);
   }
 
   async createReturnShipment({ rmaId, from }: ReturnShipmentRequest): Promise<string> {

@@ -11,14 +11,8 @@
  * `validateWebhook` checks it, with a constant-time comparison and EasyPost's normalizations of secret and body.
  */
 import type { TrackingStatus, TrackingUpdate } from '../../domain/tracking-status';
-import {
-  classifyCarrierFailure,
-  WebhookSignatureError,
-  type CarrierTracking,
-  type CarrierWebhookEvent,
-  type WebhookHeaders,
-} from './types';
-import { easyPostClient, type EasyPost } from './easypost-client';
+import { WebhookSignatureError, type CarrierTracking, type CarrierWebhookEvent, type WebhookHeaders } from './types';
+import { classifyEasyPostError, easyPostClient, type EasyPost } from './easypost-client';
 
 export interface EasyPostOptions {
   apiKey: string;
@@ -134,9 +128,7 @@ export class EasyPostTracking implements CarrierTracking {
     try {
       return await request();
     } catch (err) {
-      const e = err as { statusCode?: number; code?: unknown; message?: string; timeout?: number };
-      const code = e.timeout !== undefined ? 'ETIMEDOUT' : e.code;
-      throw classifyCarrierFailure(PROVIDER, e.statusCode, code, e.message ?? 'no details') ?? err;
+      throw classifyEasyPostError(err) ?? err;
     }
   }
 }

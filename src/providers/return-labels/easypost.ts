@@ -13,9 +13,9 @@
  */
 import type { PostalAddress } from '../../domain/postal-address';
 import { ourCarrierCode } from '../carriers/easypost';
-import { CarrierError, classifyCarrierFailure } from '../carriers/types';
+import { CarrierError } from '../carriers/types';
 import type { ReturnLabel, ReturnLabelProvider, ReturnShipmentRequest } from './types';
-import { easyPostClient, type EasyPost } from '../carriers/easypost-client';
+import { classifyEasyPostError, easyPostClient, type EasyPost } from '../carriers/easypost-client';
 
 export interface ReturnParcel {
   /** Ounces, as EasyPost measures. */
@@ -110,13 +110,7 @@ export class EasyPostReturnLabels implements ReturnLabelProvider {
     try {
       return await request();
     } catch (err) {
-      const e = err as { statusCode?: number; code?: unknown; message?: string; timeout?: number };
-      const code = e.timeout !== undefined ? 'ETIMEDOUT' : e.code;
-      const failure = classifyCarrierFailure(PROVIDER, e.statusCode, code, e.message ?? 'no details');
-      // Keep EasyPost's own error code (e.g. ADDRESS.VERIFY.FAILURE) for the record: it says more than "422".
-      if (failure && typeof e.code === 'string' && e.statusCode)
-        throw new CarrierError(PROVIDER, `${e.statusCode} ${e.code}`, failure.message, failure.retryable);
-      throw failure ?? err;
+      throw classifyEasyPostError(err, { keepCode: true }) ?? err;
     }
   }
 }

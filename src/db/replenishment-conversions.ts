@@ -5,6 +5,7 @@
  * the moment the order arrives.
  */
 import type { Pool } from 'pg';
+import { queryWithAsyncCommit } from './async-commit';
 import type { Channel } from '../domain/order';
 import type { OrderCohort } from './order-cohorts';
 
@@ -24,10 +25,12 @@ export class ReplenishmentConversions {
 
   /**
    * Notes a new order's cohort (as OrderCohorts.note) and answers what it converts, in one round trip: the API does
-   * this for every order, so one statement instead of two. An order noted before converts nothing again.
+   * this for every order, so one statement instead of two. An order noted before converts nothing again. Committed
+   * without waiting for the disk, as OrderCohorts.note.
    */
   async noteAndConvert(order: OrderCohort): Promise<Channel[]> {
-    const { rows } = await this.pool.query<{ channel: Channel }>(
+    const rows = await queryWithAsyncCommit<{ channel: Channel }>(
+      this.pool,
       `WITH noted AS (
          INSERT INTO order_cohorts (order_id, customer_id, locale, placed_at, skus) VALUES ($4, $1, $5, $3, $2)
          ON CONFLICT (order_id) DO NOTHING RETURNING order_id

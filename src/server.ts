@@ -34,6 +34,8 @@ export function buildApi(
   policy: JourneyPolicy,
   logger: Logger,
   stats = new WebhookStats(),
+  /** Where best-effort rows on the order path go (the funnel's cohort notes): main() gives an `asyncCommit` pool. */
+  notesPool: Pool = pool,
 ) {
   const ledger = new MessageLedger(pool);
   const carriers = createCarrierTracking(config).adapters;
@@ -55,8 +57,8 @@ export function buildApi(
       stats,
     },
     reports: {
-      cohorts: new OrderCohorts(pool),
-      conversions: new ReplenishmentConversions(pool),
+      cohorts: new OrderCohorts(notesPool),
+      conversions: new ReplenishmentConversions(notesPool),
       funnel: new FunnelReports(pool),
     },
     customers: new CustomerService(client, config.temporal.taskQueue, policy, ledger),
@@ -87,8 +89,11 @@ async function main(): Promise<void> {
   const logger = createLogger({ name: 'api', level: config.observability.logLevel });
   const policy = resolvePolicy(config.journeyPolicy, config.journeyPolicyOverrides);
   const pool = createPool(config.databaseUrl);
+  // The funnel's cohort note after each order commits without waiting for the disk (src/db/pool.ts): a note lost to a
+  // crash is rebuilt from the order's journey view by the report.
+  const notesPool = createPool(config.databaseUrl, 2, { asyncCommit: true });
   const client = await connectClient(config.temporal);
-  const server = await listen(buildApi(config, pool, client, policy, logger), config.port);
+  const server = await listen(buildApi(config, pool, client, policy, logger, undefined, notesPool), config.port);
   logger.info({ port: config.port, policy: policy.name }, 'API listening');
 
   const stop = () => {
@@ -96,7 +101,7 @@ async function main(): Promise<void> {
     server.close(() => {
       client.connection
         .close()
-        .then(() => pool.end())
+        .then(() => Promise.all([pool.end(), notesPool.end()]))
         .then(
           () => process.exit(0),
           (err: unknown) => {

@@ -4,7 +4,6 @@
  * order; opaque ids and skus only.
  */
 import type { Pool } from 'pg';
-import { queryWithAsyncCommit } from './async-commit';
 
 export interface OrderCohort {
   orderId: string;
@@ -18,12 +17,12 @@ export class OrderCohorts {
   constructor(private readonly pool: Pool) {}
 
   /**
-   * Keeps the order's cohort; an order noted before keeps its first (a repeated order is the same order). Committed
-   * without waiting for the disk: a cohort lost to a crash leaves the report its fallback (the order's journey view).
+   * Keeps the order's cohort; an order noted before keeps its first (a repeated order is the same order). The API
+   * writes it through a pool that commits without waiting for the disk: a cohort lost to a crash leaves the report its
+   * fallback (the order's journey view).
    */
   async note(cohort: OrderCohort): Promise<void> {
-    await queryWithAsyncCommit(
-      this.pool,
+    await this.pool.query(
       `INSERT INTO order_cohorts (order_id, customer_id, locale, placed_at, skus) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (order_id) DO NOTHING`,
       [cohort.orderId, cohort.customerId, cohort.locale, cohort.placedAt, cohort.skus],

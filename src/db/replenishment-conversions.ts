@@ -5,7 +5,6 @@
  * the moment the order arrives.
  */
 import type { Pool } from 'pg';
-import { queryWithAsyncCommit } from './async-commit';
 import type { Channel } from '../domain/order';
 import type { OrderCohort } from './order-cohorts';
 
@@ -25,12 +24,11 @@ export class ReplenishmentConversions {
 
   /**
    * Notes a new order's cohort (as OrderCohorts.note) and answers what it converts, in one round trip: the API does
-   * this for every order, so one statement instead of two. An order noted before converts nothing again. Committed
-   * without waiting for the disk, as OrderCohorts.note.
+   * this for every order, so one statement instead of two. An order noted before converts nothing again. Written, as
+   * OrderCohorts.note, through the API's pool that commits without waiting for the disk.
    */
   async noteAndConvert(order: OrderCohort): Promise<Channel[]> {
-    const rows = await queryWithAsyncCommit<{ channel: Channel }>(
-      this.pool,
+    const { rows } = await this.pool.query<{ channel: Channel }>(
       `WITH noted AS (
          INSERT INTO order_cohorts (order_id, customer_id, locale, placed_at, skus) VALUES ($4, $1, $5, $3, $2)
          ON CONFLICT (order_id) DO NOTHING RETURNING order_id

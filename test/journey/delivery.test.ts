@@ -5,7 +5,20 @@ import { nextSendTime } from '../../src/domain/quiet-hours';
 import { TrackingUpdate } from '../../src/domain/tracking-status';
 import type { CarrierTracking } from '../../src/providers/carriers/types';
 import { HAPPY_PATH_EMAILS } from '../helpers/fixtures';
+import { temporal } from '@temporalio/proto';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
+
+const { EventType } = temporal.api.enums.v1;
+const WORKFLOW_TASK_EVENTS = new Set([
+  EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+]);
+/**
+ * The journey's own events on the happy path, besides workflow tasks: 128 measured (2026-12-02, with the customer
+ * lifecycle's activity); the bound leaves room for a small addition, not for a new loop.
+ */
+const WORK_EVENTS_BOUND = 140;
 
 const HOUR = DAY / 24;
 
@@ -66,11 +79,16 @@ describe('delivery', () => {
     expect(view.plan).toEqual([]);
     expect(view.supportCases).toEqual([]);
 
-    // The journey stays small: a happy path with six carrier updates, in events (about 200 since parcel news is
-    // answered in parallel: a few more workflow tasks; issue 10 budgets this path at 160).
-    const events = (await story.handle.fetchHistory()).events!.length;
-    console.info(`happy path with six carrier updates: ${events} history events`);
-    expect(events).toBeLessThan(220);
+    // The journey stays small: a happy path with six carrier updates. Its workflow tasks (3 events each) vary with
+    // how the server batches the news under load (217 to 236 events in two CI runs), so the bound is on the rest:
+    // what the journey itself did (activities, timers, signals, markers, upserts).
+    const events = (await story.handle.fetchHistory()).events!;
+    const workflowTaskEvents = events.filter((e) => WORKFLOW_TASK_EVENTS.has(e.eventType!)).length;
+    console.info(
+      `happy path with six carrier updates: ${events.length} history events, ` +
+        `${events.length - workflowTaskEvents} besides workflow tasks`,
+    );
+    expect(events.length - workflowTaskEvents).toBeLessThan(WORK_EVENTS_BOUND);
   });
 
   it('split shipment: each parcel is announced and tracked on its own; the order counts as delivered when both are', async () => {

@@ -18,6 +18,7 @@ import {
 import type { CustomerLifecycle } from '../workflows/lifecycle/customer-state';
 import { CustomerIdKey, JourneyStageKey } from '../workflows/search-attributes';
 import { JourneyUnavailableError } from './journey-errors';
+import { unreachable } from './temporal-faults';
 
 /** How long GET …/journey waits for the customer's workflow to answer its query. */
 const QUERY_TIMEOUT_MS = 5_000;
@@ -61,10 +62,10 @@ export class CustomerService {
   /** Records the customer's birth date (null: removes it); starts their workflow when there is none yet. */
   async updateProfile(customerId: string, birthDate: BirthDate | null): Promise<void> {
     const update: CustomerProfileUpdated = { birthDate, source: 'support' };
-    await this.client.workflow.signalWithStart<typeof customerLifecycle, [CustomerProfileUpdated]>(
-      'customerLifecycle',
-      {
-        workflowId: customerWorkflowId(customerId),
+    const workflowId = customerWorkflowId(customerId);
+    await this.client.workflow
+      .signalWithStart<typeof customerLifecycle, [CustomerProfileUpdated]>('customerLifecycle', {
+        workflowId,
         taskQueue: this.taskQueue,
         args: [{ customerId, policy: customerPolicyOf(this.policy) }],
         signal: customerProfileUpdatedSignal,
@@ -74,8 +75,11 @@ export class CustomerService {
           { key: JourneyStageKey, value: 'customer' },
         ],
         staticSummary: `Customer ${customerId}: birthday, anniversary, win-back and loyalty messages`,
-      },
-    );
+      })
+      .catch((err: unknown) => {
+        // Temporal away: a 503 to retry, as for an order's start.
+        throw unreachable(workflowId, err, `the lifecycle workflow of customer ${customerId}`) ?? err;
+      });
   }
 
   async picture(customerId: string): Promise<CustomerPicture> {

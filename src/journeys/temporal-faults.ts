@@ -45,7 +45,7 @@ export function grpcCode(err: unknown): number | undefined {
 }
 
 /** Errors that mean "no answer in time" or "Temporal is not there", without asking the journey anything more. */
-export function unreachable(orderId: string, err: unknown): JourneyUnavailableError | undefined {
+export function unreachable(orderId: string, err: unknown, what?: string): JourneyUnavailableError | undefined {
   const code = grpcCode(err);
   if (code === grpcStatus.UNAVAILABLE) {
     return new JourneyUnavailableError(
@@ -53,6 +53,7 @@ export function unreachable(orderId: string, err: unknown): JourneyUnavailableEr
       'temporal_unreachable',
       'Temporal does not answer',
       RETRY_AFTER_SECONDS.temporal_unreachable,
+      what,
     );
   }
   return undefined;

@@ -4,31 +4,22 @@
  * signal-with-start, so the order's journey calls this activity; it uses the worker's own client and task queue.
  */
 import { Context } from '@temporalio/activity';
-import { customerWorkflowId } from '../domain/lifecycle';
+import { customerWorkflowStart } from '../journeys/customer-workflow-start';
 import { customerOrderPlacedSignal, type CustomerOrderPlaced } from '../workflows/definitions';
 import type { customerLifecycle } from '../workflows/customer-lifecycle';
-import { CustomerIdKey, JourneyStageKey } from '../workflows/search-attributes';
 
 export function createLifecycleActivities() {
   return {
     async tellCustomerAboutOrder(order: CustomerOrderPlaced & { customerId: string }): Promise<{ workflowId: string }> {
       const { customerId, ...placed } = order;
       const { client, info } = Context.current();
-      const workflowId = customerWorkflowId(customerId);
+      const start = customerWorkflowStart(customerId, info.taskQueue, placed.policy);
       await client.workflow.signalWithStart<typeof customerLifecycle, [CustomerOrderPlaced]>('customerLifecycle', {
-        workflowId,
-        taskQueue: info.taskQueue,
-        args: [{ customerId, policy: placed.policy }],
+        ...start,
         signal: customerOrderPlacedSignal,
         signalArgs: [placed],
-        // Opaque ids only: search attributes are not encrypted.
-        typedSearchAttributes: [
-          { key: CustomerIdKey, value: customerId },
-          { key: JourneyStageKey, value: 'customer' },
-        ],
-        staticSummary: `Customer ${customerId}: birthday, anniversary, win-back and loyalty messages`,
       });
-      return { workflowId };
+      return { workflowId: start.workflowId };
     },
   };
 }

@@ -16,8 +16,9 @@ import {
   type CustomerProfileUpdated,
 } from '../workflows/definitions';
 import type { CustomerLifecycle } from '../workflows/lifecycle/customer-state';
-import { CustomerIdKey, JourneyStageKey } from '../workflows/search-attributes';
+import { CustomerIdKey } from '../workflows/search-attributes';
 import { JourneyUnavailableError } from './journey-errors';
+import { customerWorkflowStart } from './customer-workflow-start';
 import { unreachable } from './temporal-faults';
 
 /** How long GET …/journey waits for the customer's workflow to answer its query. */
@@ -62,23 +63,16 @@ export class CustomerService {
   /** Records the customer's birth date (null: removes it); starts their workflow when there is none yet. */
   async updateProfile(customerId: string, birthDate: BirthDate | null): Promise<void> {
     const update: CustomerProfileUpdated = { birthDate, source: 'support' };
-    const workflowId = customerWorkflowId(customerId);
+    const start = customerWorkflowStart(customerId, this.taskQueue, customerPolicyOf(this.policy));
     await this.client.workflow
       .signalWithStart<typeof customerLifecycle, [CustomerProfileUpdated]>('customerLifecycle', {
-        workflowId,
-        taskQueue: this.taskQueue,
-        args: [{ customerId, policy: customerPolicyOf(this.policy) }],
+        ...start,
         signal: customerProfileUpdatedSignal,
         signalArgs: [update],
-        typedSearchAttributes: [
-          { key: CustomerIdKey, value: customerId },
-          { key: JourneyStageKey, value: 'customer' },
-        ],
-        staticSummary: `Customer ${customerId}: birthday, anniversary, win-back and loyalty messages`,
       })
       .catch((err: unknown) => {
         // Temporal away: a 503 to retry, as for an order's start.
-        throw unreachable(workflowId, err, `the lifecycle workflow of customer ${customerId}`) ?? err;
+        throw unreachable(start.workflowId, err, `the lifecycle workflow of customer ${customerId}`) ?? err;
       });
   }
 

@@ -29,6 +29,7 @@ import type {
   ShipmentView,
   SupportCaseView,
 } from './journey-state';
+import { messageRecord } from './message-record';
 import { JourneyStageKey, ShipmentStatusKey } from './search-attributes';
 
 /**
@@ -389,14 +390,7 @@ export class Journey {
   }
 
   recordMessage(outcome: MessageOutcome): void {
-    this.view.messages.push({
-      step: outcome.step,
-      channel: outcome.channel,
-      messageType: outcome.messageType,
-      status: outcome.status,
-      at: now(),
-      ...(outcome.error ? { error: outcome.error } : {}),
-    });
+    this.view.messages.push(messageRecord(outcome));
     const what = `${outcome.messageType.replace(/_/g, ' ')} ${outcome.channel}`;
     this.record(
       outcome.status === 'failed' || outcome.status === 'skipped'

@@ -10,6 +10,7 @@ import type { BirthDate, CustomerPolicy } from '../../domain/lifecycle';
 import type { MessageType } from '../../domain/message-types';
 import { isoNow as now } from '../clock';
 import type { CustomerContact, CustomerOrderPlaced, CustomerProfileUpdated } from '../definitions';
+import { messageRecord } from '../message-record';
 
 export interface CustomerOrderView {
   orderId: string;
@@ -177,14 +178,7 @@ export class Customer {
   }
 
   recordMessage(outcome: MessageOutcome): void {
-    const message: LifecycleMessageView = {
-      step: outcome.step,
-      channel: outcome.channel,
-      messageType: outcome.messageType,
-      status: outcome.status,
-      at: now(),
-      ...(outcome.error ? { error: outcome.error } : {}),
-    };
+    const message: LifecycleMessageView = messageRecord(outcome);
     this.state.messages = [...this.state.messages, message].slice(-KEEP_MESSAGES);
     const what = `${outcome.messageType.replace(/_/g, ' ')} ${outcome.channel}`;
     this.record(`${what} ${outcome.status}${outcome.error ? `: ${outcome.error.code}` : ''}`);

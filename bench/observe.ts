@@ -53,19 +53,26 @@ export function acceptedByJourney(stub: ProviderStub, ids: Set<string>): Map<str
   return out;
 }
 
-/** Waits until the stub has accepted at least `perJourney` requests for each id; answers how many ids fell short. */
+/**
+ * Waits until the stub has accepted at least `perJourney` requests for each id; answers how many ids fell short. Gives
+ * up once `timeoutMs` passes with no id newly complete (a backlog still draining keeps it waiting), or at `maxMs`.
+ */
 export async function waitForSends(
   stub: ProviderStub,
   ids: string[],
   perJourney: number,
   timeoutMs: number,
+  maxMs = timeoutMs,
 ): Promise<number> {
   const set = new Set(ids);
-  const deadline = Date.now() + timeoutMs;
+  const hardDeadline = Date.now() + maxMs;
+  let lastShort = Infinity;
+  let stallDeadline = Date.now() + timeoutMs;
   for (;;) {
     const counts = acceptedByJourney(stub, set);
     const short = ids.filter((id) => (counts.get(id) ?? 0) < perJourney).length;
-    if (short === 0 || Date.now() > deadline) return short;
+    if (short < lastShort) [lastShort, stallDeadline] = [short, Date.now() + timeoutMs];
+    if (short === 0 || Date.now() > Math.min(stallDeadline, hardDeadline)) return short;
     await sleep(500);
   }
 }

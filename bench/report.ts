@@ -105,6 +105,13 @@ export function markdownTable(run: BenchRun): string {
       '≤ 300 MB',
     ]);
     rows.push([
+      'P4 s to start them all and see each first activity · never ran it',
+      `${p4.journey.startSeconds} · ${p4.journey.notParked ?? 0}`,
+      `${p4.baseline.startSeconds} · ${p4.baseline.notParked ?? 0}`,
+      '',
+      '0 never',
+    ]);
+    rows.push([
       'P4 idle CPU, worker (% of a core)',
       `${p4.journey.idleCpuPercentOfCore}`,
       `${p4.baseline.idleCpuPercentOfCore}`,

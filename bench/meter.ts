@@ -41,22 +41,41 @@ export function rssMb(pid: number): number | undefined {
 export type Pids = Record<string, number | undefined>;
 export type CpuSnapshot = Record<string, number>;
 
+/**
+ * CPU so far of each named process, plus `postgres`: every PostgreSQL process on the machine (the services' pool
+ * connections and the server's own; the machine's PostgreSQL serves nothing else during a run). A backend that exits
+ * between two snapshots takes its CPU with it; the services' pools keep theirs open.
+ */
 export function cpuSnapshot(pids: Pids): CpuSnapshot {
   const out: CpuSnapshot = {};
   for (const [name, pid] of Object.entries(pids)) {
     const ms = name === 'bench' ? selfCpuMs() : pid ? cpuMs(pid) : undefined;
     if (ms !== undefined) out[name] = ms;
   }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue; // gone meanwhile
+    }
+    const ms = cpuMs(Number(entry));
+    if (ms !== undefined) out[`${POSTGRES}${entry}`] = ms;
+  }
   return out;
 }
 
+/** Snapshot keys of PostgreSQL's processes, one per pid; a delta sums those alive at both ends as `postgres`. */
+const POSTGRES = 'postgres:';
+
 /** CPU ms per process between two snapshots (rounded). */
 export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
-  return Object.fromEntries(
-    Object.keys(after)
-      .filter((k) => k in before)
-      .map((k) => [k, Math.round(after[k]! - before[k]!)]),
-  );
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(after).filter((key) => key in before)) {
+    const name = k.startsWith(POSTGRES) ? 'postgres' : k;
+    out[name] = (out[name] ?? 0) + after[k]! - before[k]!;
+  }
+  return Object.fromEntries(Object.entries(out).map(([k, ms]) => [k, Math.round(ms)]));
 }
 
 function selfCpuMs(): number {

@@ -23,10 +23,9 @@ import {
 } from '../workflows/definitions';
 import type { JourneyView } from '../workflows/journey-state';
 import type { orderJourney } from '../workflows/order-journey';
-import { CustomerIdKey, JourneyStageKey, OrderIdKey } from '../workflows/search-attributes';
 import { NotInOrderError, OrderConflictError } from './journey-errors';
 import { contentFingerprint } from './fingerprint';
-import { journeyInput } from './journey-start';
+import { journeyStartOptions } from './journey-start';
 import { explainJourneyError, noTimelyAnswer, unreachable, whyNoAnswer } from './temporal-faults';
 
 export {
@@ -108,29 +107,10 @@ export class JourneyService {
    */
   async start(order: Order, { requestId }: { requestId?: string } = {}): Promise<StartedJourney> {
     const workflowId = journeyWorkflowId(order.orderId);
-    const fingerprint = orderFingerprint(order);
+    const options = journeyStartOptions(order, { taskQueue: this.taskQueue, policy: this.policy, requestId });
+    const fingerprint = options.memo!.orderFingerprint;
     try {
-      const handle = await this.client.workflow.start<typeof orderJourney>('orderJourney', {
-        workflowId,
-        taskQueue: this.taskQueue,
-        args: [journeyInput(order, this.policy)],
-        // Never a second journey for an order, not even after the first one has finished.
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        // skus: what a review may be about, readable by describe() without a worker (no personal data).
-        memo: {
-          orderFingerprint: fingerprint,
-          skus: order.items.map((i) => i.sku),
-          ...(requestId ? { requestId } : {}),
-        },
-        typedSearchAttributes: [
-          { key: OrderIdKey, value: order.orderId },
-          { key: CustomerIdKey, value: order.customerId },
-          { key: JourneyStageKey, value: 'confirming' },
-        ],
-        staticSummary: `Order ${order.orderId} · ${order.items.length} item${order.items.length === 1 ? '' : 's'} · ${order.total} ${order.currency}`,
-        staticDetails: `Post-purchase journey for order ${order.orderId} (policy: ${this.policy.name}).`,
-      });
+      const handle = await this.client.workflow.start<typeof orderJourney>('orderJourney', options);
       return { workflowId, runId: handle.firstExecutionRunId, created: true };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw unreachable(order.orderId, err) ?? err;

@@ -5,17 +5,14 @@
  */
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { createLogger } from '../src/logger';
+import { createLogger, REDACTED_KEYS } from '../src/logger';
 import { ratio } from './load';
 
 /** pino's `redact.paths` for the logger's keys at depths 0–3 (people's names below the top), as they were written. */
-const PERSONAL = ['email', 'phone', 'to', 'recipient', 'address', 'shippingAddress', 'from'];
-const SECRETS = ['apiKey', 'apiSecret', 'apiKeys', 'authToken', 'password', 'secret', 'token', 'webhookSecret'];
-const MORE_SECRETS = ['encryptionKeys', 'databaseUrl', 'authorization', 'cookie'];
 const atDepths = (key: string) => [0, 1, 2, 3].map((d) => [...Array<string>(d).fill('*'), key].join('.'));
 const PATHS = [
   'req.headers["x-twilio-signature"]',
-  ...[...PERSONAL, ...SECRETS, ...MORE_SECRETS].flatMap(atDepths),
+  ...[...REDACTED_KEYS].filter((k) => k !== 'x-twilio-signature').flatMap(atDepths),
   ...atDepths('name').slice(1),
 ];
 

@@ -26,7 +26,7 @@ const SECRETS = [
 ];
 
 /** Redacted wherever they sit, a key of one of these names up to three levels below the line's top. */
-const REDACTED_KEYS = new Set([...PERSONAL, ...SECRETS, 'x-twilio-signature']);
+export const REDACTED_KEYS = new Set([...PERSONAL, ...SECRETS, 'x-twilio-signature']);
 const MAX_DEPTH = 3;
 const CENSOR = '[redacted]';
 /** A line that might hold one: a redacted key's name as a JSON key anywhere in it. */

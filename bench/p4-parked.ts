@@ -61,6 +61,8 @@ export interface P4Result {
   rssPerParkedRatio: number;
   rssPerCachedRatio: number;
   cacheSize: { journey: number; baseline: number };
+  /** The journey worker's allocator (bench/allocator.ts); the bare worker runs on glibc's malloc. Absent: glibc. */
+  allocator?: 'jemalloc' | 'glibc';
   /** The journey worker's RSS with 10,000 parked: measured when `parked` is 10,000, else from the cache's bound. */
   at10k: { workerRssMb: number; measured: boolean; note: string };
 }
@@ -168,6 +170,7 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
     rssPerParkedRatio: round(journey.rssPerParkedKb / baseline.rssPerParkedKb, 2),
     rssPerCachedRatio: round(journey.rssPerCachedKb / baseline.rssPerCachedKb, 2),
     cacheSize: o.cacheSize,
+    allocator: b.allocator,
     at10k: measured
       ? { workerRssMb: journey.rssAfterMb, measured, note: `measured with ${o.parked} parked` }
       : {

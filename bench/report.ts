@@ -91,7 +91,7 @@ export function markdownTable(run: BenchRun): string {
       '',
     ]);
     rows.push([
-      `P4 worker RSS (MB): before → ${Math.floor(p4.parked / 2)} → ${p4.parked} parked`,
+      `P4 worker RSS (MB): before → ${Math.floor(p4.parked / 2)} → ${p4.parked} parked (journey worker on ${p4.allocator ?? 'glibc'}, bare on glibc)`,
       `${p4.journey.rssBeforeMb} → ${p4.journey.rssHalfwayMb} → ${p4.journey.rssAfterMb}`,
       `${p4.baseline.rssBeforeMb} → ${p4.baseline.rssHalfwayMb} → ${p4.baseline.rssAfterMb}`,
       '',

@@ -3,12 +3,13 @@
  * PostgreSQL database, SendGrid/Twilio stubs, the API and the worker as child processes) plus the bench's own bare
  * worker for the baselines (bench/baseline/worker.ts) and a bare Temporal client in this process.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { REPO_ROOT, ServiceProcess } from '../chaos/processes';
 import { startStack, type Stack } from '../chaos/stack';
 import { NAMESPACE } from '../chaos/temporal-server';
+import { workerAllocatorEnv } from './allocator';
 import type { Pids } from './meter';
 
 export const BASELINE_TASK_QUEUE = 'bench-baseline';
@@ -22,13 +23,23 @@ export interface BenchStack {
   bare: Client;
   /** Processes whose CPU the bench records: API, worker, Temporal, the bare worker and this process. */
   pids(): Pids;
-  /** Starts the API and the worker on a task queue of the phase's own. */
+  /** The allocator the journey worker runs on: jemalloc preloaded as in its image, or glibc's where not installed. */
+  allocator: 'jemalloc' | 'glibc';
+  /** Starts the API and the worker (on its image's allocator) on a task queue of the phase's own. */
   startServices(label: string, env?: NodeJS.ProcessEnv): Promise<void>;
   stop(): Promise<void>;
 }
 
+/**
+ * The run's state goes to memory (tmpfs) where the machine has one: the dev server's SQLite file syncs every commit,
+ * and on a shared VM's disk those syncs made the server wait on I/O (25-50 % iowait seen here), for both sides of every
+ * ratio alike. The bench measures the service against bare Temporal, not the disk; a real cluster's persistence is
+ * its own measurement (docs/capacity.md).
+ */
+export const BENCH_STATE_ROOT = existsSync('/dev/shm') ? '/dev/shm' : undefined;
+
 export async function startBenchStack(say: (msg: string) => void): Promise<BenchStack> {
-  const stack = await startStack(say, { built: true });
+  const stack = await startStack(say, { built: true, ...(BENCH_STATE_ROOT ? { stateRoot: BENCH_STATE_ROOT } : {}) });
   try {
     const baselineWorker = new ServiceProcess({
       name: 'baseline-worker',
@@ -56,8 +67,13 @@ export async function startBenchStack(say: (msg: string) => void): Promise<Bench
         return undefined;
       }
     };
+    const worker = workerAllocatorEnv();
+    say(
+      `the journey worker runs on ${worker.allocator}${worker.allocator === 'glibc' ? ' (libjemalloc2 not installed; its image preloads jemalloc)' : ', as its image'}`,
+    );
     return {
       stack,
+      allocator: worker.allocator,
       baselineWorker,
       bare,
       pids: () => ({
@@ -67,7 +83,7 @@ export async function startBenchStack(say: (msg: string) => void): Promise<Bench
         baselineWorker: baselineWorker.pid,
         bench: process.pid,
       }),
-      startServices: (label, env = {}) => stack.startServices(label, { ...serviceEnv(), ...env }),
+      startServices: (label, env = {}) => stack.startServices(label, { ...serviceEnv(), ...env }, worker.env),
       stop: async () => {
         await bare.connection.close().catch(() => {});
         await baselineWorker.stop();

@@ -43,8 +43,11 @@ export interface Stack {
   /** The current scenario's API and worker (see startServices). */
   readonly api: ServiceProcess;
   readonly worker: ServiceProcess;
-  /** Stops the previous scenario's API and worker and starts fresh ones on the scenario's own task queue. */
-  startServices(label: string, env?: NodeJS.ProcessEnv): Promise<void>;
+  /**
+   * Stops the previous scenario's API and worker and starts fresh ones on the scenario's own task queue. `env` goes to
+   * both, `workerEnv` to the worker alone (e.g. the allocator its image preloads).
+   */
+  startServices(label: string, env?: NodeJS.ProcessEnv, workerEnv?: NodeJS.ProcessEnv): Promise<void>;
   /** The suite's own Temporal client (decrypting payloads with the dev keys). */
   client(): Promise<Client>;
   stop(options?: { keepDatabase?: boolean }): Promise<void>;
@@ -58,11 +61,13 @@ export interface StackOptions {
    * with the prebuilt workflow bundle) instead of from source with tsx: what the bench measures.
    */
   built?: boolean;
+  /** Where the run's temp dir goes (the dev server's SQLite file, logs, the tree's snapshot); default os.tmpdir(). */
+  stateRoot?: string;
 }
 
 export async function startStack(say: (msg: string) => void, options: StackOptions = {}): Promise<Stack> {
-  const { databaseServerUrl, built = false } = options;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'order-journeys-chaos-'));
+  const { databaseServerUrl, built = false, stateRoot = os.tmpdir() } = options;
+  const dir = mkdtempSync(path.join(stateRoot, 'order-journeys-chaos-'));
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err: Error) => say(`clean-up: ${err.message}`));
@@ -133,7 +138,11 @@ export async function startStack(say: (msg: string) => void, options: StackOptio
       services = undefined;
     };
     cleanups.push(stopServices);
-    const startServices = async (label: string, extraEnv: NodeJS.ProcessEnv = {}) => {
+    const startServices = async (
+      label: string,
+      extraEnv: NodeJS.ProcessEnv = {},
+      workerEnv: NodeJS.ProcessEnv = {},
+    ) => {
       await stopServices();
       // A task queue per scenario: journeys a previous scenario left stuck (or crashing their worker) stay on theirs.
       const env = { ...baseEnv, ...extraEnv, TEMPORAL_TASK_QUEUE: `${TASK_QUEUE}-${label}` };
@@ -141,7 +150,7 @@ export async function startStack(say: (msg: string) => void, options: StackOptio
         name: 'worker',
         cwd: tree.root,
         script: built ? 'dist/worker.js' : 'src/worker.ts',
-        env,
+        env: { ...env, ...workerEnv },
         logFile: path.join(dir, `worker-${label}.log`),
         readyLine: '"msg":"worker started"',
       });

@@ -184,7 +184,8 @@ export async function benchParked(b: BenchStack, o: P4Options, say: (m: string) 
             `per cached journey (measured at ${o.parked}; RSS ${journey.rssHalfwayMb} MB halfway, ${journey.rssAfterMb} MB at the end). ` +
             `A worker keeps at most its cache's count of journeys in memory; the rest are evicted and replayed from ` +
             `history when their timer fires. The bound runs low: what the heaps keep after the burst of confirmations ` +
-            `adds to it (measured at 10,000: 510 MB right after, 356 MB settled; docs/capacity.md). ` +
+            `adds to it on glibc's malloc (measured at 10,000: 510 MB right after, 356 MB settled; on jemalloc, as the image ` +
+            `runs the worker, 203.5 MB; docs/capacity.md). ` +
             `Measure it: npm run bench -- --only p4 --parked 10000`,
         },
   };

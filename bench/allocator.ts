@@ -14,10 +14,14 @@ const MULTIARCH: Partial<Record<string, string>> = { x64: 'x86_64-linux-gnu', ar
 export const IMAGE_JEMALLOC_PATH = '/usr/local/lib/libjemalloc.so.2';
 
 /** Where the image links it, then where Debian's libjemalloc2 puts it on this architecture. */
-export function jemallocPath(): string | undefined {
+export function jemallocPathCandidates(): string[] {
   const arch = MULTIARCH[process.arch];
-  const candidates = [IMAGE_JEMALLOC_PATH, ...(arch ? [`/usr/lib/${arch}/libjemalloc.so.2`] : [])];
-  return candidates.find((file) => existsSync(file));
+  return [IMAGE_JEMALLOC_PATH, ...(arch ? [`/usr/lib/${arch}/libjemalloc.so.2`] : [])];
+}
+
+/** The first of those that exists. */
+export function jemallocPath(): string | undefined {
+  return jemallocPathCandidates().find((file) => existsSync(file));
 }
 
 /** The worker's allocator as its image sets it: LD_PRELOAD of jemalloc when installed, else none (glibc's malloc). */

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { IMAGE_JEMALLOC_PATH, jemallocPathCandidates } from '../../bench/allocator';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config';
 import { journeySearchAttributes } from '../../src/workflows/search-attributes';
 
@@ -207,5 +208,14 @@ describe('Dockerfile', () => {
     // The migrations job runs the compiled src/migrate.ts.
     expect(services.migrate!.command).toEqual(['node', 'dist/migrate.js']);
     expect(existsSync(path.join(ROOT, 'src/migrate.ts'))).toBe(true);
+  });
+
+  it('preloads jemalloc into the worker, from the path the bench looks at first, and drops back to the node user', () => {
+    const worker = dockerfile.slice(dockerfile.search(/^FROM runtime AS worker$/m));
+    expect(worker).toMatch(/apt-get install -y --no-install-recommends libjemalloc2/);
+    expect(worker).toContain(`ln -s "$(find /usr/lib -name libjemalloc.so.2 | head -n 1)" ${IMAGE_JEMALLOC_PATH}`);
+    expect(worker).toMatch(new RegExp(`^ENV LD_PRELOAD=${IMAGE_JEMALLOC_PATH.replace(/\./g, '\\.')}$`, 'm'));
+    expect([...worker.matchAll(/^USER (\S+)$/gm)].map((m) => m[1]).at(-1)).toBe('node');
+    expect(jemallocPathCandidates()[0]).toBe(IMAGE_JEMALLOC_PATH);
   });
 });

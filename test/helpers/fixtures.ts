@@ -4,6 +4,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { OrderInput } from '../../src/domain/order';
+import { isInsideWindow } from '../../src/domain/quiet-hours';
 
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -16,6 +17,38 @@ export function uniqueId(prefix: string): string {
 function uniquePhone(): string {
   const second = '012456789'[randomInt(0, 9)]!;
   return `+3712${second}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+}
+
+/** Zones one to a few hours apart, so that at any moment some of them are inside the default send window. */
+const ZONES_AROUND_THE_CLOCK = [
+  'Pacific/Kiritimati',
+  'Pacific/Auckland',
+  'Asia/Tokyo',
+  'Asia/Shanghai',
+  'Asia/Bangkok',
+  'Asia/Kolkata',
+  'Asia/Dubai',
+  'Europe/Riga',
+  'Europe/London',
+  'Atlantic/Azores',
+  'America/Sao_Paulo',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'Pacific/Honolulu',
+];
+
+/**
+ * A time zone where the customer is awake (inside the default send window) now and for the next `forMinutes`: for
+ * tests on a real-time server whose marketing messages must not wait for the customer's quiet hours, whatever the
+ * hour the suite runs at.
+ */
+export function anAwakeTimeZone(forMinutes = 30, now = new Date()): string {
+  const later = new Date(now.getTime() + forMinutes * 60_000);
+  const zone = ZONES_AROUND_THE_CLOCK.find((z) => isInsideWindow(now, z) && isInsideWindow(later, z));
+  if (!zone) throw new Error(`no zone of the list is awake from ${now.toISOString()} for ${forMinutes} min`);
+  return zone;
 }
 
 export function anOrder(overrides: Partial<OrderInput> = {}): OrderInput {

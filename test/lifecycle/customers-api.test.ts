@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { productionPolicy } from '../../src/domain/policy';
-import { anOrder, uniqueId } from '../helpers/fixtures';
+import { anAwakeTimeZone, anOrder, uniqueId } from '../helpers/fixtures';
 import { eventually, startApiWorld, TEST_KEYS, type ApiWorld } from '../helpers/api-world';
 
 jest.setTimeout(90_000);
@@ -108,8 +108,10 @@ describe('GET /v1/customers/:customerId/journey', () => {
 
   it('shows the tier the third order reached, and its congratulation among the messages', async () => {
     const customerId = uniqueId('cus');
+    // The congratulation is marketing: in the customer's quiet hours it would wait for the morning.
+    const timeZone = anAwakeTimeZone();
     for (let i = 0; i < 3; i++) {
-      const order = anOrder({ customerId, channels: ['email'], placedAt: new Date().toISOString() });
+      const order = anOrder({ customerId, channels: ['email'], placedAt: new Date().toISOString(), timeZone });
       await request(world.app).post('/v1/orders').set('Authorization', CHECKOUT).send(order).expect(201);
     }
     const journey = await eventually(async () => {

@@ -132,9 +132,10 @@ async function spawnWorker(
 /**
  * Waits until the journey's newest event is a short timer (a parcel's poll, one demo "day") and nothing else is
  * outstanding: no activity scheduled without an outcome, no child workflow being started, no workflow task pending.
- * Resolves right after it started.
+ * Answers true right after it started, false when it was not seen in time (on a loaded machine the moment can slip
+ * between two reads of the history: the try is then missed, not failed).
  */
-async function untilOnlyAPollTimerRuns(handle: WorkflowHandle, timeoutMs = 20_000): Promise<void> {
+async function untilOnlyAPollTimerRuns(handle: WorkflowHandle, timeoutMs = 20_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const closesActivity = new Set([
     EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
@@ -175,10 +176,10 @@ async function untilOnlyAPollTimerRuns(handle: WorkflowHandle, timeoutMs = 20_00
       open.size === 0 &&
       childStarts === childOutcomes
     )
-      return;
+      return true;
     await sleep(25);
   }
-  throw new Error('the journey never settled on a parcel poll timer');
+  return false;
 }
 
 if (process.env.KQS_CHILD_WORKER) {
@@ -231,7 +232,11 @@ if (process.env.KQS_CHILD_WORKER) {
       });
 
       const workerB = await spawnWorker(env.address, taskQueue, bundleFile, spawned); // built now, polls only when told
-      await untilOnlyAPollTimerRuns(handle);
+      if (!(await untilOnlyAPollTimerRuns(handle))) {
+        for (const w of [workerA, workerB]) w.child.kill('SIGKILL');
+        console.log(`try ${attempt}: missed; the journey was never seen resting on a parcel poll timer alone`);
+        return { history: await handle.fetchHistory(), hit: false, orderId: order.orderId, workerStderr: '' };
+      }
       workerA.child.kill('SIGKILL'); // the poll timer fires in under a second, with no worker alive
       const killedAt = Date.now();
       // Support reads the journey (GET …/journey) and then fulfilment reports the parcel, or the report alone.
@@ -304,7 +309,7 @@ if (process.env.KQS_CHILD_WORKER) {
         ).resolves.toBeUndefined();
         expect(run.workerStderr).not.toMatch(/TMPRL1100/);
       },
-      90_000,
+      180_000, // up to three tries of 20-60 s each
     );
   });
 }

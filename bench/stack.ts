@@ -36,7 +36,7 @@ export interface BenchStack {
  * ratio alike. The bench measures the service against bare Temporal, not the disk; a real cluster's persistence is
  * its own measurement (docs/capacity.md).
  */
-export const BENCH_STATE_ROOT = existsSync('/dev/shm') ? '/dev/shm' : undefined;
+const BENCH_STATE_ROOT = existsSync('/dev/shm') ? '/dev/shm' : undefined;
 
 export async function startBenchStack(say: (msg: string) => void): Promise<BenchStack> {
   const stack = await startStack(say, { built: true, ...(BENCH_STATE_ROOT ? { stateRoot: BENCH_STATE_ROOT } : {}) });

@@ -3,7 +3,7 @@
  */
 import { nextSendTime } from '../../src/domain/quiet-hours';
 import { TrackingUpdate } from '../../src/domain/tracking-status';
-import type { CarrierTracking } from '../../src/providers/carriers/types';
+import { CarrierError, type CarrierTracking } from '../../src/providers/carriers/types';
 import { HAPPY_PATH_EMAILS } from '../helpers/fixtures';
 import { temporal } from '@temporalio/proto';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
@@ -26,9 +26,12 @@ const HOUR = DAY / 24;
 class ScriptedCarrier implements CarrierTracking {
   readonly name = 'scripted';
   readonly answers = new Map<string, TrackingUpdate>();
+  /** Tracking numbers the provider answers 503 for (it is down for them). */
+  readonly down = new Set<string>();
   polls: string[] = [];
   async latestStatus(_carrier: string, trackingNumber: string) {
     this.polls.push(trackingNumber);
+    if (this.down.has(trackingNumber)) throw new CarrierError('scripted', '503', 'Service Unavailable', true);
     return this.answers.get(trackingNumber) ?? null;
   }
 }
@@ -162,6 +165,23 @@ describe('delivery', () => {
     expect(view.shipments[0]).toMatchObject({ status: 'delivered', lastCheckedAt: expect.any(String) });
     expect(view.deliveredAt).toBe(deliveredAt.toISOString());
     expect(await story.receivedTypes()).toEqual(['confirmation', 'shipped', 'delivered']);
+  });
+
+  it('a poll the tracking provider keeps failing (retried for 12 hours) does not hold up the news from the carrier', async () => {
+    const story = await OrderStory.place(world, { channels: ['email'] });
+    await story.ship({ trackingNumber: 'DOWN0001' });
+    carrier.down.add('DOWN0001');
+    await story.wait(DAY + 2 * HOUR); // the day's check began an hour ago and is still being retried
+    const { raw } = await story.handle.describe();
+    expect(raw.pendingActivities?.map((a) => a.activityType?.name)).toEqual(['pollCarrier']);
+    expect(carrier.polls.filter((tn) => tn === 'DOWN0001').length).toBeGreaterThan(1);
+
+    // The webhooks still come: "out for delivery" is stale within hours, so it must not wait for the poll.
+    await story.carrierSays('DOWN0001', 'out_for_delivery');
+    await story.until((v) => v.messages.some((m) => m.messageType === 'out_for_delivery'), 'out for delivery sent');
+    await story.carrierSays('DOWN0001', 'delivered');
+    await story.until((v) => v.messages.some((m) => m.messageType === 'delivered'), 'delivered sent');
+    expect(await story.receivedTypes()).toEqual(['confirmation', 'shipped', 'out_for_delivery', 'delivered']);
   });
 
   it('stalled parcel: when even the carrier knows nothing new for five days, support gets a case and the customer a short note', async () => {

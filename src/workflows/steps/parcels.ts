@@ -3,7 +3,7 @@
  * report progress (a signal, from the API, webhooks or polling). One loop tells the customer about each meaningful
  * change once, escalates problems to support, asks the carrier about parcels that went quiet, and reports stalls.
  */
-import { condition, patched, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import {
   customerMessageFor,
   isFinal,
@@ -28,6 +28,16 @@ import { settleReturnParcel } from './refunds';
  * moves, and a check that ran late (the journey itself was held up by an outage) does not judge a stall.
  */
 export const PARCEL_NEWS_PATCH = 'parcel-news-in-parallel-bounded-checks';
+
+/**
+ * Since this patch a carrier check runs beside the news instead of in front of it, and the loop answers every piece of
+ * news before it ends. Before, a poll the carrier kept failing (retried for up to 12 hours), or one lost with a killed
+ * worker (a minute's timeout, then a minute's backoff), held back every later message of the order: "out for delivery"
+ * went out after the parcel had arrived, and when the journey ended meanwhile the news was never answered at all.
+ * A check still running when the loop stops is cancelled: the journey neither waits hours for it to close nor hands
+ * it over (the next run checks again).
+ */
+export const CHECKS_BESIDE_NEWS_PATCH = 'carrier-checks-beside-parcel-news';
 
 export function registerParcelHandlers(journey: Journey): void {
   setHandler(
@@ -158,6 +168,7 @@ function applyUpdate(journey: Journey, parcel: ShipmentView, update: TrackingUpd
 export async function followParcels(journey: Journey): Promise<void> {
   const news = journey.parcelNews;
   const parallel = patched(PARCEL_NEWS_PATCH);
+  const besideNews = parallel && patched(CHECKS_BESIDE_NEWS_PATCH);
   const answering = new Set<Promise<void>>();
   const inBackground = (work: Promise<void>) => {
     const running: Promise<void> = work.finally(() => answering.delete(running));
@@ -171,10 +182,11 @@ export async function followParcels(journey: Journey): Promise<void> {
     perParcel.set(item.shipmentId, turn);
     inBackground(turn);
   };
+  const checks = besideNews ? new CarrierChecks(journey, inBackground) : undefined;
   while (!journey.finished && !journey.handingOver) {
     if (parallel) while (news.length) answer(news.shift()!);
     else while (news.length) await respond(journey, news.shift()!);
-    const quiet = nextQuietParcel(journey, parallel);
+    const quiet = nextQuietParcel(journey, parallel, checks);
     for (const parcel of journey.view.shipments)
       if (parcel !== quiet?.parcel) journey.unplan(`check:${parcel.shipmentId}`);
     if (quiet)
@@ -185,8 +197,12 @@ export async function followParcels(journey: Journey): Promise<void> {
       );
     const somethingToDo = () => news.length > 0 || journey.finished || journey.handingOver;
     let quietTooLong = false;
-    if (!quiet) await condition(somethingToDo);
-    else {
+    if (!quiet) {
+      // A check that ends plans its parcel's next one. (With a parcel due, its timer comes first: a check that just
+      // ended is due again a whole interval later.)
+      const checksEnded = checks?.ended ?? 0;
+      await condition(() => somethingToDo() || (checks?.ended ?? 0) !== checksEnded);
+    } else {
       const waitMs = msUntil(quiet.at);
       quietTooLong =
         waitMs === 0 ||
@@ -201,15 +217,25 @@ export async function followParcels(journey: Journey): Promise<void> {
         if (stalled) await reportStall(journey, quiet.parcel);
       } else if (!news.length) {
         // News that came in with the check is applied first (next round); a check held up by an outage only polls.
-        const lateMs = msBetween(quiet.at, now());
-        const stalled = await checkWithCarrier(
-          journey,
-          quiet.parcel,
-          lateMs > daysToMs(journey.policy, journey.policy.trackingPollIntervalDays) / 2,
-        );
-        if (stalled) inBackground(reportStall(journey, quiet.parcel));
+        const interval = daysToMs(journey.policy, journey.policy.trackingPollIntervalDays);
+        const heldUp = (at: string) => msBetween(at, now()) > interval / 2;
+        if (checks) {
+          // Every parcel due about now at once: parcels shipped together fall due together, and one timer each a few
+          // milliseconds apart would only race the checks' answers.
+          const dueBy = new Date(Date.parse(now()) + interval / 100).toISOString();
+          for (const due of quietParcels(journey, true, checks).filter((q) => q.at <= dueBy))
+            checks.start(due.parcel, heldUp(due.at));
+        } else {
+          const stalled = await checkWithCarrier(journey, quiet.parcel, heldUp(quiet.at));
+          if (stalled) inBackground(reportStall(journey, quiet.parcel));
+        }
       }
     }
+  }
+  if (checks) {
+    checks.cancel();
+    // News that came with the journey's last step (or while the last check ran) is answered in this run.
+    if (!journey.handingOver) while (news.length) answer(news.shift()!);
   }
   await Promise.all([...answering]);
   if (journey.handingOver) {
@@ -220,14 +246,67 @@ export async function followParcels(journey: Journey): Promise<void> {
 }
 
 /**
- * The parcel that has been quiet the longest and is due a check: quiet for a poll interval since progress or the last
- * check. Since the patch, a parcel nobody can poll is checked once, when it would count as stalled, and a stalled
- * parcel not again until it moves.
+ * Carrier checks running beside the parcel news (since CHECKS_BESIDE_NEWS_PATCH): at most one per parcel, in a scope
+ * the loop cancels when it stops. `ended` counts the checks that ended, so the loop plans the next one.
  */
-function nextQuietParcel(journey: Journey, bounded: boolean): { parcel: ShipmentView; at: string } | undefined {
+class CarrierChecks {
+  private readonly scope = new CancellationScope();
+  private readonly running = new Set<string>();
+  ended = 0;
+
+  constructor(
+    private readonly journey: Journey,
+    private readonly inBackground: (work: Promise<void>) => void,
+  ) {}
+
+  isRunning(parcel: ShipmentView): boolean {
+    return this.running.has(parcel.shipmentId);
+  }
+
+  start(parcel: ShipmentView, heldUp: boolean): void {
+    this.running.add(parcel.shipmentId);
+    const check = this.scope
+      .run(() => checkWithCarrier(this.journey, parcel, heldUp))
+      .then(
+        (stalled) => (stalled ? reportStall(this.journey, parcel) : undefined),
+        (err: unknown) => {
+          if (!isCancellation(err)) throw err; // cancelled: the loop stopped, and the next run checks again
+        },
+      )
+      .finally(() => {
+        this.running.delete(parcel.shipmentId);
+        this.ended += 1;
+      });
+    this.inBackground(check);
+  }
+
+  cancel(): void {
+    if (this.running.size) this.scope.cancel();
+  }
+}
+
+/** The parcel that has been quiet the longest: the next one due a check. */
+function nextQuietParcel(
+  journey: Journey,
+  bounded: boolean,
+  checks: CarrierChecks | undefined,
+): { parcel: ShipmentView; at: string } | undefined {
+  return quietParcels(journey, bounded, checks)[0];
+}
+
+/**
+ * Parcels due a check, soonest first: quiet for a poll interval since progress or the last check. Since the patch, a
+ * parcel nobody can poll is checked once, when it would count as stalled, and a stalled parcel not again until it
+ * moves; a parcel whose check is running is not due.
+ */
+function quietParcels(
+  journey: Journey,
+  bounded: boolean,
+  checks: CarrierChecks | undefined,
+): { parcel: ShipmentView; at: string }[] {
   const { policy } = journey;
   const candidates = journey.view.shipments
-    .filter((p) => !isFinal(p.status) && !(bounded && p.stalled))
+    .filter((p) => !isFinal(p.status) && !(bounded && p.stalled) && !checks?.isRunning(p))
     .map((p) => {
       if (bounded && p.pollable === false) {
         // When it would count as stalled, and never sooner than a poll interval after the last check (a check that ran
@@ -241,7 +320,7 @@ function nextQuietParcel(journey: Journey, bounded: boolean): { parcel: Shipment
       const since = p.lastCheckedAt && p.lastCheckedAt > p.lastProgressAt ? p.lastCheckedAt : p.lastProgressAt;
       return { parcel: p, at: dueAfterDays(since, policy, policy.trackingPollIntervalDays) };
     });
-  return candidates.sort((a, b) => a.at.localeCompare(b.at))[0];
+  return candidates.sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /** Asks the carrier (unless nobody can answer for it); true when the parcel now counts as stalled. */
@@ -253,7 +332,8 @@ async function checkWithCarrier(journey: Journey, parcel: ShipmentView, heldUp: 
         { summary: `ask ${parcel.carrier.toUpperCase()} about ${parcel.shipmentId}` },
         [{ carrier: parcel.carrier, trackingNumber: parcel.trackingNumber }],
       );
-    } catch {
+    } catch (err) {
+      if (isCancellation(err)) throw err; // the loop stopped (CarrierChecks): nothing was learnt, nothing is judged
       journey.record(`carrier ${parcel.carrier.toUpperCase()} did not answer about parcel ${parcel.shipmentId}`);
     }
   }

@@ -5,7 +5,8 @@
  * `cancelled`, `replenishment` (the order's journey and every run of the reminder chain it starts: a reminder, a
  * reorder with a stale stop, a stop), `continue-as-new` (every run of a journey that hands over three times),
  * `customer-lifecycle` (the journey tells the customer's workflow; its birthday, win-back and reminder),
- * `return-label` (a return whose prepaid label is bought and whose parcel comes back). Commit
+ * `return-label` (a return whose prepaid label is bought and whose parcel comes back), `carrier-down` (EasyPost down:
+ * the day's check retries while the carrier's news is answered beside it). Commit
  * what it writes under test/replay/histories/ whenever a released workflow gets a new path, so every later change must
  * still replay it (or be guarded by `patched()`).
  */
@@ -36,6 +37,8 @@ import { anOrder } from '../helpers/fixtures';
 import { createTestDatabase } from '../helpers/postgres';
 import { createTestWorker, journeyActivities, startTimeSkippingEnv } from '../helpers/temporal';
 import { startShipmentsStub } from '../helpers/easypost-shipments-stub';
+import { startEasyPostStub } from '../helpers/carrier-stubs';
+import { EasyPostTracking } from '../../src/providers/carriers/easypost';
 import { ReturnLabels } from '../../src/db/return-labels';
 import { EasyPostReturnLabels } from '../../src/providers/return-labels/easypost';
 import { journeyInput } from '../../src/journeys/journey-start';
@@ -276,6 +279,26 @@ scenarios['return-label'] = async (env, handle) => {
   await handle.result();
 };
 
+/**
+ * EasyPost down (patch `carrier-checks-beside-parcel-news`): registering the parcel and the day's check are retried
+ * while "out for delivery" and "delivered" arrive by webhook and are answered at once; the check fails for good half a
+ * day later and the journey runs to its end.
+ */
+scenarios['carrier-down'] = async (env, handle) => {
+  await untilConfirmed(handle);
+  const { items } = await handle.query(journeyQuery);
+  const now = async () => new Date(await env.currentTimeMs()).toISOString();
+  await handle.executeUpdate(addShipmentUpdate, { args: [{ carrier: 'ups', trackingNumber: '1ZREPLAY4', items }] });
+  await env.sleep(DAY + 2 * HOUR);
+  for (const status of ['out_for_delivery', 'delivered'] as const) {
+    await handle.signal(trackingEventSignal, { trackingNumber: '1ZREPLAY4', status, occurredAt: await now() });
+    while (!(await handle.query(journeyQuery)).messages.some((m) => m.messageType === status))
+      await new Promise((r) => setTimeout(r, 100));
+    await env.sleep(3 * HOUR);
+  }
+  await handle.result();
+};
+
 /** Journey input beyond the order and policy, per scenario. */
 const inputOf: Record<string, { historyEventBudget?: number }> = { 'continue-as-new': { historyEventBudget: 40 } };
 
@@ -287,8 +310,18 @@ async function main(scenarioName: string, fileName: string): Promise<void> {
   const pool = createPool(db.url);
   const env = await startTimeSkippingEnv();
   const shipments = scenarioName === 'return-label' ? await startShipmentsStub() : undefined;
+  const easypost = scenarioName === 'carrier-down' ? await startEasyPostStub() : undefined;
+  easypost?.override({
+    status: 503,
+    body: { error: { code: 'SERVICE_UNAVAILABLE', message: 'down for maintenance' } },
+  });
   try {
-    const activities = shipments && journeyActivities(pool, { returnLabels: returnLabelsAt(shipments.url, pool) });
+    const activities =
+      (shipments && journeyActivities(pool, { returnLabels: returnLabelsAt(shipments.url, pool) })) ||
+      (easypost &&
+        journeyActivities(pool, {
+          carriers: new EasyPostTracking({ apiKey: 'EZTKtest0123456789abcdef', baseUrl: `${easypost.url}/v2` }),
+        }));
     const worker = await createTestWorker(env, 'record', pool, activities ? { activities } : {}); // journey, email, SMS
     const order = orderSchema.parse(
       anOrder({
@@ -314,6 +347,7 @@ async function main(scenarioName: string, fileName: string): Promise<void> {
     console.log(`wrote ${file} (${history.events?.length} events)`);
   } finally {
     await shipments?.stop();
+    await easypost?.stop();
     await env.teardown();
     await pool.end();
     await db.stop();

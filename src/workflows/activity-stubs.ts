@@ -2,13 +2,8 @@
  * Activity stubs for workflow code, with the retry and timeout policies of each kind of side effect.
  * Only the activities' types are imported: their code runs in the worker, never in the workflow sandbox.
  */
-import {
-  patched,
-  proxyActivities,
-  proxyLocalActivities,
-  workflowInfo,
-  type ActivityOptions,
-} from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { sincePatch } from './patches';
 import type { JourneyActivities } from '../activities';
 import type { Channel } from '../domain/order';
 import { retryIntervalCapMs } from '../domain/send-deadlines';
@@ -41,7 +36,7 @@ export function messagingFor(channel: Channel, retryWindowMs?: number): typeof m
         retry: { ...MESSAGING_OPTIONS.retry, maximumInterval: retryIntervalCapMs(retryWindowMs) },
       }
     : {};
-  if (!patched('per-channel-queues'))
+  if (!sincePatch('per-channel-queues'))
     return retryWindowMs
       ? proxyActivities<Pick<JourneyActivities, 'sendCustomerMessage'>>({ ...MESSAGING_OPTIONS, ...deadline })
       : messaging;
@@ -88,7 +83,7 @@ const marketingSlotsRemote = proxyActivities<MarketingSlotActivities>(MARKETING_
 
 /** The stub to reserve with now: local activities only while replaying a history from before the patch. */
 export function marketingSlots(): typeof marketingSlotsRemote {
-  return patched(MARKETING_SLOTS_AS_ACTIVITIES_PATCH) ? marketingSlotsRemote : marketingSlotsLocal;
+  return sincePatch(MARKETING_SLOTS_AS_ACTIVITIES_PATCH) ? marketingSlotsRemote : marketingSlotsLocal;
 }
 
 /**

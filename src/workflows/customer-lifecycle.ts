@@ -11,6 +11,7 @@
  * suggests it) the run hands over to a new one at its next wait, carrying the state and any news not taken in yet.
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { takePatchFloor } from './patches';
 import { tierFor, tierRank, withinWindow, type CustomerPolicy } from '../domain/lifecycle';
 import { isoNow as now, msUntil } from './clock';
 import {
@@ -36,6 +37,7 @@ export interface CustomerLifecycleInput {
 const MIN_EVENTS_BEFORE_SUGGESTED_HANDOVER = 100;
 
 export async function customerLifecycle(input: CustomerLifecycleInput): Promise<never> {
+  takePatchFloor(); // first, before any patch is asked (src/workflows/patches.ts)
   const state = input.resume
     ? { ...input.resume.state, run: input.resume.state.run + 1 }
     : newCustomer(input.customerId, input.policy);

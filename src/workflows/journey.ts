@@ -4,14 +4,8 @@
  * answers questions about it (what was bought, kept, delivered), hands it all over to a new run, and keeps the Temporal
  * UI legible (search attributes, current details) every time the journey moves on.
  */
-import {
-  condition,
-  patched,
-  setCurrentDetails,
-  sleep,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { condition, setCurrentDetails, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { sincePatch } from './patches';
 import type { MessageOutcome } from '../activities';
 import { expectedDeliveryWindow } from '../domain/delivery-window';
 import type { Channel } from '../domain/order';
@@ -89,7 +83,7 @@ export class Journey {
 
   constructor(readonly input: JourneyInput) {
     const { order, policy, resume } = input;
-    this.mayHandOver = patched(CONTINUE_AS_NEW_PATCH);
+    this.mayHandOver = sincePatch(CONTINUE_AS_NEW_PATCH);
     this.run = resume ? resume.run + 1 : 0;
     if (resume) {
       this.view = resume.view;

@@ -7,7 +7,8 @@
  * handlers drain — and continues as new with the view and its bookkeeping. The new run takes up the same phase; what
  * the view shows as done is never done again, and every due time is where it was.
  */
-import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { sincePatch, takePatchFloor } from './patches';
 import { journeyQuery } from './definitions';
 import { Journey } from './journey';
 import type { JourneyInput, JourneyResult } from './journey-input';
@@ -39,6 +40,7 @@ const RETURN_DURING_REPLENISHMENT_START_PATCH = 'stop-replenishment-after-start'
 export const CUSTOMER_LIFECYCLE_PATCH = 'tell-customer-lifecycle';
 
 export async function orderJourney(input: JourneyInput): Promise<JourneyResult> {
+  takePatchFloor(); // first, before any patch is asked (src/workflows/patches.ts)
   const journey = new Journey(input);
   setHandler(journeyQuery, () => journey.view);
   publishViewOf(() => journey.view, journey.run);
@@ -52,8 +54,8 @@ export async function orderJourney(input: JourneyInput): Promise<JourneyResult> 
   } else {
     await sendConfirmation(journey);
     // A parcel registered during a slow confirmation has already moved the journey on.
-    if (!patched(KEEP_STAGE_PATCH) || journey.view.stage === 'confirming') journey.enterStage('awaiting_shipment');
-    if (patched(CUSTOMER_LIFECYCLE_PATCH)) customerTold = tellCustomer(journey);
+    if (!sincePatch(KEEP_STAGE_PATCH) || journey.view.stage === 'confirming') journey.enterStage('awaiting_shipment');
+    if (sincePatch(CUSTOMER_LIFECYCLE_PATCH)) customerTold = tellCustomer(journey);
   }
 
   // Running alongside until the journey ends: parcel news and polling, bad reviews and returns whenever they come.
@@ -95,7 +97,7 @@ export async function orderJourney(input: JourneyInput): Promise<JourneyResult> 
         ? Promise.resolve()
         : startReplenishment(journey).then(async () => {
             // A return accepted while the reminders were starting: stop what it returned now.
-            if (patched(RETURN_DURING_REPLENISHMENT_START_PATCH)) await stopReplenishingReturnedItems(journey);
+            if (sincePatch(RETURN_DURING_REPLENISHMENT_START_PATCH)) await stopReplenishingReturnedItems(journey);
           }),
     ]);
     if (!journey.handingOver) {

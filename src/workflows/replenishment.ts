@@ -20,12 +20,12 @@ import {
   continueAsNew,
   isCancellation,
   log,
-  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { sincePatch, takePatchFloor } from './patches';
 import type { MessageOutcome, SendCustomerMessageInput } from '../activities';
 import { addMs, daysToMs, minutesOf } from '../domain/durations';
 import type { Channel } from '../domain/order';
@@ -91,15 +91,16 @@ export interface ReplenishmentOutcome {
 }
 
 export async function replenishment(input: ReplenishmentInput): Promise<ReplenishmentOutcome> {
+  takePatchFloor(); // first, before any patch is asked (src/workflows/patches.ts)
   let reorder: Reordered | undefined;
   let stop: string | undefined;
   setHandler(reorderedSignal, (r) => {
     reorder = r;
-    if (patched(LATEST_ORDER_WINS_PATCH)) stop = undefined; // a reorder after a stop wins
+    if (sincePatch(LATEST_ORDER_WINS_PATCH)) stop = undefined; // a reorder after a stop wins
   });
   setHandler(replenishmentStopSignal, ({ orderId, reason }) => {
     // A return of an older order does not stop reminders a newer order started (or restarted in this very run).
-    const latestOrderId = patched(LATEST_ORDER_WINS_PATCH) ? (reorder?.orderId ?? input.orderId) : input.orderId;
+    const latestOrderId = sincePatch(LATEST_ORDER_WINS_PATCH) ? (reorder?.orderId ?? input.orderId) : input.orderId;
     if (orderId === latestOrderId) stop = reason;
   });
   const active = () => reorder === undefined && stop === undefined;
@@ -121,7 +122,7 @@ export async function replenishment(input: ReplenishmentInput): Promise<Replenis
   if (!interrupted) {
     const reminder = input.remindersSent + 1;
     const step = reminderStep(
-      patched(REMINDER_STEPS_PER_CHAIN_PATCH) ? workflowInfo().firstExecutionRunId : undefined,
+      sincePatch(REMINDER_STEPS_PER_CHAIN_PATCH) ? workflowInfo().firstExecutionRunId : undefined,
       reminder,
     );
     const result = await sendMessage(
@@ -215,8 +216,8 @@ function failedAsBefore(
   { step, channel, message }: SendCustomerMessageInput,
 ): MessageOutcome | undefined {
   if (isCancellation(err)) throw err;
-  if (patched(REMINDER_GAVE_UP_IN_LEDGER_PATCH)) return undefined;
-  if (!(err instanceof ActivityFailure) || !patched(REMINDER_FAILURE_RECORDED_PATCH)) throw err;
+  if (sincePatch(REMINDER_GAVE_UP_IN_LEDGER_PATCH)) return undefined;
+  if (!(err instanceof ActivityFailure) || !sincePatch(REMINDER_FAILURE_RECORDED_PATCH)) throw err;
   const error = { code: 'gave_up', message: failureReason(err) };
   return {
     ledgerId: '',

@@ -9,7 +9,8 @@
  *
  * Journeys that were already running keep their old behaviour up to this patch; from the next message on they use it.
  */
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
+import { sincePatch } from './patches';
 import type { CheckoutConsent } from '../domain/consent';
 import { daysToMs, hasRealDays } from '../domain/durations';
 import { MARKETING_SPACING_MS } from '../domain/marketing-cap';
@@ -40,7 +41,7 @@ function oneAtATime<T>(reserve: () => Promise<T>): Promise<T> {
  * Whether this run sends by the consent, quiet-hours and frequency-cap rules (false while replaying older histories).
  */
 export function sendTimingApplies(): boolean {
-  return patched(SEND_TIMING_PATCH);
+  return sincePatch(SEND_TIMING_PATCH);
 }
 
 /** Who a message is for, as timing needs it. */
@@ -111,7 +112,7 @@ export async function waitForMarketingSlot(
     );
   let slot: Awaited<ReturnType<typeof reserve>>;
   try {
-    slot = await (patched(ONE_RESERVATION_AT_A_TIME_PATCH) ? oneAtATime(reserve) : reserve());
+    slot = await (sincePatch(ONE_RESERVATION_AT_A_TIME_PATCH) ? oneAtATime(reserve) : reserve());
   } catch {
     // PostgreSQL unreachable for the reservation's whole window: the message goes late rather than never (consent is
     // still checked at send time; only the frequency cap is not).
@@ -156,7 +157,7 @@ async function quietHoursEnd(zones: string[], window: SendWindow): Promise<{ sen
     sendAt: nextSendTime(workflowNow(), zones, window).toISOString(),
     localNow: localTime(workflowNow(), zones[0]!),
   });
-  if (!patched(QUIET_HOURS_FROM_WORKER_PATCH)) return inWorkflow();
+  if (!sincePatch(QUIET_HOURS_FROM_WORKER_PATCH)) return inWorkflow();
   try {
     // One at a time, as reservations are (see ONE_RESERVATION_AT_A_TIME_PATCH).
     return await oneAtATime(() =>

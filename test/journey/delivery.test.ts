@@ -4,6 +4,7 @@
 import { nextSendTime } from '../../src/domain/quiet-hours';
 import { TrackingUpdate } from '../../src/domain/tracking-status';
 import { CarrierError, type CarrierTracking } from '../../src/providers/carriers/types';
+import { PATCH_FLOOR } from '../../src/workflows/patches';
 import { HAPPY_PATH_EMAILS } from '../helpers/fixtures';
 import { temporal } from '@temporalio/proto';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
@@ -16,9 +17,10 @@ const WORKFLOW_TASK_EVENTS = new Set([
 ]);
 /**
  * The journey's own events on the happy path, besides workflow tasks: 128 measured (2026-12-02, with the customer
- * lifecycle's activity); the bound leaves room for a small addition, not for a new loop.
+ * lifecycle's activity), 102 since the patch floor (2026-12-03: one patch marker instead of fourteen); the bound leaves
+ * room for a small addition, not for a new loop or a marker per patch.
  */
-const WORK_EVENTS_BOUND = 140;
+const WORK_EVENTS_BOUND = 115;
 
 const HOUR = DAY / 24;
 
@@ -92,6 +94,14 @@ describe('delivery', () => {
         `${events.length - workflowTaskEvents} besides workflow tasks`,
     );
     expect(events.length - workflowTaskEvents).toBeLessThan(WORK_EVENTS_BOUND);
+    // One patch marker, the floor's: every older patch's path without a marker (and a search-attribute upsert) each.
+    const patchIds = events
+      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+      .map((e) => {
+        const data = e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!;
+        return (JSON.parse(Buffer.from(data).toString()) as { id: string }).id;
+      });
+    expect(patchIds).toEqual([PATCH_FLOOR]);
   });
 
   it('split shipment: each parcel is announced and tracked on its own; the order counts as delivered when both are', async () => {

@@ -3,7 +3,8 @@
  * fallback date (the later of the expected delivery date and the last parcel's expected arrival, plus a buffer), so a
  * silent carrier does not silence the journey. A cancellation ends the wait.
  */
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
+import { sincePatch } from '../patches';
 import { dueAfterDays, endOfDate, latestOf } from '../../domain/durations';
 import { msUntil } from '../clock';
 import type { Journey } from '../journey';
@@ -41,7 +42,7 @@ export async function waitForDelivery(journey: Journey): Promise<DeliveryOutcome
       journey.everythingDelivered() || journey.view.cancellation !== null || fallbackDate(journey) !== fallbackAt;
     const settledOrHandOver = () => settled() || journey.timeToHandOver();
     if (fallbackAt === null) {
-      if (!patched(SHIPMENT_DEADLINE_PATCH)) await condition(settled);
+      if (!sincePatch(SHIPMENT_DEADLINE_PATCH)) await condition(settled);
       else {
         const deadline = dueAfterDays(journey.startedAt, journey.policy, journey.policy.shipmentDeadlineDays ?? 30);
         journey.planStep('shipment', 'waiting for the order to ship (support steps in if it does not)', deadline);

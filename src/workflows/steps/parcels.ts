@@ -3,7 +3,8 @@
  * report progress (a signal, from the API, webhooks or polling). One loop tells the customer about each meaningful
  * change once, escalates problems to support, asks the carrier about parcels that went quiet, and reports stalls.
  */
-import { CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, setHandler } from '@temporalio/workflow';
+import { sincePatch } from '../patches';
 import {
   customerMessageFor,
   isFinal,
@@ -143,7 +144,7 @@ function registerParcel(journey: Journey, shipment: NewShipment): ShipmentView {
     if (journey.view.stage === 'awaiting_shipment' || journey.view.stage === 'confirming')
       journey.enterStage('in_transit');
     journey.refreshShipmentStatus();
-  } else if (patched('register-tracker')) {
+  } else if (sincePatch('register-tracker')) {
     journey.queueParcelNews({ shipmentId: parcel.shipmentId, news: 'registered' }); // so its tracker is registered too
   }
   return parcel;
@@ -167,8 +168,8 @@ function applyUpdate(journey: Journey, parcel: ShipmentView, update: TrackingUpd
  */
 export async function followParcels(journey: Journey): Promise<void> {
   const news = journey.parcelNews;
-  const parallel = patched(PARCEL_NEWS_PATCH);
-  const besideNews = parallel && patched(CHECKS_BESIDE_NEWS_PATCH);
+  const parallel = sincePatch(PARCEL_NEWS_PATCH);
+  const besideNews = parallel && sincePatch(CHECKS_BESIDE_NEWS_PATCH);
   const answering = new Set<Promise<void>>();
   const inBackground = (work: Promise<void>) => {
     const running: Promise<void> = work.finally(() => answering.delete(running));
@@ -381,7 +382,7 @@ function parcelData(journey: Journey, parcel: ShipmentView) {
 /** Tells the customer about outbound parcels' meaningful changes, escalates problems, and settles return parcels. */
 async function respond(journey: Journey, { shipmentId, news, occurrence = 1 }: ParcelNews): Promise<void> {
   const parcel = journey.view.shipments.find((s) => s.shipmentId === shipmentId)!;
-  if (news === 'registered' && patched('register-tracker')) followWithTrackingProvider(journey, parcel);
+  if (news === 'registered' && sincePatch('register-tracker')) followWithTrackingProvider(journey, parcel);
   if (parcel.direction === 'return') {
     if (news === 'delivered') await settleReturnParcel(journey, parcel);
     return;

@@ -11,11 +11,11 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
   startChild,
   type ChildWorkflowOptions,
   type WithWorkflowArgs,
 } from '@temporalio/workflow';
+import { sincePatch } from '../patches';
 import { replenishmentIntervalDays, replenishmentWorkflowId } from '../../domain/replenishment';
 import { reorderedSignal, type ReplenishmentContact } from '../definitions';
 import type { Journey } from '../journey';
@@ -53,7 +53,7 @@ export async function startReplenishment(journey: Journey): Promise<void> {
     placedAt: order.placedAt,
   };
   journey.replenishmentStarted = true;
-  const withoutRace = patched(START_WITHOUT_RACE_PATCH);
+  const withoutRace = sincePatch(START_WITHOUT_RACE_PATCH);
   for (const item of journey.keptItems()) {
     const intervalDays = replenishmentIntervalDays(item, policy);
     if (!intervalDays) continue;

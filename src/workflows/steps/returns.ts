@@ -4,7 +4,8 @@
  * label where one can be bought: ./return-labels.ts), then waits for its parcel (tracked like any parcel; its arrival
  * confirms the refund: ./refunds.ts). Returned items drop out of reviews and replenishment.
  */
-import { condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import { sincePatch } from '../patches';
 import { judgeReturn } from '../../domain/returns';
 import { replenishmentWorkflowId } from '../../domain/replenishment';
 import { daysToMs, dueAfterDays } from '../../domain/durations';
@@ -36,7 +37,7 @@ export function registerReturnHandlers(journey: Journey): void {
       journey.acceptReturn(rma);
       journey.record(`return ${rma.rmaId} accepted (${reason})`);
       journey.planStep(`return:${rma.rmaId}`, `return ${rma.rmaId}: waiting for the parcel`, parcelDueBy(journey, rma));
-      if (patched(RETURN_ANSWERS_AT_ONCE_PATCH)) {
+      if (sincePatch(RETURN_ANSWERS_AT_ONCE_PATCH)) {
         journey.queueReturnAnnouncement(rma);
         return { rmaId: rma.rmaId };
       }
@@ -74,7 +75,7 @@ export async function answerReturns(journey: Journey): Promise<void> {
 }
 
 async function announceReturn(journey: Journey, rma: ReturnView): Promise<void> {
-  const label = patched(RETURN_LABELS_PATCH) ? await returnLabelFor(journey, rma) : undefined;
+  const label = sincePatch(RETURN_LABELS_PATCH) ? await returnLabelFor(journey, rma) : undefined;
   await sendToCustomer(journey, `return:${rma.rmaId}:accepted`, {
     messageType: 'return_accepted',
     data: {

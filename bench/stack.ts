@@ -39,7 +39,11 @@ export interface BenchStack {
 const BENCH_STATE_ROOT = existsSync('/dev/shm') ? '/dev/shm' : undefined;
 
 export async function startBenchStack(say: (msg: string) => void): Promise<BenchStack> {
-  const stack = await startStack(say, { built: true, ...(BENCH_STATE_ROOT ? { stateRoot: BENCH_STATE_ROOT } : {}) });
+  const stack = await startStack(say, {
+    built: true,
+    databaseProxy: false,
+    ...(BENCH_STATE_ROOT ? { stateRoot: BENCH_STATE_ROOT } : {}),
+  });
   try {
     const baselineWorker = new ServiceProcess({
       name: 'baseline-worker',

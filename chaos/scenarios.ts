@@ -117,8 +117,10 @@ async function restartTemporal({ stack, workload, options, say }: FaultContext):
 async function cutPostgres({ stack, workload, api, options, say }: FaultContext): Promise<FaultRecord> {
   await whenPlaced(workload, 0.3);
   const known = workload.runs.find((r) => r.placeAnswers.includes(201))?.plan.orderId;
+  const proxy = stack.pgProxy;
+  if (!proxy) throw new Error('the postgres-outage scenario needs the stack with its database proxy');
   const from = Date.now();
-  await stack.pgProxy.cut();
+  await proxy.cut();
   say(`  PostgreSQL cut off for ${options.postgresDownSeconds} s`);
   // Besides the workload's own calls, ask what a load balancer and a support tool would ask, once a second.
   const until = from + options.postgresDownSeconds * 1000;
@@ -129,7 +131,7 @@ async function cutPostgres({ stack, workload, api, options, say }: FaultContext)
       sleep(1_000),
     ]);
   }
-  await stack.pgProxy.restore();
+  await proxy.restore();
   const to = Date.now();
   say('  PostgreSQL reachable again');
   return { windows: [{ what: 'PostgreSQL down', from, to }], facts: { downSeconds: (to - from) / 1000 } };

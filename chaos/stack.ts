@@ -32,7 +32,8 @@ export interface Stack {
   apiUrl: string;
   temporal: ChaosTemporalServer;
   database: ChaosDatabase;
-  pgProxy: PgProxy;
+  /** The cuttable proxy between the services and PostgreSQL; absent when the stack was asked to go direct. */
+  pgProxy?: PgProxy;
   sendgrid: ProviderStub;
   twilio: ProviderStub;
   /** SendGrid's and Twilio's failover providers: used only by scenarios that start the services with `failoverEnv`. */
@@ -63,10 +64,15 @@ export interface StackOptions {
   built?: boolean;
   /** Where the run's temp dir goes (the dev server's SQLite file, logs, the tree's snapshot); default os.tmpdir(). */
   stateRoot?: string;
+  /**
+   * False: the services reach PostgreSQL directly, as in production, instead of through the proxy the suite cuts for
+   * its database outage (the bench: the proxy's copying is the suite's cost, not the service's). Default true.
+   */
+  databaseProxy?: boolean;
 }
 
 export async function startStack(say: (msg: string) => void, options: StackOptions = {}): Promise<Stack> {
-  const { databaseServerUrl, built = false, stateRoot = os.tmpdir() } = options;
+  const { databaseServerUrl, built = false, stateRoot = os.tmpdir(), databaseProxy = true } = options;
   const dir = mkdtempSync(path.join(stateRoot, 'order-journeys-chaos-'));
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -96,9 +102,11 @@ export async function startStack(say: (msg: string) => void, options: StackOptio
       cwd: tree.root,
       env: { PATH: process.env.PATH, DATABASE_URL: database.url, LOG_LEVEL: 'warn' },
     });
-    const pgProxy = await startPgProxy({ host: database.host, port: database.port });
-    cleanups.push(() => pgProxy.stop());
-    say(`database ${database.name}, reached by the services through 127.0.0.1:${pgProxy.port}`);
+    const pgProxy = databaseProxy ? await startPgProxy({ host: database.host, port: database.port }) : undefined;
+    if (pgProxy) cleanups.push(() => pgProxy.stop());
+    say(
+      `database ${database.name}, reached by the services ${pgProxy ? `through 127.0.0.1:${pgProxy.port}` : 'directly'}`,
+    );
 
     const sendgrid = await startProviderStub('sendgrid');
     const twilio = await startProviderStub('twilio');
@@ -124,7 +132,7 @@ export async function startStack(say: (msg: string) => void, options: StackOptio
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const baseEnv = serviceEnv({
       temporalAddress: temporal.address,
-      databaseUrl: database.urlVia(pgProxy.port),
+      databaseUrl: pgProxy ? database.urlVia(pgProxy.port) : database.url,
       apiUrl,
       apiPort,
       sendgridUrl: sendgrid.url,

@@ -23,7 +23,13 @@ import {
 import type { JourneyView } from '../../src/workflows/journey-state';
 import { testPool } from './database';
 import { anOrder } from './fixtures';
-import { createTestWorker, journeyActivities, startTimeSkippingEnv, type TestWorkerOptions } from './temporal';
+import {
+  createTestWorker,
+  journeyActivities,
+  startDevServerEnv,
+  startTimeSkippingEnv,
+  type TestWorkerOptions,
+} from './temporal';
 import { journeyInput } from '../../src/journeys/journey-start';
 
 export const DAY = 86_400_000;
@@ -62,6 +68,50 @@ export async function startJourneyWorld(
       await pool.end();
     },
   };
+}
+
+/** A journey world whose worker the test stops and starts again: every worker away while time passes. */
+export interface StoppableJourneyWorld extends JourneyWorld {
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+}
+
+/**
+ * On the dev server, where time is real (the time-skipping server stops skipping as soon as a fired timer waits for a
+ * worker): `stop()` stops the worker and the server; the caller ends its own pool.
+ */
+export async function startStoppableJourneyWorld(
+  pool: Pool,
+  queuePrefix: string,
+  activities?: TestWorkerOptions['activities'],
+): Promise<StoppableJourneyWorld> {
+  const env = await startDevServerEnv();
+  const taskQueue = `${queuePrefix}-${Math.random().toString(36).slice(2, 8)}`;
+  let worker: { group: Worker; running: Promise<void> } | undefined;
+  const stopWorker = async () => {
+    if (!worker) return;
+    worker.group.shutdown();
+    await worker.running;
+    worker = undefined;
+  };
+  const world: StoppableJourneyWorld = {
+    env,
+    pool,
+    outbox: new OutboxStore(pool),
+    supportCases: new SupportCases(pool),
+    taskQueue,
+    startWorker: async () => {
+      const group = await createTestWorker(env, taskQueue, pool, activities ? { activities } : {});
+      worker = { group, running: group.run() };
+    },
+    stopWorker,
+    stop: async () => {
+      await stopWorker();
+      await env.teardown();
+    },
+  };
+  await world.startWorker();
+  return world;
 }
 
 /**

@@ -8,50 +8,22 @@
  * timers fire with nobody to run them, as when Temporal or all workers are down. (The time-skipping server cannot play
  * this: it stops skipping time as soon as a fired timer waits for a worker.)
  */
-import { OutboxStore } from '../../src/db/outbox';
-import { SupportCases } from '../../src/db/support-cases';
-import type { WorkerGroup } from '../../src/temporal/journey-workers';
 import { testPool } from '../helpers/database';
 import { demoPolicy, type JourneyPolicy } from '../../src/domain/policy';
-import { OrderStory, type JourneyWorld } from '../helpers/journey-harness';
-import { createTestWorker, startDevServerEnv } from '../helpers/temporal';
+import { OrderStory, startStoppableJourneyWorld, type StoppableJourneyWorld } from '../helpers/journey-harness';
 
 /** A day lasts 2 s; the one check of a parcel nobody can poll is due when it would count as stalled (5 days). */
 const policy: JourneyPolicy = { ...demoPolicy, secondsPerDay: 2, stalledAfterDays: 5, trackingPollIntervalDays: 3 };
 const DAY = policy.secondsPerDay * 1000;
 jest.setTimeout(120_000);
 const pool = testPool();
-let world: JourneyWorld;
-let worker: { group: WorkerGroup; running: Promise<void> } | undefined;
-
-async function startWorker(): Promise<void> {
-  const group = await createTestWorker(world.env, world.taskQueue, pool);
-  worker = { group, running: group.run() };
-}
-
-async function stopWorker(): Promise<void> {
-  if (!worker) return;
-  worker.group.shutdown();
-  await worker.running;
-  worker = undefined;
-}
+let world: StoppableJourneyWorld;
 
 beforeAll(async () => {
-  const env = await startDevServerEnv();
-  const taskQueue = `late-stall-${Math.random().toString(36).slice(2, 8)}`;
-  world = {
-    env,
-    pool,
-    outbox: new OutboxStore(pool),
-    supportCases: new SupportCases(pool),
-    taskQueue,
-    stop: async () => {},
-  };
-  await startWorker();
+  world = await startStoppableJourneyWorld(pool, 'late-stall');
 });
 afterAll(async () => {
-  await stopWorker();
-  await world?.env.teardown();
+  await world?.stop();
   await pool.end();
 });
 
@@ -75,12 +47,12 @@ async function timeline(story: OrderStory): Promise<string[]> {
 
 it('applies carrier news that arrived during the outage before judging the parcel stalled', async () => {
   const { story, parcel } = await shippedParcel('WAITING');
-  await stopWorker();
+  await world.stopWorker();
   await story.wait(5.5 * DAY);
   // The stall check fell due at day 5 with nobody to run it; then the scan reaches the journey, still nobody.
   await story.carrierSays(parcel, 'out_for_delivery');
   await story.wait(DAY / 2);
-  await startWorker();
+  await world.startWorker();
 
   const view = await story.until(
     (v) => v.messages.some((m) => m.messageType === 'out_for_delivery'),
@@ -95,9 +67,9 @@ it('applies carrier news that arrived during the outage before judging the parce
 
 it('does not judge a stall on a check the outage made late, and the news that follows is just news', async () => {
   const { story, parcel } = await shippedParcel('HELDUP');
-  await stopWorker();
+  await world.stopWorker();
   await story.wait(8 * DAY); // the check was due at day 5: it runs three days late
-  await startWorker();
+  await world.startWorker();
   await story.until((v) => v.timeline.some((t) => /check ran late/.test(t.event)), 'the late check ran');
 
   // The carrier's retried webhook arrives soon after (before the next check, a poll interval later): it had moved.
@@ -111,9 +83,9 @@ it('does not judge a stall on a check the outage made late, and the news that fo
 
 it('still reports a parcel stalled when it stays quiet after the late check (control)', async () => {
   const { story } = await shippedParcel('QUIET');
-  await stopWorker();
+  await world.stopWorker();
   await story.wait(8 * DAY);
-  await startWorker();
+  await world.startWorker();
   await story.until((v) => v.timeline.some((t) => /check ran late/.test(t.event)), 'the late check ran');
   // A poll interval later the next check is on time, and the parcel is still quiet.
   await story.until((v) => v.shipments[0]!.stalled, 'stalled');

@@ -8,16 +8,13 @@
  * minute, then longer) keep their real durations, as they do in production.
  */
 import { temporal } from '@temporalio/proto';
-import { OutboxStore } from '../../src/db/outbox';
-import { SupportCases } from '../../src/db/support-cases';
 import { demoPolicy, type JourneyPolicy } from '../../src/domain/policy';
 import { EasyPostTracking } from '../../src/providers/carriers/easypost';
-import type { WorkerGroup } from '../../src/temporal/journey-workers';
 import { startEasyPostStub, type CarrierStub } from '../helpers/carrier-stubs';
 import { testPool } from '../helpers/database';
 import { anAwakeTimeZone } from '../helpers/fixtures';
-import { OrderStory, type JourneyWorld } from '../helpers/journey-harness';
-import { createTestWorker, journeyActivities, startDevServerEnv } from '../helpers/temporal';
+import { OrderStory, startStoppableJourneyWorld, type StoppableJourneyWorld } from '../helpers/journey-harness';
+import { journeyActivities } from '../helpers/temporal';
 
 const { EventType } = temporal.api.enums.v1;
 
@@ -29,43 +26,21 @@ jest.setTimeout(120_000);
 const pool = testPool();
 /** EasyPost on 127.0.0.1, down for the whole file: every registration and poll gets a 503 and is retried for hours. */
 let easypost: CarrierStub;
-let world: JourneyWorld;
-let worker: { group: WorkerGroup; running: Promise<void> } | undefined;
-
-async function startWorker(): Promise<void> {
-  const group = await createTestWorker(world.env, world.taskQueue, pool, {
-    activities: journeyActivities(pool, {
-      carriers: new EasyPostTracking({ apiKey: 'EZTKtest0123456789abcdef', baseUrl: `${easypost.url}/v2` }),
-    }),
-  });
-  worker = { group, running: group.run() };
-}
-
-async function stopWorker(): Promise<void> {
-  if (!worker) return;
-  worker.group.shutdown();
-  await worker.running;
-  worker = undefined;
-}
+let world: StoppableJourneyWorld;
 
 beforeAll(async () => {
   easypost = await startEasyPostStub();
   easypost.override({ status: 503, body: { error: { code: 'SERVICE_UNAVAILABLE', message: 'down for maintenance' } } });
-  const env = await startDevServerEnv();
-  const taskQueue = `news-at-end-${Math.random().toString(36).slice(2, 8)}`;
-  world = {
-    env,
+  world = await startStoppableJourneyWorld(
     pool,
-    outbox: new OutboxStore(pool),
-    supportCases: new SupportCases(pool),
-    taskQueue,
-    stop: async () => {},
-  };
-  await startWorker();
+    'news-at-end',
+    journeyActivities(pool, {
+      carriers: new EasyPostTracking({ apiKey: 'EZTKtest0123456789abcdef', baseUrl: `${easypost.url}/v2` }),
+    }),
+  );
 });
 afterAll(async () => {
-  await stopWorker();
-  await world?.env.teardown();
+  await world?.stop();
   await easypost?.stop();
   await pool.end();
 });
@@ -130,12 +105,12 @@ it('news that reaches the journey together with its last step is answered before
 
   // Every worker away as the return window closes; the carrier then reports the parcel damaged. Both reach the
   // journey in one workflow task when a worker is back.
-  await stopWorker();
+  await world.stopWorker();
   const windowEnds = Date.parse(deliveredAt!) + policy.returnWindowDays * DAY;
   expect(Date.now()).toBeLessThan(windowEnds); // the journey is still waiting for it
   await story.wait(windowEnds + DAY - Date.now());
   await story.carrierSays(parcel, 'exception');
-  await startWorker();
+  await world.startWorker();
 
   expect(await finishWithin(story, 30 * DAY)).toMatchObject({ stage: 'completed' });
   const view = await story.view();

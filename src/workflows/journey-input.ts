@@ -58,6 +58,8 @@ export interface JourneyResume {
   badReviews: ReviewSubmitted[];
   /** Accepted returns whose message has not gone yet, by RMA id (steps/returns.ts). */
   returnsToAnnounce: string[];
+  /** Parcels whose tracker registration was still being retried at the handover: the new run registers them. */
+  trackersToRegister?: string[];
   /** How many runs came before this one. */
   run: number;
 }

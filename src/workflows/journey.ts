@@ -80,6 +80,8 @@ export class Journey {
   readonly returnsToAnnounce: ReturnView[] = [];
   /** Tracking-provider registrations still running (this run only): a handover waits for their answers. */
   readonly trackersRegistering = new Set<Promise<void>>();
+  /** Parcels whose registration this run cancelled at a handover, or the previous run handed over: registered again. */
+  readonly trackersToRegister: string[] = [];
 
   constructor(readonly input: JourneyInput) {
     const { order, policy, resume } = input;
@@ -175,6 +177,7 @@ export class Journey {
     if (!resume) return;
     this.parcelNews.push(...resume.parcelNews);
     this.badReviews.push(...resume.badReviews);
+    this.trackersToRegister.push(...(resume.trackersToRegister ?? []));
     for (const rmaId of resume.returnsToAnnounce) {
       const rma = this.view.returns.find((r) => r.rmaId === rmaId);
       if (rma) this.returnsToAnnounce.push(rma);
@@ -196,6 +199,7 @@ export class Journey {
       parcelNews: [...this.parcelNews],
       badReviews: [...this.badReviews],
       returnsToAnnounce: this.returnsToAnnounce.map((r) => r.rmaId),
+      ...(this.trackersToRegister.length ? { trackersToRegister: [...this.trackersToRegister] } : {}),
       run: this.run,
     };
   }

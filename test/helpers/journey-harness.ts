@@ -31,6 +31,7 @@ import {
   type TestWorkerOptions,
 } from './temporal';
 import { journeyInput } from '../../src/journeys/journey-start';
+import type { JourneyInput } from '../../src/workflows/journey-input';
 
 export const DAY = 86_400_000;
 
@@ -128,6 +129,9 @@ export async function untilIdle(handle: WorkflowHandle, what: string): Promise<v
   throw new Error(`${what} never settled: a workflow task or an activity stayed pending`);
 }
 
+/** Journey input beyond the order and its policy, for a test (e.g. a small history budget to force handovers). */
+export type StoryInput = Pick<JourneyInput, 'historyEventBudget'>;
+
 /** One customer's order, seen from every side. */
 export class OrderStory {
   private constructor(
@@ -141,8 +145,9 @@ export class OrderStory {
     world: JourneyWorld,
     overrides: Partial<OrderInput> = {},
     policy: JourneyPolicy = productionPolicy,
+    input: StoryInput = {},
   ): Promise<OrderStory> {
-    const story = await OrderStory.start(world, overrides, policy);
+    const story = await OrderStory.start(world, overrides, policy, input);
     await story.until((v) => v.stage !== 'confirming', 'confirmation sent');
     return story;
   }
@@ -152,12 +157,13 @@ export class OrderStory {
     world: JourneyWorld,
     overrides: Partial<OrderInput> = {},
     policy: JourneyPolicy = productionPolicy,
+    input: StoryInput = {},
   ): Promise<OrderStory> {
     const order = orderSchema.parse(anOrder(overrides));
     const handle = await world.env.client.workflow.start('orderJourney', {
       workflowId: journeyWorkflowId(order.orderId),
       taskQueue: world.taskQueue,
-      args: [journeyInput(order, policy)],
+      args: [{ ...journeyInput(order, policy), ...input }],
     });
     return new OrderStory(world, order, handle);
   }

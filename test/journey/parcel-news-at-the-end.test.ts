@@ -96,6 +96,47 @@ it('a check the tracking provider keeps failing holds up no news, and is cancell
   expect(await story.receivedTypes()).toEqual(expect.arrayContaining(['shipped', 'out_for_delivery', 'delivered']));
 });
 
+it('a handover while the provider is down cancels the check and the registration; the new run registers again', async () => {
+  // A budget the first run passes on the carrier's repeated scans, while both are still being retried.
+  const story = await OrderStory.place(world, { channels: ['email'], timeZone: anAwakeTimeZone(10) }, policy, {
+    historyEventBudget: 70,
+  });
+  const parcel = tn('HANDOVER');
+  await story.ship({ trackingNumber: parcel });
+  await story.until((v) => v.messages.some((m) => m.messageType === 'shipped'), 'shipped');
+  await story.wait(2 * DAY); // the first check fell due after a day
+  const { runId: firstRunId } = await story.handle.describe();
+  const first = world.env.client.workflow.getHandle(story.handle.workflowId, firstRunId);
+  for (let i = 0; i < 60 && (await first.describe()).status.name === 'RUNNING'; i++)
+    await story.carrierSays(parcel, 'in_transit', { eventId: `scan-${i}` });
+  for (let i = 0; i < 100 && (await first.describe()).status.name === 'RUNNING'; i++) await story.wait(100);
+  expect((await first.describe()).status.name).toBe('CONTINUED_AS_NEW');
+
+  const events = (await first.fetchHistory()).events!;
+  const scheduled = (type: string) =>
+    events
+      .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type)
+      .map((e) => String(e.eventId));
+  const cancelRequested = events
+    .map((e) => e.activityTaskCancelRequestedEventAttributes?.scheduledEventId)
+    .filter((id) => id !== undefined && id !== null)
+    .map(String);
+  expect(cancelRequested.sort()).toEqual([...scheduled('registerTracker'), ...scheduled('pollCarrier')].sort());
+
+  // The new run registers the parcel again, and news goes on at once.
+  const { runId: secondRunId } = await story.handle.describe();
+  expect(secondRunId).not.toBe(firstRunId);
+  const second = world.env.client.workflow.getHandle(story.handle.workflowId, secondRunId);
+  const registeredAgain = async () =>
+    (await second.fetchHistory()).events!.some(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'registerTracker',
+    );
+  for (let i = 0; i < 50 && !(await registeredAgain()); i++) await story.wait(100);
+  expect(await registeredAgain()).toBe(true);
+  await story.carrierSays(parcel, 'out_for_delivery');
+  await story.until((v) => v.messages.some((m) => m.messageType === 'out_for_delivery'), 'out for delivery sent');
+});
+
 it('news that reaches the journey together with its last step is answered before it ends', async () => {
   const { story, parcel } = await placeAndShip('LAST');
   await story.carrierSays(parcel, 'delivered');

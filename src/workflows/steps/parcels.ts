@@ -36,7 +36,8 @@ export const PARCEL_NEWS_PATCH = 'parcel-news-in-parallel-bounded-checks';
  * worker (a minute's timeout, then a minute's backoff), held back every later message of the order: "out for delivery"
  * went out after the parcel had arrived, and when the journey ended meanwhile the news was never answered at all.
  * A check still running when the loop stops is cancelled: the journey neither waits hours for it to close nor hands
- * it over (the next run checks again).
+ * it over (the next run checks again). So is a tracker registration still being retried (up to six hours while the
+ * provider is down), which held a handover, and the news queued behind it; the next run registers the parcel again.
  */
 export const CHECKS_BESIDE_NEWS_PATCH = 'carrier-checks-beside-parcel-news';
 
@@ -175,15 +176,24 @@ export async function followParcels(journey: Journey): Promise<void> {
     const running: Promise<void> = work.finally(() => answering.delete(running));
     answering.add(running);
   };
+  const checks = besideNews ? new CarrierChecks(journey, inBackground) : undefined;
   // Each parcel's news in order (its "shipped" before its "delivered"; none of them waits for quiet hours), parcels
   // side by side.
   const perParcel = new Map<string, Promise<void>>();
   const answer = (item: ParcelNews) => {
-    const turn = (perParcel.get(item.shipmentId) ?? Promise.resolve()).then(() => respond(journey, item));
+    const turn = (perParcel.get(item.shipmentId) ?? Promise.resolve()).then(() =>
+      respond(journey, item, checks?.scope),
+    );
     perParcel.set(item.shipmentId, turn);
     inBackground(turn);
   };
-  const checks = besideNews ? new CarrierChecks(journey, inBackground) : undefined;
+  if (checks) {
+    // Registrations the previous run cancelled at its handover.
+    for (const shipmentId of journey.trackersToRegister.splice(0)) {
+      const parcel = journey.view.shipments.find((s) => s.shipmentId === shipmentId);
+      if (parcel) followWithTrackingProvider(journey, parcel, checks.scope);
+    }
+  }
   while (!journey.finished && !journey.handingOver) {
     if (parallel) while (news.length) answer(news.shift()!);
     else while (news.length) await respond(journey, news.shift()!);
@@ -234,7 +244,7 @@ export async function followParcels(journey: Journey): Promise<void> {
     }
   }
   if (checks) {
-    checks.cancel();
+    checks.scope.cancel(); // checks, and tracker registrations still being retried (carried over at a handover)
     // News that came with the journey's last step (or while the last check ran) is answered in this run.
     if (!journey.handingOver) while (news.length) answer(news.shift()!);
   }
@@ -248,10 +258,11 @@ export async function followParcels(journey: Journey): Promise<void> {
 
 /**
  * Carrier checks running beside the parcel news (since CHECKS_BESIDE_NEWS_PATCH): at most one per parcel, in a scope
- * the loop cancels when it stops. `ended` counts the checks that ended, so the loop plans the next one.
+ * the loop cancels when it stops (tracker registrations run in it too). `ended` counts the checks that ended, so the
+ * loop plans the next one.
  */
 class CarrierChecks {
-  private readonly scope = new CancellationScope();
+  readonly scope = new CancellationScope();
   private readonly running = new Set<string>();
   ended = 0;
 
@@ -279,10 +290,6 @@ class CarrierChecks {
         this.ended += 1;
       });
     this.inBackground(check);
-  }
-
-  cancel(): void {
-    if (this.running.size) this.scope.cancel();
   }
 }
 
@@ -380,9 +387,13 @@ function parcelData(journey: Journey, parcel: ShipmentView) {
 }
 
 /** Tells the customer about outbound parcels' meaningful changes, escalates problems, and settles return parcels. */
-async function respond(journey: Journey, { shipmentId, news, occurrence = 1 }: ParcelNews): Promise<void> {
+async function respond(
+  journey: Journey,
+  { shipmentId, news, occurrence = 1 }: ParcelNews,
+  scope?: CancellationScope,
+): Promise<void> {
   const parcel = journey.view.shipments.find((s) => s.shipmentId === shipmentId)!;
-  if (news === 'registered' && sincePatch('register-tracker')) followWithTrackingProvider(journey, parcel);
+  if (news === 'registered' && sincePatch('register-tracker')) followWithTrackingProvider(journey, parcel, scope);
   if (parcel.direction === 'return') {
     if (news === 'delivered') await settleReturnParcel(journey, parcel);
     return;
@@ -412,13 +423,17 @@ async function respond(journey: Journey, { shipmentId, news, occurrence = 1 }: P
 
 /**
  * Asks the tracking provider to follow the parcel so its webhooks report progress. Runs alongside the journey (the
- * "shipped" message never waits for it); a refusal is recorded and polling stays the fallback.
+ * "shipped" message never waits for it); a refusal is recorded and polling stays the fallback. In the parcels' loop's
+ * scope (since CHECKS_BESIDE_NEWS_PATCH) a registration still being retried when the run hands over is cancelled and
+ * carried to the next run, instead of holding the handover (and the news behind it) for up to six hours.
  */
-function followWithTrackingProvider(journey: Journey, parcel: ShipmentView): void {
-  const registering: Promise<void> = trackerRegistration.registerTracker
-    .executeWithOptions({ summary: `register ${parcel.shipmentId} with the tracking provider` }, [
-      { carrier: parcel.carrier, trackingNumber: parcel.trackingNumber },
-    ])
+function followWithTrackingProvider(journey: Journey, parcel: ShipmentView, scope?: CancellationScope): void {
+  const register = () =>
+    trackerRegistration.registerTracker.executeWithOptions(
+      { summary: `register ${parcel.shipmentId} with the tracking provider` },
+      [{ carrier: parcel.carrier, trackingNumber: parcel.trackingNumber }],
+    );
+  const registering: Promise<void> = (scope ? scope.run(register) : register())
     .then((registration) => {
       // Older workers answered without `pollable`: they keep polling as before.
       if (registration.pollable === false && parcel.pollable !== false) {
@@ -428,9 +443,13 @@ function followWithTrackingProvider(journey: Journey, parcel: ShipmentView): voi
         );
       }
     })
-    .catch(() =>
-      journey.record(`tracking provider could not follow parcel ${parcel.shipmentId}; polling stays the fallback`),
-    )
+    .catch((err: unknown) => {
+      if (scope && isCancellation(err)) {
+        if (journey.handingOver) journey.trackersToRegister.push(parcel.shipmentId);
+        return;
+      }
+      journey.record(`tracking provider could not follow parcel ${parcel.shipmentId}; polling stays the fallback`);
+    })
     .finally(() => journey.trackersRegistering.delete(registering));
   journey.trackersRegistering.add(registering);
 }

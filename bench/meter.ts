@@ -44,7 +44,7 @@ export type CpuSnapshot = Record<string, number>;
 /**
  * CPU so far of each named process, plus `postgres`: every PostgreSQL process on the machine (the services' pool
  * connections and the server's own; the machine's PostgreSQL serves nothing else during a run). A backend that exits
- * between two snapshots takes its CPU with it; the services' pools keep theirs open.
+ * between two snapshots takes its CPU with it; the services' pools keep theirs open while they are busy.
  */
 export function cpuSnapshot(pids: Pids): CpuSnapshot {
   const out: CpuSnapshot = {};
@@ -68,12 +68,17 @@ export function cpuSnapshot(pids: Pids): CpuSnapshot {
 /** Snapshot keys of PostgreSQL's processes, one per pid; a delta sums those alive at both ends as `postgres`. */
 const POSTGRES = 'postgres:';
 
-/** CPU ms per process between two snapshots (rounded). */
+/**
+ * CPU ms per process between two snapshots (rounded). A PostgreSQL backend born in between (a pool connects lazily, at
+ * its first query) counts all it used: it used it in between.
+ */
 export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const k of Object.keys(after).filter((key) => key in before)) {
-    const name = k.startsWith(POSTGRES) ? 'postgres' : k;
-    out[name] = (out[name] ?? 0) + after[k]! - before[k]!;
+  for (const k of Object.keys(after)) {
+    const postgres = k.startsWith(POSTGRES);
+    if (!(k in before) && !postgres) continue;
+    const name = postgres ? 'postgres' : k;
+    out[name] = (out[name] ?? 0) + after[k]! - (before[k] ?? 0);
   }
   return Object.fromEntries(Object.entries(out).map(([k, ms]) => [k, Math.round(ms)]));
 }

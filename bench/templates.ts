@@ -1,7 +1,8 @@
 /**
- * How much the compiled-layout cache saves: renders the same emails with the MJML layout compiled for every email
- * (the baseline, measured here in the same run) and with the layout compiled once and cached (what renderEmail does).
- * Prints both and their ratio. Run: `npx tsx bench/templates.ts [emails]`.
+ * What the templates' two caches save, each against its baseline measured in the same run: the MJML layout compiled
+ * once (vs compiled for every email) and Intl's formatters built once per locale, currency and zone (vs built anew for
+ * every email, as before issue 10's P2 profile found them). Prints the times and ratios.
+ * Run: `npm run bench:templates -- [emails]`.
  */
 import Mustache from 'mustache';
 import {
@@ -15,6 +16,7 @@ import {
 } from '../src/templates';
 import { layoutMjml, renderEmailText } from '../src/templates/email-layout';
 import { escapeHtml } from '../src/templates/html';
+import { clearFormatters } from '../src/templates/format';
 import { emailView } from '../src/templates/messages';
 import { compileMjml } from '../src/templates/mjml-compiler';
 
@@ -56,11 +58,20 @@ async function main(): Promise<void> {
   const cached = await timed('renderEmail: layout compiled once, cached', () => {
     for (const message of messages) if (!renderEmail(message, shop).html) throw new Error('nothing rendered');
   });
+  const freshFormatters = await timed('baseline: Intl formatters built for every email', () => {
+    for (const message of messages) {
+      clearFormatters();
+      if (!renderEmail(message, shop).html) throw new Error('nothing rendered');
+    }
+  });
   await timed('renderSms (for scale)', () => {
     for (const message of messages) if (!renderSms(message, shop)) throw new Error('nothing rendered');
   });
   console.log(
     `ratio: the cached layout renders ${(uncached / cached).toFixed(1)}× faster than compiling MJML per email`,
+  );
+  console.log(
+    `ratio: kept formatters render ${(freshFormatters / cached).toFixed(1)}× faster than formatters built per email`,
   );
 }
 

@@ -94,9 +94,11 @@ export function markdownTable(run: BenchRun): string {
   if (p4) {
     rows.push([
       `P4 worker RSS per cached workflow (KB), cache ${p4.cacheSize.journey} vs ${p4.cacheSize.baseline}`,
-      `${p4.journey.rssPerCachedKb}`,
+      // Below zero: the worker ended below its RSS before the burst (its allocator handed memory back), so the cache
+      // added nothing measurable, and a ratio would mean nothing.
+      p4.journey.rssPerCachedKb < 0 ? '≈ 0 (RSS back below its start)' : `${p4.journey.rssPerCachedKb}`,
       `${p4.baseline.rssPerCachedKb}`,
-      `${p4.rssPerCachedRatio}×`,
+      p4.journey.rssPerCachedKb < 0 ? '' : `${p4.rssPerCachedRatio}×`,
       '',
     ]);
     rows.push([

@@ -316,12 +316,13 @@ async function main(scenarioName: string, fileName: string): Promise<void> {
     body: { error: { code: 'SERVICE_UNAVAILABLE', message: 'down for maintenance' } },
   });
   try {
-    const activities =
-      (shipments && journeyActivities(pool, { returnLabels: returnLabelsAt(shipments.url, pool) })) ||
-      (easypost &&
-        journeyActivities(pool, {
-          carriers: new EasyPostTracking({ apiKey: 'EZTKtest0123456789abcdef', baseUrl: `${easypost.url}/v2` }),
-        }));
+    // The scenario's one stub in place of the real service it stands for; none: the test worker's own activities.
+    const stubbed = shipments
+      ? { returnLabels: returnLabelsAt(shipments.url, pool) }
+      : easypost
+        ? { carriers: new EasyPostTracking({ apiKey: 'EZTKtest0123456789abcdef', baseUrl: `${easypost.url}/v2` }) }
+        : undefined;
+    const activities = stubbed && journeyActivities(pool, stubbed);
     const worker = await createTestWorker(env, 'record', pool, activities ? { activities } : {}); // journey, email, SMS
     const order = orderSchema.parse(
       anOrder({

@@ -1,7 +1,7 @@
 /**
  * The capacity plan's arithmetic (docs/capacity.md), from one bench run's results: every derived figure is printed with
  * the measured inputs it comes from, so the document's numbers can be traced and recomputed after the next run.
- * Run: `npx tsx bench/capacity.ts bench/results/<date>.json`.
+ * Run: `npx tsx bench/capacity.ts bench/results/<date>.json [<a P4-only run>.json]`.
  */
 import { readFileSync } from 'node:fs';
 import { CLOUD_PRICE } from './actions';
@@ -105,9 +105,10 @@ export function plan(run: BenchRun): string[] {
     const workerMsPerJourney = (p2.journey.cpuMs.worker ?? NaN) / p2.journeys;
     const apiMsPerJourney = (p2.journey.cpuMs.api ?? NaN) / p2.journeys;
     const temporalMsPerJourney = (p2.journey.cpuMs.temporal ?? NaN) / p2.journeys;
+    const postgresMsPerJourney = (p2.journey.cpuMs.postgres ?? NaN) / p2.journeys;
     const peak = (perDay * PLAN.blackFridayFactor) / 86_400;
     say(
-      `CPU per whole journey (P2, demo policy): worker ${workerMsPerJourney.toFixed(0)} ms, API ${apiMsPerJourney.toFixed(0)} ms, Temporal dev server ${temporalMsPerJourney.toFixed(0)} ms`,
+      `CPU per whole journey (P2, demo policy): worker ${workerMsPerJourney.toFixed(0)} ms, API ${apiMsPerJourney.toFixed(0)} ms, Temporal dev server ${temporalMsPerJourney.toFixed(0)} ms, PostgreSQL ${postgresMsPerJourney.toFixed(0)} ms`,
     );
     say(
       `Black Friday CPU (all of a journey's work on its day, upper bound): worker ${((peak * workerMsPerJourney) / 1000).toFixed(2)} cores, API ${((peak * apiMsPerJourney) / 1000).toFixed(2)} cores`,
@@ -120,7 +121,7 @@ export function plan(run: BenchRun): string[] {
       );
   if (p4) {
     say(
-      `worker RSS per cached journey (P4, ${p4.parked} parked, cache ${p4.cacheSize.journey}): ${p4.journey.rssPerCachedKb} KB (bare: ${p4.baseline.rssPerCachedKb} KB); RSS with 10,000 parked ${p4.at10k.workerRssMb} MB (${p4.at10k.measured ? 'measured' : 'estimated'}); dev-server database per parked journey ${p4.journey.dbBytesPerWorkflow} bytes`,
+      `worker RSS per cached journey (P4, ${p4.parked} parked, cache ${p4.cacheSize.journey}): ${Math.max(0, p4.journey.rssPerCachedKb)} KB (bare: ${p4.baseline.rssPerCachedKb} KB); RSS with 10,000 parked ${p4.at10k.workerRssMb} MB (${p4.at10k.measured ? 'measured' : 'estimated'}); dev-server database per parked journey ${p4.journey.dbBytesPerWorkflow} bytes`,
     );
     say(
       `worker idle CPU with ${p4.parked} parked: ${p4.journey.idleCpuPercentOfCore} % of a core; Temporal ${p4.journey.temporalIdleCpuPercentOfCore} %`,
@@ -129,11 +130,21 @@ export function plan(run: BenchRun): string[] {
   return out;
 }
 
+const readRun = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as BenchRun;
+
 if (require.main === module) {
-  const file = process.argv[2];
+  // A second file gives P4 from a run of its own (`--only p4 --parked 10000` takes longer than a whole default run).
+  const [file, p4File] = process.argv.slice(2);
   if (!file) {
-    console.error('usage: npx tsx bench/capacity.ts bench/results/<date>.json');
+    console.error('usage: npx tsx bench/capacity.ts bench/results/<date>.json [<P4 run>.json]');
     process.exit(2);
   }
-  for (const line of plan(JSON.parse(readFileSync(file, 'utf8')) as BenchRun)) console.log(line);
+  const run = readRun(file);
+  if (p4File) {
+    const p4 = readRun(p4File).results.p4;
+    if (!p4) throw new Error(`${p4File} has no P4 results`);
+    run.results.p4 = p4;
+    console.log(`(P4 from ${p4File})`);
+  }
+  for (const line of plan(run)) console.log(line);
 }

@@ -1,8 +1,14 @@
 /**
  * P1 — starting journeys: N orders through POST /v1/orders vs a bare client.workflow.start of a trivial workflow with
  * the same payload size, on the same server, at each concurrency. No worker runs during P1 (the API's worker is
- * stopped, and nothing polls the bare queue): both sides measure the start path only, not the journeys' work.
+ * stopped, and nothing polls the bare queue): both sides measure the start path only, not the journeys' work. Two
+ * diagnostic sides split the gap: the journey's start called in this process (no HTTP), and the floor of any HTTP
+ * API, a bare node:http server in front of the bare start (bench/baseline/http-server.ts).
  */
+import path from 'node:path';
+import { REPO_ROOT, ServiceProcess } from '../chaos/processes';
+import { NAMESPACE } from '../chaos/temporal-server';
+import { freePort } from '../scripts/ports';
 import { CHAOS_KEYS } from '../chaos/stack';
 import type { JourneyRecords } from '../src/journeys/journey-service';
 import { JourneyService } from '../src/journeys/journey-service';
@@ -39,13 +45,17 @@ export interface P1Result {
    * bare: a trivial start of the same payload size; inProcess: JourneyService.start called in this process (the
    * journey's real start options: encrypted input, memo, search attributes, summary) without HTTP; api: the route.
    * api/inProcess is the HTTP API's own cost (HTTP, express, validation, logging); inProcess/bare is what the start
-   * options cost, most of it on the Temporal server.
+   * options cost, most of it on the Temporal server. bareHttp: the bare start behind a minimal node:http server, the
+   * least any HTTP API costs; api/bareHttp is what ours adds beyond that (absent in results before it existed).
    */
   runs: {
     concurrency: number;
     bare: P1Side;
     inProcess: P1Side;
     api: P1Side;
+    bareHttp?: P1Side;
+    apiVsBareHttp?: { throughput: number; p99: number };
+    bareHttpVsBare?: { throughput: number; p99: number };
     throughputRatio: number;
     p50Ratio: number;
     p99Ratio: number;
@@ -57,29 +67,64 @@ export interface P1Result {
 export async function benchStart(b: BenchStack, o: P1Options, say: (m: string) => void): Promise<P1Result> {
   await b.startServices('p1', o.env ?? {});
   await b.stack.worker.kill('SIGTERM'); // starts only: no worker takes the journeys
-  const unpin = o.pin ? pinForP1(b.pids()) : undefined;
-  if (unpin) say('P1: pinned: the Temporal server on CPU 0, the API and the load on CPU 1');
+  // The bare side's argument: a string as long as the journey's input ({ order, policy }) in JSON.
+  const payload = 'x'.repeat(JSON.stringify({ order: order('p1-sample', 0), policy: demoPolicy }).length);
+  const floor = await startBareHttpServer(b, payload.length);
+  const pids = () => ({ ...b.pids(), bareHttp: floor.server.pid });
+  const unpin = o.pin ? pinForP1(pids()) : undefined;
+  if (unpin) say('P1: pinned: the Temporal server on CPU 0, the API, the bare HTTP server and the load on CPU 1');
   try {
-    return await measureStarts(b, o, say);
+    return await measureStarts(b, o, say, { payload, pids, floorUrl: floor.url });
   } finally {
     unpin?.();
+    await floor.server.stop();
   }
 }
 
-async function measureStarts(b: BenchStack, o: P1Options, say: (m: string) => void): Promise<P1Result> {
+/** Orders carry a phone, as checkout's usually do (email is still their only channel). */
+const order = (orderId: string, i: number) => benchOrder(orderId, { phone: `+3712${String(10_000_000 + i).slice(1)}` });
+
+async function startBareHttpServer(b: BenchStack, payloadBytes: number) {
+  const port = await freePort();
+  const server = new ServiceProcess({
+    name: 'bare-http',
+    cwd: REPO_ROOT,
+    script: 'bench/baseline/http-server.ts',
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      BENCH_TEMPORAL_ADDRESS: b.stack.temporal.address,
+      BENCH_NAMESPACE: NAMESPACE,
+      BENCH_TASK_QUEUE: BARE_TASK_QUEUE,
+      BENCH_PORT: String(port),
+      BENCH_PAYLOAD_BYTES: String(payloadBytes),
+    },
+    logFile: path.join(b.stack.dir, 'bare-http.log'),
+    readyLine: 'bench http server started',
+  });
+  await server.start();
+  return { server, url: `http://127.0.0.1:${port}` };
+}
+
+const BARE_TASK_QUEUE = 'bench-p1-bare';
+
+async function measureStarts(
+  b: BenchStack,
+  o: P1Options,
+  say: (m: string) => void,
+  { payload, pids, floorUrl }: { payload: string; pids: () => Record<string, number | undefined>; floorUrl: string },
+): Promise<P1Result> {
   const http = new BenchHttp(b.stack.apiUrl, CHAOS_KEYS);
+  const floorHttp = new BenchHttp(floorUrl, CHAOS_KEYS);
   const tag = runTag();
-  // The bare side's argument: a string as long as the journey's input ({ order, policy }) in JSON.
-  // Orders carry a phone, as checkout's usually do (email is still their only channel).
-  const order = (orderId: string, i: number) =>
-    benchOrder(orderId, { phone: `+3712${String(10_000_000 + i).slice(1)}` });
-  const payload = 'x'.repeat(JSON.stringify({ order: order(`p1${tag}-sample`, 0), policy: demoPolicy }).length);
   const bareStart = (id: string) =>
     b.bare.workflow
-      .start('benchTrivial', { workflowId: id, taskQueue: 'bench-p1-bare', args: [payload] })
+      .start('benchTrivial', { workflowId: id, taskQueue: BARE_TASK_QUEUE, args: [payload] })
       .then(() => undefined);
   const apiStart = (orderId: string, i: number) =>
     http.call('POST', '/v1/orders', order(orderId, i), [201]).then(() => undefined);
+  const bareHttpStart = (orderId: string, i: number) =>
+    floorHttp.call('POST', '/v1/orders', order(orderId, i), [201]).then(() => undefined);
   // The service's own start code, in this process, on the API's task queue (records are not used by start()).
   const service = new JourneyService(
     await b.stack.client(),
@@ -94,6 +139,7 @@ async function measureStarts(b: BenchStack, o: P1Options, say: (m: string) => vo
   for (const warm of [
     await closedLoop(o.warmup, 16, (i) => bareStart(`bare-${tag}-w-${i}`)),
     await closedLoop(o.warmup, 16, (i) => apiStart(`p1${tag}-w-${i}`, i)),
+    await closedLoop(o.warmup, 16, (i) => bareHttpStart(`p1${tag}-w-${i}`, i)),
   ]) {
     const died = b.stack.temporal.unexpectedExits;
     if (warm.failures)
@@ -106,13 +152,15 @@ async function measureStarts(b: BenchStack, o: P1Options, say: (m: string) => vo
     bare: (i: number, c: number) => bareStart(`bare-${tag}-c${c}-${i}`),
     inProcess: (i: number, c: number) => inProcessStart(`p1${tag}-in-c${c}-${i}`, i),
     api: (i: number, c: number) => apiStart(`p1${tag}-c${c}-${i}`, i),
+    bareHttp: (i: number, c: number) => bareHttpStart(`p1${tag}-c${c}-${i}`, i),
   };
   const measure = async (side: keyof typeof starts, c: number): Promise<P1Side> => {
-    const before = cpuSnapshot(b.pids());
-    // The in-process side is a diagnostic (it splits the gap): half the starts keep the bench within its budget.
-    const n = side === 'inProcess' ? Math.ceil(o.n / 2) : o.n;
+    const before = cpuSnapshot(pids());
+    // The in-process and floor sides are diagnostics (they split the gap): half the starts keep the bench within its
+    // budget.
+    const n = side === 'inProcess' || side === 'bareHttp' ? Math.ceil(o.n / 2) : o.n;
     const result = await closedLoop(n, c, (i) => starts[side](i, c));
-    const cpu = cpuDelta(before, cpuSnapshot(b.pids()));
+    const cpu = cpuDelta(before, cpuSnapshot(pids()));
     const cpuMsPerStart = Object.fromEntries(
       Object.entries(cpu)
         .filter(([k]) => k !== 'baselineWorker')
@@ -127,15 +175,19 @@ async function measureStarts(b: BenchStack, o: P1Options, say: (m: string) => vo
   for (const [k, c] of o.concurrencies.entries()) {
     say(`P1: ${o.n} starts at concurrency ${c}`);
     // Alternate the order of the sides, so that drift (the server's database growing) favours none of them.
-    const order: (keyof typeof starts)[] = k % 2 === 0 ? ['bare', 'inProcess', 'api'] : ['api', 'inProcess', 'bare'];
+    const sideOrder: (keyof typeof starts)[] =
+      k % 2 === 0 ? ['bare', 'inProcess', 'bareHttp', 'api'] : ['api', 'bareHttp', 'inProcess', 'bare'];
     const sides = {} as Record<keyof typeof starts, P1Side>;
-    for (const side of order) sides[side] = await measure(side, c);
-    const { bare, inProcess, api } = sides;
+    for (const side of sideOrder) sides[side] = await measure(side, c);
+    const { bare, inProcess, api, bareHttp } = sides;
     runs.push({
       concurrency: c,
       bare,
       inProcess,
       api,
+      bareHttp,
+      apiVsBareHttp: { throughput: ratio(api.perSecond, bareHttp.perSecond), p99: ratio(api.p99Ms, bareHttp.p99Ms) },
+      bareHttpVsBare: { throughput: ratio(bareHttp.perSecond, bare.perSecond), p99: ratio(bareHttp.p99Ms, bare.p99Ms) },
       throughputRatio: ratio(api.perSecond, bare.perSecond),
       p50Ratio: ratio(api.p50Ms, bare.p50Ms),
       p99Ratio: ratio(api.p99Ms, bare.p99Ms),
@@ -147,5 +199,6 @@ async function measureStarts(b: BenchStack, o: P1Options, say: (m: string) => vo
     });
   }
   http.close();
+  floorHttp.close();
   return { payloadBytes: payload.length, ...(o.pin ? { pinned: true } : {}), runs };
 }

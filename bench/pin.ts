@@ -10,12 +10,13 @@ export function pinToCpus(pid: number, cpus: string): void {
   execFileSync('taskset', ['--all-tasks', '--pid', '--cpu-list', cpus, String(pid)], { stdio: 'ignore' });
 }
 
-/** Temporal on CPU 0; the API and this process (the load) on CPU 1. Returns how to undo it. */
-export function pinForP1(pids: { temporal?: number; api?: number; bench?: number }): () => void {
+/** Temporal on CPU 0; the API, the bare HTTP server (P1's floor) and this process (the load) on CPU 1. */
+export function pinForP1(pids: { temporal?: number; api?: number; bareHttp?: number; bench?: number }): () => void {
   const pinned = (
     [
       [pids.temporal, '0'],
       [pids.api, '1'],
+      [pids.bareHttp, '1'],
       [pids.bench, '1'],
     ] as const
   ).filter((p): p is [number, '0' | '1'] => p[0] !== undefined);

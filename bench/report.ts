@@ -40,6 +40,23 @@ export function markdownTable(run: BenchRun): string {
         '',
       ]);
     }
+    if (r.bareHttp && r.bareHttpVsBare && r.apiVsBareHttp) {
+      const floor = cpuPerStart(r.bareHttp.cpuMsPerStart);
+      rows.push([
+        `P1 c${r.concurrency}: a bare node:http server in front of the bare start vs bare (starts/s · p99 · CPU ms per start): the least an HTTP hop costs`,
+        `${r.bareHttp.perSecond} · ${r.bareHttp.p99Ms} · ${floor.total.toFixed(2)}`,
+        `${r.bare.perSecond} · ${r.bare.p99Ms} · ${bare.total.toFixed(2)}`,
+        `${r.bareHttpVsBare.throughput}× · ${r.bareHttpVsBare.p99}×`,
+        '',
+      ]);
+      rows.push([
+        `P1 c${r.concurrency}: API vs that bare HTTP server (what ours adds beyond any HTTP hop)`,
+        '',
+        '',
+        `${r.apiVsBareHttp.throughput}× · ${r.apiVsBareHttp.p99}×`,
+        '',
+      ]);
+    }
   }
   if (p2) {
     rows.push([

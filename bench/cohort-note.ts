@@ -1,20 +1,22 @@
 /**
- * `npm run bench:cohort-note` — what the funnel's cohort note (one statement per order,
- * src/db/replenishment-conversions.ts) costs PostgreSQL and the API: the named statement the API sends vs the same text
- * planned on every call (the baseline), alternating on one connection in the same run, in a database of its own. CPU
- * is read from /proc for the PostgreSQL backend (so the server must run on this machine: DATABASE_URL, default the
- * local one) and from process.cpuUsage for the client.
+ * `npm run bench:cohort-note` — what the funnel's cohort notes (src/db/replenishment-conversions.ts) cost PostgreSQL
+ * and the API when orders arrive together: notes grouped while a statement is in flight (group commit, what the API
+ * does) vs one statement per order (the baseline, as before), 16 orders at a time over one connection, sides
+ * alternating in the same run, in a database of its own. CPU is read from /proc for the PostgreSQL backend (so the
+ * server must run on this machine: DATABASE_URL, default the local one) and from process.cpuUsage for the client.
  */
 import { createChaosDatabase } from '../chaos/database';
 import { createPool } from '../src/db/pool';
 import { migrate } from '../src/db/migrate';
-import { NOTE_AND_CONVERT_SQL, noteAndConvertValues } from '../src/db/replenishment-conversions';
+import { ReplenishmentConversions } from '../src/db/replenishment-conversions';
 import type { OrderCohort } from '../src/db/order-cohorts';
 import { cpuMs } from './meter';
-import { ratio } from './load';
+import { closedLoop, ratio } from './load';
 
 const NOTES_PER_ROUND = 1_000;
 const ROUNDS = 3;
+/** Orders whose notes are in flight at once, as at P1's concurrency 16. */
+const CONCURRENCY = 16;
 
 interface Side {
   backendMsPerNote: number;
@@ -41,18 +43,21 @@ async function main(): Promise<void> {
           skus: ['SERUM-30', 'TOWEL-01'],
         };
       };
+      const conversions = new ReplenishmentConversions(pool);
       const sides = {
-        named: (c: OrderCohort) =>
-          pool.query({ name: 'note-and-convert', text: NOTE_AND_CONVERT_SQL, values: noteAndConvertValues(c) }),
-        plannedEachTime: (c: OrderCohort) => pool.query(NOTE_AND_CONVERT_SQL, noteAndConvertValues(c)),
+        grouped: (c: OrderCohort) => conversions.noteAndConvert(c),
+        onePerOrder: (c: OrderCohort) => conversions.noteAndConvertMany([c]),
       };
-      const totals = { named: [0, 0, 0], plannedEachTime: [0, 0, 0] };
-      for (const side of Object.keys(sides) as (keyof typeof sides)[])
-        for (let i = 0; i < 100; i++) await sides[side](cohort()); // warm-up
+      const totals = { grouped: [0, 0, 0], onePerOrder: [0, 0, 0] };
+      const run = async (side: keyof typeof sides, n: number) => {
+        const result = await closedLoop(n, CONCURRENCY, () => sides[side](cohort()).then(() => undefined));
+        if (result.failures) throw new Error(`${side}: ${result.failures} notes failed (${result.firstFailure})`);
+      };
+      for (const side of Object.keys(sides) as (keyof typeof sides)[]) await run(side, 100); // warm-up
       for (let round = 0; round < ROUNDS; round++) {
         for (const side of Object.keys(sides) as (keyof typeof sides)[]) {
           const [b0, c0, t0] = [cpuMs(backend) ?? NaN, process.cpuUsage(), performance.now()];
-          for (let i = 0; i < NOTES_PER_ROUND; i++) await sides[side](cohort());
+          await run(side, NOTES_PER_ROUND);
           const c = process.cpuUsage(c0);
           const t = totals[side];
           t[0]! += (cpuMs(backend) ?? NaN) - b0;
@@ -66,15 +71,17 @@ async function main(): Promise<void> {
         clientMsPerNote: round3(c! / n),
         wallMsPerNote: round3(w! / n),
       });
-      const named = per(totals.named);
-      const base = per(totals.plannedEachTime);
-      console.log(`cohort note, ${n} per side (PostgreSQL backend CPU · API client CPU · wall, ms per note):`);
+      const grouped = per(totals.grouped);
+      const base = per(totals.onePerOrder);
       console.log(
-        `  named statement:     ${named.backendMsPerNote} · ${named.clientMsPerNote} · ${named.wallMsPerNote}`,
+        `cohort notes, ${n} per side, ${CONCURRENCY} at a time (PostgreSQL backend CPU · API client CPU · wall, ms per note):`,
       );
-      console.log(`  planned every call:  ${base.backendMsPerNote} · ${base.clientMsPerNote} · ${base.wallMsPerNote}`);
       console.log(
-        `  ratio named / planned: backend ${ratio(named.backendMsPerNote, base.backendMsPerNote)}×, client ${ratio(named.clientMsPerNote, base.clientMsPerNote)}×, wall ${ratio(named.wallMsPerNote, base.wallMsPerNote)}×`,
+        `  grouped:             ${grouped.backendMsPerNote} · ${grouped.clientMsPerNote} · ${grouped.wallMsPerNote}`,
+      );
+      console.log(`  one per order:       ${base.backendMsPerNote} · ${base.clientMsPerNote} · ${base.wallMsPerNote}`);
+      console.log(
+        `  ratio grouped / one per order: backend ${ratio(grouped.backendMsPerNote, base.backendMsPerNote)}×, client ${ratio(grouped.clientMsPerNote, base.clientMsPerNote)}×, wall ${ratio(grouped.wallMsPerNote, base.wallMsPerNote)}×`,
       );
     } finally {
       await pool.end();

@@ -95,3 +95,66 @@ it('notes a new order and answers what it converts in one statement; the same or
   expect(rows).toEqual([{ locale: 'lv', skus: [chainSku] }]);
   expect(await conversions.noteAndConvert(reorder)).toEqual([]);
 });
+
+describe('notes that arrive together (group commit)', () => {
+  const chainOf = async (name: string) => {
+    const customerId = seed.id(`cus-${name}`);
+    const chainSku = seed.id(`sku-${name}`);
+    await seed.message({
+      orderId: seed.id(`ord-${name}-first`),
+      journeyId: `replenish-${customerId}-${chainSku}`,
+      step: `chain-${name}:reminder-1`,
+      channel: 'email',
+      messageType: 'replenishment_reminder',
+      status: 'sent',
+      sentAt: '2019-08-03T10:00:00Z',
+    });
+    return (orderName: string, placedAt: string) => ({
+      orderId: seed.id(`ord-${name}-${orderName}`),
+      customerId,
+      locale: 'en',
+      placedAt: new Date(placedAt),
+      skus: [chainSku],
+    });
+  };
+
+  it('credits a reminder to the earlier of two reorders in one statement, and a repeated order once', async () => {
+    const reorder = await chainOf('batch');
+    const earlier = reorder('a', '2019-08-05T09:00:00Z');
+    const later = reorder('b', '2019-08-06T09:00:00Z');
+    // Listed later first: the statement orders them by when they were placed, not by the list.
+    expect(await conversions.noteAndConvertMany([later, earlier, earlier])).toEqual([[], ['email'], []]);
+    const { rows } = await pool.query('SELECT order_id FROM order_cohorts WHERE order_id = ANY ($1) ORDER BY 1', [
+      [earlier.orderId, later.orderId],
+    ]);
+    expect(rows).toHaveLength(2);
+    expect(await conversions.noteAndConvertMany([earlier])).toEqual([[]]); // noted before: converts nothing again
+  });
+
+  it('answers every note from fewer statements than notes when they arrive while one is in flight', async () => {
+    const reorders = await Promise.all(['x', 'y', 'z'].map((n) => chainOf(`group-${n}`)));
+    const grouped = new ReplenishmentConversions(pool);
+    const statements = jest.spyOn(pool, 'query');
+    try {
+      const orders = reorders.flatMap((reorder) => [
+        reorder('1', '2019-08-05T09:00:00Z'),
+        reorder('2', '2019-08-07T09:00:00Z'),
+      ]);
+      const answers = await Promise.all(orders.map((o) => grouped.noteAndConvert(o)));
+      expect(answers).toEqual([['email'], [], ['email'], [], ['email'], []]);
+      expect(statements.mock.calls.length).toBeLessThan(orders.length);
+    } finally {
+      statements.mockRestore();
+    }
+  });
+
+  it('fails the notes of a statement that fails, and answers the notes after it', async () => {
+    const reorder = await chainOf('after-failure');
+    const grouped = new ReplenishmentConversions(pool);
+    const broken = { ...reorder('bad', '2019-08-05T09:00:00Z'), placedAt: new Date(Number.NaN) };
+    const failing = grouped.noteAndConvert(broken); // alone: its statement goes at once
+    const next = grouped.noteAndConvert(reorder('good', '2019-08-05T10:00:00Z')); // waits for it, goes in the next
+    await expect(failing).rejects.toThrow();
+    await expect(next).resolves.toEqual(['email']);
+  });
+});

@@ -148,13 +148,12 @@ describe('notes that arrive together (group commit)', () => {
     }
   });
 
-  it('fails the notes of a statement that fails, and answers the notes after it', async () => {
+  it('fails every note of a statement that fails, and answers the notes after it', async () => {
     const reorder = await chainOf('after-failure');
     const grouped = new ReplenishmentConversions(pool);
     const broken = { ...reorder('bad', '2019-08-05T09:00:00Z'), placedAt: new Date(Number.NaN) };
-    const failing = grouped.noteAndConvert(broken); // alone: its statement goes at once
-    const next = grouped.noteAndConvert(reorder('good', '2019-08-05T10:00:00Z')); // waits for it, goes in the next
-    await expect(failing).rejects.toThrow();
-    await expect(next).resolves.toEqual(['email']);
+    const together = [grouped.noteAndConvert(broken), grouped.noteAndConvert(reorder('fine', '2019-08-05T10:00:00Z'))];
+    for (const note of together) await expect(note).rejects.toThrow();
+    await expect(grouped.noteAndConvert(reorder('later', '2019-08-05T11:00:00Z'))).resolves.toEqual(['email']);
   });
 });

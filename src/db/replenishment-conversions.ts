@@ -15,11 +15,7 @@ export class ReplenishmentConversions {
   private flushing = false;
   private linger: NodeJS.Timeout | undefined;
 
-  /** `lingerMs`: how long the first note waiting gathers others before they go (noteAndConvert). */
-  constructor(
-    private readonly pool: Pool,
-    private readonly lingerMs = NOTE_LINGER_MS,
-  ) {}
+  constructor(private readonly pool: Pool) {}
 
   /** The channels of the reminders this order converts (one entry per reminder message). */
   async convertedBy(order: OrderCohort): Promise<Channel[]> {
@@ -34,7 +30,7 @@ export class ReplenishmentConversions {
 
   /**
    * Notes a new order's cohort (as OrderCohorts.note) and answers what it converts. The API does this for every order,
-   * after its answer, so a note may wait: notes are gathered for up to `lingerMs` (or until a statement in flight
+   * after its answer, so a note may wait: notes are gathered for up to NOTE_LINGER_MS (or until a statement in flight
    * ends) and go together in one statement (group commit). Under load many orders share one round trip and one
    * execution (`npm run bench:cohort-note`: PostgreSQL and API CPU per note against a statement per order); a note
    * waiting when the process stops is lost, as one a crash loses, and the report falls back on the order's journey
@@ -46,7 +42,7 @@ export class ReplenishmentConversions {
       this.waiting.push({ order, resolve, reject });
       if (this.flushing) return; // goes in the next statement, as soon as this one ends
       if (this.waiting.length >= MAX_NOTES_PER_STATEMENT) this.flushNow();
-      else this.linger ??= setTimeout(() => this.flushNow(), this.lingerMs).unref();
+      else this.linger ??= setTimeout(() => this.flushNow(), NOTE_LINGER_MS).unref();
     });
   }
 
@@ -105,7 +101,7 @@ const NOTE_LINGER_MS = 20;
 const MAX_NOTES_PER_STATEMENT = 200;
 
 /** NOTE_AND_CONVERT_MANY_SQL's one parameter: the orders as a JSON array. */
-export function noteAndConvertValues(orders: OrderCohort[]): unknown[] {
+function noteAndConvertValues(orders: OrderCohort[]): unknown[] {
   return [
     JSON.stringify(
       orders.map((o) => ({
@@ -143,7 +139,7 @@ const REMINDERS_CONVERTED = `reminders AS (
  * for each order noted by this statement. The earlier orders it looks for are those noted before and those in the
  * same list, since the statement cannot see its own inserts.
  */
-export const NOTE_AND_CONVERT_MANY_SQL = `WITH input AS (
+const NOTE_AND_CONVERT_MANY_SQL = `WITH input AS (
          SELECT DISTINCT ON (order_id) order_id, customer_id, locale, placed_at, skus
          FROM jsonb_to_recordset($1::jsonb)
            AS i(order_id text, customer_id text, locale text, placed_at timestamptz, skus text[])

@@ -18,6 +18,9 @@ export class BenchHttp {
   /** 503 answers retried (after Retry-After, as a caller should) since this client was made. */
   retried503 = 0;
 
+  /** Each call's time as its caller waited (retries included), by method and route (the order id left out). */
+  readonly waited = new Map<string, number[]>();
+
   /**
    * JSON request as checkout (or support); resolves with status and parsed body when the status is expected. A 503
    * (journey_unavailable: no worker answered in time) is retried up to `retries503` times, as fulfilment would.
@@ -35,6 +38,8 @@ export class BenchHttp {
       ...options.headers,
     };
     if (payload !== undefined) headers['content-type'] = 'application/json';
+    const route = `${method} ${path.replace(/^\/v1\/orders\/[^/]+/, '/v1/orders/:id')}`;
+    const t0 = performance.now();
     for (let attempt = 0; ; attempt++) {
       const answer = await this.raw(method, path, payload, headers);
       if (answer.status === 503 && !expect.includes(503) && attempt < (options.retries503 ?? 0)) {
@@ -44,6 +49,9 @@ export class BenchHttp {
       }
       if (!expect.includes(answer.status))
         throw new Error(`${method} ${path} → ${answer.status} ${answer.text.slice(0, 200)}`);
+      const times = this.waited.get(route) ?? [];
+      if (!times.length) this.waited.set(route, times);
+      times.push(performance.now() - t0);
       return { status: answer.status, body: (answer.text ? JSON.parse(answer.text) : undefined) as T };
     }
   }

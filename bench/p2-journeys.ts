@@ -16,6 +16,7 @@ import { runTag } from './orders';
 import { LATE_REPLENISHMENT_DAYS } from './p3-history';
 import { BASELINE_TASK_QUEUE, type BenchStack } from './stack';
 import { playStory } from './stories';
+import { scrapeHistograms, taskTimes } from './sdk-metrics';
 
 export interface P2Options {
   journeys: number;
@@ -42,8 +43,20 @@ export interface P2Result {
   baseline: P2Side;
   completionRatio: number;
   ledger: { expected: number; sent: number; lost: number; duplicated: number; failedOrSkipped: number };
+  /**
+   * The journey worker's tasks during the journeys' side, from its SDK metrics: how long they waited to be taken
+   * (schedule_to_start) and ran (execution), by kind (absent in results before it was recorded).
+   */
+  workerTasks?: Record<string, { tasks: number; meanMs?: number }>;
   /** Scripts that failed (after retries), and 503s retried on the way: the journeys' worker was saturated. */
-  script: { failures: number; firstFailure?: string; retried503: number; seconds: number };
+  script: {
+    failures: number;
+    firstFailure?: string;
+    retried503: number;
+    seconds: number;
+    /** What the scripts waited for, by call (absent in results before it was recorded). */
+    waited?: Record<string, { calls: number; p50Ms: number; p99Ms: number; totalSeconds: number }>;
+  };
 }
 
 export async function benchJourneys(
@@ -59,6 +72,7 @@ export async function benchJourneys(
   const orderIds = Array.from({ length: o.journeys }, (_, i) => `p2${tag}-${i}`);
 
   say(`P2: ${o.journeys} journeys through the API at concurrency ${o.concurrency}`);
+  const tasksBefore = await scrapeHistograms(b.stack.workerSdkMetricsUrl);
   let before = cpuSnapshot(b.pids());
   const driven = await closedLoop(o.journeys, o.concurrency, (i) =>
     playStory(http, 'happy', orderIds[i]!, LATE_REPLENISHMENT_DAYS).then(() => undefined),
@@ -69,6 +83,9 @@ export async function benchJourneys(
   const journeyQuery = `TaskQueue="${taskQueue}" AND WorkflowType="orderJourney" AND WorkflowId STARTS_WITH "order-p2${tag}-"`;
   await waitUntilClosed(client, journeyQuery, o.timeoutMs);
   const journey = await side(client, journeyQuery, o.journeys, cpuDelta(before, cpuSnapshot(b.pids())));
+  const workerTasks = taskTimes(tasksBefore, await scrapeHistograms(b.stack.workerSdkMetricsUrl));
+  for (const [name, t] of Object.entries(workerTasks))
+    say(`    worker ${name}: ${t.tasks}${t.meanMs === undefined ? '' : ` tasks, mean ${t.meanMs} ms`}`);
   say(
     `  journeys: ${journey.completionSeconds} s, per journey p50 ${journey.journeyP50Seconds} s, ${journey.notCompleted} not completed`,
   );
@@ -78,7 +95,15 @@ export async function benchJourneys(
     ...(driven.firstFailure ? { firstFailure: driven.firstFailure } : {}),
     retried503: http.retried503,
     seconds: round(driven.wallMs / 1000),
+    waited: Object.fromEntries(
+      [...http.waited].map(([route, ms]) => [
+        route,
+        { calls: ms.length, ...percentiles(ms), totalSeconds: round(ms.reduce((a, t) => a + t, 0) / 1000) },
+      ]),
+    ),
   };
+  for (const [route, w] of Object.entries(script.waited))
+    say(`    ${route}: ${w.calls} calls, p50 ${w.p50Ms} ms, p99 ${w.p99Ms} ms, ${w.totalSeconds} s in all`);
 
   say(`P2: ${o.journeys} baseline workflows (${JSON.stringify(shape)}) through a bare client`);
   before = cpuSnapshot(b.pids());
@@ -114,6 +139,7 @@ export async function benchJourneys(
     // Baseline time over the journeys' time: 1.0 means as fast as bare Temporal, lower is slower.
     completionRatio: ratio(baseline.completionSeconds, journey.completionSeconds),
     script,
+    workerTasks,
     ledger: {
       expected: o.expectedMessages * o.journeys,
       sent: sentRows.length,

@@ -73,6 +73,16 @@ export function markdownTable(run: BenchRun): string {
       '',
       '',
     ]);
+    const shipments = p2.script.waited?.['POST /v1/orders/:id/shipments'];
+    const waitedMs = p2.workerTasks?.workflow_task_schedule_to_start?.meanMs;
+    if (shipments && waitedMs !== undefined)
+      rows.push([
+        "P2 why: a shipment's update waits for the journey's first workflow task (p50 ms) · the worker's tasks waited (mean ms)",
+        `${shipments.p50Ms} · ${waitedMs}`,
+        '',
+        '',
+        '',
+      ]);
     rows.push([
       'P2 messages lost / duplicated',
       `${p2.ledger.lost} / ${p2.ledger.duplicated} (of ${p2.ledger.expected})`,

@@ -30,6 +30,8 @@ export interface Stack {
   /** The copy of the service's code every API and worker start of this run uses (see snapshotTree). */
   tree: { root: string; commit: string; uncommittedFiles: number };
   apiUrl: string;
+  /** The journey worker's Temporal SDK metrics (Prometheus text; bench/sdk-metrics.ts reads them). */
+  workerSdkMetricsUrl: string;
   temporal: ChaosTemporalServer;
   database: ChaosDatabase;
   /** The cuttable proxy between the services and PostgreSQL; absent when the stack was asked to go direct. */
@@ -130,6 +132,7 @@ export async function startStack(say: (msg: string) => void, options: StackOptio
 
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const workerSdkMetricsPort = await freePort();
     const baseEnv = serviceEnv({
       temporalAddress: temporal.address,
       databaseUrl: pgProxy ? database.urlVia(pgProxy.port) : database.url,
@@ -138,7 +141,7 @@ export async function startStack(say: (msg: string) => void, options: StackOptio
       sendgridUrl: sendgrid.url,
       twilioUrl: twilio.url,
       workerMetricsPort: await freePort(),
-      workerSdkMetricsPort: await freePort(),
+      workerSdkMetricsPort,
     });
     let services: { worker: ServiceProcess; api: ServiceProcess } | undefined;
     const stopServices = async () => {
@@ -188,6 +191,7 @@ export async function startStack(say: (msg: string) => void, options: StackOptio
       dir,
       tree,
       apiUrl,
+      workerSdkMetricsUrl: `http://127.0.0.1:${workerSdkMetricsPort}/metrics`,
       temporal,
       database,
       pgProxy,

@@ -28,6 +28,7 @@ import { connectionOptions } from './temporal/connection';
 import { encryptedDataConverter } from './temporal/data-converter';
 import { createJourneyWorkers, type WorkerGroup } from './temporal/journey-workers';
 import { journeyWorkflowsSource } from './temporal/workflow-bundle';
+import { prepareTemplates } from './templates';
 import { serveMetrics } from './observability/metrics-server';
 import { sdkLogger } from './observability/sdk-logger';
 import {
@@ -78,6 +79,9 @@ export async function createJourneyWorker(
       metrics?.messages.inc({ message_type: messageType, channel, outcome: 'uncertain_retry' }),
   });
   const activities = metrics ? instrumentActivities(built, metrics) : built;
+  // The email layouts compiled now, off the event loop: otherwise the first email compiles them synchronously and
+  // stalls every journey, activity and heartbeat of the process for about half a second.
+  await prepareTemplates();
   return createJourneyWorkers({
     connection,
     namespace: config.temporal.namespace,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Mustache from 'mustache';
 import { SOURCES_DIR } from './catalogue';
 import { escapeHtml } from './html';
-import { compileMjml, compileMjmlSync } from './mjml-compiler';
+import { compileMjmlInThread, compileMjmlSync } from './mjml-compiler';
 
 export type Direction = 'ltr' | 'rtl';
 
@@ -52,16 +52,24 @@ export function layoutMjml(dir: Direction): string {
 
 const compiled = new Map<Direction, string>();
 
-/** Compiles both layouts without blocking the event loop; after this, rendering never waits for MJML. */
+/**
+ * Compiles both layouts in worker threads without blocking the event loop (and without keeping MJML loaded in this
+ * one); after this, rendering never waits for MJML.
+ */
 export async function prepareEmailLayouts(): Promise<void> {
   await Promise.all(
     (['ltr', 'rtl'] as const).map(async (dir) => {
       if (!compiled.has(dir)) {
-        const html = await compileMjml(layoutMjml(dir));
+        const html = await compileMjmlInThread(layoutMjml(dir));
         if (!compiled.has(dir)) compiled.set(dir, html);
       }
     }),
   );
+}
+
+/** The directions whose layout is compiled already (rendering them never compiles). */
+export function compiledDirections(): Direction[] {
+  return [...compiled.keys()];
 }
 
 function compiledLayout(dir: Direction): string {

@@ -1,8 +1,9 @@
 /**
  * MJML → HTML. MJML 5 compiles asynchronously, but `renderEmail` is synchronous (its callers spread its result), so the
- * layout is compiled either ahead of time with `compileMjml` (await it: nothing blocks), or, on first use without that,
- * with `compileMjmlSync`: the same compiler in a worker thread while this thread waits for its answer (about half a
- * second, once per process and direction, most of it loading MJML). The compiled layout is cached by the caller.
+ * layout is compiled either ahead of time with `compileMjmlInThread` (await it: nothing blocks), or, on first use
+ * without that, with `compileMjmlSync`: the same compiler in a worker thread while this thread waits for its answer
+ * (about half a second, once per process and direction, most of it loading MJML). Both leave MJML out of this thread's
+ * heap. `compileMjml` compiles in this thread (the bench and tests). The compiled layout is cached by the caller.
  */
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
@@ -40,7 +41,10 @@ try {
 }
 `;
 
-export function compileMjmlSync(source: string): string {
+type Answer = { html?: string; error?: string } | undefined;
+
+/** The compiler in a worker thread of its own: MJML is loaded there and goes with the thread. */
+function startCompiler(source: string) {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER_SCRIPT, {
@@ -48,16 +52,47 @@ export function compileMjmlSync(source: string): string {
     workerData: { signal, port: port2, mjmlPath: require.resolve('mjml'), source, options: MJML_OPTIONS },
     transferList: [port2],
   });
-  try {
-    if (Atomics.wait(signal, 0, 0, SYNC_TIMEOUT_MS) === 'timed-out') {
-      throw new Error(`MJML did not compile the email layout within ${SYNC_TIMEOUT_MS / 1000} s`);
-    }
-    const answer = receiveMessageOnPort(port1)?.message as { html?: string; error?: string } | undefined;
-    if (!answer?.html)
-      throw new Error(`MJML could not compile the email layout: ${answer?.error ?? 'no answer from the compiler'}`);
-    return answer.html;
-  } finally {
+  const done = () => {
     port1.close();
     void worker.terminate();
+  };
+  return { signal, port: port1, worker, done };
+}
+
+function htmlOf(answer: Answer): string {
+  if (!answer?.html)
+    throw new Error(`MJML could not compile the email layout: ${answer?.error ?? 'no answer from the compiler'}`);
+  return answer.html;
+}
+
+const timedOut = () => new Error(`MJML did not compile the email layout within ${SYNC_TIMEOUT_MS / 1000} s`);
+
+export function compileMjmlSync(source: string): string {
+  const { signal, port, done } = startCompiler(source);
+  try {
+    if (Atomics.wait(signal, 0, 0, SYNC_TIMEOUT_MS) === 'timed-out') throw timedOut();
+    return htmlOf(receiveMessageOnPort(port)?.message as Answer);
+  } finally {
+    done();
+  }
+}
+
+/**
+ * The same compiler in a worker thread, awaited without blocking: for long-lived processes (the journey worker)
+ * that compile ahead of time and should not keep MJML's ~100 MB loaded for the rest of their life.
+ */
+export async function compileMjmlInThread(source: string): Promise<string> {
+  const { port, worker, done } = startCompiler(source);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const answer = await new Promise<Answer>((resolve, reject) => {
+      port.once('message', resolve);
+      worker.once('error', reject);
+      timer = setTimeout(() => reject(timedOut()), SYNC_TIMEOUT_MS);
+    });
+    return htmlOf(answer);
+  } finally {
+    clearTimeout(timer);
+    done();
   }
 }

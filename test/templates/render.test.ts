@@ -15,7 +15,7 @@ import {
 } from '../../src/templates';
 import { fill } from '../../src/templates/catalogue';
 import { layoutMjml } from '../../src/templates/email-layout';
-import { compileMjml, compileMjmlSync } from '../../src/templates/mjml-compiler';
+import { compileMjml, compileMjmlInThread, compileMjmlSync } from '../../src/templates/mjml-compiler';
 import { smsSegments } from '../../src/templates/sms-segments';
 import { plainSpaces, SHOP } from './shop';
 
@@ -258,15 +258,18 @@ describe('the catalogues and the layout', () => {
     expect(() => fill('{{#items}}{{sku}}{{/items}}', { items: 'A' })).toThrow(/\{\{sku\}\}/);
   });
 
-  it('compiles the MJML layout to the same HTML in a worker thread as in process', async () => {
+  it('compiles the MJML layout to the same HTML in a worker thread, waited for or awaited, as in process', async () => {
     for (const dir of ['ltr', 'rtl'] as const) {
-      expect(compileMjmlSync(layoutMjml(dir))).toBe(await compileMjml(layoutMjml(dir)));
+      const inProcess = await compileMjml(layoutMjml(dir));
+      expect(compileMjmlSync(layoutMjml(dir))).toBe(inProcess);
+      expect(await compileMjmlInThread(layoutMjml(dir))).toBe(inProcess);
     }
   });
 
   it('reports an MJML error instead of sending a broken layout', async () => {
     const broken = '<mjml><mj-body><mj-section><mj-text>text outside a column</mj-text></mj-section></mj-body></mjml>';
     expect(() => compileMjmlSync(broken)).toThrow(/MJML could not compile/);
+    await expect(compileMjmlInThread(broken)).rejects.toThrow(/MJML could not compile/);
     await expect(compileMjml(broken)).rejects.toThrow();
   });
 });

@@ -79,7 +79,8 @@ export function compileMjmlSync(source: string): string {
 
 /**
  * The same compiler in a worker thread, awaited without blocking: for long-lived processes (the journey worker)
- * that compile ahead of time and should not keep MJML's ~100 MB loaded for the rest of their life.
+ * that compile ahead of time and should not keep MJML loaded for the rest of their life
+ * (the worker's RSS at start was 27 MB larger with MJML compiled in process).
  */
 export async function compileMjmlInThread(source: string): Promise<string> {
   const { port, worker, done } = startCompiler(source);

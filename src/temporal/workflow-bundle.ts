@@ -19,12 +19,14 @@ export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
 export type JourneyWorkflows = { workflowsPath: string } | { workflowBundle: WorkflowBundleOption };
 
 /**
- * Workflow interceptors bundled with the workflows: summaries for the timers the SDK starts by itself, and the journey
- * view's publishing at the end of each activation.
+ * Workflow interceptors bundled with the workflows: summaries for the timers the SDK starts by itself, the journey
+ * view's publishing at the end of each activation, and one search-attribute upsert per activation (in runs since its
+ * patch).
  */
 export const WORKFLOW_INTERCEPTOR_MODULES = [
   require.resolve('../workflows/timer-summaries'),
   require.resolve('../workflows/view-publishing'),
+  require.resolve('../workflows/search-attribute-upserts'),
 ];
 
 /**

@@ -8,7 +8,8 @@
  * the view shows as done is never done again, and every due time is where it was.
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { sincePatch, takePatchFloor } from './patches';
+import { sinceFloor, sincePatch, takePatchFloor } from './patches';
+import { mergeUpsertsPerActivation } from './search-attribute-upserts';
 import { journeyQuery } from './definitions';
 import { Journey } from './journey';
 import type { JourneyInput, JourneyResult } from './journey-input';
@@ -41,6 +42,7 @@ export const CUSTOMER_LIFECYCLE_PATCH = 'tell-customer-lifecycle';
 
 export async function orderJourney(input: JourneyInput): Promise<JourneyResult> {
   takePatchFloor(); // first, before any patch is asked (src/workflows/patches.ts)
+  if (sinceFloor(2)) mergeUpsertsPerActivation(); // released with floor 2
   const journey = new Journey(input);
   setHandler(journeyQuery, () => journey.view);
   publishViewOf(() => journey.view, journey.run);

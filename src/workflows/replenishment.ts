@@ -25,7 +25,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { sincePatch, takePatchFloor } from './patches';
+import { sinceFloor, sincePatch, takePatchFloor } from './patches';
 import type { MessageOutcome, SendCustomerMessageInput } from '../activities';
 import { addMs, daysToMs, minutesOf } from '../domain/durations';
 import type { Channel } from '../domain/order';
@@ -108,7 +108,10 @@ export async function replenishment(input: ReplenishmentInput): Promise<Replenis
   const max = input.policy.maxUnansweredReplenishmentReminders;
   const intervalMs = daysToMs(input.policy, input.intervalDays);
   const dueAt = addMs(now(), intervalMs);
-  upsertSearchAttributes([{ key: JourneyStageKey, value: 'replenishing' }]);
+  // The journey starts a chain with its stage set, and continue-as-new carries it on: since floor 2 a run upserts it
+  // only where it is missing (a billed action and an event per reminder otherwise).
+  if (!sinceFloor(2) || workflowInfo().typedSearchAttributes.get(JourneyStageKey) !== 'replenishing')
+    upsertSearchAttributes([{ key: JourneyStageKey, value: 'replenishing' }]);
   setCurrentDetails(
     `**Replenishment** of ${input.sku} (${input.itemName}) every ${input.intervalDays} days\n\n` +
       `- counting from order ${input.orderId}\n- next reminder: ${minutesOf(dueAt)} UTC\n` +

@@ -5,6 +5,7 @@ import { nextSendTime } from '../../src/domain/quiet-hours';
 import { TrackingUpdate } from '../../src/domain/tracking-status';
 import { CarrierError, type CarrierTracking } from '../../src/providers/carriers/types';
 import { PATCH_FLOOR } from '../../src/workflows/patches';
+import { JourneyStageKey, ShipmentStatusKey } from '../../src/workflows/search-attributes';
 import { HAPPY_PATH_EMAILS } from '../helpers/fixtures';
 import { temporal } from '@temporalio/proto';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
@@ -23,6 +24,21 @@ const WORKFLOW_TASK_EVENTS = new Set([
 const WORK_EVENTS_BOUND = 115;
 
 const HOUR = DAY / 24;
+
+/**
+ * For each workflow task, the keys each of its search-attribute upserts set, sorted (the SDK's own
+ * TemporalChangeVersion upserts beside patch markers left out).
+ */
+function upsertsByWorkflowTask(events: temporal.api.history.v1.IHistoryEvent[]): string[][][] {
+  const tasks: string[][][] = [];
+  for (const e of events) {
+    if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) tasks.push([]);
+    const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+    const keys = Object.keys(fields ?? {}).filter((k) => k !== 'TemporalChangeVersion');
+    if (keys.length > 0) tasks.at(-1)!.push(keys.sort());
+  }
+  return tasks;
+}
 
 /** A carrier that answers polls from what the test tells it (the carrier APIs themselves are tested elsewhere). */
 class ScriptedCarrier implements CarrierTracking {
@@ -102,6 +118,13 @@ describe('delivery', () => {
         return (JSON.parse(Buffer.from(data).toString()) as { id: string }).id;
       });
     expect(patchIds).toEqual([PATCH_FLOOR]);
+    // One upsert of our search attributes per workflow task (floor 2): the stage and the parcels' status that moved
+    // together (the first parcel, the delivery) went in one upsert, not one each.
+    const upsertsPerTask = upsertsByWorkflowTask(events);
+    expect(upsertsPerTask.filter((upserts) => upserts.length > 1)).toEqual([]);
+    expect(upsertsPerTask.flat()).toContainEqual(['JourneyStage', 'ShipmentStatus']);
+    const attributes = (await story.handle.describe()).typedSearchAttributes;
+    expect([attributes.get(JourneyStageKey), attributes.get(ShipmentStatusKey)]).toEqual(['completed', 'delivered']);
   });
 
   it('split shipment: each parcel is announced and tracked on its own; the order counts as delivered when both are', async () => {

@@ -3,6 +3,7 @@
  * after unanswered reminders. Cosmetics come back every 70 days under the production policy.
  */
 import type { ReplenishmentOutcome } from '../../src/workflows/replenishment';
+import { JourneyStageKey } from '../../src/workflows/search-attributes';
 import { DAY, OrderStory, startJourneyWorld, untilIdle, type JourneyWorld } from '../helpers/journey-harness';
 import { uniqueId } from '../helpers/fixtures';
 
@@ -64,6 +65,12 @@ describe('replenishment', () => {
     const lastRun = await reminders.describe();
     // Continue-as-new each cycle: the last run holds one reminder's cycle (about 33 events), not all three (~100).
     expect(lastRun.historyLength).toBeLessThan(40);
+    // Its stage came with its start and each continue-as-new: no run upserts it again (patch floor 2).
+    expect(lastRun.typedSearchAttributes.get(JourneyStageKey)).toBe('replenishing');
+    const stageUpserts = (await reminders.fetchHistory()).events!.filter(
+      (e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.JourneyStage,
+    );
+    expect(stageUpserts).toEqual([]);
   });
 
   it('a reorder of the same item starts the wait over', async () => {

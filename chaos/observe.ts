@@ -3,6 +3,7 @@
  * that keeps failing), the message ledger in PostgreSQL, and the provider stubs (what customers actually got).
  * Also replays every finished journey's history on the current workflow code to catch nondeterminism.
  */
+import type * as WorkflowBundleModule from '../src/temporal/workflow-bundle';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -198,8 +199,13 @@ function workflowBundle(treeRoot: string): Promise<WorkflowBundle> {
   quietRuntime();
   if (bundledFrom !== treeRoot) {
     bundledFrom = treeRoot;
+    // With the snapshot's interceptors, as its worker bundles them: one of them merges a journey's search-attribute
+    // upserts (src/workflows/search-attribute-upserts.ts), so a replay without it would not be the worker's.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the snapshot's module, known only at run time
+    const snapshot = require(path.join(treeRoot, 'src', 'temporal', 'workflow-bundle')) as typeof WorkflowBundleModule;
     bundle = bundleWorkflowCode({
       workflowsPath: path.join(treeRoot, 'src', 'workflows'),
+      workflowInterceptorModules: snapshot.WORKFLOW_INTERCEPTOR_MODULES,
       logger: new DefaultLogger('ERROR'),
     });
   }

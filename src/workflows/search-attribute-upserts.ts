@@ -13,9 +13,19 @@ import type { ConcludeActivationInput, WorkflowInterceptorsFactory } from '@temp
 
 // Module state is per workflow execution (the SDK gives each workflow its own module instances).
 let merging = false;
+let installed = false;
 
-/** From now on this run's upserts are merged per activation; called once, at the run's start. */
+/**
+ * From now on this run's upserts are merged per activation; called once, at the run's start. A worker or replayer
+ * whose bundle lacks this interceptor would record (or expect) separate upserts for the run's whole life, so the
+ * workflow task fails here, with this message, until the bundle has it (the task is retried; nothing is lost).
+ */
 export function mergeUpsertsPerActivation(): void {
+  if (!installed)
+    throw new Error(
+      'the workflow bundle lacks src/workflows/search-attribute-upserts (WORKFLOW_INTERCEPTOR_MODULES): bundle the ' +
+        'workflows with it, as src/temporal/workflow-bundle.ts does',
+    );
   merging = true;
 }
 
@@ -34,12 +44,15 @@ export function mergeUpserts(commands: Commands): Commands {
   return commands.flatMap((c, i) => (i === first ? [merged] : c.upsertWorkflowSearchAttributes ? [] : [c]));
 }
 
-export const interceptors: WorkflowInterceptorsFactory = () => ({
-  internals: [
-    {
-      concludeActivation(input, next) {
-        return next(merging ? { ...input, commands: mergeUpserts(input.commands) } : input);
+export const interceptors: WorkflowInterceptorsFactory = () => {
+  installed = true;
+  return {
+    internals: [
+      {
+        concludeActivation(input, next) {
+          return next(merging ? { ...input, commands: mergeUpserts(input.commands) } : input);
+        },
       },
-    },
-  ],
-});
+    ],
+  };
+};

@@ -17,7 +17,7 @@ import { patched } from '@temporalio/workflow';
 /** The newest floor: what a workflow started now records. */
 export const PATCH_FLOOR = 'patch-floor-2';
 /** The floor before, recorded by runs started before floor 2 was released; they replay and run on through it. */
-export const FIRST_PATCH_FLOOR = 'patch-floor-1';
+const FIRST_PATCH_FLOOR = 'patch-floor-1';
 
 // Module state is per workflow execution (the SDK gives each workflow its own module instances).
 let floor: 0 | 1 | 2 = 0;

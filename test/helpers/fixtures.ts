@@ -14,7 +14,7 @@ export function uniqueId(prefix: string): string {
  * A Latvian mobile number of its own: consent is kept per address, so tests must not share one. A valid one (orders
  * refuse numbers outside the plan): 2x xxx xxx, never 23… (partly unallocated) — 9 million to choose from.
  */
-function uniquePhone(): string {
+export function uniquePhone(): string {
   const second = '012456789'[randomInt(0, 9)]!;
   return `+3712${second}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
 }

@@ -4,7 +4,7 @@
  * Skipped messages are in the ledger and the journey, with the reason.
  */
 import { CustomerSide, outcomes, unsubscribeLinkIn } from '../helpers/consent-harness';
-import { HAPPY_PATH_EMAILS } from '../helpers/fixtures';
+import { HAPPY_PATH_EMAILS, uniquePhone } from '../helpers/fixtures';
 import { DAY, OrderStory, startJourneyWorld, type JourneyWorld } from '../helpers/journey-harness';
 
 let world: JourneyWorld;
@@ -133,7 +133,7 @@ describe('marketing consent', () => {
 describe('SMS STOP', () => {
   it('stops SMS of both kinds — delivery updates and marketing — while email goes on', async () => {
     // A number of its own: an opt-out is per phone number, and every test file shares the database.
-    const phone = `+3712${String(Math.floor(Math.random() * 10_000_000)).padStart(7, '0')}`;
+    const phone = uniquePhone();
     const { story, trackingNumber } = await shipped({ phone });
     await customer.replyStop(story.order.phone!);
 

@@ -11,7 +11,7 @@ import { OutboxStore } from '../../src/db/outbox';
 import { WebhookInbox } from '../../src/db/webhook-events';
 import { OutboxProvider } from '../../src/providers/outbox/outbox-provider';
 import { testPool } from '../helpers/database';
-import { uniqueId } from '../helpers/fixtures';
+import { uniqueId, uniquePhone } from '../helpers/fixtures';
 import { TEST_SHOP } from '../helpers/temporal';
 import { TWILIO_ACCOUNT } from '../providers/messages';
 import { aSentMessage, ledgerRow, PUBLIC_BASE_URL, webhookApp } from './webhook-app';
@@ -40,7 +40,7 @@ function twilioPost(
 }
 
 const sid = () => `SM${uniqueId('x').replace(/\W/g, '').padEnd(32, '0').slice(0, 32)}`;
-const aPhone = () => `+3712${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+const aPhone = uniquePhone;
 
 function statusReport(messageSid: string, status: string, extra: Record<string, string> = {}) {
   return {

@@ -15,6 +15,19 @@ export async function closedLoop(
   concurrency: number,
   call: (i: number) => Promise<void>,
 ): Promise<LoadResult> {
+  return summarizeLoads(concurrency, [await loadPart(n, concurrency, call)]);
+}
+
+/** One closed-loop stretch, latencies kept raw, so that stretches of the same load can be summed (summarizeLoads). */
+export interface LoadPart {
+  n: number;
+  wallMs: number;
+  latencies: number[];
+  failures: number;
+  firstFailure?: string;
+}
+
+export async function loadPart(n: number, concurrency: number, call: (i: number) => Promise<void>): Promise<LoadPart> {
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
@@ -33,14 +46,21 @@ export async function closedLoop(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, n) }, lane));
-  const wallMs = performance.now() - t0;
+  return { n, wallMs: performance.now() - t0, latencies, failures, ...(firstFailure ? { firstFailure } : {}) };
+}
+
+/** Stretches of one load as one: throughput over their summed wall time, percentiles over all their latencies. */
+export function summarizeLoads(concurrency: number, parts: LoadPart[]): LoadResult {
+  const wallMs = parts.reduce((sum, p) => sum + p.wallMs, 0);
+  const latencies = parts.flatMap((p) => p.latencies);
+  const firstFailure = parts.find((p) => p.firstFailure)?.firstFailure;
   return {
-    n,
+    n: parts.reduce((sum, p) => sum + p.n, 0),
     concurrency,
     wallMs: round(wallMs),
     perSecond: round((latencies.length * 1000) / wallMs),
     ...percentiles(latencies),
-    failures,
+    failures: parts.reduce((sum, p) => sum + p.failures, 0),
     ...(firstFailure ? { firstFailure } : {}),
   };
 }

@@ -14,7 +14,7 @@ import type { JourneyRecords } from '../src/journeys/journey-service';
 import { JourneyService } from '../src/journeys/journey-service';
 import { orderSchema } from '../src/domain/order';
 import { demoPolicy } from '../src/domain/policy';
-import { closedLoop, ratio, type LoadResult } from './load';
+import { closedLoop, loadPart, ratio, summarizeLoads, type LoadPart, type LoadResult } from './load';
 import { BenchHttp } from './http';
 import { cpuDelta, cpuSnapshot } from './meter';
 import { benchOrder, runTag } from './orders';
@@ -26,6 +26,8 @@ export interface P1Options {
   n: number;
   concurrencies: number[];
   warmup: number;
+  /** The sides take turns in this many stretches each (see measureRounds). */
+  rounds: number;
   /** Extra environment of the API and the worker (e.g. the CPU profiler's preload). */
   env?: NodeJS.ProcessEnv;
   /** Temporal on one core, the API and the load on the other (bench/pin.ts). */
@@ -48,8 +50,12 @@ export interface P1Result {
    * options cost, most of it on the Temporal server. bareHttp: the bare start behind a minimal node:http server, the
    * least any HTTP API costs; api/bareHttp is what ours adds beyond that (absent in results before it existed).
    */
+  /** How many turns the sides took (absent in results before rounds: each side ran in one block). */
+  rounds?: number;
   runs: {
     concurrency: number;
+    /** API vs bare throughput in each round: the spread the combined ratio comes from. */
+    roundRatios?: number[];
     bare: P1Side;
     inProcess: P1Side;
     api: P1Side;
@@ -154,34 +160,54 @@ async function measureStarts(
     api: (i: number, c: number) => apiStart(`p1${tag}-c${c}-${i}`, i),
     bareHttp: (i: number, c: number) => bareHttpStart(`p1${tag}-c${c}-${i}`, i),
   };
-  const measure = async (side: keyof typeof starts, c: number): Promise<P1Side> => {
-    const before = cpuSnapshot(pids());
-    // The in-process and floor sides are diagnostics (they split the gap): half the starts keep the bench within its
-    // budget.
+  type Side = keyof typeof starts;
+  // Each side's starts come in `rounds` stretches, the sides taking turns (forward, then backward), so that the
+  // machine's drift over a run (other tenants, the server's database growing) falls on every side alike; a side run
+  // in one block would take a whole slow minute alone.
+  const perRound = (side: Side) => {
+    // The in-process and floor sides are diagnostics (they split the gap): half the starts keep the bench in budget.
     const n = side === 'inProcess' || side === 'bareHttp' ? Math.ceil(o.n / 2) : o.n;
-    const result = await closedLoop(n, c, (i) => starts[side](i, c));
-    const cpu = cpuDelta(before, cpuSnapshot(pids()));
-    const cpuMsPerStart = Object.fromEntries(
-      Object.entries(cpu)
-        .filter(([k]) => k !== 'baselineWorker')
-        .map(([k, ms]) => [k, Math.round((ms / n) * 100) / 100]),
-    );
-    say(
-      `  ${side} c${c}: ${result.perSecond}/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failures ${result.failures} · CPU ms/start ${JSON.stringify(cpuMsPerStart)}`,
-    );
-    return { ...result, cpuMsPerStart };
+    return Math.max(1, Math.ceil(n / o.rounds));
+  };
+  const measureRounds = async (c: number) => {
+    const parts = { bare: [], inProcess: [], api: [], bareHttp: [] } as Record<Side, LoadPart[]>;
+    const cpu = { bare: {}, inProcess: {}, api: {}, bareHttp: {} } as Record<Side, Record<string, number>>;
+    for (let round = 0; round < o.rounds; round++) {
+      const order: Side[] = ['bare', 'inProcess', 'bareHttp', 'api'];
+      for (const side of round % 2 === 0 ? order : order.reverse()) {
+        const before = cpuSnapshot(pids());
+        const offset = round * perRound(side);
+        parts[side].push(await loadPart(perRound(side), c, (i) => starts[side](offset + i, c)));
+        for (const [k, ms] of Object.entries(cpuDelta(before, cpuSnapshot(pids()))))
+          cpu[side][k] = (cpu[side][k] ?? 0) + ms;
+      }
+    }
+    const sides = {} as Record<Side, P1Side>;
+    for (const side of Object.keys(parts) as Side[]) {
+      const result = summarizeLoads(c, parts[side]);
+      const cpuMsPerStart = Object.fromEntries(
+        Object.entries(cpu[side])
+          .filter(([k]) => k !== 'baselineWorker')
+          .map(([k, ms]) => [k, Math.round((ms / result.n) * 100) / 100]),
+      );
+      say(
+        `  ${side} c${c}: ${result.perSecond}/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, failures ${result.failures} · CPU ms/start ${JSON.stringify(cpuMsPerStart)}`,
+      );
+      sides[side] = { ...result, cpuMsPerStart };
+    }
+    const throughputOf = (p: LoadPart) => p.latencies.length / p.wallMs;
+    const roundRatios = parts.api.map((p, r) => ratio(throughputOf(p), throughputOf(parts.bare[r]!)));
+    say(`  API vs bare by round, c${c}: ${roundRatios.map((x) => `${x}×`).join(' · ')}`);
+    return { sides, roundRatios };
   };
   const runs: P1Result['runs'] = [];
-  for (const [k, c] of o.concurrencies.entries()) {
-    say(`P1: ${o.n} starts at concurrency ${c}`);
-    // Alternate the order of the sides, so that drift (the server's database growing) favours none of them.
-    const sideOrder: (keyof typeof starts)[] =
-      k % 2 === 0 ? ['bare', 'inProcess', 'bareHttp', 'api'] : ['api', 'bareHttp', 'inProcess', 'bare'];
-    const sides = {} as Record<keyof typeof starts, P1Side>;
-    for (const side of sideOrder) sides[side] = await measure(side, c);
+  for (const c of o.concurrencies) {
+    say(`P1: ${o.n} starts at concurrency ${c}, in ${o.rounds} rounds`);
+    const { sides, roundRatios } = await measureRounds(c);
     const { bare, inProcess, api, bareHttp } = sides;
     runs.push({
       concurrency: c,
+      roundRatios,
       bare,
       inProcess,
       api,
@@ -200,5 +226,5 @@ async function measureStarts(
   }
   http.close();
   floorHttp.close();
-  return { payloadBytes: payload.length, ...(o.pin ? { pinned: true } : {}), runs };
+  return { payloadBytes: payload.length, rounds: o.rounds, ...(o.pin ? { pinned: true } : {}), runs };
 }

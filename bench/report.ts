@@ -13,6 +13,14 @@ export function markdownTable(run: BenchRun): string {
       `${r.throughputRatio}×`,
       '≥ 0.9×',
     ]);
+    if (r.roundRatios)
+      rows.push([
+        `P1 starts/s ratio by round, c${r.concurrency} (the sides take turns; the ratio above is over all rounds)`,
+        '',
+        '',
+        r.roundRatios.map((x) => `${x}×`).join(' · '),
+        '',
+      ]);
     rows.push([`P1 p50 ms, c${r.concurrency}`, `${r.api.p50Ms}`, `${r.bare.p50Ms}`, `${r.p50Ratio}×`, '']);
     rows.push([`P1 p99 ms, c${r.concurrency}`, `${r.api.p99Ms}`, `${r.bare.p99Ms}`, `${r.p99Ratio}×`, '≤ 1.5×']);
     const ours = cpuPerStart(r.api.cpuMsPerStart);

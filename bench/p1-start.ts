@@ -20,6 +20,7 @@ import { cpuDelta, cpuSnapshot } from './meter';
 import { benchOrder, runTag } from './orders';
 import { pinForP1 } from './pin';
 import type { BenchStack } from './stack';
+import type { GroupPerRequest } from './profile';
 import { TASK_QUEUE as TASK_QUEUE_PREFIX } from '../chaos/stack';
 
 export interface P1Options {
@@ -32,6 +33,8 @@ export interface P1Options {
   env?: NodeJS.ProcessEnv;
   /** Temporal on one core, the API and the load on the other (bench/pin.ts). */
   pin?: boolean;
+  /** How the bare HTTP server is stopped at the end (to keep its CPU profile); by default it is just stopped. */
+  stopFloor?: (server: ServiceProcess) => Promise<unknown>;
 }
 
 export interface P1Side extends LoadResult {
@@ -52,6 +55,8 @@ export interface P1Result {
    */
   /** How many turns the sides took (absent in results before rounds: each side ran in one block). */
   rounds?: number;
+  /** With --profile: the API's and the bare HTTP server's CPU per request by what it does (bench/profile.ts). */
+  profileByGroup?: { apiRequests: number; floorRequests: number; rows: GroupPerRequest[] };
   runs: {
     concurrency: number;
     /** API vs bare throughput in each round: the spread the combined ratio comes from. */
@@ -75,7 +80,7 @@ export async function benchStart(b: BenchStack, o: P1Options, say: (m: string) =
   await b.stack.worker.kill('SIGTERM'); // starts only: no worker takes the journeys
   // The bare side's argument: a string as long as the journey's input ({ order, policy }) in JSON.
   const payload = 'x'.repeat(JSON.stringify({ order: order('p1-sample', 0), policy: demoPolicy }).length);
-  const floor = await startBareHttpServer(b, payload.length);
+  const floor = await startBareHttpServer(b, payload.length, o.env ?? {});
   const pids = () => ({ ...b.pids(), bareHttp: floor.server.pid });
   const unpin = o.pin ? pinForP1(pids()) : undefined;
   if (unpin) say('P1: pinned: the Temporal server on CPU 0, the API, the bare HTTP server and the load on CPU 1');
@@ -83,14 +88,14 @@ export async function benchStart(b: BenchStack, o: P1Options, say: (m: string) =
     return await measureStarts(b, o, say, { payload, pids, floorUrl: floor.url });
   } finally {
     unpin?.();
-    await floor.server.stop();
+    await (o.stopFloor ?? ((server) => server.stop()))(floor.server);
   }
 }
 
 /** Orders carry a phone, as checkout's usually do (email is still their only channel). */
 const order = (orderId: string, i: number) => benchOrder(orderId, { phone: `+3712${String(10_000_000 + i).slice(1)}` });
 
-async function startBareHttpServer(b: BenchStack, payloadBytes: number) {
+async function startBareHttpServer(b: BenchStack, payloadBytes: number, extraEnv: NodeJS.ProcessEnv) {
   const port = await freePort();
   const server = new ServiceProcess({
     name: 'bare-http',
@@ -104,6 +109,7 @@ async function startBareHttpServer(b: BenchStack, payloadBytes: number) {
       BENCH_TASK_QUEUE: BARE_TASK_QUEUE,
       BENCH_PORT: String(port),
       BENCH_PAYLOAD_BYTES: String(payloadBytes),
+      ...extraEnv,
     },
     logFile: path.join(b.stack.dir, 'bare-http.log'),
     readyLine: 'bench http server started',

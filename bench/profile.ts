@@ -113,6 +113,44 @@ export function summarize(profile: CpuProfile, top = 15): ProfileSummary {
   };
 }
 
+const START_UP = GROUPS[0]![0];
+
+/** One group's CPU per request in two processes serving the same requests (our API and the bare HTTP floor). */
+export interface GroupPerRequest {
+  group: string;
+  oursUs: number;
+  floorUs: number;
+}
+
+/**
+ * Self time by group per request served, ours beside the floor's, start-up left out: what our API spends per order
+ * beyond what any HTTP API in front of a start spends, and on what. Sorted by the difference.
+ */
+export function perRequestByGroup(
+  ours: ProfileSummary,
+  oursRequests: number,
+  floor: ProfileSummary,
+  floorRequests: number,
+): GroupPerRequest[] {
+  const perRequest = (s: ProfileSummary, n: number) =>
+    new Map(s.byGroup.filter(([g]) => g !== START_UP).map(([g, ms]) => [g, Math.round((ms * 1000) / n)]));
+  const a = perRequest(ours, oursRequests);
+  const b = perRequest(floor, floorRequests);
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .map((group) => ({ group, oursUs: a.get(group) ?? 0, floorUs: b.get(group) ?? 0 }))
+    .sort((x, y) => y.oursUs - y.floorUs - (x.oursUs - x.floorUs));
+}
+
+export function printPerRequest(rows: GroupPerRequest[], say: (m: string) => void = console.log): void {
+  const total = (k: 'oursUs' | 'floorUs') => rows.reduce((sum, r) => sum + r[k], 0);
+  say('  CPU µs per request, our API vs the bare HTTP server (self time by what it does, start-up left out):');
+  say(`    ${'ours'.padStart(6)} ${'floor'.padStart(6)} ${'more'.padStart(6)}`);
+  for (const r of [...rows, { group: 'all', oursUs: total('oursUs'), floorUs: total('floorUs') }])
+    say(
+      `    ${String(r.oursUs).padStart(6)} ${String(r.floorUs).padStart(6)} ${String(r.oursUs - r.floorUs).padStart(6)}  ${r.group}`,
+    );
+}
+
 export function printSummary(s: ProfileSummary, say: (m: string) => void = console.log): void {
   const line = ([k, v]: [string, number]) =>
     say(`    ${String(v).padStart(9)} ms  ${((v / s.busyMs) * 100).toFixed(1).padStart(5)} %  ${k}`);

@@ -17,7 +17,7 @@ import { benchJourneys, type P2Result } from './p2-journeys';
 import { benchHistory, type P3Result } from './p3-history';
 import { benchParked, type P4Result } from './p4-parked';
 import { benchCarrierNews, type P5Result } from './p5-carrier-news';
-import { printSummary, summarize } from './profile';
+import { perRequestByGroup, printPerRequest, printSummary, summarize, type ProfileSummary } from './profile';
 import { markdownTable } from './report';
 import { startBenchStack } from './stack';
 
@@ -136,20 +136,26 @@ export async function runBench(o: BenchOptions, say: (m: string) => void): Promi
     BENCH_CPU_PROFILE_DIR: profileDir,
   };
   /** Stops a profiled service (its profile is written when it exits), keeps the profile and prints where time went. */
-  const keepProfile = async (service: typeof b.stack.api, label: string) => {
+  const keepProfile = async (service: typeof b.stack.api, label: string): Promise<ProfileSummary | undefined> => {
     const pid = service.pid;
     await service.stop();
     const file = path.join(profileDir, `${pid}.cpuprofile`);
-    if (!existsSync(file)) return say(`no ${label} profile was written`);
+    if (!existsSync(file)) {
+      say(`no ${label} profile was written`);
+      return undefined;
+    }
     const kept = path.join(o.resultsDir ?? os.tmpdir(), `${label}-${run.startedAt.replace(/[:.]/g, '-')}.cpuprofile`);
     mkdirSync(path.dirname(kept), { recursive: true });
     writeFileSync(kept, readFileSync(file));
     say(`${label} profile: ${kept}`);
-    printSummary(summarize(JSON.parse(readFileSync(kept, 'utf8'))), say);
+    const summary = summarize(JSON.parse(readFileSync(kept, 'utf8')));
+    printSummary(summary, say);
+    return summary;
   };
   try {
     if (has('p1')) {
       await phase('p1', async () => {
+        let floor: ProfileSummary | undefined;
         run.results.p1 = await benchStart(
           b,
           {
@@ -158,11 +164,24 @@ export async function runBench(o: BenchOptions, say: (m: string) => void): Promi
             warmup: o.warmup,
             rounds: o.rounds,
             pin: o.pin,
-            ...(o.profile ? { env: profiler } : {}),
+            ...(o.profile
+              ? { env: profiler, stopFloor: async (server) => (floor = await keepProfile(server, 'bare-http-p1')) }
+              : {}),
           },
           say,
         );
-        if (o.profile) await keepProfile(b.stack.api, 'api-p1');
+        if (o.profile) {
+          const api = await keepProfile(b.stack.api, 'api-p1');
+          const p1 = run.results.p1;
+          if (api && floor) {
+            const served = (side: 'api' | 'bareHttp') =>
+              o.warmup + p1.runs.reduce((sum, r) => sum + (r[side]?.n ?? 0), 0);
+            const [apiRequests, floorRequests] = [served('api'), served('bareHttp')];
+            const rows = perRequestByGroup(api, apiRequests, floor, floorRequests);
+            printPerRequest(rows, say);
+            p1.profileByGroup = { apiRequests, floorRequests, rows };
+          }
+        }
       });
     }
     if (has('p2') || has('p3') || has('p5')) {
@@ -257,7 +276,8 @@ const HELP = `npm run bench -- [flags]
   --webhooks n            P5 journeys, two events each (default ${DEFAULTS.webhookJourneys})
   --pin                   P1 with the Temporal server on CPU 0, the API and the load on CPU 1 (as on machines of
                           their own; its ratios are then not the shared machine's)
-  --profile               CPU-profile the API during P1 and the worker during P2 (their figures are then not comparable)
+  --profile               CPU-profile the API and the bare HTTP server during P1 and the worker during P2 (their
+                          figures are then not comparable)
   --keep                  keep the temp dir (logs, temporal.db)
   --no-results            write nothing to bench/results`;
 

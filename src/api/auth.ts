@@ -7,14 +7,29 @@ import type { RequestHandler } from 'express';
 import type { Role } from '../config';
 import { HttpError } from './errors';
 
-/** Compares digests so the comparison takes the same time whatever the key's length or content. */
-function sameKey(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * The configured keys' digests, computed once per key set (config is read once at start). A presented key is digested
+ * once and compared with each: digests have one length, so the comparison takes the same time whatever the key's
+ * length or content.
+ */
+const digestsByKeys = new WeakMap<Record<Role, string[]>, [Role, Buffer][]>();
+
+function keyDigests(keys: Record<Role, string[]>): [Role, Buffer][] {
+  let digests = digestsByKeys.get(keys);
+  if (!digests) {
+    digests = (Object.keys(keys) as Role[]).flatMap((role) =>
+      keys[role].map((key) => [role, digest(key)] as [Role, Buffer]),
+    );
+    digestsByKeys.set(keys, digests);
+  }
+  return digests;
 }
 
 export function roleOf(keys: Record<Role, string[]>, presented: string): Role | undefined {
-  return (Object.keys(keys) as Role[]).find((role) => keys[role].some((key) => sameKey(key, presented)));
+  const presentedDigest = digest(presented);
+  return keyDigests(keys).find(([, known]) => timingSafeEqual(known, presentedDigest))?.[0];
 }
 
 export function requireRole(keys: Record<Role, string[]>, ...allowed: Role[]): RequestHandler {

@@ -54,7 +54,11 @@ const GROUPS: [string, RegExp][] = [
     'logging: pino, redaction, sync writes to stdout',
     /^(pino|pino-http|@pinojs|sonic-boom|fast-redact|\(writeString\)|src\/logger|src\/observability\/request-logging)/,
   ],
-  ['validation: zod, the order schema', /^(zod|src\/domain\/order|src\/api\/errors)/],
+  [
+    'validation: zod, the order schema, phone numbers',
+    /^(zod|libphonenumber-js|src\/domain\/(order|phone)|src\/api\/errors)/,
+  ],
+  ["the funnel's cohort note: pg, our SQL", /^(pg|pg-pool|pg-protocol|pg-types|postgres-|src\/db\/)/],
   [
     'fingerprint, API-key digests, payload encryption',
     /^(src\/journeys\/fingerprint|src\/temporal\/encryption-codec|node:internal\/crypto|\(randomFillSync\))/,

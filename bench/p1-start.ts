@@ -46,6 +46,10 @@ export interface P1Result {
   /** Run with `--pin`: the server on a core of its own (bench/pin.ts). */
   pinned?: boolean;
   payloadBytes: number;
+  /** How many turns the sides took (absent in results before rounds: each side ran in one block). */
+  rounds?: number;
+  /** With --profile: the API's and the bare HTTP server's CPU per request by what it does (bench/profile.ts). */
+  profileByGroup?: { apiRequests: number; floorRequests: number; rows: GroupPerRequest[] };
   /**
    * bare: a trivial start of the same payload size; inProcess: JourneyService.start called in this process (the
    * journey's real start options: encrypted input, memo, search attributes, summary) without HTTP; api: the route.
@@ -53,10 +57,6 @@ export interface P1Result {
    * options cost, most of it on the Temporal server. bareHttp: the bare start behind a minimal node:http server, the
    * least any HTTP API costs; api/bareHttp is what ours adds beyond that (absent in results before it existed).
    */
-  /** How many turns the sides took (absent in results before rounds: each side ran in one block). */
-  rounds?: number;
-  /** With --profile: the API's and the bare HTTP server's CPU per request by what it does (bench/profile.ts). */
-  profileByGroup?: { apiRequests: number; floorRequests: number; rows: GroupPerRequest[] };
   runs: {
     concurrency: number;
     /** API vs bare throughput in each round: the spread the combined ratio comes from. */

@@ -198,7 +198,6 @@ export function markdownTable(run: BenchRun): string {
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
-/** The CPU a start cost every process together, and by process ("7.1: temporal 4.48 · api 2.06 · …"). */
 /**
  * P1's CPU per start split: what the HTTP floor adds to bare (any HTTP hop), what the Temporal server spends more on
  * our start request than on the floor's bare one (search attributes, memo, the larger encrypted input), and the rest:
@@ -221,6 +220,7 @@ export function cpuSplit(
   };
 }
 
+/** The CPU a start cost every process together, and by process ("7.1: temporal 4.48 · api 2.06 · …"). */
 function cpuPerStart(byProcess: Record<string, number>): { total: number; text: string } {
   const parts = Object.entries(byProcess).filter(([, ms]) => ms >= 0.05);
   const total = parts.reduce((sum, [, ms]) => sum + ms, 0);

@@ -179,8 +179,8 @@ async function measureStarts(
     const parts = { bare: [], inProcess: [], api: [], bareHttp: [] } as Record<Side, LoadPart[]>;
     const cpu = { bare: {}, inProcess: {}, api: {}, bareHttp: {} } as Record<Side, Record<string, number>>;
     for (let round = 0; round < o.rounds; round++) {
-      const order: Side[] = ['bare', 'inProcess', 'bareHttp', 'api'];
-      for (const side of round % 2 === 0 ? order : order.reverse()) {
+      const turns: Side[] = ['bare', 'inProcess', 'bareHttp', 'api'];
+      for (const side of round % 2 === 0 ? turns : turns.reverse()) {
         const before = cpuSnapshot(pids());
         const offset = round * perRound(side);
         parts[side].push(await loadPart(perRound(side), c, (i) => starts[side](offset + i, c)));

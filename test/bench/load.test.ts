@@ -1,3 +1,4 @@
+/** The bench's closed-loop load (bench/load.ts): one stretch, and P1's rounds summed into one result. */
 import { loadPart, percentiles, summarizeLoads, type LoadPart } from '../../bench/load';
 
 const part = (latencies: number[], wallMs: number, failures = 0): LoadPart => ({

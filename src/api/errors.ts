@@ -20,9 +20,8 @@ export class HttpError extends Error {
 }
 
 /** The request's id (X-Request-Id, set by the request logging) as text. */
-export function requestIdOf(req: Request): string {
-  const id: unknown = req.id;
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : JSON.stringify(id);
+export function requestIdOf(req: Request): string | undefined {
+  return req.id;
 }
 
 /** What body-parser's errors carry besides a message. */

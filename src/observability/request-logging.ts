@@ -7,9 +7,9 @@
  * time taken; health probes and metrics scrapes are not logged. Whatever else a handler logs goes through the logger's
  * redaction (src/logger.ts).
  *
- * Written here rather than with pino-http: that made two child loggers per request (serialising the request into
- * their bindings) for handlers that never log through them, and its listeners; on P1 the request line cost about a
- * sixth of the API's CPU per order (docs/bench-history.md, 2026-12-04 evening).
+ * Written here rather than with pino-http, which made two child loggers per request (serialising the request into
+ * their bindings) for handlers that never log through them: on the same express app and load, pino-http added about
+ * 100 µs of CPU per request, this about 50 (docs/bench-history.md, 2026-12-04 evening).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -11,6 +11,7 @@ import type { FunnelEvents } from '../../observability/funnel-metrics';
 import { requireRole } from '../auth';
 import { parseOr400, requestIdOf } from '../errors';
 import { journeyAction } from '../journey-errors';
+import { jsonBody } from '../json-body';
 import type { ApiContract } from '../openapi';
 import { xRules } from '../requests';
 import { journeyStartedSchema, journeyViewSchema } from '../responses';
@@ -28,7 +29,8 @@ export interface CohortNotes {
 export function ordersRouter(config: Config, journeys: JourneyService, notes?: CohortNotes): Router {
   const router = Router();
 
-  router.post('/v1/orders', requireRole(config.apiKeys, 'checkout'), async (req, res) => {
+  // Its own JSON parser, after the key check: the router is mounted ahead of the app's parser (src/api/app.ts).
+  router.post('/v1/orders', requireRole(config.apiKeys, 'checkout'), jsonBody, async (req, res) => {
     const order = parseOr400(orderSchema, req.body, 'order');
     const started = await journeyAction(journeys.start(order, { requestId: requestIdOf(req) }));
     res.status(started.created ? 201 : 200).json({ workflowId: started.workflowId, runId: started.runId });

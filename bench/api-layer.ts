@@ -111,8 +111,8 @@ async function main(): Promise<void> {
     const payload = 'x'.repeat(JSON.stringify({ order: order(0), policy: demoPolicy }).length);
 
     const sides = {
-      hop: await listen((_req, res) => {
-        _req.resume().on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end('{}'));
+      hop: await listen((req, res) => {
+        req.resume().on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end('{}'));
       }),
       floor: await listen(
         floorServer(async (body) => {
@@ -134,10 +134,10 @@ async function main(): Promise<void> {
     const cpuUs: Record<Side, number[]> = { hop: [], floor: [], journeyStart: [], api: [] };
     let serial = 0;
     const run = async (side: Side, n: number) => {
-      const http = new BenchHttp(sides[side].url, CHAOS_KEYS);
+      const caller = new BenchHttp(sides[side].url, CHAOS_KEYS);
       const result = await closedLoop(n, CALLERS, () => {
         serial += 1;
-        return http.call('POST', '/v1/orders', order(serial), [201]).then(() => undefined);
+        return caller.call('POST', '/v1/orders', order(serial), [201]).then(() => undefined);
       });
       if (result.failures) throw new Error(`${side}: ${result.failures} of ${n} failed (${result.firstFailure})`);
     };

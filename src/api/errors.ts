@@ -19,7 +19,7 @@ export class HttpError extends Error {
   }
 }
 
-/** The request's id (X-Request-Id, set by the request logging) as text. */
+/** The request's id (X-Request-Id), set by the request logging (src/observability/request-logging.ts). */
 export function requestIdOf(req: Request): string | undefined {
   return req.id;
 }

@@ -3,7 +3,7 @@
  * from the cores P1 shares with it. Four HTTP servers in this process take turns under the same load (8 callers on
  * keep-alive connections, the same orders), and this process's CPU is read per request:
  * - hop: node:http answering 201 at once (the load's own cost and the least any server costs);
- * - floor: P1's floor handler (bench/baseline/http-server.ts: JSON.parse, a bare start of a payload as long as the
+ * - floor: P1's floor handler (bench/baseline/floor-handler.ts: JSON.parse, a bare start of a payload as long as the
  *   journey's input, the ids back);
  * - journey start: the same handler starting the journey itself (JourneyService.start: the encrypted input, memo,
  *   search attributes, summary and details), so the Temporal client's work for our start options;
@@ -30,6 +30,7 @@ import { createLogger } from '../src/logger';
 import { buildApi } from '../src/server';
 import { encryptedDataConverter } from '../src/temporal/data-converter';
 import { parseKeyRing } from '../src/temporal/encryption-codec';
+import { floorHandler } from './baseline/floor-handler';
 import { BenchHttp } from './http';
 import { closedLoop } from './load';
 import { benchOrder, runTag } from './orders';
@@ -53,22 +54,6 @@ function answeringConnection(): ConnectionLike {
     },
   };
   return { workflowService, plugins: [] } as unknown as ConnectionLike;
-}
-
-type Handler = (body: Record<string, unknown>) => Promise<{ workflowId: string; runId: string }>;
-
-/** P1's floor server, with the start it makes given. */
-function floorServer(start: Handler): http.RequestListener {
-  return (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void start(JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>).then((ids) => {
-        res.writeHead(201, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(ids));
-      });
-    });
-  };
 }
 
 async function listen(handler: http.RequestListener): Promise<{ url: string; server: http.Server }> {
@@ -115,7 +100,7 @@ async function main(): Promise<void> {
         req.resume().on('end', () => res.writeHead(201, { 'content-type': 'application/json' }).end('{}'));
       }),
       floor: await listen(
-        floorServer(async (body) => {
+        floorHandler(async (body) => {
           const workflowId = `bare-http-${String(body.orderId)}`;
           const handle = await bareClient.workflow.start('benchTrivial', {
             workflowId,
@@ -125,7 +110,7 @@ async function main(): Promise<void> {
           return { workflowId, runId: handle.firstExecutionRunId };
         }),
       ),
-      journeyStart: await listen(floorServer((body) => journeys.start(body as unknown as Order))),
+      journeyStart: await listen(floorHandler((body) => journeys.start(body as unknown as Order))),
       api: await listen(buildApi(config, pool, client, demoPolicy, logger, undefined, notesPool)),
     };
     servers.push(...Object.values(sides).map((s) => s.server));

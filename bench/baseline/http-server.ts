@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
+import { floorHandler } from './floor-handler';
 
 async function main(): Promise<void> {
   const client = new Client({
@@ -14,26 +15,16 @@ async function main(): Promise<void> {
   });
   const taskQueue = process.env.BENCH_TASK_QUEUE ?? 'bench-p1-bare';
   const payload = 'x'.repeat(Number(process.env.BENCH_PAYLOAD_BYTES ?? 1000));
-  const answer = (res: http.ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      let orderId: string;
-      try {
-        orderId = String((JSON.parse(Buffer.concat(chunks).toString()) as { orderId?: unknown }).orderId);
-      } catch {
-        return answer(res, 400, { error: 'not JSON' });
-      }
-      client.workflow.start('benchTrivial', { workflowId: `bare-http-${orderId}`, taskQueue, args: [payload] }).then(
-        (handle) => answer(res, 201, { workflowId: handle.workflowId, runId: handle.firstExecutionRunId }),
-        (err: unknown) => answer(res, 500, { error: String(err) }),
-      );
-    });
-  });
+  const server = http.createServer(
+    floorHandler(async (body) => {
+      const handle = await client.workflow.start('benchTrivial', {
+        workflowId: `bare-http-${String(body.orderId)}`,
+        taskQueue,
+        args: [payload],
+      });
+      return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
+    }),
+  );
   // A clean exit on SIGTERM, so that a CPU profiler preloaded into it (bench --profile) writes its profile.
   process.once('SIGTERM', () => server.close(() => process.exit(0)));
   server.listen(Number(process.env.BENCH_PORT ?? 0), '127.0.0.1', () => console.log('bench http server started'));

@@ -137,6 +137,8 @@ export async function startShipmentsStub(): Promise<ShipmentsStub> {
     return { status: 200, body: shipment };
   };
 
+  /** Answers still waiting on their delay: stop() drops them, so none outlives the test file. */
+  const late = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -148,11 +150,13 @@ export async function startShipmentsStub(): Promise<ShipmentsStub> {
       const answer = route(method, path, text ? (JSON.parse(text) as Record<string, unknown>) : {});
       const delay = path.endsWith('/buy') && answer.status === 200 ? delayNextPurchaseMs : 0;
       if (delay) delayNextPurchaseMs = 0;
-      setTimeout(() => {
+      const answering = setTimeout(() => {
+        late.delete(answering);
         if (res.destroyed) return; // the caller gave up: the purchase stands all the same
         res.writeHead(answer.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer.body));
       }, delay);
+      late.add(answering);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -167,6 +171,7 @@ export async function startShipmentsStub(): Promise<ShipmentsStub> {
     },
     stop: () =>
       new Promise((resolve) => {
+        for (const answering of late) clearTimeout(answering);
         server.closeAllConnections();
         server.close(() => resolve());
       }),
